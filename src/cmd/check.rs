@@ -1,0 +1,82 @@
+//! `okrc check`: read the workspace, compile it, print every diagnostic in
+//! the asked format, and exit 0, 1 or 2.
+
+use std::collections::HashMap;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
+
+use super::{Outcome, outcome, parse_today_arg, today};
+use crate::render;
+use crate::workspace::Workspace;
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The workspace folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// How to print the result.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// The date to check against (default: SOURCE_DATE_EPOCH's date, else the local date).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today_arg)]
+    pub today: Option<NaiveDate>,
+    /// Exit with 1 when there are warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rustc-style diagnostics and a summary line.
+    Human,
+    /// One JSON document with every unit, figure and diagnostic.
+    Json,
+    /// GitHub Actions workflow commands (annotations on pull requests).
+    Github,
+}
+
+pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
+    let today = today(args.today)?;
+    let workspace = Workspace::load(&args.dir, None)?;
+    let model = crate::compile(&workspace, today);
+    let stdout = std::io::stdout();
+    match args.format {
+        Format::Json => {
+            let mut out = BufWriter::new(stdout.lock());
+            render::json::write(&mut out, &model)?;
+            out.flush()?;
+        }
+        Format::Github => {
+            let mut out = BufWriter::new(stdout.lock());
+            render::github::write(&mut out, &model.diagnostics, &args.dir)?;
+            writeln!(out, "{}", render::human::summary(&model))?;
+            out.flush()?;
+        }
+        Format::Human => {
+            // Render into memory, then let anstream strip the colours when
+            // stdout is not a terminal or NO_COLOR is set.
+            let mut text = Vec::new();
+            let texts = source_texts(&workspace);
+            render::human::write(&mut text, &model.diagnostics, &texts, &args.dir, true)?;
+            let bold = anstyle::Style::new().bold();
+            writeln!(text, "{bold}{}{bold:#}", render::human::summary(&model))?;
+            let mut out = anstream::AutoStream::auto(stdout.lock());
+            out.write_all(&text)?;
+            out.flush()?;
+        }
+    }
+    Ok(outcome(&model, args.deny_warnings))
+}
+
+/// Every file's text by its workspace path, for showing source lines.
+pub fn source_texts(workspace: &Workspace) -> HashMap<&str, &str> {
+    workspace
+        .files
+        .iter()
+        .chain(&workspace.config_file)
+        .map(|file| (&*file.path, file.text.as_str()))
+        .collect()
+}

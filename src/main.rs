@@ -1,0 +1,14 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = okrc::cmd::Cli::parse();
+    match okrc::cmd::run(cli) {
+        Ok(outcome) => outcome.into(),
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            okrc::cmd::Outcome::Failure.into()
+        }
+    }
+}

@@ -1,0 +1,338 @@
+//! The one model everything downstream reads: `check --format json`,
+//! `okrs.json`, the site templates and `okrc status` all see these types,
+//! serialized the same way (SPEC §5).
+//!
+//! Parsing fills in what the files say; `resolve` links units, periods and
+//! alignments; `analyse` computes progress, pace, confidence and score. The
+//! `#[serde(skip)]` parts are where each value came from, for diagnostics.
+
+use chrono::NaiveDate;
+use serde::{Serialize, Serializer};
+
+use crate::diagnostic::Diagnostic;
+use crate::period::Period;
+use crate::source::{FilePath, Span};
+
+/// The version of the JSON document; bumped only when a listed key changes
+/// meaning.
+pub const JSON_VERSION: u32 = 1;
+
+/// A checked workspace.
+#[derive(Debug, Clone, Serialize)]
+pub struct Model {
+    pub version: u32,
+    pub today: NaiveDate,
+    /// The site title from `okrc.toml`.
+    pub title: String,
+    /// The site's UI language from `okrc.toml`: `en` or `nl`.
+    pub language: String,
+    /// The periods the units use, in chronological order.
+    pub periods: Vec<Period>,
+    /// Sorted by period, then id.
+    pub units: Vec<Unit>,
+    /// Sorted by file, line, column.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// One unit's OKRs for one period: one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unit {
+    pub id: String,
+    pub name: String,
+    #[serde(serialize_with = "period_name")]
+    pub period: Option<Period>,
+    pub file: FilePath,
+    /// The parent unit's id as written.
+    pub parent: Option<String>,
+    /// The period of the parent unit `parent` resolved to.
+    pub parent_period: Option<String>,
+    pub owners: Vec<String>,
+    pub draft: bool,
+    #[serde(serialize_with = "number")]
+    pub progress: f64,
+    /// The mean score of the objectives, once they all have one.
+    #[serde(serialize_with = "optional_number")]
+    pub score: Option<f64>,
+    pub mission: Option<String>,
+    pub vision: Option<String>,
+    pub strategy: Option<String>,
+    pub objectives: Vec<Objective>,
+    pub reflection: Option<Reflection>,
+    /// The units whose parent resolves to this one.
+    pub children: Vec<UnitKey>,
+    /// The Markdown below the front matter.
+    pub body: String,
+    /// The 1-based line of the file the body starts on.
+    pub body_line: u32,
+    #[serde(skip)]
+    pub origin: UnitOrigin,
+    /// Index into `Model::units` of the resolved parent.
+    #[serde(skip)]
+    pub parent_index: Option<usize>,
+}
+
+/// A unit is known by its id and period.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct UnitKey {
+    pub id: String,
+    pub period: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct UnitOrigin {
+    /// `None` when the id is the file name.
+    pub id: Option<Span>,
+    pub parent: Option<Span>,
+    pub period_name: Option<(String, Span)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Reflection {
+    pub retrospective: Option<String>,
+    pub futurespective: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ObjectiveKind {
+    /// Expected to reach 1.0.
+    Committed,
+    /// 0.7 is success.
+    Aspirational,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Objective {
+    pub id: String,
+    pub title: String,
+    pub kind: ObjectiveKind,
+    /// Written out in full: `unit#O2.KR1`.
+    pub aligns_to: Vec<String>,
+    pub owners: Vec<String>,
+    pub description: Option<String>,
+    #[serde(serialize_with = "number")]
+    pub progress: f64,
+    #[serde(serialize_with = "number")]
+    pub expected: f64,
+    pub pace: Option<Pace>,
+    #[serde(serialize_with = "optional_number")]
+    pub score: Option<f64>,
+    /// The score's colour: red, yellow or green.
+    pub colour: Option<Colour>,
+    /// The latest deadline of its key results.
+    pub by: Option<NaiveDate>,
+    pub key_results: Vec<KeyResult>,
+    /// Objectives aligned to this objective as a whole (`unit#O1`).
+    pub contributors: Vec<String>,
+    #[serde(skip)]
+    pub origin: ObjectiveOrigin,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ObjectiveOrigin {
+    /// `None` when the id is the default `O<n>`.
+    pub id: Option<Span>,
+    /// The `title` key, or the table when there is none.
+    pub span: Span,
+    /// `aligns_to` entries as written, with what they resolved to.
+    pub alignments: Vec<Alignment>,
+}
+
+/// One `aligns_to` entry.
+#[derive(Debug, Clone)]
+pub struct Alignment {
+    pub written: String,
+    pub span: Span,
+    pub target: Option<AlignmentTarget>,
+}
+
+/// Indices into the model of what an `aligns_to` entry names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlignmentTarget {
+    pub unit: usize,
+    pub objective: usize,
+    pub key_result: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyResultType {
+    Metric,
+    Milestone,
+    Rollup,
+    Unmeasurable,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyResult {
+    pub id: String,
+    pub title: String,
+    #[serde(rename = "type")]
+    pub kind: KeyResultType,
+    #[serde(serialize_with = "optional_number")]
+    pub from: Option<f64>,
+    #[serde(serialize_with = "optional_number")]
+    pub to: Option<f64>,
+    pub unit: Option<String>,
+    /// The deadline: as written, else the end of the period.
+    pub by: Option<NaiveDate>,
+    /// A metric's latest value.
+    #[serde(serialize_with = "optional_number")]
+    pub current: Option<f64>,
+    /// Whether a milestone is done.
+    pub done: Option<bool>,
+    #[serde(serialize_with = "number")]
+    pub weight: f64,
+    #[serde(serialize_with = "number")]
+    pub progress: f64,
+    #[serde(serialize_with = "number")]
+    pub expected: f64,
+    pub pace: Option<Pace>,
+    pub confidence: Option<ConfidenceLevel>,
+    #[serde(serialize_with = "optional_number")]
+    pub score: Option<f64>,
+    pub checkins: Vec<Checkin>,
+    /// Objectives aligned to this key result (`unit#O1`).
+    pub contributors: Vec<String>,
+    #[serde(skip)]
+    pub origin: KeyResultOrigin,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct KeyResultOrigin {
+    /// `None` when the id is the default `KR<n>`.
+    pub id: Option<Span>,
+    /// The one-line string, or the table's `title` / `kr` key.
+    pub span: Span,
+    /// The deadline as written and where.
+    pub by: Option<(NaiveDate, Span)>,
+    /// The grade given at the reflection.
+    pub score: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Checkin {
+    pub date: NaiveDate,
+    #[serde(serialize_with = "optional_number")]
+    pub value: Option<f64>,
+    pub done: Option<bool>,
+    /// As written: a number in [0, 1] or a level.
+    pub confidence: Option<Confidence>,
+    pub note: Option<String>,
+    #[serde(skip)]
+    pub date_span: Span,
+}
+
+/// A check-in's confidence as written.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Confidence {
+    #[serde(serialize_with = "number")]
+    Number(f64),
+    Level(ConfidenceLevel),
+}
+
+impl Confidence {
+    pub fn level(self) -> ConfidenceLevel {
+        match self {
+            Confidence::Level(level) => level,
+            Confidence::Number(c) if c >= 0.7 => ConfidenceLevel::OnTrack,
+            Confidence::Number(c) if c >= 0.4 => ConfidenceLevel::AtRisk,
+            Confidence::Number(_) => ConfidenceLevel::OffTrack,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConfidenceLevel {
+    OnTrack,
+    AtRisk,
+    OffTrack,
+}
+
+impl ConfidenceLevel {
+    pub const NAMES: &'static [&'static str] = &["on-track", "at-risk", "off-track"];
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "on-track" => Some(Self::OnTrack),
+            "at-risk" => Some(Self::AtRisk),
+            "off-track" => Some(Self::OffTrack),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+}
+
+/// Where a key result or objective stands against the time that has passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pace {
+    Done,
+    NotStarted,
+    Missed,
+    OnTrack,
+    AtRisk,
+    OffTrack,
+}
+
+impl Pace {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pace::Done => "done",
+            Pace::NotStarted => "not-started",
+            Pace::Missed => "missed",
+            Pace::OnTrack => "on-track",
+            Pace::AtRisk => "at-risk",
+            Pace::OffTrack => "off-track",
+        }
+    }
+}
+
+/// The colour of a score, Google-style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Colour {
+    Red,
+    Yellow,
+    Green,
+}
+
+/// Numbers are written as plain JSON numbers: `92`, not `92.0`.
+fn number<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    let value = *value;
+    if !value.is_finite() {
+        serializer.serialize_none()
+    } else if value.fract() == 0.0 && value.abs() < 9.0e15 {
+        serializer.serialize_i64(value as i64)
+    } else {
+        serializer.serialize_f64(value)
+    }
+}
+
+fn optional_number<S: Serializer>(value: &Option<f64>, serializer: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(value) => number(value, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
+fn period_name<S: Serializer>(period: &Option<Period>, serializer: S) -> Result<S::Ok, S::Error> {
+    match period {
+        Some(period) => serializer.serialize_str(&period.name),
+        None => serializer.serialize_none(),
+    }
+}
+
+impl Unit {
+    pub fn key(&self) -> Option<UnitKey> {
+        Some(UnitKey {
+            id: self.id.clone(),
+            period: self.period.as_ref()?.name.clone(),
+        })
+    }
+}

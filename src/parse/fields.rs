@@ -1,0 +1,405 @@
+//! Reading typed fields out of a spanned TOML table, one key at a time.
+//!
+//! serde would stop at the first wrong value; a compiler must report all of
+//! them. So each table is described by a [`TableSpec`] (its known keys, their
+//! shapes and docs), the reader checks every key against it, and a wrong value
+//! becomes a diagnostic while the rest of the table is still read. `okrc
+//! schema` is generated from the same specs, so the two cannot drift.
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+use toml::Spanned;
+use toml::de::{DeArray, DeTable, DeValue};
+
+use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::period::parse_date;
+use crate::source::{FilePath, Span};
+
+/// What a key holds, for validation messages and the JSON Schema.
+#[derive(Debug, Clone, Copy)]
+pub enum Shape {
+    String,
+    /// A string of Markdown.
+    Markdown,
+    Bool,
+    /// A whole number, at least `min`.
+    Integer {
+        min: i64,
+    },
+    /// A number greater than zero.
+    Positive,
+    Number,
+    /// A number from 0 to 1.
+    Fraction,
+    Date,
+    Enum(&'static [&'static str]),
+    StringOrStrings,
+    /// A number from 0 to 1 or one of the confidence levels.
+    Confidence,
+    Table(&'static TableSpec),
+    ArrayOfTables(&'static TableSpec),
+    /// An array whose items are one-line strings or tables.
+    StringsOrTables(&'static TableSpec),
+    /// A table whose keys are names and whose values are `TableSpec` tables.
+    MapOfTables(&'static TableSpec),
+    /// A table whose keys are lint codes and whose values are levels.
+    LintLevels,
+}
+
+#[derive(Debug)]
+pub struct FieldSpec {
+    pub name: &'static str,
+    pub shape: Shape,
+    pub doc: &'static str,
+}
+
+/// The known keys of one kind of table.
+#[derive(Debug)]
+pub struct TableSpec {
+    /// What the table is, in messages: "objective", "key result".
+    pub name: &'static str,
+    pub doc: &'static str,
+    pub fields: &'static [FieldSpec],
+}
+
+impl TableSpec {
+    pub fn field(&self, name: &str) -> Option<(usize, &'static FieldSpec)> {
+        self.fields.iter().enumerate().find(|(_, f)| f.name == name)
+    }
+}
+
+/// Where diagnostics go while one file is read.
+pub struct Cx<'a> {
+    pub file: &'a FilePath,
+    /// Offset of the TOML text within the file.
+    pub base: usize,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Values the TOML parser already reported (bad dates), not to report twice.
+    pub reported: Vec<Range<usize>>,
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(file: &'a FilePath, base: usize) -> Self {
+        Cx {
+            file,
+            base,
+            diagnostics: Vec::new(),
+            reported: Vec::new(),
+        }
+    }
+
+    /// A span of the TOML text as a span of the file.
+    pub fn span(&self, range: Range<usize>) -> Span {
+        Span::new(range.start, range.end).shifted(self.base)
+    }
+
+    pub fn report(
+        &mut self,
+        code: Code,
+        range: Range<usize>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let diagnostic = Diagnostic::new(code, self.file, self.span(range), message);
+        self.diagnostics.push(diagnostic);
+        let last = self.diagnostics.len() - 1;
+        &mut self.diagnostics[last]
+    }
+
+    pub fn invalid(
+        &mut self,
+        range: Range<usize>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        let diagnostic = self.report(Code::InvalidValue, range, message);
+        diagnostic.help = Some(help.into());
+    }
+
+    fn already_reported(&self, value: &Spanned<DeValue<'_>>) -> bool {
+        self.reported.contains(&value.span())
+    }
+}
+
+pub type Entry<'t, 'i> = (
+    &'t Spanned<std::borrow::Cow<'i, str>>,
+    &'t Spanned<DeValue<'i>>,
+);
+
+/// The keys of one table, sorted into the slots of its spec.
+pub struct TableReader<'t, 'i> {
+    pub spec: &'static TableSpec,
+    slots: Vec<Option<Entry<'t, 'i>>>,
+    /// The table's own span: its `[header]` or `{`.
+    pub span: Range<usize>,
+}
+
+impl<'t, 'i> TableReader<'t, 'i> {
+    /// Sorts the keys into slots and reports every key the spec does not know.
+    pub fn new(
+        cx: &mut Cx,
+        table: &'t DeTable<'i>,
+        span: Range<usize>,
+        spec: &'static TableSpec,
+    ) -> Self {
+        let mut slots = vec![None; spec.fields.len()];
+        for (key, value) in table.iter() {
+            match spec.field(key.get_ref()) {
+                Some((index, _)) => slots[index] = Some((key, value)),
+                None => unknown_field(cx, key, spec),
+            }
+        }
+        TableReader { spec, slots, span }
+    }
+
+    fn entry(&self, name: &str) -> Option<Entry<'t, 'i>> {
+        let (index, _) = self.spec.field(name)?;
+        self.slots[index]
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        debug_assert!(
+            self.spec.field(name).is_some(),
+            "`{name}` is not in {}",
+            self.spec.name
+        );
+        self.entry(name).is_some()
+    }
+
+    pub fn key_span(&self, name: &str) -> Option<Range<usize>> {
+        self.entry(name).map(|(key, _)| key.span())
+    }
+
+    pub fn value(&self, name: &str) -> Option<&'t Spanned<DeValue<'i>>> {
+        debug_assert!(
+            self.spec.field(name).is_some(),
+            "`{name}` is not in {}",
+            self.spec.name
+        );
+        self.entry(name).map(|(_, value)| value)
+    }
+
+    pub fn string(&self, cx: &mut Cx, name: &str) -> Option<(String, Range<usize>)> {
+        let value = self.value(name)?;
+        Some((expect_string(cx, value, name)?, value.span()))
+    }
+
+    pub fn boolean(&self, cx: &mut Cx, name: &str) -> Option<(bool, Range<usize>)> {
+        let value = self.value(name)?;
+        match value.get_ref() {
+            DeValue::Boolean(b) => Some((*b, value.span())),
+            _ => {
+                wrong_type(cx, value, name, "true or false");
+                None
+            }
+        }
+    }
+
+    pub fn number(&self, cx: &mut Cx, name: &str) -> Option<(f64, Range<usize>)> {
+        let value = self.value(name)?;
+        Some((expect_number(cx, value, name)?, value.span()))
+    }
+
+    pub fn date(&self, cx: &mut Cx, name: &str) -> Option<(NaiveDate, Range<usize>)> {
+        let value = self.value(name)?;
+        Some((expect_date(cx, value, name)?, value.span()))
+    }
+
+    /// A string or an array of strings, as `owner` and `aligns_to` take.
+    pub fn strings(&self, cx: &mut Cx, name: &str) -> Vec<(String, Range<usize>)> {
+        let Some(value) = self.value(name) else {
+            return Vec::new();
+        };
+        match value.get_ref() {
+            DeValue::String(s) => vec![(s.to_string(), value.span())],
+            DeValue::Array(items) => items
+                .iter()
+                .filter_map(|item| Some((expect_string(cx, item, name)?, item.span())))
+                .collect(),
+            _ => {
+                wrong_type(cx, value, name, "a string or an array of strings");
+                Vec::new()
+            }
+        }
+    }
+
+    /// A nested table; an array of tables is not accepted.
+    pub fn table(&self, cx: &mut Cx, name: &str) -> Option<TableReader<'t, 'i>> {
+        let value = self.value(name)?;
+        let Some((_, field)) = self.spec.field(name) else {
+            return None;
+        };
+        let (Shape::Table(spec) | Shape::MapOfTables(spec)) = field.shape else {
+            return None;
+        };
+        match value.get_ref() {
+            DeValue::Table(table) => Some(TableReader::new(cx, table, value.span(), spec)),
+            _ => {
+                wrong_type(cx, value, name, "a table");
+                None
+            }
+        }
+    }
+
+    /// The raw value of a table-valued key, for maps with free-form keys.
+    pub fn raw_table(&self, cx: &mut Cx, name: &str) -> Option<&'t DeTable<'i>> {
+        let value = self.value(name)?;
+        match value.get_ref() {
+            DeValue::Table(table) => Some(table),
+            _ => {
+                wrong_type(cx, value, name, "a table");
+                None
+            }
+        }
+    }
+
+    pub fn array(&self, cx: &mut Cx, name: &str) -> Option<&'t DeArray<'i>> {
+        let value = self.value(name)?;
+        match value.get_ref() {
+            DeValue::Array(items) => Some(items),
+            _ => {
+                let expected = match self.spec.field(name).map(|(_, f)| f.shape) {
+                    Some(Shape::ArrayOfTables(_)) => "an array of tables (write `[[...]]` headers)",
+                    _ => "an array",
+                };
+                wrong_type(cx, value, name, expected);
+                None
+            }
+        }
+    }
+}
+
+fn unknown_field(cx: &mut Cx, key: &Spanned<std::borrow::Cow<'_, str>>, spec: &'static TableSpec) {
+    let name = key.get_ref();
+    let suggestion = did_you_mean(name, spec.fields.iter().map(|f| f.name));
+    let help = match suggestion {
+        Some(known) => format!("did you mean `{known}`?"),
+        None => format!(
+            "the keys of {} {} are: {}",
+            article(spec.name),
+            spec.name,
+            spec.fields
+                .iter()
+                .map(|f| f.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let diagnostic = cx.report(
+        Code::UnknownField,
+        key.span(),
+        format!(
+            "unknown field `{name}` in {} {}",
+            article(spec.name),
+            spec.name
+        ),
+    );
+    diagnostic.help = Some(help);
+    diagnostic.label = Some("unknown field".into());
+}
+
+fn article(noun: &str) -> &'static str {
+    if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// Describes a TOML value's type for a message.
+pub fn type_name(value: &DeValue<'_>) -> &'static str {
+    match value {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+pub fn wrong_type(cx: &mut Cx, value: &Spanned<DeValue<'_>>, name: &str, expected: &str) {
+    if cx.already_reported(value) {
+        return;
+    }
+    cx.report(
+        Code::InvalidValue,
+        value.span(),
+        format!(
+            "`{name}` must be {expected}, not {}",
+            type_name(value.get_ref())
+        ),
+    )
+    .label = Some(format!("expected {expected}"));
+}
+
+pub fn expect_string(cx: &mut Cx, value: &Spanned<DeValue<'_>>, name: &str) -> Option<String> {
+    match value.get_ref() {
+        DeValue::String(s) => Some(s.to_string()),
+        _ => {
+            wrong_type(cx, value, name, "a string");
+            None
+        }
+    }
+}
+
+/// A finite number, integer or float.
+pub fn expect_number(cx: &mut Cx, value: &Spanned<DeValue<'_>>, name: &str) -> Option<f64> {
+    let number = match value.get_ref() {
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+            .map(|i| i as f64)
+            .or_else(|_| i.as_str().parse::<f64>())
+            .ok(),
+        DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
+        _ => {
+            wrong_type(cx, value, name, "a number");
+            return None;
+        }
+    };
+    match number {
+        Some(n) if n.is_finite() => Some(n),
+        _ => {
+            cx.invalid(
+                value.span(),
+                format!("`{name}` must be a finite number"),
+                "write a plain number such as 42 or 99.5",
+            );
+            None
+        }
+    }
+}
+
+/// A date: a TOML local date (`2026-12-31`), or a string holding one.
+pub fn expect_date(cx: &mut Cx, value: &Spanned<DeValue<'_>>, name: &str) -> Option<NaiveDate> {
+    if cx.already_reported(value) {
+        return None;
+    }
+    let help = "write a date as YYYY-MM-DD without quotes, such as 2026-12-31";
+    match value.get_ref() {
+        DeValue::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
+            (Some(d), None, None) => {
+                NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into()).or_else(|| {
+                    cx.invalid(value.span(), format!("`{name}` is not a valid date"), help);
+                    None
+                })
+            }
+            _ => {
+                cx.invalid(
+                    value.span(),
+                    format!("`{name}` must be a date without a time of day"),
+                    help,
+                );
+                None
+            }
+        },
+        DeValue::String(s) => parse_date(s).or_else(|| {
+            cx.invalid(value.span(), format!("`{name}` is not a date: `{s}`"), help);
+            None
+        }),
+        _ => {
+            wrong_type(cx, value, name, "a date");
+            None
+        }
+    }
+}

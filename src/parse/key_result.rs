@@ -1,0 +1,444 @@
+//! Reading key results (one-line strings and tables) and their check-ins.
+
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeArray, DeTable, DeValue};
+
+use super::fields::{Cx, TableReader, expect_number, type_name};
+use super::key_result_line::{KeyResultLine, parse_key_result_line};
+use super::objective::read_id;
+use super::report_duplicate_ids;
+use super::specs::{self, CONFIDENCE_LEVELS};
+use crate::diagnostic::Code;
+use crate::model::{
+    Checkin, Confidence, ConfidenceLevel, KeyResult, KeyResultOrigin, KeyResultType,
+};
+
+pub fn read_key_results(cx: &mut Cx, items: &DeArray<'_>, objective: &str) -> Vec<KeyResult> {
+    let mut key_results = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        let id = format!("KR{}", index + 1);
+        match item.get_ref() {
+            DeValue::String(line) => key_results.push(read_line(cx, line, item.span(), id)),
+            DeValue::Table(table) => key_results.push(read_table(cx, table, item.span(), id)),
+            other => cx.invalid(
+                item.span(),
+                format!("a key result must be a string or a table, not {}", type_name(other)),
+                "write a key result as \"TITLE from X to Y by DATE\", \"[ ] TITLE\" or a table with `title`",
+            ),
+        }
+    }
+    report_duplicate_ids(
+        cx,
+        key_results.iter().map(|kr| (kr.id.as_str(), kr.origin.id)),
+        "key result",
+        &format!("objective `{objective}`"),
+    );
+    key_results
+}
+
+/// What a key result says about its type and target, from either form.
+#[derive(Default)]
+struct Measure {
+    kind: Option<KeyResultType>,
+    title: Option<String>,
+    from: Option<f64>,
+    to: Option<f64>,
+    unit: Option<String>,
+    by: Option<chrono::NaiveDate>,
+    done: Option<bool>,
+}
+
+/// Reads a one-line key result; on an unreadable line reports it and keeps a
+/// metric without numbers, so no other diagnostic piles on.
+fn measure_line(cx: &mut Cx, line: &str, span: Range<usize>) -> Measure {
+    match parse_key_result_line(line) {
+        Ok(KeyResultLine::Metric {
+            title,
+            from,
+            to,
+            unit,
+            by,
+        }) => Measure {
+            kind: Some(KeyResultType::Metric),
+            title: Some(title),
+            from: Some(from),
+            to: Some(to),
+            unit,
+            by,
+            done: None,
+        },
+        Ok(KeyResultLine::Milestone { title, done }) => Measure {
+            kind: Some(KeyResultType::Milestone),
+            title: Some(title),
+            done: Some(done),
+            ..Measure::default()
+        },
+        Ok(KeyResultLine::Unmeasurable { title }) => Measure {
+            title: Some(title),
+            ..Measure::default()
+        },
+        Err(error) => {
+            cx.invalid(span, error.message, error.help);
+            Measure {
+                kind: Some(KeyResultType::Metric),
+                title: Some(line.trim().to_string()),
+                ..Measure::default()
+            }
+        }
+    }
+}
+
+fn read_line(cx: &mut Cx, line: &str, span: Range<usize>, id: String) -> KeyResult {
+    let measure = measure_line(cx, line, span.clone());
+    let origin = KeyResultOrigin {
+        span: cx.span(span.clone()),
+        by: measure.by.map(|by| (by, cx.span(span.clone()))),
+        ..KeyResultOrigin::default()
+    };
+    check_title(cx, &measure, span.clone(), &id);
+    check_range(cx, &measure, span, &id);
+    build(measure, id, 1.0, Vec::new(), origin)
+}
+
+fn read_table(
+    cx: &mut Cx,
+    table: &DeTable<'_>,
+    span: Range<usize>,
+    default_id: String,
+) -> KeyResult {
+    let reader = TableReader::new(cx, table, span.clone(), &specs::KEY_RESULT);
+    let mut origin = KeyResultOrigin::default();
+    let id = read_id(cx, &reader, &mut origin.id).unwrap_or(default_id);
+    let mut measure = Measure::default();
+    let mut title_span = span.clone();
+    if let Some((line, value)) = reader.string(cx, "kr") {
+        measure = measure_line(cx, &line, value.clone());
+        title_span = reader.key_span("kr").unwrap_or(value);
+        for key in ["title", "from", "to", "done"] {
+            if let Some(value) = reader.value(key) {
+                cx.invalid(
+                    value.span(),
+                    format!("`{key}` cannot be combined with `kr`"),
+                    "`kr` already gives the title and the target; remove one of the two",
+                );
+            }
+        }
+    } else {
+        if let Some((title, value)) = reader.string(cx, "title") {
+            title_span = reader.key_span("title").unwrap_or(value);
+            measure.title = Some(title);
+        }
+        measure.from = reader.number(cx, "from").map(|(n, _)| n);
+        measure.to = reader.number(cx, "to").map(|(n, _)| n);
+        measure.done = reader.boolean(cx, "done").map(|(d, _)| d);
+        measure.kind = table_kind(cx, &reader);
+    }
+    if measure.kind.is_none() && reader.boolean(cx, "rollup").is_some_and(|(r, _)| r) {
+        measure.kind = Some(KeyResultType::Rollup);
+    } else if measure.kind.is_some() && reader.has("kr") {
+        if let Some(value) = reader
+            .value("rollup")
+            .filter(|v| matches!(v.get_ref(), DeValue::Boolean(true)))
+        {
+            cx.invalid(
+                value.span(),
+                "a roll-up cannot also have a target in `kr`",
+                "remove `rollup`, or replace `kr` with a `title`",
+            );
+        }
+    }
+    if let Some((unit, _)) = reader.string(cx, "unit") {
+        measure.unit = Some(unit);
+    }
+    if let Some((by, value)) = reader.date(cx, "by") {
+        if measure.by.is_some() {
+            cx.invalid(
+                value.clone(),
+                "the deadline is given twice, in `kr` and in `by`",
+                "keep one of the two",
+            );
+        }
+        measure.by = Some(by);
+        origin.by = Some((by, cx.span(value)));
+    } else if let Some(by) = measure.by {
+        origin.by = Some((by, cx.span(title_span.clone())));
+    }
+    let weight = match reader.number(cx, "weight") {
+        Some((w, _)) if w > 0.0 => w,
+        Some((_, value)) => {
+            cx.invalid(
+                value,
+                "`weight` must be greater than 0",
+                "give a positive weight such as 1 or 2, or remove the key result",
+            );
+            1.0
+        }
+        None => 1.0,
+    };
+    origin.score = match reader.number(cx, "score") {
+        Some((s, _)) if (0.0..=1.0).contains(&s) => Some(s),
+        Some((_, value)) => {
+            cx.invalid(
+                value,
+                "`score` must be between 0 and 1",
+                "grade the key result from 0.0 (nothing) to 1.0 (fully achieved)",
+            );
+            None
+        }
+        None => None,
+    };
+    origin.span = cx.span(title_span.clone());
+    if measure.title.is_none() {
+        cx.report(
+            Code::MissingTitle,
+            span.clone(),
+            format!("key result `{id}` has no title"),
+        )
+        .help = Some(
+            "add `title = \"...\"`, or write the key result as `kr = \"TITLE from X to Y\"`".into(),
+        );
+    } else {
+        check_title(
+            cx,
+            &measure,
+            reader
+                .value("title")
+                .or(reader.value("kr"))
+                .map_or(title_span.clone(), |v| v.span()),
+            &id,
+        );
+    }
+    let range_span = match reader.has("kr") {
+        true => title_span,
+        false => reader.value("to").map_or(span, Spanned::span),
+    };
+    check_range(cx, &measure, range_span, &id);
+    let kind = measure.kind.unwrap_or(KeyResultType::Unmeasurable);
+    let checkins = match reader.array(cx, "checkins") {
+        Some(items) => read_checkins(cx, items, kind),
+        None => Vec::new(),
+    };
+    build(measure, id, weight, checkins, origin)
+}
+
+/// The type a table declares through its keys; two at once is an error.
+fn table_kind(cx: &mut Cx, reader: &TableReader<'_, '_>) -> Option<KeyResultType> {
+    let metric = ["from", "to"].into_iter().find(|k| reader.has(k));
+    let milestone = reader.has("done");
+    let rollup = reader
+        .value("rollup")
+        .is_some_and(|v| matches!(v.get_ref(), DeValue::Boolean(true)));
+    let clash = |cx: &mut Cx, key: &str, was: &str| {
+        if let Some(span) = reader.key_span(key) {
+            cx.invalid(
+                span,
+                format!("this key result is already a {was}; `{key}` makes it a second type"),
+                "a key result is a metric (`from`, `to`), a milestone (`done`) or a roll-up (`rollup = true`): keep one",
+            );
+        }
+    };
+    if let Some(key) = metric {
+        if milestone {
+            clash(cx, "done", "metric");
+        }
+        if rollup {
+            clash(cx, "rollup", "metric");
+        }
+        let other = if key == "from" { "to" } else { "from" };
+        if !reader.has(other) {
+            if let Some(span) = reader.key_span(key) {
+                cx.invalid(
+                    span,
+                    format!("a metric needs both `from` and `to`, and `{other}` is missing"),
+                    format!("add `{other} = ...`"),
+                );
+            }
+        }
+        return Some(KeyResultType::Metric);
+    }
+    if milestone {
+        if rollup {
+            clash(cx, "rollup", "milestone");
+        }
+        return Some(KeyResultType::Milestone);
+    }
+    None
+}
+
+fn check_title(cx: &mut Cx, measure: &Measure, span: Range<usize>, id: &str) {
+    if measure
+        .title
+        .as_deref()
+        .is_some_and(|t| t.trim().is_empty())
+    {
+        cx.report(
+            Code::MissingTitle,
+            span,
+            format!("key result `{id}` has an empty title"),
+        )
+        .help = Some("say what is measured before `from`, or after `[ ]`".into());
+    }
+}
+
+fn check_range(cx: &mut Cx, measure: &Measure, span: Range<usize>, id: &str) {
+    if let (Some(from), Some(to)) = (measure.from, measure.to) {
+        if from == to {
+            cx.report(
+                Code::ZeroRange,
+                span,
+                format!("key result `{id}` starts and ends at the same value ({from})"),
+            )
+            .help =
+                Some("a metric measures a change: give a target different from the start".into());
+        }
+    }
+}
+
+fn build(
+    measure: Measure,
+    id: String,
+    weight: f64,
+    checkins: Vec<Checkin>,
+    origin: KeyResultOrigin,
+) -> KeyResult {
+    let kind = measure.kind.unwrap_or(KeyResultType::Unmeasurable);
+    KeyResult {
+        id,
+        title: measure.title.unwrap_or_default(),
+        kind,
+        from: measure.from,
+        to: measure.to,
+        unit: measure.unit,
+        by: measure.by,
+        current: None,
+        done: match kind {
+            KeyResultType::Milestone | KeyResultType::Unmeasurable => {
+                Some(measure.done.unwrap_or(false))
+            }
+            _ => None,
+        },
+        weight,
+        progress: 0.0,
+        expected: 0.0,
+        pace: None,
+        confidence: None,
+        score: None,
+        checkins,
+        contributors: Vec::new(),
+        origin,
+    }
+}
+
+fn read_checkins(cx: &mut Cx, items: &DeArray<'_>, kind: KeyResultType) -> Vec<Checkin> {
+    items
+        .iter()
+        .filter_map(|item| match item.get_ref() {
+            DeValue::Table(table) => read_checkin(cx, table, item.span(), kind),
+            other => {
+                cx.invalid(
+                    item.span(),
+                    format!("a check-in must be a table, not {}", type_name(other)),
+                    "write a check-in as `{ date = 2026-10-05, value = 42 }`",
+                );
+                None
+            }
+        })
+        .collect()
+}
+
+fn read_checkin(
+    cx: &mut Cx,
+    table: &DeTable<'_>,
+    span: Range<usize>,
+    kind: KeyResultType,
+) -> Option<Checkin> {
+    let reader = TableReader::new(cx, table, span.clone(), &specs::CHECKIN);
+    let date = reader.date(cx, "date");
+    if date.is_none() && !reader.has("date") {
+        cx.invalid(
+            span.clone(),
+            "a check-in needs a `date`",
+            "add `date = YYYY-MM-DD`",
+        );
+    }
+    let value = reader.number(cx, "value");
+    let done = reader.boolean(cx, "done");
+    let (takes, gives) = match kind {
+        KeyResultType::Metric => ("value", "a metric"),
+        KeyResultType::Milestone | KeyResultType::Unmeasurable => ("done", "a milestone"),
+        KeyResultType::Rollup => ("", "a roll-up"),
+    };
+    for key in ["value", "done"] {
+        if key != takes {
+            if let Some(span) = reader.key_span(key) {
+                let help = match takes {
+                    "" => "a roll-up takes its progress from the objectives aligned to it: give only `confidence` and `note`".to_string(),
+                    takes => format!("give `{takes}` instead"),
+                };
+                cx.invalid(
+                    span,
+                    format!("`{key}` does not fit {gives} key result"),
+                    help,
+                );
+            }
+        }
+    }
+    if !takes.is_empty() && !reader.has(takes) {
+        cx.invalid(
+            span,
+            format!("this check-in of {gives} key result has no `{takes}`"),
+            match takes {
+                "value" => "add `value = ...`, the metric's value on that day",
+                _ => "add `done = true` or `done = false`",
+            },
+        );
+    }
+    let confidence = reader
+        .value("confidence")
+        .and_then(|value| read_confidence(cx, value));
+    let note = reader.string(cx, "note").map(|(n, _)| n);
+    let (date, date_range) = date?;
+    Some(Checkin {
+        date,
+        value: value.filter(|_| takes == "value").map(|(v, _)| v),
+        done: done.filter(|_| takes == "done").map(|(d, _)| d),
+        confidence,
+        note,
+        date_span: cx.span(date_range),
+    })
+}
+
+fn read_confidence(cx: &mut Cx, value: &Spanned<DeValue<'_>>) -> Option<Confidence> {
+    let help = format!(
+        "give a number from 0 to 1, or one of: {}",
+        CONFIDENCE_LEVELS.join(", ")
+    );
+    match value.get_ref() {
+        DeValue::String(level) => match ConfidenceLevel::from_name(level) {
+            Some(level) => Some(Confidence::Level(level)),
+            None => {
+                cx.invalid(
+                    value.span(),
+                    format!("`{level}` is not a confidence level"),
+                    help,
+                );
+                None
+            }
+        },
+        _ => {
+            let number = expect_number(cx, value, "confidence")?;
+            if (0.0..=1.0).contains(&number) {
+                Some(Confidence::Number(number))
+            } else {
+                cx.invalid(
+                    value.span(),
+                    format!("confidence {number} is outside 0 to 1"),
+                    help,
+                );
+                None
+            }
+        }
+    }
+}

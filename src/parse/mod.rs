@@ -1,0 +1,235 @@
+//! Stage 1: from a file's text to a [`Unit`] as written, plus diagnostics.
+//!
+//! Parsing looks at one file at a time and nothing else (not even
+//! `okrc.toml`), so files parse in parallel and `watch` can keep a parsed
+//! file until its bytes change.
+
+pub mod fields;
+pub mod front_matter;
+mod key_result;
+pub mod key_result_line;
+mod objective;
+pub mod quantity;
+pub mod specs;
+
+use toml::de::DeTable;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{Unit, UnitOrigin};
+use crate::source::{SourceFile, Span};
+use fields::{Cx, TableReader};
+use front_matter::split_front_matter;
+
+/// What one unit file holds.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    /// `None` when the front matter could not be read at all.
+    pub unit: Option<Unit>,
+    /// Without lines and columns yet: `locate` fills them in at the end.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses one unit file.
+pub fn parse_unit_file(file: &SourceFile) -> ParsedFile {
+    let fail = |span: Span, message: &str, help: &str| ParsedFile {
+        unit: None,
+        diagnostics: vec![
+            Diagnostic::new(Code::ParseError, &file.path, span, message).with_help(help),
+        ],
+    };
+    if let Some(at) = file.utf8_error {
+        return fail(
+            Span::new(at, at + 1),
+            "the file is not valid UTF-8",
+            "save the file with UTF-8 encoding",
+        );
+    }
+    let Some(front_matter) = split_front_matter(&file.text) else {
+        return fail(
+            Span::new(0, 3),
+            "the front matter opened here is never closed",
+            "end the front matter with a line that is exactly `+++`",
+        );
+    };
+    let mut cx = Cx::new(&file.path, front_matter.toml_offset);
+    let (table, errors) = DeTable::parse_recoverable(front_matter.toml);
+    let mut syntax_error = false;
+    for error in errors {
+        let span = error.span().unwrap_or(0..0);
+        let message = error.message();
+        if is_bad_date(message) {
+            cx.invalid(
+                span.clone(),
+                message.to_string(),
+                "write a real calendar date as YYYY-MM-DD, such as 2026-12-31",
+            );
+            cx.reported.push(span);
+        } else if !syntax_error {
+            // Only the first: what the parser says after it is mostly echo.
+            cx.report(Code::ParseError, span, format!("invalid TOML: {message}"))
+                .help = Some("fix the TOML syntax of the front matter (https://toml.io)".into());
+            syntax_error = true;
+        }
+    }
+    if syntax_error {
+        return ParsedFile {
+            unit: None,
+            diagnostics: cx.diagnostics,
+        };
+    }
+    let unit = read_unit(&mut cx, file, table.get_ref(), &front_matter);
+    ParsedFile {
+        unit: Some(unit),
+        diagnostics: cx.diagnostics,
+    }
+}
+
+fn is_bad_date(message: &str) -> bool {
+    ["invalid date", "invalid time", "invalid offset"]
+        .iter()
+        .any(|prefix| message.starts_with(prefix))
+}
+
+fn read_unit(
+    cx: &mut Cx,
+    file: &SourceFile,
+    table: &DeTable<'_>,
+    front_matter: &front_matter::FrontMatter<'_>,
+) -> Unit {
+    let root = TableReader::new(cx, table, 0..0, &specs::UNIT);
+    let mut origin = UnitOrigin::default();
+    let id = match root.string(cx, "id") {
+        Some((id, span)) if valid_unit_id(&id) => {
+            origin.id = Some(cx.span(span));
+            id
+        }
+        Some((id, span)) => {
+            cx.invalid(
+                span,
+                format!("`{id}` is not a valid unit id"),
+                "a unit id is a non-empty name without `#` or `/`, such as \"platform\"",
+            );
+            file_stem(&file.path)
+        }
+        None => file_stem(&file.path),
+    };
+    let name = root
+        .string(cx, "name")
+        .map_or_else(|| id.clone(), |(name, _)| name);
+    let parent = root.string(cx, "parent").and_then(|(parent, span)| {
+        if parent.is_empty() {
+            cx.invalid(
+                span,
+                "`parent` is empty",
+                "name the parent unit's id, or remove `parent` for a top unit",
+            );
+            return None;
+        }
+        origin.parent = Some(cx.span(span));
+        Some(parent)
+    });
+    origin.period_name = root
+        .string(cx, "period")
+        .map(|(name, span)| (name, cx.span(span)));
+    let owners = root
+        .strings(cx, "owner")
+        .into_iter()
+        .map(|(o, _)| o)
+        .collect();
+    let draft = root.boolean(cx, "draft").is_some_and(|(d, _)| d);
+    let text = |cx: &mut Cx, name: &str| root.string(cx, name).map(|(s, _)| s);
+    let (mission, vision, strategy) = (
+        text(cx, "mission"),
+        text(cx, "vision"),
+        text(cx, "strategy"),
+    );
+    let objectives = match root.array(cx, "objectives") {
+        Some(items) => objective::read_objectives(cx, items),
+        None => Vec::new(),
+    };
+    let reflection = root
+        .table(cx, "reflection")
+        .map(|reflection| crate::model::Reflection {
+            retrospective: reflection.string(cx, "retrospective").map(|(s, _)| s),
+            futurespective: reflection.string(cx, "futurespective").map(|(s, _)| s),
+        });
+    let body_line = file.text[..front_matter.body_offset].matches('\n').count() as u32 + 1;
+    Unit {
+        id,
+        name,
+        period: None,
+        file: file.path.clone(),
+        parent,
+        parent_period: None,
+        owners,
+        draft,
+        progress: 0.0,
+        score: None,
+        mission,
+        vision,
+        strategy,
+        objectives,
+        reflection,
+        children: Vec::new(),
+        body: front_matter.body.to_string(),
+        body_line,
+        origin,
+        parent_index: None,
+    }
+}
+
+fn valid_unit_id(id: &str) -> bool {
+    !id.trim().is_empty() && !id.contains(['#', '/'])
+}
+
+/// An objective or key result id: no separators of the `unit#O1.KR2` syntax.
+pub(crate) fn valid_item_id(id: &str) -> bool {
+    !id.is_empty() && !id.contains(|c: char| c == '#' || c == '.' || c.is_whitespace())
+}
+
+/// The default unit id: the file name without `.md`.
+fn file_stem(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    match name.len().checked_sub(3) {
+        Some(cut) if name.is_char_boundary(cut) && name[cut..].eq_ignore_ascii_case(".md") => {
+            name[..cut].to_string()
+        }
+        _ => name.to_string(),
+    }
+}
+
+/// Reports the later of two equal ids in one list, at its `id` key or, for a
+/// default id, at the file's start.
+pub(crate) fn report_duplicate_ids<'a>(
+    cx: &mut Cx,
+    items: impl Iterator<Item = (&'a str, Option<Span>)>,
+    what: &str,
+    scope: &str,
+) {
+    let mut seen = std::collections::HashSet::new();
+    for (id, span) in items {
+        if !seen.insert(id) {
+            let span = span.unwrap_or(Span::FILE_START);
+            let diagnostic = Diagnostic::new(
+                Code::DuplicateId,
+                cx.file,
+                span,
+                format!("{what} id `{id}` is used twice in {scope}"),
+            )
+            .with_help(format!("give each {what} of {scope} its own id"));
+            cx.diagnostics.push(diagnostic);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_ids_come_from_the_file_name() {
+        assert_eq!(file_stem("teams/platform.md"), "platform");
+        assert_eq!(file_stem("Platform.MD"), "Platform");
+        assert_eq!(file_stem("é.md"), "é");
+    }
+}

@@ -1,0 +1,463 @@
+//! Stage 2: from parsed units to one linked model. Periods are looked up,
+//! units sorted, `parent` and `aligns_to` resolved by the period rule, and
+//! what cannot be resolved reported.
+
+use std::collections::HashMap;
+
+use crate::config::Config;
+use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::model::{AlignmentTarget, Unit};
+use crate::period::{Period, period_name_help};
+use crate::source::Span;
+
+/// Links `units` (in file order) and returns them sorted by period, then id.
+pub fn resolve(
+    mut units: Vec<Unit>,
+    config: &Config,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Unit> {
+    assign_periods(&mut units, config, diagnostics);
+    units.sort_by(|a, b| {
+        let period = |u: &Unit| {
+            u.period
+                .as_ref()
+                .map(|p| (p.start, std::cmp::Reverse(p.end), p.name.clone()))
+        };
+        // Units without a period go last.
+        (period(a).is_none(), period(a), &a.id, &a.file).cmp(&(
+            period(b).is_none(),
+            period(b),
+            &b.id,
+            &b.file,
+        ))
+    });
+    let index = UnitIndex::build(&units, diagnostics);
+    resolve_parents(&mut units, &index, diagnostics);
+    break_cycles(&mut units, diagnostics);
+    link_children(&mut units);
+    resolve_alignments(&mut units, &index, diagnostics);
+    units
+}
+
+fn assign_periods(units: &mut [Unit], config: &Config, diagnostics: &mut Vec<Diagnostic>) {
+    for unit in units {
+        unit.period = match &unit.origin.period_name {
+            Some((name, span)) => {
+                let period = config.catalog.lookup(name);
+                if period.is_none() {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::UnknownPeriod,
+                            &unit.file,
+                            *span,
+                            format!("unknown period `{name}`"),
+                        )
+                        .with_help(period_name_help(&config.catalog)),
+                    );
+                }
+                period
+            }
+            None if config.period.is_some() => config.period.clone(),
+            None => {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnknownPeriod,
+                        &unit.file,
+                        Span::FILE_START,
+                        format!("unit `{}` has no period", unit.id),
+                    )
+                    .with_help("add `period = \"2026-Q4\"` to the front matter, or a default `period` to okrc.toml"),
+                );
+                None
+            }
+        };
+    }
+}
+
+/// The units of each id, one per period: the first file in path order wins,
+/// later ones are `duplicate-unit`.
+struct UnitIndex {
+    by_id: HashMap<String, Vec<usize>>,
+}
+
+impl UnitIndex {
+    fn build(units: &[Unit], diagnostics: &mut Vec<Diagnostic>) -> Self {
+        let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, unit) in units.iter().enumerate() {
+            let Some(period) = &unit.period else { continue };
+            let same = by_id.entry(unit.id.clone()).or_default();
+            match same
+                .iter()
+                .find(|&&j| units[j].period.as_ref() == Some(period))
+            {
+                Some(&first) => diagnostics.push(
+                    Diagnostic::new(
+                        Code::DuplicateUnit,
+                        &unit.file,
+                        unit.origin.id.unwrap_or(Span::FILE_START),
+                        format!(
+                            "unit `{}` is already defined for {} in {}",
+                            unit.id, period.name, units[first].file
+                        ),
+                    )
+                    .with_help("give this unit another id or period, or merge the two files"),
+                ),
+                None => same.push(i),
+            }
+        }
+        UnitIndex { by_id }
+    }
+
+    /// The unit `id` for period `period`: of that period, else of the smallest
+    /// period containing it.
+    fn resolve(&self, units: &[Unit], id: &str, period: &Period) -> Option<usize> {
+        let candidates = self.by_id.get(id)?;
+        let period_of = |i: usize| units[i].period.as_ref();
+        candidates
+            .iter()
+            .copied()
+            .find(|&i| period_of(i).is_some_and(|p| p.name == period.name))
+            .or_else(|| {
+                candidates
+                    .iter()
+                    .copied()
+                    .filter_map(|i| Some((i, period_of(i)?)))
+                    .filter(|(_, p)| p.contains(period))
+                    .min_by_key(|(_, p)| (p.days(), p.order_key()))
+                    .map(|(i, _)| i)
+            })
+    }
+
+    fn ids(&self) -> impl Iterator<Item = &str> {
+        self.by_id.keys().map(String::as_str)
+    }
+
+    fn describe_missing(&self, units: &[Unit], id: &str, period: &Period) -> (String, String) {
+        match self.by_id.get(id) {
+            Some(candidates) => {
+                let mut periods: Vec<&str> = candidates
+                    .iter()
+                    .filter_map(|&i| units[i].period.as_ref().map(|p| p.name.as_str()))
+                    .collect();
+                periods.sort();
+                (
+                    format!(
+                        "unit `{id}` has no OKRs for {} or a period containing it",
+                        period.name
+                    ),
+                    format!("`{id}` exists for {}", periods.join(", ")),
+                )
+            }
+            None => {
+                let mut ids: Vec<&str> = self.ids().collect();
+                ids.sort();
+                let help = match did_you_mean(id, ids.iter().copied()) {
+                    Some(known) => format!("did you mean `{known}`?"),
+                    None => {
+                        "check the unit's `id` (by default its file name without .md)".to_string()
+                    }
+                };
+                (format!("there is no unit `{id}`"), help)
+            }
+        }
+    }
+}
+
+fn resolve_parents(units: &mut [Unit], index: &UnitIndex, diagnostics: &mut Vec<Diagnostic>) {
+    for i in 0..units.len() {
+        let (Some(parent), Some(period)) = (&units[i].parent, &units[i].period) else {
+            continue;
+        };
+        match index.resolve(units, parent, period) {
+            Some(p) => units[i].parent_index = Some(p),
+            None => {
+                let (message, help) = index.describe_missing(units, parent, period);
+                let span = units[i].origin.parent.unwrap_or_default();
+                diagnostics.push(
+                    Diagnostic::new(Code::UnknownParent, &units[i].file, span, message)
+                        .with_help(help),
+                );
+            }
+        }
+    }
+}
+
+/// Reports every unit on a parent cycle and cuts its link, so the rest of
+/// the pipeline can walk up the tree without looping.
+fn break_cycles(units: &mut [Unit], diagnostics: &mut Vec<Diagnostic>) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        OnPath,
+        Done,
+    }
+    let mut marks = vec![Mark::New; units.len()];
+    let mut on_cycle = Vec::new();
+    for start in 0..units.len() {
+        let mut path = Vec::new();
+        let mut at = Some(start);
+        while let Some(i) = at {
+            match marks[i] {
+                Mark::Done => break,
+                Mark::OnPath => {
+                    let from = path.iter().position(|&p| p == i).unwrap_or(0);
+                    on_cycle.extend_from_slice(&path[from..]);
+                    break;
+                }
+                Mark::New => {
+                    marks[i] = Mark::OnPath;
+                    path.push(i);
+                    at = units[i].parent_index;
+                }
+            }
+        }
+        for i in path {
+            marks[i] = Mark::Done;
+        }
+    }
+    on_cycle.sort_unstable();
+    for &i in &on_cycle {
+        let unit = &units[i];
+        let mut chain = vec![unit.id.clone()];
+        let mut at = unit.parent_index;
+        while let Some(p) = at.filter(|&p| p != i && chain.len() <= units.len()) {
+            chain.push(units[p].id.clone());
+            at = units[p].parent_index;
+        }
+        chain.push(unit.id.clone());
+        diagnostics.push(
+            Diagnostic::new(
+                Code::ParentCycle,
+                &unit.file,
+                unit.origin.parent.unwrap_or_default(),
+                format!("unit `{}` is its own ancestor: {}", unit.id, chain.join(" → ")),
+            )
+            .with_help("a unit's parent is one level higher; remove `parent` from the top unit of this loop"),
+        );
+    }
+    for i in on_cycle {
+        units[i].parent_index = None;
+    }
+}
+
+fn link_children(units: &mut [Unit]) {
+    for i in 0..units.len() {
+        if let Some(p) = units[i].parent_index {
+            units[i].parent_period = units[p].period.as_ref().map(|period| period.name.clone());
+            if let Some(key) = units[i].key() {
+                units[p].children.push(key);
+            }
+        }
+    }
+}
+
+/// The units above `unit`, nearest first.
+pub fn ancestors(units: &[Unit], unit: usize) -> impl Iterator<Item = usize> + '_ {
+    let mut at = units[unit].parent_index;
+    let mut steps = 0;
+    std::iter::from_fn(move || {
+        let i = at?;
+        steps += 1;
+        if steps > units.len() {
+            return None;
+        }
+        at = units[i].parent_index;
+        Some(i)
+    })
+}
+
+/// `[unit#]O2[.KR1]`, split.
+pub fn parse_reference(written: &str) -> Option<(Option<&str>, &str, Option<&str>)> {
+    let written = written.trim();
+    let (unit, rest) = match written.split_once('#') {
+        Some((unit, rest)) => (Some(unit.trim()), rest.trim()),
+        None => (None, written),
+    };
+    let (objective, key_result) = match rest.split_once('.') {
+        Some((objective, key_result)) => (objective, Some(key_result)),
+        None => (rest, None),
+    };
+    let bad = |part: &str| part.is_empty() || part.contains(['#', '.']);
+    if unit.is_some_and(str::is_empty) || bad(objective) || key_result.is_some_and(bad) {
+        return None;
+    }
+    Some((unit, objective, key_result))
+}
+
+fn resolve_alignments(units: &mut [Unit], index: &UnitIndex, diagnostics: &mut Vec<Diagnostic>) {
+    for u in 0..units.len() {
+        for o in 0..units[u].objectives.len() {
+            for a in 0..units[u].objectives[o].origin.alignments.len() {
+                let span = units[u].objectives[o].origin.alignments[a].span;
+                let file = units[u].file.clone();
+                match resolve_alignment(units, index, u, o, a) {
+                    Ok((target, full)) => {
+                        if let Some((code, message, help)) = alignment_level(units, u, target.unit)
+                        {
+                            diagnostics
+                                .push(Diagnostic::new(code, &file, span, message).with_help(help));
+                        }
+                        let contributor = format!("{}#{}", units[u].id, units[u].objectives[o].id);
+                        let objective = &mut units[u].objectives[o];
+                        objective.origin.alignments[a].target = Some(target);
+                        objective.aligns_to[a] = full;
+                        let aligned = &mut units[target.unit].objectives[target.objective];
+                        match target.key_result {
+                            Some(k) => aligned.key_results[k].contributors.push(contributor),
+                            None => aligned.contributors.push(contributor),
+                        }
+                    }
+                    Err(failure) => {
+                        if let Some((code, message, help)) = failure {
+                            diagnostics
+                                .push(Diagnostic::new(code, &file, span, message).with_help(help));
+                        }
+                        // Still written out in full where the unit is known.
+                        let written = &units[u].objectives[o].aligns_to[a];
+                        if let (Some(parent), Some((None, ..))) =
+                            (&units[u].parent, parse_reference(written))
+                        {
+                            let full = format!("{parent}#{}", written.trim());
+                            units[u].objectives[o].aligns_to[a] = full;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+type Failure = Option<(Code, String, String)>;
+
+/// What an `aligns_to` entry names, and how to write it in full; `Err(None)`
+/// when an earlier diagnostic already covers it.
+fn resolve_alignment(
+    units: &[Unit],
+    index: &UnitIndex,
+    u: usize,
+    o: usize,
+    a: usize,
+) -> Result<(AlignmentTarget, String), Failure> {
+    let unit = &units[u];
+    let written = &unit.objectives[o].origin.alignments[a].written;
+    let broken = |message: String, help: String| Err(Some((Code::BrokenAlignment, message, help)));
+    let Some((unit_id, objective_id, key_result_id)) = parse_reference(written) else {
+        return Err(Some((
+            Code::InvalidValue,
+            format!("`{written}` is not a reference to an objective or key result"),
+            "write `O2` or `O2.KR1` for the parent unit, or `unit#O2` / `unit#O2.KR1` for any unit"
+                .into(),
+        )));
+    };
+    let Some(period) = &unit.period else {
+        return Err(None);
+    };
+    let target_unit = match unit_id {
+        Some(id) => match index.resolve(units, id, period) {
+            Some(t) => t,
+            None => {
+                let (message, help) = index.describe_missing(units, id, period);
+                return broken(format!("`{written}`: {message}"), help);
+            }
+        },
+        None => match (unit.parent_index, &unit.parent) {
+            (Some(p), _) => p,
+            (None, Some(_)) => return Err(None),
+            (None, None) => {
+                return broken(
+                    format!(
+                        "`{written}` names an objective of the parent unit, but unit `{}` has no parent",
+                        unit.id
+                    ),
+                    format!("set `parent`, or write the unit out: `unit#{written}`"),
+                );
+            }
+        },
+    };
+    let target = &units[target_unit];
+    let where_ = format!(
+        "`{}` ({})",
+        target.id,
+        target.period.as_ref().map_or("", |p| &p.name)
+    );
+    let Some(objective) = target
+        .objectives
+        .iter()
+        .position(|obj| obj.id == objective_id)
+    else {
+        let ids: Vec<&str> = target
+            .objectives
+            .iter()
+            .map(|obj| obj.id.as_str())
+            .collect();
+        return broken(
+            format!("unit {where_} has no objective `{objective_id}`"),
+            listing("its objectives are", objective_id, &ids),
+        );
+    };
+    let key_result = match key_result_id {
+        Some(kr_id) => {
+            let krs = &target.objectives[objective].key_results;
+            match krs.iter().position(|kr| kr.id == kr_id) {
+                Some(k) => Some(k),
+                None => {
+                    let ids: Vec<&str> = krs.iter().map(|kr| kr.id.as_str()).collect();
+                    return broken(
+                        format!(
+                            "objective `{objective_id}` of {where_} has no key result `{kr_id}`"
+                        ),
+                        listing("its key results are", kr_id, &ids),
+                    );
+                }
+            }
+        }
+        None => None,
+    };
+    let full = match key_result_id {
+        Some(kr) => format!("{}#{objective_id}.{kr}", target.id),
+        None => format!("{}#{objective_id}", target.id),
+    };
+    Ok((
+        AlignmentTarget {
+            unit: target_unit,
+            objective,
+            key_result,
+        },
+        full,
+    ))
+}
+
+fn listing(intro: &str, wanted: &str, ids: &[&str]) -> String {
+    match (did_you_mean(wanted, ids.iter().copied()), ids.is_empty()) {
+        (Some(known), _) => format!("did you mean `{known}`?"),
+        (None, true) => "it has none yet".to_string(),
+        (None, false) => format!("{intro} {}", ids.join(", ")),
+    }
+}
+
+/// `skip-level` or `cross-alignment` when the target is not the parent.
+fn alignment_level(units: &[Unit], u: usize, target: usize) -> Option<(Code, String, String)> {
+    if units[u].parent_index == Some(target) {
+        return None;
+    }
+    if ancestors(units, u).skip(1).any(|a| a == target) {
+        Some((
+            Code::SkipLevel,
+            format!(
+                "aligns to `{}`, which is above the parent unit",
+                units[target].id
+            ),
+            "align to an objective or key result of the parent unit, which in turn aligns upwards"
+                .into(),
+        ))
+    } else {
+        Some((
+            Code::CrossAlignment,
+            format!(
+                "aligns to `{}`, which is not above unit `{}`",
+                units[target].id, units[u].id
+            ),
+            "objectives align upwards, to the parent unit or its ancestors".into(),
+        ))
+    }
+}

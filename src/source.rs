@@ -1,0 +1,175 @@
+//! Source files as okrc sees them, and the mapping from byte offsets to the
+//! line and column a user sees in their editor.
+//!
+//! Every later stage speaks in byte offsets into [`SourceFile::text`]; only
+//! [`LineIndex`] turns them into 1-based lines and columns, so a byte-order
+//! mark or CRLF line endings can never shift a reported position.
+
+use std::sync::Arc;
+
+/// The path of a file relative to the workspace root, `/`-separated, as it
+/// appears in diagnostics and in the JSON output.
+pub type FilePath = Arc<str>;
+
+/// A byte range into a [`SourceFile::text`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span {
+            start: start.min(u32::MAX as usize) as u32,
+            end: end.max(start).min(u32::MAX as usize) as u32,
+        }
+    }
+
+    /// The span of the file's first character: where problems about a whole
+    /// file (or a default id that has no key) are reported.
+    pub const FILE_START: Span = Span { start: 0, end: 0 };
+
+    pub fn shifted(self, by: usize) -> Span {
+        Span::new(self.start as usize + by, self.end as usize + by)
+    }
+}
+
+/// One file of the workspace, read and decoded.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: FilePath,
+    /// The file's text with a leading byte-order mark removed. Bytes that are
+    /// not UTF-8 are replaced (see `utf8_error`) so positions stay printable.
+    pub text: String,
+    /// Byte offset into `text` of the first byte that was not valid UTF-8.
+    pub utf8_error: Option<usize>,
+}
+
+impl SourceFile {
+    /// Decodes raw file contents, dropping a UTF-8 byte-order mark.
+    pub fn from_bytes(path: impl Into<FilePath>, bytes: Vec<u8>) -> SourceFile {
+        let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) => rest.to_vec(),
+            None => bytes,
+        };
+        let (text, utf8_error) = match String::from_utf8(bytes) {
+            Ok(text) => (text, None),
+            Err(err) => {
+                let valid_up_to = err.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
+                (text, Some(valid_up_to))
+            }
+        };
+        SourceFile {
+            path: path.into(),
+            text,
+            utf8_error,
+        }
+    }
+
+    pub fn from_text(path: impl Into<FilePath>, text: impl Into<String>) -> SourceFile {
+        SourceFile::from_bytes(path, text.into().into_bytes())
+    }
+}
+
+/// Does this file start with a front matter block? Files that do not are not
+/// unit files (a README) and are skipped without a word.
+pub fn starts_with_front_matter(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match bytes.strip_prefix(b"+++") {
+        Some(rest) => rest
+            .iter()
+            .find(|b| !matches!(b, b' ' | b'\t'))
+            .is_none_or(|b| matches!(b, b'\n' | b'\r')),
+        None => false,
+    }
+}
+
+/// Line starts of a text, to turn byte offsets into 1-based lines and columns.
+/// Columns count characters, the way editors and rustc show them.
+pub struct LineIndex<'t> {
+    text: &'t str,
+    line_starts: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    pub fn new(text: &'t str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { text, line_starts }
+    }
+
+    /// The 1-based line and column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (u32, u32) {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let column = self.text[self.line_starts[line]..offset].chars().count() + 1;
+        (line as u32 + 1, column as u32)
+    }
+
+    /// The text of a 1-based line, without its line ending, and its byte offset.
+    pub fn line(&self, line: u32) -> Option<(usize, &'t str)> {
+        let index = (line as usize).checked_sub(1)?;
+        let start = *self.line_starts.get(index)?;
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        let text = &self.text[start..end];
+        Some((start, text.strip_suffix('\r').unwrap_or(text)))
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns_are_one_based_and_count_characters() {
+        let index = LineIndex::new("ab\r\nçd = 1\nx");
+        assert_eq!(index.line_col(0), (1, 1));
+        assert_eq!(index.line_col(4), (2, 1));
+        // `ç` is two bytes but one column.
+        assert_eq!(index.line_col(6), (2, 2));
+        assert_eq!(index.line_col(12), (3, 1));
+        assert_eq!(index.line(1), Some((0, "ab")));
+        assert_eq!(index.line(2), Some((4, "çd = 1")));
+        assert_eq!(index.line(4), None);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let file = SourceFile::from_bytes("a.md", b"\xEF\xBB\xBF+++\n".to_vec());
+        assert_eq!(file.text, "+++\n");
+        assert!(starts_with_front_matter(b"\xEF\xBB\xBF+++\r\nid = 1"));
+    }
+
+    #[test]
+    fn front_matter_must_open_on_the_first_line() {
+        assert!(starts_with_front_matter(b"+++\n"));
+        assert!(starts_with_front_matter(b"+++"));
+        assert!(starts_with_front_matter(b"+++  \n"));
+        assert!(!starts_with_front_matter(b"++++\n"));
+        assert!(!starts_with_front_matter(b"# Title\n+++\n"));
+        assert!(!starts_with_front_matter(b"---\ntitle: x\n---\n"));
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let file = SourceFile::from_bytes("a.md", b"+++\nid = \"\xFF\"\n".to_vec());
+        assert_eq!(file.utf8_error, Some(10));
+    }
+}

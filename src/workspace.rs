@@ -1,0 +1,188 @@
+//! The first edge of the pipeline: finding and reading a workspace's files.
+//! Everything after this is a pure function of what is read here.
+
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+use thiserror::Error;
+use walkdir::WalkDir;
+
+use crate::config::{CONFIG_FILE, Config, parse_config};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{FilePath, SourceFile, Span, starts_with_front_matter};
+
+/// Folders never searched for unit files, wherever they are.
+const SKIPPED_FOLDERS: [&str; 3] = ["templates", "target", "node_modules"];
+
+/// A workspace that cannot be opened at all (exit code 2).
+#[derive(Debug, Error)]
+pub enum WorkspaceError {
+    #[error("cannot open workspace `{path}`: {source}")]
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("workspace `{0}` is not a folder")]
+    NotAFolder(PathBuf),
+}
+
+/// Everything okrc reads from disk, read once.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub root: PathBuf,
+    pub config: Config,
+    /// `okrc.toml` as read, if there is one.
+    pub config_file: Option<SourceFile>,
+    /// Problems with `okrc.toml`.
+    pub config_diagnostics: Vec<Diagnostic>,
+    /// The unit files (Markdown files that start with front matter), sorted by path.
+    pub files: Vec<SourceFile>,
+    /// Files and folders that could not be read.
+    pub read_errors: Vec<Diagnostic>,
+}
+
+impl Workspace {
+    /// Reads `okrc.toml` and every unit file below `root`, in parallel.
+    /// `output` overrides the output folder to skip (from `build -o`).
+    pub fn load(root: &Path, output: Option<&Path>) -> Result<Workspace, WorkspaceError> {
+        let metadata = std::fs::metadata(root).map_err(|source| WorkspaceError::Open {
+            path: root.to_path_buf(),
+            source,
+        })?;
+        if !metadata.is_dir() {
+            return Err(WorkspaceError::NotAFolder(root.to_path_buf()));
+        }
+        let mut read_errors = Vec::new();
+        let config_file = read_config_file(root, &mut read_errors);
+        let (config, config_diagnostics) = parse_config(config_file.as_ref());
+        let output = match output {
+            Some(output) => output.to_path_buf(),
+            None => root.join(&config.output),
+        };
+        let paths = unit_file_candidates(root, &output, &mut read_errors);
+        let read: Vec<Result<Option<SourceFile>, Diagnostic>> = paths
+            .par_iter()
+            .map(|(path, relative)| read_unit_file(path, relative))
+            .collect();
+        let mut files = Vec::with_capacity(read.len());
+        for result in read {
+            match result {
+                Ok(Some(file)) => files.push(file),
+                Ok(None) => {}
+                Err(diagnostic) => read_errors.push(diagnostic),
+            }
+        }
+        Ok(Workspace {
+            root: root.to_path_buf(),
+            config,
+            config_file,
+            config_diagnostics,
+            files,
+            read_errors,
+        })
+    }
+
+    /// The output folder: `okrc.toml`'s `output`, relative to the root.
+    pub fn output_dir(&self) -> PathBuf {
+        self.root.join(&self.config.output)
+    }
+}
+
+fn read_config_file(root: &Path, errors: &mut Vec<Diagnostic>) -> Option<SourceFile> {
+    let path = root.join(CONFIG_FILE);
+    match std::fs::read(&path) {
+        Ok(bytes) => Some(SourceFile::from_bytes(CONFIG_FILE, bytes)),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+        Err(err) => {
+            errors.push(io_error(&FilePath::from(CONFIG_FILE), &err));
+            None
+        }
+    }
+}
+
+fn io_error(file: &FilePath, err: &dyn std::fmt::Display) -> Diagnostic {
+    Diagnostic::new(
+        Code::IoError,
+        file,
+        Span::FILE_START,
+        format!("cannot read this file: {err}"),
+    )
+    .with_help("check that the file exists and that you may read it")
+}
+
+/// The path of a file relative to the root, `/`-separated.
+pub fn relative_path(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(part) => Some(part.to_string_lossy()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Two paths naming the same place, ignoring `.` components.
+fn same_path(a: &Path, b: &Path) -> bool {
+    fn normal(p: &Path) -> impl Iterator<Item = Component<'_>> {
+        p.components().filter(|c| *c != Component::CurDir)
+    }
+    normal(a).eq(normal(b))
+}
+
+/// Is this a file or folder the walk never enters?
+pub fn is_skipped(name: &str, is_dir: bool) -> bool {
+    name.starts_with('.') || (is_dir && SKIPPED_FOLDERS.contains(&name))
+}
+
+/// Every `*.md` file below `root`, outside skipped folders, with its relative
+/// path. Symbolic links are not followed.
+fn unit_file_candidates(
+    root: &Path,
+    output: &Path,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<(PathBuf, String)> {
+    let walk = WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() == 0
+                || !(is_skipped(
+                    &entry.file_name().to_string_lossy(),
+                    entry.file_type().is_dir(),
+                ) || (entry.file_type().is_dir() && same_path(entry.path(), output)))
+        });
+    let mut paths = Vec::new();
+    for entry in walk {
+        match entry {
+            Ok(entry) => {
+                let is_markdown = entry
+                    .path()
+                    .extension()
+                    .is_some_and(|ext| ext.eq_ignore_ascii_case("md"));
+                if entry.file_type().is_file() && is_markdown {
+                    let relative = relative_path(root, entry.path());
+                    paths.push((entry.into_path(), relative));
+                }
+            }
+            Err(err) => {
+                let relative = err
+                    .path()
+                    .map_or_else(String::new, |p| relative_path(root, p));
+                errors.push(io_error(&FilePath::from(relative), &err));
+            }
+        }
+    }
+    paths.sort_by(|a, b| a.1.cmp(&b.1));
+    paths
+}
+
+fn read_unit_file(path: &Path, relative: &str) -> Result<Option<SourceFile>, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|err| io_error(&FilePath::from(relative), &err))?;
+    if !starts_with_front_matter(&bytes) {
+        return Ok(None);
+    }
+    Ok(Some(SourceFile::from_bytes(relative, bytes)))
+}
