@@ -124,7 +124,7 @@ fn read_unit(
     let mut origin = UnitOrigin::default();
     let id = match root.string(cx, "id") {
         Some((id, span)) if valid_unit_id(&id) => {
-            origin.id = Some(cx.span(span));
+            origin.id = Some(cx.span(root.key_span("id").unwrap_or(span)));
             id
         }
         Some((id, span)) => {
