@@ -25,8 +25,17 @@ fn broken_front_matter_is_a_parse_error_and_hides_nothing_else() {
         ],
     );
     let (json, _) = check_json(&fixture("parse-error"), "2026-10-10");
-    let ids: Vec<_> = json["units"].as_array().unwrap().iter().map(|u| u["id"].clone()).collect();
-    assert_eq!(ids, ["fine"], "the readable unit is still listed; the README is skipped");
+    let ids: Vec<_> = json["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].clone())
+        .collect();
+    assert_eq!(
+        ids,
+        ["fine"],
+        "the readable unit is still listed; the README is skipped"
+    );
 }
 
 #[test]
@@ -43,11 +52,20 @@ fn unknown_fields_are_reported_at_the_key_with_a_suggestion() {
         ],
     );
     let (json, _) = check_json(&fixture("unknown-field"), "2026-10-10");
-    let helps: Vec<_> = json["diagnostics"].as_array().unwrap().iter().map(|d| d["help"].as_str().unwrap_or("")).collect();
+    let helps: Vec<_> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["help"].as_str().unwrap_or(""))
+        .collect();
     assert_eq!(helps[0], "did you mean `parent`?");
     assert_eq!(helps[1], "did you mean `title`?");
     assert_eq!(helps[2], "did you mean `value`?");
-    assert!(helps[3].starts_with("the keys of an objective are: id, title"), "{}", helps[3]);
+    assert!(
+        helps[3].starts_with("the keys of an objective are: id, title"),
+        "{}",
+        helps[3]
+    );
 }
 
 #[test]
@@ -211,7 +229,12 @@ fn rules_levels_deny_allow_and_warn_lints() {
 
 #[test]
 fn aligning_above_the_parent_is_skip_level() {
-    assert_reports("skip-level", "2026-10-10", 0, &[("warning", "skip-level", "team.md", 5, 20)]);
+    assert_reports(
+        "skip-level",
+        "2026-10-10",
+        0,
+        &[("warning", "skip-level", "team.md", 5, 20)],
+    );
 }
 
 #[test]
@@ -285,13 +308,21 @@ fn running_key_results_need_a_check_in_every_fourteen_days() {
 #[test]
 fn nothing_is_stale_in_the_first_fourteen_days_of_a_period() {
     let (json, _) = check_json(&fixture("stale-checkin"), "2026-10-15");
-    let stale: Vec<_> = diagnostics(&json).into_iter().filter(|d| d.1 == "stale-checkin").collect();
+    let stale: Vec<_> = diagnostics(&json)
+        .into_iter()
+        .filter(|d| d.1 == "stale-checkin")
+        .collect();
     assert_eq!(stale, vec![]);
 }
 
 #[test]
 fn parent_key_results_no_child_aligns_to_are_uncovered() {
-    assert_reports("uncovered", "2026-10-10", 0, &[("warning", "uncovered", "company.md", 4, 40)]);
+    assert_reports(
+        "uncovered",
+        "2026-10-10",
+        0,
+        &[("warning", "uncovered", "company.md", 4, 40)],
+    );
 }
 
 #[test]
@@ -310,5 +341,10 @@ fn deadlines_and_check_ins_outside_the_period_are_reported() {
 
 #[test]
 fn check_ins_dated_after_today_are_reported() {
-    assert_reports("future-checkin", "2026-10-10", 0, &[("warning", "future-checkin", "team.md", 7, 88)]);
+    assert_reports(
+        "future-checkin",
+        "2026-10-10",
+        0,
+        &[("warning", "future-checkin", "team.md", 7, 88)],
+    );
 }

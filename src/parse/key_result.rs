@@ -385,7 +385,9 @@ fn read_checkin(
             }
         }
     }
-    let misplaced = ["value", "done"].iter().any(|key| *key != takes && reader.has(key));
+    let misplaced = ["value", "done"]
+        .iter()
+        .any(|key| *key != takes && reader.has(key));
     if !takes.is_empty() && reader.lacks(takes) && !misplaced {
         cx.invalid(
             span,

@@ -81,8 +81,13 @@ pub fn parse_unit_file(file: &SourceFile) -> ParsedFile {
             cx.reported.push(span);
         } else if !syntax_error {
             // Only the first: what the parser says after it is mostly echo.
+            let help = if message.starts_with("duplicate key") {
+                "a key may appear once per table; an array written as `key = [...]` cannot also get `[[...]]` tables: use one form"
+            } else {
+                "fix the TOML syntax of the front matter (https://toml.io)"
+            };
             cx.report(Code::ParseError, span, format!("invalid TOML: {message}"))
-                .help = Some("fix the TOML syntax of the front matter (https://toml.io)".into());
+                .help = Some(help.into());
             syntax_error = true;
         }
     }

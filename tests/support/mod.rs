@@ -16,7 +16,9 @@ pub fn okrc() -> Command {
 }
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 pub fn sample() -> PathBuf {
@@ -33,7 +35,10 @@ pub fn stdout(output: &Output) -> String {
 
 /// `okrc check DIR --format json --today TODAY`: the document and exit code.
 pub fn check_json(dir: &Path, today: &str) -> (Value, i32) {
-    let output = run(okrc().arg("check").arg(dir).args(["--format", "json", "--today", today]));
+    let output = run(okrc()
+        .arg("check")
+        .arg(dir)
+        .args(["--format", "json", "--today", today]));
     let json = serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
         panic!(
             "check --format json printed no JSON ({err}):\n{}\n{}",
@@ -69,7 +74,13 @@ pub fn expected(items: &[(&str, &str, &str, u64, u64)]) -> Vec<Reported> {
     items
         .iter()
         .map(|&(level, code, file, line, column)| {
-            (level.to_string(), code.to_string(), file.to_string(), line, column)
+            (
+                level.to_string(),
+                code.to_string(),
+                file.to_string(),
+                line,
+                column,
+            )
         })
         .collect()
 }
@@ -89,11 +100,17 @@ pub fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
 pub fn unit<'j>(json: &'j Value, id: &str, period: &str) -> &'j Value {
     json["units"]
         .as_array()
-        .and_then(|units| units.iter().find(|u| u["id"] == id && u["period"] == period))
+        .and_then(|units| {
+            units
+                .iter()
+                .find(|u| u["id"] == id && u["period"] == period)
+        })
         .unwrap_or_else(|| panic!("no unit {id} for {period}"))
 }
 
 pub fn approx(value: &Value, expected: f64) {
-    let actual = value.as_f64().unwrap_or_else(|| panic!("{value} is not a number"));
+    let actual = value
+        .as_f64()
+        .unwrap_or_else(|| panic!("{value} is not a number"));
     assert!((actual - expected).abs() < 1e-9, "{actual} != {expected}");
 }
