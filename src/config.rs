@@ -3,11 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use toml::de::{DeTable, DeValue};
-
 use crate::diagnostic::{Code, Diagnostic, Level, did_you_mean};
 use crate::parse::fields::{Cx, TableReader, type_name};
 use crate::parse::specs::{self, LANGUAGES, LINT_LEVELS};
+use crate::parse::toml::{self, Table, ValueKind};
 use crate::period::{Period, PeriodCatalog, period_name_help};
 use crate::source::SourceFile;
 
@@ -94,21 +93,21 @@ pub fn parse_config(file: Option<&SourceFile>) -> (Config, Vec<Diagnostic>) {
             .help = Some("save the file with UTF-8 encoding".into());
         return (config, cx.diagnostics);
     }
-    let (table, errors) = DeTable::parse_recoverable(&file.text);
-    if let Some(error) = errors.first() {
+    let document = toml::parse(&file.text);
+    if let Some(error) = document.first_error() {
         cx.report(
             Code::ParseError,
-            error.span().unwrap_or(0..0),
-            format!("invalid TOML: {}", error.message()),
+            error.span.clone(),
+            format!("invalid TOML: {}", error.message),
         )
         .help = Some("fix the TOML syntax of okrc.toml (https://toml.io)".into());
         return (config, cx.diagnostics);
     }
-    read_config(&mut cx, table.get_ref(), &mut config);
+    read_config(&mut cx, document.root(), &mut config);
     (config, cx.diagnostics)
 }
 
-fn read_config(cx: &mut Cx, table: &DeTable<'_>, config: &mut Config) {
+fn read_config(cx: &mut Cx, table: Table<'_>, config: &mut Config) {
     let root = TableReader::new(cx, table, 0..0, &specs::CONFIG);
     if let Some((title, _)) = root.string(cx, "title") {
         config.title = title;
@@ -157,16 +156,16 @@ fn read_config(cx: &mut Cx, table: &DeTable<'_>, config: &mut Config) {
     }
 }
 
-fn read_periods(cx: &mut Cx, table: &DeTable<'_>) -> Vec<Period> {
+fn read_periods(cx: &mut Cx, table: Table<'_>) -> Vec<Period> {
     let mut periods = Vec::new();
     for (name, value) in table.iter() {
-        let DeValue::Table(dates) = value.get_ref() else {
+        let ValueKind::Table(dates) = value.kind() else {
             cx.invalid(
                 value.span(),
                 format!(
                     "period `{}` must be a table, not {}",
-                    name.get_ref(),
-                    type_name(value.get_ref())
+                    name.as_str(),
+                    type_name(value)
                 ),
                 "write `\"FY27-H1\" = { start = 2026-07-01, end = 2026-12-31 }`",
             );
@@ -179,7 +178,7 @@ fn read_periods(cx: &mut Cx, table: &DeTable<'_>) -> Vec<Period> {
             if !reader.has(key) {
                 cx.invalid(
                     value.span(),
-                    format!("period `{}` has no `{key}` date", name.get_ref()),
+                    format!("period `{}` has no `{key}` date", name.as_str()),
                     format!("add `{key} = YYYY-MM-DD`"),
                 );
             }
@@ -190,13 +189,13 @@ fn read_periods(cx: &mut Cx, table: &DeTable<'_>) -> Vec<Period> {
         if end < start {
             cx.invalid(
                 end_span,
-                format!("period `{}` ends before it starts", name.get_ref()),
+                format!("period `{}` ends before it starts", name.as_str()),
                 "make `end` the same day as `start` or later",
             );
             continue;
         }
         let period = Period {
-            name: name.get_ref().to_string(),
+            name: name.as_str().to_string(),
             start,
             end,
         };
@@ -215,7 +214,7 @@ fn read_periods(cx: &mut Cx, table: &DeTable<'_>) -> Vec<Period> {
     periods
 }
 
-fn read_rules(cx: &mut Cx, rules: &TableReader<'_, '_>, into: &mut Rules) {
+fn read_rules(cx: &mut Cx, rules: &TableReader<'_>, into: &mut Rules) {
     let integer = |cx: &mut Cx, name: &str, min: i64| -> Option<i64> {
         let (value, span) = rules.number(cx, name)?;
         if value.fract() != 0.0 || value < min as f64 || value > 1e9 {
@@ -242,11 +241,11 @@ fn read_rules(cx: &mut Cx, rules: &TableReader<'_, '_>, into: &mut Rules) {
     };
     let lint_names = || Code::LINTS.iter().map(|code| code.as_str());
     for (name, value) in levels.iter() {
-        let lint = Code::from_name(name.get_ref()).filter(|code| code.is_lint());
+        let lint = Code::from_name(name.as_str()).filter(|code| code.is_lint());
         let Some(lint) = lint else {
             let help = match (
-                did_you_mean(name.get_ref(), lint_names()),
-                Code::from_name(name.get_ref()),
+                did_you_mean(name.as_str(), lint_names()),
+                Code::from_name(name.as_str()),
             ) {
                 (_, Some(_)) => {
                     "errors cannot be allowed or warned about; only lints have levels".to_string()
@@ -260,13 +259,13 @@ fn read_rules(cx: &mut Cx, rules: &TableReader<'_, '_>, into: &mut Rules) {
             cx.report(
                 Code::UnknownField,
                 name.span(),
-                format!("`{}` is not a lint", name.get_ref()),
+                format!("`{}` is not a lint", name.as_str()),
             )
             .help = Some(help);
             continue;
         };
-        let level = match value.get_ref() {
-            DeValue::String(level) => match level.as_ref() {
+        let level = match value.kind() {
+            ValueKind::String(level) => match level {
                 "allow" => Some(LintLevel::Allow),
                 "warn" => Some(LintLevel::Warn),
                 "deny" => Some(LintLevel::Deny),

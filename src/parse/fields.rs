@@ -9,9 +9,8 @@
 use std::ops::Range;
 
 use chrono::NaiveDate;
-use toml::Spanned;
-use toml::de::{DeArray, DeTable, DeValue};
 
+use super::toml::{Array, Key, Table, Value, ValueKind};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::period::parse_date;
 use crate::source::{FilePath, Span};
@@ -75,8 +74,6 @@ pub struct Cx<'a> {
     /// Offset of the TOML text within the file.
     pub base: usize,
     pub diagnostics: Vec<Diagnostic>,
-    /// Values the TOML parser already reported (bad dates), not to report twice.
-    pub reported: Vec<Range<usize>>,
 }
 
 impl<'a> Cx<'a> {
@@ -85,7 +82,6 @@ impl<'a> Cx<'a> {
             file,
             base,
             diagnostics: Vec::new(),
-            reported: Vec::new(),
         }
     }
 
@@ -115,39 +111,33 @@ impl<'a> Cx<'a> {
         let diagnostic = self.report(Code::InvalidValue, range, message);
         diagnostic.help = Some(help.into());
     }
-
-    fn already_reported(&self, value: &Spanned<DeValue<'_>>) -> bool {
-        self.reported.contains(&value.span())
-    }
 }
 
-pub type Entry<'t, 'i> = (
-    &'t Spanned<std::borrow::Cow<'i, str>>,
-    &'t Spanned<DeValue<'i>>,
-);
+/// A key of a table and its value.
+pub type Entry<'d> = (Key<'d>, Value<'d>);
 
 /// The keys of one table, sorted into the slots of its spec.
-pub struct TableReader<'t, 'i> {
+pub struct TableReader<'d> {
     pub spec: &'static TableSpec,
-    slots: Vec<Option<Entry<'t, 'i>>>,
+    slots: Vec<Option<Entry<'d>>>,
     /// The table's own span: its `[header]` or `{`.
     pub span: Range<usize>,
     /// Known keys that an unknown key of this table was reported as a typo of.
     misspelt: Vec<&'static str>,
 }
 
-impl<'t, 'i> TableReader<'t, 'i> {
+impl<'d> TableReader<'d> {
     /// Sorts the keys into slots and reports every key the spec does not know.
     pub fn new(
         cx: &mut Cx,
-        table: &'t DeTable<'i>,
+        table: Table<'d>,
         span: Range<usize>,
         spec: &'static TableSpec,
     ) -> Self {
         let mut slots = vec![None; spec.fields.len()];
         let mut misspelt = Vec::new();
         for (key, value) in table.iter() {
-            match spec.field(key.get_ref()) {
+            match spec.field(key.as_str()) {
                 Some((index, _)) => slots[index] = Some((key, value)),
                 None => misspelt.extend(unknown_field(cx, key, spec)),
             }
@@ -165,7 +155,7 @@ impl<'t, 'i> TableReader<'t, 'i> {
         !self.has(name) && !self.misspelt.contains(&name)
     }
 
-    fn entry(&self, name: &str) -> Option<Entry<'t, 'i>> {
+    fn entry(&self, name: &str) -> Option<Entry<'d>> {
         let (index, _) = self.spec.field(name)?;
         self.slots[index]
     }
@@ -183,7 +173,7 @@ impl<'t, 'i> TableReader<'t, 'i> {
         self.entry(name).map(|(key, _)| key.span())
     }
 
-    pub fn value(&self, name: &str) -> Option<&'t Spanned<DeValue<'i>>> {
+    pub fn value(&self, name: &str) -> Option<Value<'d>> {
         debug_assert!(
             self.spec.field(name).is_some(),
             "`{name}` is not in {}",
@@ -199,8 +189,8 @@ impl<'t, 'i> TableReader<'t, 'i> {
 
     pub fn boolean(&self, cx: &mut Cx, name: &str) -> Option<(bool, Range<usize>)> {
         let value = self.value(name)?;
-        match value.get_ref() {
-            DeValue::Boolean(b) => Some((*b, value.span())),
+        match value.kind() {
+            ValueKind::Boolean(b) => Some((b, value.span())),
             _ => {
                 wrong_type(cx, value, name, "true or false");
                 None
@@ -223,9 +213,9 @@ impl<'t, 'i> TableReader<'t, 'i> {
         let Some(value) = self.value(name) else {
             return Vec::new();
         };
-        match value.get_ref() {
-            DeValue::String(s) => vec![(s.to_string(), value.span())],
-            DeValue::Array(items) => items
+        match value.kind() {
+            ValueKind::String(s) => vec![(s.to_string(), value.span())],
+            ValueKind::Array(items) => items
                 .iter()
                 .filter_map(|item| Some((expect_string(cx, item, name)?, item.span())))
                 .collect(),
@@ -237,14 +227,14 @@ impl<'t, 'i> TableReader<'t, 'i> {
     }
 
     /// A nested table; an array of tables is not accepted.
-    pub fn table(&self, cx: &mut Cx, name: &str) -> Option<TableReader<'t, 'i>> {
+    pub fn table(&self, cx: &mut Cx, name: &str) -> Option<TableReader<'d>> {
         let value = self.value(name)?;
         let (_, field) = self.spec.field(name)?;
         let (Shape::Table(spec) | Shape::MapOfTables(spec)) = field.shape else {
             return None;
         };
-        match value.get_ref() {
-            DeValue::Table(table) => Some(TableReader::new(cx, table, value.span(), spec)),
+        match value.kind() {
+            ValueKind::Table(table) => Some(TableReader::new(cx, table, value.span(), spec)),
             _ => {
                 wrong_type(cx, value, name, "a table");
                 None
@@ -253,10 +243,10 @@ impl<'t, 'i> TableReader<'t, 'i> {
     }
 
     /// The raw value of a table-valued key, for maps with free-form keys.
-    pub fn raw_table(&self, cx: &mut Cx, name: &str) -> Option<&'t DeTable<'i>> {
+    pub fn raw_table(&self, cx: &mut Cx, name: &str) -> Option<Table<'d>> {
         let value = self.value(name)?;
-        match value.get_ref() {
-            DeValue::Table(table) => Some(table),
+        match value.kind() {
+            ValueKind::Table(table) => Some(table),
             _ => {
                 wrong_type(cx, value, name, "a table");
                 None
@@ -264,10 +254,10 @@ impl<'t, 'i> TableReader<'t, 'i> {
         }
     }
 
-    pub fn array(&self, cx: &mut Cx, name: &str) -> Option<&'t DeArray<'i>> {
+    pub fn array(&self, cx: &mut Cx, name: &str) -> Option<Array<'d>> {
         let value = self.value(name)?;
-        match value.get_ref() {
-            DeValue::Array(items) => Some(items),
+        match value.kind() {
+            ValueKind::Array(items) => Some(items),
             _ => {
                 let expected = match self.spec.field(name).map(|(_, f)| f.shape) {
                     Some(Shape::ArrayOfTables(_)) => "an array of tables (write `[[...]]` headers)",
@@ -281,12 +271,8 @@ impl<'t, 'i> TableReader<'t, 'i> {
 }
 
 /// Reports an unknown key; returns the known key it is probably a typo of.
-fn unknown_field(
-    cx: &mut Cx,
-    key: &Spanned<std::borrow::Cow<'_, str>>,
-    spec: &'static TableSpec,
-) -> Option<&'static str> {
-    let name = key.get_ref();
+fn unknown_field(cx: &mut Cx, key: Key<'_>, spec: &'static TableSpec) -> Option<&'static str> {
+    let name = key.as_str();
     let suggestion = did_you_mean(name, spec.fields.iter().map(|f| f.name));
     let help = match suggestion {
         Some(known) => format!("did you mean `{known}`?"),
@@ -325,20 +311,23 @@ fn article(noun: &str) -> &'static str {
 }
 
 /// Describes a TOML value's type for a message.
-pub fn type_name(value: &DeValue<'_>) -> &'static str {
-    match value {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a float",
-        DeValue::Boolean(_) => "a boolean",
-        DeValue::Datetime(_) => "a date-time",
-        DeValue::Array(_) => "an array",
-        DeValue::Table(_) => "a table",
+pub fn type_name(value: Value<'_>) -> &'static str {
+    match value.kind() {
+        ValueKind::String(_) => "a string",
+        ValueKind::Integer(_) => "an integer",
+        ValueKind::Float(_) => "a float",
+        ValueKind::Boolean(_) => "a boolean",
+        ValueKind::Datetime(_) => "a date-time",
+        ValueKind::Array(_) => "an array",
+        ValueKind::Table(_) => "a table",
+        ValueKind::Invalid => "an invalid value",
     }
 }
 
-pub fn wrong_type(cx: &mut Cx, value: &Spanned<DeValue<'_>>, name: &str, expected: &str) {
-    if cx.already_reported(value) {
+/// Reports a value of the wrong type. A value the TOML parser already
+/// reported as invalid (a bad date) is not reported again.
+pub fn wrong_type(cx: &mut Cx, value: Value<'_>, name: &str, expected: &str) {
+    if value.is_invalid() {
         return;
     }
     cx.report(
@@ -346,15 +335,15 @@ pub fn wrong_type(cx: &mut Cx, value: &Spanned<DeValue<'_>>, name: &str, expecte
         value.span(),
         format!(
             "`{name}` must be {expected}, not {}",
-            type_name(value.get_ref())
+            type_name(value)
         ),
     )
     .label = Some(format!("expected {expected}"));
 }
 
-pub fn expect_string(cx: &mut Cx, value: &Spanned<DeValue<'_>>, name: &str) -> Option<String> {
-    match value.get_ref() {
-        DeValue::String(s) => Some(s.to_string()),
+pub fn expect_string(cx: &mut Cx, value: Value<'_>, name: &str) -> Option<String> {
+    match value.kind() {
+        ValueKind::String(s) => Some(s.to_string()),
         _ => {
             wrong_type(cx, value, name, "a string");
             None
@@ -363,13 +352,10 @@ pub fn expect_string(cx: &mut Cx, value: &Spanned<DeValue<'_>>, name: &str) -> O
 }
 
 /// A finite number, integer or float.
-pub fn expect_number(cx: &mut Cx, value: &Spanned<DeValue<'_>>, name: &str) -> Option<f64> {
-    let number = match value.get_ref() {
-        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-            .map(|i| i as f64)
-            .or_else(|_| i.as_str().parse::<f64>())
-            .ok(),
-        DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
+pub fn expect_number(cx: &mut Cx, value: Value<'_>, name: &str) -> Option<f64> {
+    let number = match value.kind() {
+        ValueKind::Integer(i) => Some(i as f64),
+        ValueKind::Float(f) => Some(f),
         _ => {
             wrong_type(cx, value, name, "a number");
             return None;
@@ -389,13 +375,10 @@ pub fn expect_number(cx: &mut Cx, value: &Spanned<DeValue<'_>>, name: &str) -> O
 }
 
 /// A date: a TOML local date (`2026-12-31`), or a string holding one.
-pub fn expect_date(cx: &mut Cx, value: &Spanned<DeValue<'_>>, name: &str) -> Option<NaiveDate> {
-    if cx.already_reported(value) {
-        return None;
-    }
+pub fn expect_date(cx: &mut Cx, value: Value<'_>, name: &str) -> Option<NaiveDate> {
     let help = "write a date as YYYY-MM-DD without quotes, such as 2026-12-31";
-    match value.get_ref() {
-        DeValue::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
+    match value.kind() {
+        ValueKind::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
             (Some(d), None, None) => {
                 NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into()).or_else(|| {
                     cx.invalid(value.span(), format!("`{name}` is not a valid date"), help);
@@ -411,7 +394,7 @@ pub fn expect_date(cx: &mut Cx, value: &Spanned<DeValue<'_>>, name: &str) -> Opt
                 None
             }
         },
-        DeValue::String(s) => parse_date(s).or_else(|| {
+        ValueKind::String(s) => parse_date(s).or_else(|| {
             cx.invalid(value.span(), format!("`{name}` is not a date: `{s}`"), help);
             None
         }),

@@ -2,29 +2,28 @@
 
 use std::ops::Range;
 
-use toml::Spanned;
-use toml::de::{DeArray, DeTable, DeValue};
-
 use super::fields::{Cx, TableReader, expect_number, type_name};
 use super::key_result_line::{KeyResultLine, parse_key_result_line};
 use super::objective::read_id;
 use super::report_duplicate_ids;
 use super::specs::{self, CONFIDENCE_LEVELS};
+use super::toml::{Array, Table, Value, ValueKind};
 use crate::diagnostic::Code;
 use crate::model::{
     Checkin, Confidence, ConfidenceLevel, KeyResult, KeyResultOrigin, KeyResultType,
 };
 
-pub fn read_key_results(cx: &mut Cx, items: &DeArray<'_>, objective: &str) -> Vec<KeyResult> {
-    let mut key_results = Vec::new();
+pub fn read_key_results(cx: &mut Cx, items: Array<'_>, objective: &str) -> Vec<KeyResult> {
+    let mut key_results = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
         let id = format!("KR{}", index + 1);
-        match item.get_ref() {
-            DeValue::String(line) => key_results.push(read_line(cx, line, item.span(), id)),
-            DeValue::Table(table) => key_results.push(read_table(cx, table, item.span(), id)),
-            other => cx.invalid(
+        match item.kind() {
+            ValueKind::String(line) => key_results.push(read_line(cx, line, item.span(), id)),
+            ValueKind::Table(table) => key_results.push(read_table(cx, table, item.span(), id)),
+            ValueKind::Invalid => {}
+            _ => cx.invalid(
                 item.span(),
-                format!("a key result must be a string or a table, not {}", type_name(other)),
+                format!("a key result must be a string or a table, not {}", type_name(item)),
                 "write a key result as \"TITLE from X to Y by DATE\", \"[ ] TITLE\" or a table with `title`",
             ),
         }
@@ -104,7 +103,7 @@ fn read_line(cx: &mut Cx, line: &str, span: Range<usize>, id: String) -> KeyResu
 
 fn read_table(
     cx: &mut Cx,
-    table: &DeTable<'_>,
+    table: Table<'_>,
     span: Range<usize>,
     default_id: String,
 ) -> KeyResult {
@@ -140,7 +139,7 @@ fn read_table(
     } else if measure.kind.is_some() && reader.has("kr") {
         if let Some(value) = reader
             .value("rollup")
-            .filter(|v| matches!(v.get_ref(), DeValue::Boolean(true)))
+            .filter(|v| matches!(v.kind(), ValueKind::Boolean(true)))
         {
             cx.invalid(
                 value.span(),
@@ -212,7 +211,7 @@ fn read_table(
     }
     let range_span = match reader.has("kr") {
         true => title_span,
-        false => reader.value("to").map_or(span, Spanned::span),
+        false => reader.value("to").map_or(span, Value::span),
     };
     check_range(cx, &measure, range_span, &id);
     let kind = measure.kind.unwrap_or(KeyResultType::Unmeasurable);
@@ -224,12 +223,12 @@ fn read_table(
 }
 
 /// The type a table declares through its keys; two at once is an error.
-fn table_kind(cx: &mut Cx, reader: &TableReader<'_, '_>) -> Option<KeyResultType> {
+fn table_kind(cx: &mut Cx, reader: &TableReader<'_>) -> Option<KeyResultType> {
     let metric = ["from", "to"].into_iter().find(|k| reader.has(k));
     let milestone = reader.has("done");
     let rollup = reader
         .value("rollup")
-        .is_some_and(|v| matches!(v.get_ref(), DeValue::Boolean(true)));
+        .is_some_and(|v| matches!(v.kind(), ValueKind::Boolean(true)));
     let clash = |cx: &mut Cx, key: &str, was: &str| {
         if let Some(span) = reader.key_span(key) {
             cx.invalid(
@@ -331,15 +330,16 @@ fn build(
     }
 }
 
-fn read_checkins(cx: &mut Cx, items: &DeArray<'_>, kind: KeyResultType) -> Vec<Checkin> {
+fn read_checkins(cx: &mut Cx, items: Array<'_>, kind: KeyResultType) -> Vec<Checkin> {
     items
         .iter()
-        .filter_map(|item| match item.get_ref() {
-            DeValue::Table(table) => read_checkin(cx, table, item.span(), kind),
-            other => {
+        .filter_map(|item| match item.kind() {
+            ValueKind::Table(table) => read_checkin(cx, table, item.span(), kind),
+            ValueKind::Invalid => None,
+            _ => {
                 cx.invalid(
                     item.span(),
-                    format!("a check-in must be a table, not {}", type_name(other)),
+                    format!("a check-in must be a table, not {}", type_name(item)),
                     "write a check-in as `{ date = 2026-10-05, value = 42 }`",
                 );
                 None
@@ -350,7 +350,7 @@ fn read_checkins(cx: &mut Cx, items: &DeArray<'_>, kind: KeyResultType) -> Vec<C
 
 fn read_checkin(
     cx: &mut Cx,
-    table: &DeTable<'_>,
+    table: Table<'_>,
     span: Range<usize>,
     kind: KeyResultType,
 ) -> Option<Checkin> {
@@ -413,13 +413,13 @@ fn read_checkin(
     })
 }
 
-fn read_confidence(cx: &mut Cx, value: &Spanned<DeValue<'_>>) -> Option<Confidence> {
+fn read_confidence(cx: &mut Cx, value: Value<'_>) -> Option<Confidence> {
     let help = format!(
         "give a number from 0 to 1, or one of: {}",
         CONFIDENCE_LEVELS.join(", ")
     );
-    match value.get_ref() {
-        DeValue::String(level) => match ConfidenceLevel::from_name(level) {
+    match value.kind() {
+        ValueKind::String(level) => match ConfidenceLevel::from_name(level) {
             Some(level) => Some(Confidence::Level(level)),
             None => {
                 cx.invalid(

@@ -11,8 +11,7 @@ pub mod key_result_line;
 mod objective;
 pub mod quantity;
 pub mod specs;
-
-use toml::de::DeTable;
+pub mod toml;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Unit, UnitOrigin};
@@ -67,35 +66,31 @@ pub fn parse_unit_file(file: &SourceFile) -> ParsedFile {
         );
     };
     let mut cx = Cx::new(&file.path, front_matter.toml_offset);
-    let (table, errors) = DeTable::parse_recoverable(front_matter.toml);
-    let mut syntax_error = false;
-    for error in errors {
-        let span = error.span().unwrap_or(0..0);
-        let message = error.message();
-        if is_bad_date(message) {
-            cx.invalid(
-                span.clone(),
-                message.to_string(),
-                "write a real calendar date as YYYY-MM-DD, such as 2026-12-31",
-            );
-            cx.reported.push(span);
-        } else if !syntax_error {
-            // Only the first: what the parser says after it is mostly echo.
-            let help = if message.starts_with("duplicate key") {
-                "a key may appear once per table; an array written as `key = [...]` cannot also get `[[...]]` tables: use one form"
-            } else {
-                "fix the TOML syntax of the front matter (https://toml.io)"
-            };
-            cx.report(Code::ParseError, span, format!("invalid TOML: {message}"))
-                .help = Some(help.into());
-            syntax_error = true;
-        }
-    }
-    if syntax_error {
-        let text = |key: &str| match table.get_ref().get(key).map(|v| v.get_ref()) {
-            Some(toml::de::DeValue::String(s)) => Some(s.to_string()),
-            _ => None,
+    let document = toml::parse(front_matter.toml);
+    for error in document.value_errors() {
+        let help = match error.kind {
+            toml::ErrorKind::IntegerOutOfRange => {
+                "write a whole number of at most 19 digits, or a float such as 1e20"
+            }
+            _ => "write a real calendar date as YYYY-MM-DD, such as 2026-12-31",
         };
+        cx.invalid(error.span.clone(), error.message.to_string(), help);
+    }
+    let root = document.root();
+    if let Some(error) = document.syntax_error() {
+        // Only the first: what a parser says after it is mostly echo.
+        let help = if error.message.starts_with("duplicate key") {
+            "a key may appear once per table; an array written as `key = [...]` cannot also get `[[...]]` tables: use one form"
+        } else {
+            "fix the TOML syntax of the front matter (https://toml.io)"
+        };
+        cx.report(
+            Code::ParseError,
+            error.span.clone(),
+            format!("invalid TOML: {}", error.message),
+        )
+        .help = Some(help.into());
+        let text = |key: &str| root.get(key).and_then(|v| v.as_str()).map(str::to_string);
         return ParsedFile {
             unit: None,
             diagnostics: cx.diagnostics,
@@ -105,7 +100,7 @@ pub fn parse_unit_file(file: &SourceFile) -> ParsedFile {
             }),
         };
     }
-    let unit = read_unit(&mut cx, file, table.get_ref(), &front_matter);
+    let unit = read_unit(&mut cx, file, root, &front_matter);
     ParsedFile {
         unit: Some(unit),
         diagnostics: cx.diagnostics,
@@ -113,16 +108,10 @@ pub fn parse_unit_file(file: &SourceFile) -> ParsedFile {
     }
 }
 
-fn is_bad_date(message: &str) -> bool {
-    ["invalid date", "invalid time", "invalid offset"]
-        .iter()
-        .any(|prefix| message.starts_with(prefix))
-}
-
 fn read_unit(
     cx: &mut Cx,
     file: &SourceFile,
-    table: &DeTable<'_>,
+    table: toml::Table<'_>,
     front_matter: &front_matter::FrontMatter<'_>,
 ) -> Unit {
     let root = TableReader::new(cx, table, 0..0, &specs::UNIT);

@@ -1,24 +1,24 @@
 //! Reading `[[objectives]]` tables.
 
-use toml::de::{DeArray, DeTable, DeValue};
-
 use super::fields::{Cx, TableReader, type_name};
+use super::toml::{Array, Table, ValueKind};
 use super::key_result::read_key_results;
 use super::specs::{self, OBJECTIVE_KINDS};
 use super::{report_duplicate_ids, valid_item_id};
 use crate::diagnostic::Code;
 use crate::model::{Alignment, Objective, ObjectiveKind, ObjectiveOrigin};
 
-pub fn read_objectives(cx: &mut Cx, items: &DeArray<'_>) -> Vec<Objective> {
-    let mut objectives = Vec::new();
+pub fn read_objectives(cx: &mut Cx, items: Array<'_>) -> Vec<Objective> {
+    let mut objectives = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
-        match item.get_ref() {
-            DeValue::Table(table) => {
+        match item.kind() {
+            ValueKind::Table(table) => {
                 objectives.push(read_objective(cx, table, item.span(), index + 1));
             }
-            other => cx.invalid(
+            ValueKind::Invalid => {}
+            _ => cx.invalid(
                 item.span(),
-                format!("an objective must be a table, not {}", type_name(other)),
+                format!("an objective must be a table, not {}", type_name(item)),
                 "write each objective as an `[[objectives]]` table with a `title`",
             ),
         }
@@ -34,7 +34,7 @@ pub fn read_objectives(cx: &mut Cx, items: &DeArray<'_>) -> Vec<Objective> {
 
 fn read_objective(
     cx: &mut Cx,
-    table: &DeTable<'_>,
+    table: Table<'_>,
     span: std::ops::Range<usize>,
     position: usize,
 ) -> Objective {
@@ -124,7 +124,7 @@ fn read_objective(
 /// An explicit `id`, validated; `None` means use the default.
 pub(super) fn read_id(
     cx: &mut Cx,
-    reader: &TableReader<'_, '_>,
+    reader: &TableReader<'_>,
     origin: &mut Option<crate::source::Span>,
 ) -> Option<String> {
     let (id, value) = reader.string(cx, "id")?;

@@ -1,0 +1,410 @@
+//! The grammar: one pass over the bytes, recursive descent for values.
+//!
+//! Every function starts at the byte it is named after and leaves `pos`
+//! just past what it read. A syntax error returns early with `Err`; the
+//! document loop keeps the first one and resumes at the next line.
+
+use super::MAX_DEPTH;
+use super::error::{Error, Parsed};
+use super::tree::{Children, Document, Extent, Node, Payload, ROOT, Text, flags};
+
+/// One part of a (dotted) key: its text and where it is written.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct KeyPart {
+    pub(super) text: Text,
+    pub(super) span: Extent,
+}
+
+pub(super) struct Parser<'i> {
+    pub(super) bytes: &'i [u8],
+    pub(super) text: &'i str,
+    pub(super) pos: usize,
+    pub(super) doc: Document<'i>,
+    /// How many arrays and inline tables enclose the current value.
+    depth: u32,
+    /// The table that key/value lines go into: the root, or the last header's.
+    current: u32,
+    /// The parts of the keys being read. An inline table inside a value
+    /// stacks its keys on top of the outer key's and pops them when done.
+    pub(super) keys: Vec<KeyPart>,
+}
+
+/// Front matter beyond this is not front matter; spans are `u32`.
+const MAX_INPUT: usize = (u32::MAX >> 1) as usize;
+
+pub(super) fn parse(input: &str) -> Document<'_> {
+    let mut parser = Parser {
+        bytes: input.as_bytes(),
+        text: input,
+        pos: 0,
+        doc: Document::new(input),
+        depth: 0,
+        current: ROOT,
+        keys: Vec::new(),
+    };
+    if input.len() > MAX_INPUT {
+        parser.doc.syntax_error = Some(Error::at("the document is too large", 0));
+        return parser.doc;
+    }
+    parser.document();
+    parser.doc
+}
+
+impl<'i> Parser<'i> {
+    pub(super) fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    pub(super) fn peek_at(&self, offset: usize) -> Option<u8> {
+        self.bytes.get(self.pos + offset).copied()
+    }
+
+    pub(super) fn starts_with(&self, prefix: &[u8]) -> bool {
+        self.bytes[self.pos..].starts_with(prefix)
+    }
+
+    fn document(&mut self) {
+        if self.starts_with(b"\xEF\xBB\xBF") {
+            self.pos = 3;
+        }
+        while self.pos < self.bytes.len() {
+            if let Err(error) = self.expression() {
+                self.recover(error);
+            }
+        }
+    }
+
+    /// Keeps the first syntax error and skips to the next line, so that the
+    /// keys after a mistake can still be read.
+    fn recover(&mut self, error: Error) {
+        let at = self.pos.max(error.span.start).min(self.bytes.len());
+        if self.doc.syntax_error.is_none() {
+            self.doc.syntax_error = Some(error);
+        }
+        self.depth = 0;
+        self.keys.clear();
+        self.pos = match self.bytes[at..].iter().position(|&b| b == b'\n') {
+            Some(newline) => at + newline + 1,
+            None => self.bytes.len(),
+        };
+    }
+
+    /// One line: a key/value pair, a header, a comment or nothing.
+    fn expression(&mut self) -> Parsed<()> {
+        self.skip_whitespace();
+        match self.peek() {
+            None | Some(b'#' | b'\n' | b'\r') => {}
+            Some(b'[') => self.header()?,
+            Some(_) => {
+                let table = self.current;
+                self.keyval(table, false)?;
+            }
+        }
+        self.end_of_line()
+    }
+
+    fn end_of_line(&mut self) -> Parsed<()> {
+        self.skip_whitespace();
+        if self.peek() == Some(b'#') {
+            self.comment()?;
+        }
+        match self.peek() {
+            None => Ok(()),
+            Some(b'\n') => {
+                self.pos += 1;
+                Ok(())
+            }
+            Some(b'\r') => self.crlf(),
+            Some(_) => Err(Error::at(
+                "unexpected key or value, expected newline, `#`",
+                self.pos,
+            )),
+        }
+    }
+
+    pub(super) fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\t') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    /// Whitespace, newlines and comments, as allowed inside arrays and
+    /// (since TOML 1.1) inline tables.
+    fn skip_trivia(&mut self) -> Parsed<()> {
+        loop {
+            match self.peek() {
+                Some(b' ' | b'\t' | b'\n') => self.pos += 1,
+                Some(b'\r') => self.crlf()?,
+                Some(b'#') => self.comment()?,
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    pub(super) fn crlf(&mut self) -> Parsed<()> {
+        if self.peek_at(1) == Some(b'\n') {
+            self.pos += 2;
+            Ok(())
+        } else {
+            Err(Error::at(
+                "carriage return must be followed by newline, expected newline",
+                self.pos + 1,
+            ))
+        }
+    }
+
+    /// From `#` to the end of the line, which stays unread.
+    fn comment(&mut self) -> Parsed<()> {
+        self.pos += 1;
+        while let Some(b) = self.peek() {
+            match b {
+                b'\n' => break,
+                b'\r' if self.peek_at(1) == Some(b'\n') => break,
+                b'\t' | 0x20..=0x7E | 0x80..=0xFF => self.pos += 1,
+                _ => {
+                    return Err(Error::at(
+                        "invalid comment character, expected printable characters",
+                        self.pos,
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `[table]` or `[[array.of.tables]]`; makes it the current table.
+    fn header(&mut self) -> Parsed<()> {
+        let mark = self.keys.len();
+        let result = self.header_keys(mark);
+        self.keys.truncate(mark);
+        match result {
+            Ok(table) => {
+                self.current = table;
+                Ok(())
+            }
+            Err(error) => {
+                // Keys up to the next good header go nowhere.
+                let scratch = Node::new(Payload::Table(Children::EMPTY), Extent::default(), 0);
+                self.current = self.doc.push(scratch);
+                Err(error)
+            }
+        }
+    }
+
+    fn header_keys(&mut self, mark: usize) -> Parsed<u32> {
+        let start = self.pos;
+        let array = self.peek_at(1) == Some(b'[');
+        self.pos += if array { 2 } else { 1 };
+        self.skip_whitespace();
+        self.key()?;
+        self.skip_whitespace();
+        let parts = mark..self.keys.len();
+        if array {
+            if !self.starts_with(b"]]") {
+                return Err(Error::at("unclosed array table, expected `]]`", self.pos));
+            }
+            self.pos += 2;
+            self.open_array_table(parts, Extent::new(start, self.pos))
+        } else {
+            if self.peek() != Some(b']') {
+                return Err(Error::at("unclosed table, expected `]`", self.pos));
+            }
+            self.pos += 1;
+            self.open_table(parts, Extent::new(start, self.pos))
+        }
+    }
+
+    /// `key = value`, into `table`.
+    fn keyval(&mut self, table: u32, inline: bool) -> Parsed<()> {
+        let mark = self.keys.len();
+        let result = self.keyval_parts(table, inline, mark);
+        self.keys.truncate(mark);
+        result
+    }
+
+    fn keyval_parts(&mut self, table: u32, inline: bool, mark: usize) -> Parsed<()> {
+        self.key()?;
+        let parts = mark..self.keys.len();
+        self.skip_whitespace();
+        if self.peek() != Some(b'=') {
+            return Err(Error::at("key with no value, expected `=`", self.pos));
+        }
+        self.pos += 1;
+        self.skip_whitespace();
+        let value = self.value()?;
+        self.insert(table, parts, value, inline)
+    }
+
+    /// A key of one or more dot-separated parts, pushed onto `self.keys`.
+    fn key(&mut self) -> Parsed<()> {
+        let mut count = 0;
+        loop {
+            let part = self.simple_key()?;
+            self.keys.push(part);
+            count += 1;
+            if count > MAX_DEPTH {
+                return Err(Error::syntax("recursion limit", part.span.range()));
+            }
+            self.skip_whitespace();
+            if self.peek() != Some(b'.') {
+                return Ok(());
+            }
+            self.pos += 1;
+            self.skip_whitespace();
+        }
+    }
+
+    fn simple_key(&mut self) -> Parsed<KeyPart> {
+        let start = self.pos;
+        let text = match self.peek() {
+            Some(b'"' | b'\'') if self.starts_with(b"\"\"\"") || self.starts_with(b"'''") => {
+                return Err(Error::at(
+                    "multi-line strings are not allowed in keys, expected key",
+                    start,
+                ));
+            }
+            Some(b'"') => self.basic_string()?,
+            Some(b'\'') => self.literal_string()?,
+            _ => {
+                while self.peek().is_some_and(is_bare_key_byte) {
+                    self.pos += 1;
+                }
+                if self.pos == start {
+                    return Err(self.invalid_key());
+                }
+                Text::borrowed(start, self.pos)
+            }
+        };
+        Ok(KeyPart {
+            text,
+            span: Extent::new(start, self.pos),
+        })
+    }
+
+    fn invalid_key(&self) -> Error {
+        let expected = "expected letters, numbers, `-`, `_`";
+        match self.peek() {
+            Some(b) if !is_value_delimiter(b) => Error::syntax(
+                format!("invalid unquoted key, {expected}"),
+                self.pos..self.pos + 1,
+            ),
+            _ => Error::at(format!("unquoted keys cannot be empty, {expected}"), self.pos),
+        }
+    }
+
+    /// Any value; the node is not in a table yet.
+    pub(super) fn value(&mut self) -> Parsed<u32> {
+        let start = self.pos;
+        let text = match self.peek() {
+            Some(b'"') if self.starts_with(b"\"\"\"") => self.ml_basic_string()?,
+            Some(b'"') => self.basic_string()?,
+            Some(b'\'') if self.starts_with(b"'''") => self.ml_literal_string()?,
+            Some(b'\'') => self.literal_string()?,
+            Some(b'[') => return self.array(),
+            Some(b'{') => return self.inline_table(),
+            _ => return self.scalar(),
+        };
+        let span = Extent::new(start, self.pos);
+        Ok(self.doc.push(Node::new(Payload::String(text), span, 0)))
+    }
+
+    /// Counts one more level of nesting, refusing hostile depths.
+    fn enter(&mut self) -> Parsed<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Error::at(
+                "cannot recurse further; max recursion depth met",
+                self.pos,
+            ));
+        }
+        Ok(())
+    }
+
+    fn array(&mut self) -> Parsed<u32> {
+        let start = self.pos;
+        self.enter()?;
+        self.pos += 1;
+        let span = Extent::new(start, start);
+        let array = self.doc.push(Node::new(Payload::Array(Children::EMPTY), span, 0));
+        loop {
+            self.skip_trivia()?;
+            match self.peek() {
+                Some(b']') => break,
+                Some(b',') => return Err(Error::at("extra comma in array, expected value", self.pos)),
+                None => return Err(Error::at("unclosed array, expected `]`", self.pos)),
+                Some(_) => {}
+            }
+            let item = self.value()?;
+            self.doc.link(array, item);
+            self.skip_trivia()?;
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => break,
+                None => return Err(Error::at("unclosed array, expected `]`", self.pos)),
+                Some(_) => {
+                    return Err(Error::at(
+                        "missing comma between array elements, expected `,`",
+                        self.pos,
+                    ));
+                }
+            }
+        }
+        self.pos += 1;
+        self.depth -= 1;
+        self.doc.nodes[array as usize].span.end = self.pos as u32;
+        Ok(array)
+    }
+
+    fn inline_table(&mut self) -> Parsed<u32> {
+        let start = self.pos;
+        self.enter()?;
+        self.pos += 1;
+        let span = Extent::new(start, start);
+        let table = Node::new(Payload::Table(Children::EMPTY), span, flags::INLINE);
+        let table = self.doc.push(table);
+        loop {
+            self.skip_trivia()?;
+            match self.peek() {
+                Some(b'}') => break,
+                Some(b',') => {
+                    return Err(Error::at(
+                        "extra comma in inline table, expected key",
+                        self.pos,
+                    ));
+                }
+                None => return Err(Error::at("unclosed inline table, expected `}`", self.pos)),
+                Some(_) => {}
+            }
+            self.keyval(table, true)?;
+            self.skip_trivia()?;
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => break,
+                None => return Err(Error::at("unclosed inline table, expected `}`", self.pos)),
+                Some(_) => {
+                    return Err(Error::at(
+                        "missing comma between key-value pairs, expected `,`",
+                        self.pos,
+                    ));
+                }
+            }
+        }
+        self.pos += 1;
+        self.depth -= 1;
+        self.doc.nodes[table as usize].span.end = self.pos as u32;
+        Ok(table)
+    }
+}
+
+/// `A-Za-z0-9_-`: what a bare key is made of.
+fn is_bare_key_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
+/// Bytes that end an unquoted value (a number, a date, a bare word).
+pub(super) fn is_value_delimiter(b: u8) -> bool {
+    matches!(
+        b,
+        b'=' | b',' | b'[' | b']' | b'{' | b'}' | b' ' | b'\t' | b'#' | b'\r' | b'\n'
+    )
+}

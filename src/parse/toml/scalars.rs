@@ -1,0 +1,315 @@
+//! Unquoted values: booleans, integers (decimal, hexadecimal, octal,
+//! binary), floats, date-times, and the bare words that are none of these.
+
+use std::borrow::Cow;
+
+use super::datetime::{looks_like_datetime, parse_datetime};
+use super::error::{Error, ErrorKind, Parsed};
+use super::parser::{Parser, is_value_delimiter};
+use super::tree::{Extent, Node, Payload};
+
+/// Why an unquoted value was refused.
+enum Problem {
+    Syntax(Cow<'static, str>),
+    /// Well-formed but impossible: only this value is lost.
+    Value(ErrorKind, Cow<'static, str>),
+}
+
+fn syntax(message: impl Into<Cow<'static, str>>) -> Problem {
+    Problem::Syntax(message.into())
+}
+
+impl Parser<'_> {
+    /// An unquoted value, from here to the next delimiter.
+    pub(super) fn scalar(&mut self) -> Parsed<u32> {
+        let start = self.pos;
+        let end = self.unquoted_end();
+        if end == start {
+            return Err(Error::at("missing value, expected value", start));
+        }
+        self.pos = end;
+        let payload = match classify(&self.bytes[start..end]) {
+            Ok(payload) => payload,
+            Err(Problem::Syntax(message)) => return Err(Error::syntax(message, start..end)),
+            Err(Problem::Value(kind, message)) => {
+                self.doc.value_errors.push(Error {
+                    kind,
+                    message,
+                    span: start..end,
+                });
+                Payload::Invalid
+            }
+        };
+        let span = Extent::new(start, end);
+        Ok(self.doc.push(Node::new(payload, span, 0)))
+    }
+
+    /// Where the unquoted value at `pos` ends. A date and a time may be
+    /// separated by a space (`1979-05-27 07:32:00`), so, like the `toml`
+    /// crate, a word after spaces is joined on and the whole is judged.
+    fn unquoted_end(&self) -> usize {
+        let bytes = self.bytes;
+        let mut end = self.pos;
+        loop {
+            while end < bytes.len() && !is_value_delimiter(bytes[end]) {
+                end += 1;
+            }
+            let mut next = end;
+            while let Some(b' ' | b'\t') = bytes.get(next) {
+                next += 1;
+            }
+            match bytes.get(next) {
+                Some(&b) if next > end && !is_value_delimiter(b) && !matches!(b, b'"' | b'\'' | b'.') => {
+                    end = next;
+                }
+                _ => return end,
+            }
+        }
+    }
+}
+
+fn classify(raw: &[u8]) -> Result<Payload, Problem> {
+    match raw {
+        b"true" => return Ok(Payload::Boolean(true)),
+        b"false" => return Ok(Payload::Boolean(false)),
+        b"inf" | b"+inf" => return Ok(Payload::Float(f64::INFINITY)),
+        b"-inf" => return Ok(Payload::Float(f64::NEG_INFINITY)),
+        b"nan" | b"+nan" => return Ok(Payload::Float(f64::NAN)),
+        b"-nan" => return Ok(Payload::Float(-f64::NAN)),
+        _ => {}
+    }
+    if looks_like_datetime(raw) {
+        return parse_datetime(raw)
+            .map(Payload::Datetime)
+            .map_err(|message| Problem::Value(ErrorKind::InvalidDatetime, message.into()));
+    }
+    let unsigned = raw.strip_prefix(b"+").or(raw.strip_prefix(b"-")).unwrap_or(raw);
+    match unsigned.first() {
+        Some(b'0'..=b'9' | b'.' | b'_') => number(raw),
+        _ if raw.eq_ignore_ascii_case(b"true") => Err(syntax("invalid boolean, expected `true`")),
+        _ if raw.eq_ignore_ascii_case(b"false") => Err(syntax("invalid boolean, expected `false`")),
+        _ if unsigned.eq_ignore_ascii_case(b"inf") => Err(syntax("invalid float, expected `inf`")),
+        _ if unsigned.eq_ignore_ascii_case(b"nan") => Err(syntax("invalid float, expected `nan`")),
+        _ => Err(syntax(
+            "string values must be quoted, expected literal string",
+        )),
+    }
+}
+
+/// Why a run of digits is not one.
+enum Digits {
+    Missing,
+    /// An `_` not between two digits.
+    Underscore,
+}
+
+impl Digits {
+    fn describe(self, what: &str) -> Problem {
+        match self {
+            Digits::Missing => syntax(format!("{what}, expected digits")),
+            Digits::Underscore => syntax("`_` may only go between digits"),
+        }
+    }
+}
+
+/// Digits of `radix` from `start`, with single underscores between them;
+/// returns where they end.
+fn digit_run(s: &[u8], start: usize, radix: u32) -> Result<usize, Digits> {
+    let is_digit = |b: u8| (b as char).is_digit(radix);
+    let mut i = start;
+    while let Some(&b) = s.get(i) {
+        if b == b'_' {
+            let between = i > start
+                && is_digit(s[i - 1])
+                && s.get(i + 1).is_some_and(|&next| is_digit(next));
+            if !between {
+                return Err(Digits::Underscore);
+            }
+        } else if !is_digit(b) {
+            break;
+        }
+        i += 1;
+    }
+    if i == start {
+        Err(Digits::Missing)
+    } else {
+        Ok(i)
+    }
+}
+
+/// The value of digits of `radix` (underscores skipped), if it fits a u64.
+fn accumulate(digits: &[u8], radix: u32) -> Option<u64> {
+    digits.iter().filter(|&&b| b != b'_').try_fold(0u64, |n, &b| {
+        let digit = (b as char).to_digit(radix)?;
+        n.checked_mul(u64::from(radix))?.checked_add(u64::from(digit))
+    })
+}
+
+fn out_of_range() -> Problem {
+    Problem::Value(
+        ErrorKind::IntegerOutOfRange,
+        "invalid integer, expected a number from -9223372036854775808 to 9223372036854775807"
+            .into(),
+    )
+}
+
+fn number(raw: &[u8]) -> Result<Payload, Problem> {
+    let (negative, signed, body) = match raw.first() {
+        Some(b'+') => (false, true, &raw[1..]),
+        Some(b'-') => (true, true, &raw[1..]),
+        _ => (false, false, raw),
+    };
+    if let [b'0', prefix @ (b'x' | b'o' | b'b' | b'X' | b'O' | b'B'), digits @ ..] = body {
+        let lower = prefix.to_ascii_lowercase();
+        if prefix.is_ascii_uppercase() {
+            return Err(syntax(format!(
+                "radix must be lowercase, expected `0{}`",
+                lower as char
+            )));
+        }
+        if signed {
+            return Err(syntax("integers with a radix cannot be signed"));
+        }
+        let (radix, what) = match lower {
+            b'x' => (16, "invalid hexadecimal number"),
+            b'o' => (8, "invalid octal number"),
+            _ => (2, "invalid binary number"),
+        };
+        let end = digit_run(digits, 0, radix).map_err(|e| e.describe(what))?;
+        if end != digits.len() {
+            return Err(syntax(what));
+        }
+        return match accumulate(digits, radix) {
+            Some(n) if n <= i64::MAX as u64 => Ok(Payload::Integer(n as i64)),
+            _ => Err(out_of_range()),
+        };
+    }
+    let int_end = digit_run(body, 0, 10).map_err(|e| e.describe("invalid integer number"))?;
+    if body[0] == b'0' && int_end > 1 {
+        return Err(syntax("unexpected leading zero"));
+    }
+    let mut end = int_end;
+    let mut float = false;
+    if body.get(end) == Some(&b'.') {
+        float = true;
+        end = digit_run(body, end + 1, 10).map_err(|e| e.describe("invalid fraction"))?;
+    }
+    if let Some(b'e' | b'E') = body.get(end) {
+        float = true;
+        end += 1;
+        if let Some(b'+' | b'-') = body.get(end) {
+            end += 1;
+        }
+        end = digit_run(body, end, 10).map_err(|e| e.describe("invalid exponent"))?;
+    }
+    if end != body.len() {
+        return Err(syntax(if float {
+            "invalid float"
+        } else {
+            "invalid integer number"
+        }));
+    }
+    if float {
+        return parse_float(raw);
+    }
+    let limit = i64::MAX as u64 + u64::from(negative);
+    match accumulate(body, 10) {
+        Some(n) if n <= limit => Ok(Payload::Integer(if negative {
+            (n as i64).wrapping_neg()
+        } else {
+            n as i64
+        })),
+        _ => Err(out_of_range()),
+    }
+}
+
+/// A float already checked against TOML's grammar. One too large for an
+/// f64 becomes infinity, as the `toml` crate leaves it; okrc asks for
+/// finite numbers where it reads them.
+fn parse_float(raw: &[u8]) -> Result<Payload, Problem> {
+    let text: Cow<'_, str> = if raw.contains(&b'_') {
+        raw.iter()
+            .filter(|&&b| b != b'_')
+            .map(|&b| b as char)
+            .collect::<String>()
+            .into()
+    } else {
+        String::from_utf8_lossy(raw)
+    };
+    text.parse::<f64>()
+        .map(Payload::Float)
+        .map_err(|_| syntax("invalid float"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(raw: &str) -> String {
+        match classify(raw.as_bytes()) {
+            Ok(Payload::Integer(i)) => format!("integer {i}"),
+            Ok(Payload::Float(f)) => format!("float {f:?}"),
+            Ok(Payload::Boolean(b)) => format!("boolean {b}"),
+            Ok(Payload::Datetime(dt)) => format!("datetime {dt}"),
+            Ok(_) => "other".into(),
+            Err(Problem::Syntax(message)) => format!("syntax: {message}"),
+            Err(Problem::Value(_, message)) => format!("value: {message}"),
+        }
+    }
+
+    #[test]
+    fn integers_in_every_radix() {
+        assert_eq!(value("42"), "integer 42");
+        assert_eq!(value("+1_000"), "integer 1000");
+        assert_eq!(value("-17"), "integer -17");
+        assert_eq!(value("0"), "integer 0");
+        assert_eq!(value("-0"), "integer 0");
+        assert_eq!(value("0xDEAD_beef"), "integer 3735928559");
+        assert_eq!(value("0o755"), "integer 493");
+        assert_eq!(value("0b1101"), "integer 13");
+        assert_eq!(value("-9223372036854775808"), "integer -9223372036854775808");
+        assert_eq!(value("9223372036854775807"), "integer 9223372036854775807");
+    }
+
+    #[test]
+    fn integers_that_toml_forbids() {
+        assert_eq!(value("012"), "syntax: unexpected leading zero");
+        assert_eq!(value("1__0"), "syntax: `_` may only go between digits");
+        assert_eq!(value("1_"), "syntax: `_` may only go between digits");
+        assert_eq!(value("_1"), "syntax: `_` may only go between digits");
+        assert_eq!(value("+0x1"), "syntax: integers with a radix cannot be signed");
+        assert_eq!(value("0X1"), "syntax: radix must be lowercase, expected `0x`");
+        assert_eq!(value("0b102"), "syntax: invalid binary number");
+        assert!(value("9223372036854775808").starts_with("value: invalid integer"));
+        assert!(value("0xffffffffffffffff").starts_with("value: invalid integer"));
+    }
+
+    #[test]
+    fn floats_and_their_forbidden_forms() {
+        assert_eq!(value("3.14"), "float 3.14");
+        assert_eq!(value("-0.0"), "float -0.0");
+        assert_eq!(value("5e+22"), "float 5e22");
+        assert_eq!(value("1E06"), "float 1000000.0");
+        assert_eq!(value("6.626e-34"), "float 6.626e-34");
+        assert_eq!(value("9_224_617.445_991"), "float 9224617.445991");
+        assert_eq!(value("-inf"), "float -inf");
+        assert_eq!(value("nan"), "float NaN");
+        assert_eq!(value("1."), "syntax: invalid fraction, expected digits");
+        assert_eq!(value(".5"), "syntax: invalid integer number, expected digits");
+        assert_eq!(value("1e"), "syntax: invalid exponent, expected digits");
+        assert_eq!(value("01.5"), "syntax: unexpected leading zero");
+        assert_eq!(value("1.5x"), "syntax: invalid float");
+    }
+
+    #[test]
+    fn bare_words_must_be_quoted() {
+        assert_eq!(value("true"), "boolean true");
+        assert_eq!(value("True"), "syntax: invalid boolean, expected `true`");
+        assert_eq!(value("Inf"), "syntax: invalid float, expected `inf`");
+        assert_eq!(
+            value("team"),
+            "syntax: string values must be quoted, expected literal string"
+        );
+        assert_eq!(value("2026-02-30"), "value: invalid date, expected day between 01 and 28");
+    }
+}

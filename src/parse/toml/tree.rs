@@ -1,0 +1,457 @@
+//! The parsed document: one arena of nodes, and small `Copy` handles that
+//! read it.
+//!
+//! A node is a value; when it sits in a table it also carries its key. A
+//! table's entries and an array's items are a singly linked list through
+//! `next`, because TOML adds to a table long after it was opened (a
+//! `[[objectives.key_results]]` header appends to the last objective). Spans
+//! and string positions are `u32`: front matter is far below 4 GiB, and the
+//! parser refuses anything that is not.
+
+use std::fmt;
+use std::ops::Range;
+
+use super::datetime::Datetime;
+use super::error::Error;
+use super::tables::KeyIndex;
+
+/// No node: the end of a list, or an empty one.
+pub(super) const NONE: u32 = u32::MAX;
+/// The root table is always the first node.
+pub(super) const ROOT: u32 = 0;
+
+/// Set in `Text::len` when the text lives in the document's own buffer
+/// (a string with escapes) rather than in the input.
+const OWNED: u32 = 1 << 31;
+
+/// A string of the document, borrowed from the input or decoded into
+/// [`Document::owned`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Text {
+    start: u32,
+    len: u32,
+}
+
+impl Text {
+    pub(super) fn borrowed(start: usize, end: usize) -> Text {
+        Text {
+            start: start as u32,
+            len: (end - start) as u32,
+        }
+    }
+
+    pub(super) fn owned(start: usize, end: usize) -> Text {
+        Text {
+            start: start as u32,
+            len: (end - start) as u32 | OWNED,
+        }
+    }
+
+    /// The text itself, from the input or from the owned buffer.
+    pub(super) fn resolve<'a>(self, input: &'a str, owned: &'a str) -> &'a str {
+        let start = self.start as usize;
+        let end = start + (self.len & !OWNED) as usize;
+        let source = if self.len & OWNED != 0 { owned } else { input };
+        source.get(start..end).unwrap_or_default()
+    }
+}
+
+/// A byte range of the input.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Extent {
+    pub(super) start: u32,
+    pub(super) end: u32,
+}
+
+impl Extent {
+    pub(super) fn new(start: usize, end: usize) -> Extent {
+        Extent {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    pub(super) fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// The entries of a table or the items of an array.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Children {
+    pub(super) first: u32,
+    pub(super) last: u32,
+    pub(super) len: u32,
+}
+
+impl Children {
+    pub(super) const EMPTY: Children = Children {
+        first: NONE,
+        last: NONE,
+        len: 0,
+    };
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Payload {
+    String(Text),
+    Integer(i64),
+    Float(f64),
+    Boolean(bool),
+    Datetime(Datetime),
+    Array(Children),
+    Table(Children),
+    /// A value the parser reported as a value error.
+    Invalid,
+}
+
+/// How a table or array came to be, which decides what may extend it.
+pub(super) mod flags {
+    /// Created on the way to another table (`[a.b]` creates `a`).
+    pub const IMPLICIT: u8 = 1;
+    /// Created or extended by a dotted key (`a.b = 1`).
+    pub const DOTTED: u8 = 2;
+    /// Written inline (`{ ... }`): closed for good.
+    pub const INLINE: u8 = 4;
+    /// An array made of `[[header]]` tables, which more headers may extend.
+    pub const ARRAY_OF_TABLES: u8 = 8;
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Node {
+    /// The key of a table entry (empty for array items and the root).
+    pub(super) key: Text,
+    pub(super) key_span: Extent,
+    pub(super) span: Extent,
+    /// The next entry of the same table or item of the same array.
+    pub(super) next: u32,
+    pub(super) flags: u8,
+    pub(super) payload: Payload,
+}
+
+impl Node {
+    pub(super) fn new(payload: Payload, span: Extent, flags: u8) -> Node {
+        Node {
+            key: Text::default(),
+            key_span: Extent::default(),
+            span,
+            next: NONE,
+            flags,
+            payload,
+        }
+    }
+}
+
+/// A parsed TOML document. Read it through [`Document::root`].
+pub struct Document<'i> {
+    pub(super) input: &'i str,
+    pub(super) nodes: Vec<Node>,
+    /// Decoded strings (those with escapes), back to back.
+    pub(super) owned: String,
+    pub(super) syntax_error: Option<Error>,
+    pub(super) value_errors: Vec<Error>,
+    /// Hash index of the keys of large tables, built when one grows.
+    pub(super) index: Option<KeyIndex>,
+}
+
+impl<'i> Document<'i> {
+    pub(super) fn new(input: &'i str) -> Self {
+        let mut nodes = Vec::with_capacity(input.len() / 24 + 1);
+        nodes.push(Node::new(
+            Payload::Table(Children::EMPTY),
+            Extent::default(),
+            0,
+        ));
+        Document {
+            input,
+            nodes,
+            owned: String::new(),
+            syntax_error: None,
+            value_errors: Vec::new(),
+            index: None,
+        }
+    }
+
+    /// The top-level table.
+    pub fn root(&self) -> Table<'_> {
+        Table {
+            doc: self,
+            id: ROOT,
+        }
+    }
+
+    /// The first syntax error: the document is not what its author meant.
+    pub fn syntax_error(&self) -> Option<&Error> {
+        self.syntax_error.as_ref()
+    }
+
+    /// Values that are well-formed but impossible, each now an
+    /// [`ValueKind::Invalid`] node.
+    pub fn value_errors(&self) -> &[Error] {
+        &self.value_errors
+    }
+
+    /// The first error of either kind, by position.
+    pub fn first_error(&self) -> Option<&Error> {
+        self.syntax_error
+            .iter()
+            .chain(&self.value_errors)
+            .min_by_key(|e| e.span.start)
+    }
+
+    pub(super) fn text(&self, text: Text) -> &str {
+        text.resolve(self.input, &self.owned)
+    }
+
+    pub(super) fn push(&mut self, node: Node) -> u32 {
+        self.nodes.push(node);
+        (self.nodes.len() - 1) as u32
+    }
+
+    /// Appends `child` to the children of the table or array `parent`.
+    pub(super) fn link(&mut self, parent: u32, child: u32) {
+        let (Payload::Table(children) | Payload::Array(children)) =
+            &mut self.nodes[parent as usize].payload
+        else {
+            return;
+        };
+        let previous = children.last;
+        if children.first == NONE {
+            children.first = child;
+        }
+        children.last = child;
+        children.len += 1;
+        if previous != NONE {
+            self.nodes[previous as usize].next = child;
+        }
+    }
+
+    fn node(&self, id: u32) -> &Node {
+        &self.nodes[id as usize]
+    }
+}
+
+/// A value of the document: a handle, cheap to copy.
+#[derive(Clone, Copy)]
+pub struct Value<'d> {
+    doc: &'d Document<'d>,
+    id: u32,
+}
+
+/// What a value is.
+#[derive(Debug, Clone, Copy)]
+pub enum ValueKind<'d> {
+    String(&'d str),
+    Integer(i64),
+    Float(f64),
+    Boolean(bool),
+    Datetime(Datetime),
+    Array(Array<'d>),
+    Table(Table<'d>),
+    /// A value whose error is in [`Document::value_errors`] already.
+    Invalid,
+}
+
+impl<'d> Value<'d> {
+    /// The value as written: a string with its quotes, a table from its
+    /// `[header]` or `{`.
+    pub fn span(self) -> Range<usize> {
+        self.doc.node(self.id).span.range()
+    }
+
+    pub fn kind(self) -> ValueKind<'d> {
+        let (doc, id) = (self.doc, self.id);
+        match self.doc.node(id).payload {
+            Payload::String(text) => ValueKind::String(doc.text(text)),
+            Payload::Integer(i) => ValueKind::Integer(i),
+            Payload::Float(f) => ValueKind::Float(f),
+            Payload::Boolean(b) => ValueKind::Boolean(b),
+            Payload::Datetime(dt) => ValueKind::Datetime(dt),
+            Payload::Array(_) => ValueKind::Array(Array { doc, id }),
+            Payload::Table(_) => ValueKind::Table(Table { doc, id }),
+            Payload::Invalid => ValueKind::Invalid,
+        }
+    }
+
+    pub fn as_str(self) -> Option<&'d str> {
+        match self.kind() {
+            ValueKind::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_table(self) -> Option<Table<'d>> {
+        match self.kind() {
+            ValueKind::Table(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(self) -> Option<Array<'d>> {
+        match self.kind() {
+            ValueKind::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    pub fn is_invalid(self) -> bool {
+        matches!(self.doc.node(self.id).payload, Payload::Invalid)
+    }
+}
+
+/// The key of a table entry, as written.
+#[derive(Clone, Copy)]
+pub struct Key<'d> {
+    doc: &'d Document<'d>,
+    id: u32,
+}
+
+impl<'d> Key<'d> {
+    /// The key's name, unquoted and unescaped.
+    pub fn as_str(self) -> &'d str {
+        self.doc.text(self.doc.node(self.id).key)
+    }
+
+    /// The key as written, with its quotes; for a dotted key, its last part.
+    pub fn span(self) -> Range<usize> {
+        self.doc.node(self.id).key_span.range()
+    }
+}
+
+/// A table: the root, a `[header]` table, a dotted-key table or an inline one.
+#[derive(Clone, Copy)]
+pub struct Table<'d> {
+    doc: &'d Document<'d>,
+    id: u32,
+}
+
+impl<'d> Table<'d> {
+    pub fn span(self) -> Range<usize> {
+        self.doc.node(self.id).span.range()
+    }
+
+    fn children(self) -> Children {
+        match self.doc.node(self.id).payload {
+            Payload::Table(children) | Payload::Array(children) => children,
+            _ => Children::EMPTY,
+        }
+    }
+
+    pub fn len(self) -> usize {
+        self.children().len as usize
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    /// Was this table written as `{ ... }`?
+    pub fn is_inline(self) -> bool {
+        self.doc.node(self.id).flags & flags::INLINE != 0
+    }
+
+    /// The entries in the order they were written.
+    pub fn iter(self) -> impl Iterator<Item = (Key<'d>, Value<'d>)> + 'd {
+        let doc = self.doc;
+        Siblings {
+            doc,
+            next: self.children().first,
+        }
+        .map(move |id| (Key { doc, id }, Value { doc, id }))
+    }
+
+    pub fn get(self, name: &str) -> Option<Value<'d>> {
+        self.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
+    }
+}
+
+/// An array, of values or of `[[header]]` tables.
+#[derive(Clone, Copy)]
+pub struct Array<'d> {
+    doc: &'d Document<'d>,
+    id: u32,
+}
+
+impl<'d> Array<'d> {
+    pub fn span(self) -> Range<usize> {
+        self.doc.node(self.id).span.range()
+    }
+
+    pub fn len(self) -> usize {
+        Table {
+            doc: self.doc,
+            id: self.id,
+        }
+        .len()
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    /// Was this array made by `[[header]]` tables?
+    pub fn is_array_of_tables(self) -> bool {
+        self.doc.node(self.id).flags & flags::ARRAY_OF_TABLES != 0
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = Value<'d>> + 'd {
+        let doc = self.doc;
+        let first = Table { doc, id: self.id }.children().first;
+        Siblings { doc, next: first }.map(move |id| Value { doc, id })
+    }
+}
+
+struct Siblings<'d> {
+    doc: &'d Document<'d>,
+    next: u32,
+}
+
+impl Iterator for Siblings<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        let id = self.next;
+        let node = self.doc.nodes.get(id as usize)?;
+        self.next = node.next;
+        Some(id)
+    }
+}
+
+impl fmt::Debug for Value<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind() {
+            ValueKind::String(s) => write!(f, "{s:?}"),
+            ValueKind::Integer(i) => write!(f, "{i}"),
+            ValueKind::Float(x) => write!(f, "{x:?}"),
+            ValueKind::Boolean(b) => write!(f, "{b}"),
+            ValueKind::Datetime(dt) => write!(f, "{dt}"),
+            ValueKind::Array(a) => a.fmt(f),
+            ValueKind::Table(t) => t.fmt(f),
+            ValueKind::Invalid => f.write_str("<invalid>"),
+        }
+    }
+}
+
+impl fmt::Debug for Table<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.iter().map(|(k, v)| (k.as_str(), v)))
+            .finish()
+    }
+}
+
+impl fmt::Debug for Array<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl fmt::Debug for Document<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Document")
+            .field("root", &self.root())
+            .field("syntax_error", &self.syntax_error)
+            .field("value_errors", &self.value_errors)
+            .finish()
+    }
+}
