@@ -333,10 +333,7 @@ pub fn wrong_type(cx: &mut Cx, value: Value<'_>, name: &str, expected: &str) {
     cx.report(
         Code::InvalidValue,
         value.span(),
-        format!(
-            "`{name}` must be {expected}, not {}",
-            type_name(value)
-        ),
+        format!("`{name}` must be {expected}, not {}", type_name(value)),
     )
     .label = Some(format!("expected {expected}"));
 }

@@ -101,12 +101,7 @@ fn read_line(cx: &mut Cx, line: &str, span: Range<usize>, id: String) -> KeyResu
     build(measure, id, 1.0, Vec::new(), origin)
 }
 
-fn read_table(
-    cx: &mut Cx,
-    table: Table<'_>,
-    span: Range<usize>,
-    default_id: String,
-) -> KeyResult {
+fn read_table(cx: &mut Cx, table: Table<'_>, span: Range<usize>, default_id: String) -> KeyResult {
     let reader = TableReader::new(cx, table, span.clone(), &specs::KEY_RESULT);
     let mut origin = KeyResultOrigin::default();
     let id = read_id(cx, &reader, &mut origin.id).unwrap_or(default_id);

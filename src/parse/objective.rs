@@ -1,9 +1,9 @@
 //! Reading `[[objectives]]` tables.
 
 use super::fields::{Cx, TableReader, type_name};
-use super::toml::{Array, Table, ValueKind};
 use super::key_result::read_key_results;
 use super::specs::{self, OBJECTIVE_KINDS};
+use super::toml::{Array, Table, ValueKind};
 use super::{report_duplicate_ids, valid_item_id};
 use crate::diagnostic::Code;
 use crate::model::{Alignment, Objective, ObjectiveKind, ObjectiveOrigin};

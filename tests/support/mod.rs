@@ -7,6 +7,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+pub mod toml_json;
+
 /// The `okrc` binary, with a clean environment: no colours, no
 /// SOURCE_DATE_EPOCH leaking in from the caller.
 pub fn okrc() -> Command {

@@ -50,7 +50,10 @@ pub(super) type Invalid = &'static str;
 /// is then judged as a date-time, so `2026-02-30` is an invalid date rather
 /// than a bad number.
 pub(super) fn looks_like_datetime(raw: &[u8]) -> bool {
-    let raw = raw.strip_prefix(b"+").or(raw.strip_prefix(b"-")).unwrap_or(raw);
+    let raw = raw
+        .strip_prefix(b"+")
+        .or(raw.strip_prefix(b"-"))
+        .unwrap_or(raw);
     let digits = raw.iter().take_while(|b| b.is_ascii_digit()).count();
     digits > 0 && matches!(raw.get(digits), Some(b'-' | b':'))
 }
@@ -256,9 +259,7 @@ impl<'r> Cursor<'r> {
 
 /// The value of at most four ASCII digits.
 fn number(digits: &[u8]) -> u32 {
-    digits
-        .iter()
-        .fold(0, |n, d| n * 10 + u32::from(d - b'0'))
+    digits.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0'))
 }
 
 /// A fraction of a second in nanoseconds, truncated past the ninth digit.
@@ -347,7 +348,10 @@ mod tests {
             Err("invalid date, expected day between 01 and 28")
         );
         assert_eq!(parse("2024-02-29").as_deref(), Ok("2024-02-29"));
-        assert_eq!(parse("1900-02-29").map(|_| ()), Err("invalid date, expected day between 01 and 28"));
+        assert_eq!(
+            parse("1900-02-29").map(|_| ()),
+            Err("invalid date, expected day between 01 and 28")
+        );
         assert_eq!(
             parse("2026-13-01"),
             Err("invalid date, expected month between 01 and 12")

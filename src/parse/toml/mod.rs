@@ -52,3 +52,6 @@ pub const MAX_DEPTH: u32 = 80;
 pub fn parse(input: &str) -> Document<'_> {
     parser::parse(input)
 }
+
+#[cfg(test)]
+mod tests;

@@ -288,7 +288,10 @@ impl<'i> Parser<'i> {
                 format!("invalid unquoted key, {expected}"),
                 self.pos..self.pos + 1,
             ),
-            _ => Error::at(format!("unquoted keys cannot be empty, {expected}"), self.pos),
+            _ => Error::at(
+                format!("unquoted keys cannot be empty, {expected}"),
+                self.pos,
+            ),
         }
     }
 
@@ -325,12 +328,16 @@ impl<'i> Parser<'i> {
         self.enter()?;
         self.pos += 1;
         let span = Extent::new(start, start);
-        let array = self.doc.push(Node::new(Payload::Array(Children::EMPTY), span, 0));
+        let array = self
+            .doc
+            .push(Node::new(Payload::Array(Children::EMPTY), span, 0));
         loop {
             self.skip_trivia()?;
             match self.peek() {
                 Some(b']') => break,
-                Some(b',') => return Err(Error::at("extra comma in array, expected value", self.pos)),
+                Some(b',') => {
+                    return Err(Error::at("extra comma in array, expected value", self.pos));
+                }
                 None => return Err(Error::at("unclosed array, expected `]`", self.pos)),
                 Some(_) => {}
             }

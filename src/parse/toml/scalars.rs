@@ -59,7 +59,11 @@ impl Parser<'_> {
                 next += 1;
             }
             match bytes.get(next) {
-                Some(&b) if next > end && !is_value_delimiter(b) && !matches!(b, b'"' | b'\'' | b'.') => {
+                Some(&b)
+                    if next > end
+                        && !is_value_delimiter(b)
+                        && !matches!(b, b'"' | b'\'' | b'.') =>
+                {
                     end = next;
                 }
                 _ => return end,
@@ -83,7 +87,10 @@ fn classify(raw: &[u8]) -> Result<Payload, Problem> {
             .map(Payload::Datetime)
             .map_err(|message| Problem::Value(ErrorKind::InvalidDatetime, message.into()));
     }
-    let unsigned = raw.strip_prefix(b"+").or(raw.strip_prefix(b"-")).unwrap_or(raw);
+    let unsigned = raw
+        .strip_prefix(b"+")
+        .or(raw.strip_prefix(b"-"))
+        .unwrap_or(raw);
     match unsigned.first() {
         Some(b'0'..=b'9' | b'.' | b'_') => number(raw),
         _ if raw.eq_ignore_ascii_case(b"true") => Err(syntax("invalid boolean, expected `true`")),
@@ -119,9 +126,8 @@ fn digit_run(s: &[u8], start: usize, radix: u32) -> Result<usize, Digits> {
     let mut i = start;
     while let Some(&b) = s.get(i) {
         if b == b'_' {
-            let between = i > start
-                && is_digit(s[i - 1])
-                && s.get(i + 1).is_some_and(|&next| is_digit(next));
+            let between =
+                i > start && is_digit(s[i - 1]) && s.get(i + 1).is_some_and(|&next| is_digit(next));
             if !between {
                 return Err(Digits::Underscore);
             }
@@ -139,10 +145,14 @@ fn digit_run(s: &[u8], start: usize, radix: u32) -> Result<usize, Digits> {
 
 /// The value of digits of `radix` (underscores skipped), if it fits a u64.
 fn accumulate(digits: &[u8], radix: u32) -> Option<u64> {
-    digits.iter().filter(|&&b| b != b'_').try_fold(0u64, |n, &b| {
-        let digit = (b as char).to_digit(radix)?;
-        n.checked_mul(u64::from(radix))?.checked_add(u64::from(digit))
-    })
+    digits
+        .iter()
+        .filter(|&&b| b != b'_')
+        .try_fold(0u64, |n, &b| {
+            let digit = (b as char).to_digit(radix)?;
+            n.checked_mul(u64::from(radix))?
+                .checked_add(u64::from(digit))
+        })
 }
 
 fn out_of_range() -> Problem {
@@ -159,7 +169,12 @@ fn number(raw: &[u8]) -> Result<Payload, Problem> {
         Some(b'-') => (true, true, &raw[1..]),
         _ => (false, false, raw),
     };
-    if let [b'0', prefix @ (b'x' | b'o' | b'b' | b'X' | b'O' | b'B'), digits @ ..] = body {
+    if let [
+        b'0',
+        prefix @ (b'x' | b'o' | b'b' | b'X' | b'O' | b'B'),
+        digits @ ..,
+    ] = body
+    {
         let lower = prefix.to_ascii_lowercase();
         if prefix.is_ascii_uppercase() {
             return Err(syntax(format!(
@@ -267,7 +282,10 @@ mod tests {
         assert_eq!(value("0xDEAD_beef"), "integer 3735928559");
         assert_eq!(value("0o755"), "integer 493");
         assert_eq!(value("0b1101"), "integer 13");
-        assert_eq!(value("-9223372036854775808"), "integer -9223372036854775808");
+        assert_eq!(
+            value("-9223372036854775808"),
+            "integer -9223372036854775808"
+        );
         assert_eq!(value("9223372036854775807"), "integer 9223372036854775807");
     }
 
@@ -277,8 +295,14 @@ mod tests {
         assert_eq!(value("1__0"), "syntax: `_` may only go between digits");
         assert_eq!(value("1_"), "syntax: `_` may only go between digits");
         assert_eq!(value("_1"), "syntax: `_` may only go between digits");
-        assert_eq!(value("+0x1"), "syntax: integers with a radix cannot be signed");
-        assert_eq!(value("0X1"), "syntax: radix must be lowercase, expected `0x`");
+        assert_eq!(
+            value("+0x1"),
+            "syntax: integers with a radix cannot be signed"
+        );
+        assert_eq!(
+            value("0X1"),
+            "syntax: radix must be lowercase, expected `0x`"
+        );
         assert_eq!(value("0b102"), "syntax: invalid binary number");
         assert!(value("9223372036854775808").starts_with("value: invalid integer"));
         assert!(value("0xffffffffffffffff").starts_with("value: invalid integer"));
@@ -295,7 +319,10 @@ mod tests {
         assert_eq!(value("-inf"), "float -inf");
         assert_eq!(value("nan"), "float NaN");
         assert_eq!(value("1."), "syntax: invalid fraction, expected digits");
-        assert_eq!(value(".5"), "syntax: invalid integer number, expected digits");
+        assert_eq!(
+            value(".5"),
+            "syntax: invalid integer number, expected digits"
+        );
         assert_eq!(value("1e"), "syntax: invalid exponent, expected digits");
         assert_eq!(value("01.5"), "syntax: unexpected leading zero");
         assert_eq!(value("1.5x"), "syntax: invalid float");
@@ -310,6 +337,9 @@ mod tests {
             value("team"),
             "syntax: string values must be quoted, expected literal string"
         );
-        assert_eq!(value("2026-02-30"), "value: invalid date, expected day between 01 and 28");
+        assert_eq!(
+            value("2026-02-30"),
+            "value: invalid date, expected day between 01 and 28"
+        );
     }
 }

@@ -232,10 +232,12 @@ impl Parser<'_> {
             }
         };
         let hex = self.bytes.get(self.pos..self.pos + digits);
-        let value = hex.filter(|hex| hex.iter().all(u8::is_ascii_hexdigit)).map(|hex| {
-            hex.iter()
-                .fold(0u32, |n, &d| n * 16 + (d as char).to_digit(16).unwrap_or(0))
-        });
+        let value = hex
+            .filter(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+            .map(|hex| {
+                hex.iter()
+                    .fold(0u32, |n, &d| n * 16 + (d as char).to_digit(16).unwrap_or(0))
+            });
         let Some(value) = value else {
             return Err(Error::syntax(
                 "too few unicode value digits, expected unicode hexadecimal value",

@@ -361,7 +361,9 @@ impl<'d> Table<'d> {
     }
 
     pub fn get(self, name: &str) -> Option<Value<'d>> {
-        self.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
+        self.iter()
+            .find(|(k, _)| k.as_str() == name)
+            .map(|(_, v)| v)
     }
 }
 
