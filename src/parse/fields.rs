@@ -62,9 +62,18 @@ pub struct TableSpec {
     pub fields: &'static [FieldSpec],
 }
 
+/// The most keys a [`TableSpec`] may have: a table reader keeps its slots
+/// on the stack (one allocation per check-in table adds up).
+pub const MAX_FIELDS: usize = 16;
+
 impl TableSpec {
     pub fn field(&self, name: &str) -> Option<(usize, &'static FieldSpec)> {
-        self.fields.iter().enumerate().find(|(_, f)| f.name == name)
+        // Length and first byte first: most keys differ there, and a call
+        // to `memcmp` per field was a visible part of reading a workspace.
+        let first = name.as_bytes().first();
+        self.fields.iter().enumerate().find(|(_, f)| {
+            f.name.len() == name.len() && f.name.as_bytes().first() == first && f.name == name
+        })
     }
 }
 
@@ -119,7 +128,7 @@ pub type Entry<'d> = (Key<'d>, Value<'d>);
 /// The keys of one table, sorted into the slots of its spec.
 pub struct TableReader<'d> {
     pub spec: &'static TableSpec,
-    slots: Vec<Option<Entry<'d>>>,
+    slots: [Option<Entry<'d>>; MAX_FIELDS],
     /// The table's own span: its `[header]` or `{`.
     pub span: Range<usize>,
     /// Known keys that an unknown key of this table was reported as a typo of.
@@ -134,12 +143,17 @@ impl<'d> TableReader<'d> {
         span: Range<usize>,
         spec: &'static TableSpec,
     ) -> Self {
-        let mut slots = vec![None; spec.fields.len()];
+        debug_assert!(
+            spec.fields.len() <= MAX_FIELDS,
+            "{} has too many keys",
+            spec.name
+        );
+        let mut slots = [None; MAX_FIELDS];
         let mut misspelt = Vec::new();
         for (key, value) in table.iter() {
             match spec.field(key.as_str()) {
-                Some((index, _)) => slots[index] = Some((key, value)),
-                None => misspelt.extend(unknown_field(cx, key, spec)),
+                Some((index, _)) if index < MAX_FIELDS => slots[index] = Some((key, value)),
+                _ => misspelt.extend(unknown_field(cx, key, spec)),
             }
         }
         TableReader {
@@ -157,7 +171,7 @@ impl<'d> TableReader<'d> {
 
     fn entry(&self, name: &str) -> Option<Entry<'d>> {
         let (index, _) = self.spec.field(name)?;
-        self.slots[index]
+        self.slots.get(index).copied().flatten()
     }
 
     pub fn has(&self, name: &str) -> bool {

@@ -16,24 +16,29 @@ fn is_fence(line: &str) -> bool {
 /// Splits `text` (without byte-order mark) at its `+++` fences. `None` when
 /// the opening fence has no closing one.
 pub fn split_front_matter(text: &str) -> Option<FrontMatter<'_>> {
-    let mut lines = text.split_inclusive('\n');
-    let opening = lines.next()?;
-    if !is_fence(opening.trim_end_matches('\n')) {
+    let bytes = text.as_bytes();
+    let line_end = |start: usize| {
+        memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i + 1)
+    };
+    let toml_offset = line_end(0);
+    if !is_fence(text[..toml_offset].trim_end_matches('\n')) || !text[..toml_offset].ends_with('\n')
+    {
         return None;
     }
-    let toml_offset = opening.len();
-    let mut offset = toml_offset;
-    for line in lines {
-        if is_fence(line.trim_end_matches('\n')) {
-            let body_offset = offset + line.len();
+    // Only lines that start with `+++` can close; the search for them is
+    // what a workspace check spends its time on here.
+    let after_opening = toml_offset - 1;
+    for found in memchr::memmem::find_iter(&bytes[after_opening..], b"\n+++") {
+        let start = after_opening + found + 1;
+        let end = line_end(start);
+        if is_fence(text[start..end].trim_end_matches('\n')) {
             return Some(FrontMatter {
-                toml: &text[toml_offset..offset],
+                toml: &text[toml_offset..start],
                 toml_offset,
-                body: &text[body_offset..],
-                body_offset,
+                body: &text[end..],
+                body_offset: end,
             });
         }
-        offset += line.len();
     }
     None
 }

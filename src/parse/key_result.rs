@@ -32,7 +32,7 @@ pub fn read_key_results(cx: &mut Cx, items: Array<'_>, objective: &str) -> Vec<K
         cx,
         key_results.iter().map(|kr| (kr.id.as_str(), kr.origin.id)),
         "key result",
-        &format!("objective `{objective}`"),
+        || format!("objective `{objective}`"),
     );
     key_results
 }
@@ -409,10 +409,12 @@ fn read_checkin(
 }
 
 fn read_confidence(cx: &mut Cx, value: Value<'_>) -> Option<Confidence> {
-    let help = format!(
-        "give a number from 0 to 1, or one of: {}",
-        CONFIDENCE_LEVELS.join(", ")
-    );
+    let help = || {
+        format!(
+            "give a number from 0 to 1, or one of: {}",
+            CONFIDENCE_LEVELS.join(", ")
+        )
+    };
     match value.kind() {
         ValueKind::String(level) => match ConfidenceLevel::from_name(level) {
             Some(level) => Some(Confidence::Level(level)),
@@ -420,7 +422,7 @@ fn read_confidence(cx: &mut Cx, value: Value<'_>) -> Option<Confidence> {
                 cx.invalid(
                     value.span(),
                     format!("`{level}` is not a confidence level"),
-                    help,
+                    help(),
                 );
                 None
             }
@@ -433,7 +435,7 @@ fn read_confidence(cx: &mut Cx, value: Value<'_>) -> Option<Confidence> {
                 cx.invalid(
                     value.span(),
                     format!("confidence {number} is outside 0 to 1"),
-                    help,
+                    help(),
                 );
                 None
             }

@@ -171,7 +171,9 @@ fn read_unit(
             retrospective: reflection.string(cx, "retrospective").map(|(s, _)| s),
             futurespective: reflection.string(cx, "futurespective").map(|(s, _)| s),
         });
-    let body_line = file.text[..front_matter.body_offset].matches('\n').count() as u32 + 1;
+    let body_line = memchr::memchr_iter(b'\n', &file.text.as_bytes()[..front_matter.body_offset])
+        .count() as u32
+        + 1;
     Unit {
         id,
         name,
@@ -217,17 +219,32 @@ fn file_stem(path: &str) -> String {
 }
 
 /// Reports the later of two equal ids in one list, at its `id` key or, for a
-/// default id, at the file's start.
+/// default id, at the file's start. `scope` names the list, for the message.
 pub(crate) fn report_duplicate_ids<'a>(
     cx: &mut Cx,
     items: impl Iterator<Item = (&'a str, Option<Span>)>,
     what: &str,
-    scope: &str,
+    scope: impl Fn() -> String,
 ) {
-    let mut seen = std::collections::HashSet::new();
+    // Lists are short: a straight search beats hashing, up to a point.
+    let mut seen: Vec<&str> = Vec::new();
+    let mut hashed = std::collections::HashSet::new();
     for (id, span) in items {
-        if !seen.insert(id) {
+        let new = if seen.len() < 32 {
+            let new = !seen.contains(&id);
+            if new {
+                seen.push(id);
+                if seen.len() == 32 {
+                    hashed.extend(seen.iter().copied());
+                }
+            }
+            new
+        } else {
+            hashed.insert(id)
+        };
+        if !new {
             let span = span.unwrap_or(Span::FILE_START);
+            let scope = scope();
             let diagnostic = Diagnostic::new(
                 Code::DuplicateId,
                 cx.file,

@@ -27,7 +27,7 @@ pub fn read_objectives(cx: &mut Cx, items: Array<'_>) -> Vec<Objective> {
         cx,
         objectives.iter().map(|o| (o.id.as_str(), o.origin.id)),
         "objective",
-        "this unit",
+        || "this unit".to_string(),
     );
     objectives
 }

@@ -258,3 +258,25 @@ pub static RULES: TableSpec = TableSpec {
         ),
     ],
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::fields::MAX_FIELDS;
+
+    #[test]
+    fn every_table_fits_a_table_reader() {
+        for spec in [
+            &UNIT,
+            &OBJECTIVE,
+            &KEY_RESULT,
+            &CHECKIN,
+            &REFLECTION,
+            &CONFIG,
+            &CUSTOM_PERIOD,
+            &RULES,
+        ] {
+            assert!(spec.fields.len() <= MAX_FIELDS, "{}", spec.name);
+        }
+    }
+}

@@ -358,7 +358,7 @@ impl<'i> Parser<'i> {
         }
         self.pos += 1;
         self.depth -= 1;
-        self.doc.nodes[array as usize].span.end = self.pos as u32;
+        self.doc.arena.nodes[array as usize].span.end = self.pos as u32;
         Ok(array)
     }
 
@@ -398,7 +398,7 @@ impl<'i> Parser<'i> {
         }
         self.pos += 1;
         self.depth -= 1;
-        self.doc.nodes[table as usize].span.end = self.pos as u32;
+        self.doc.arena.nodes[table as usize].span.end = self.pos as u32;
         Ok(table)
     }
 }

@@ -54,10 +54,10 @@ impl Parser<'_> {
                     });
                 }
                 Class::Special => {
-                    decoded.get_or_insert(self.doc.owned.len());
-                    self.doc.owned.push_str(&self.text[run..self.pos]);
+                    decoded.get_or_insert(self.doc.arena.owned.len());
+                    self.doc.arena.owned.push_str(&self.text[run..self.pos]);
                     let c = self.escape()?;
-                    self.doc.owned.push(c);
+                    self.doc.arena.owned.push(c);
                     run = self.pos;
                 }
                 Class::Newline => return Err(unclosed_basic(open, self.pos)),
@@ -117,13 +117,13 @@ impl Parser<'_> {
                     }
                 }
                 Class::Special => {
-                    decoded.get_or_insert(self.doc.owned.len());
-                    self.doc.owned.push_str(&self.text[run..self.pos]);
+                    decoded.get_or_insert(self.doc.arena.owned.len());
+                    self.doc.arena.owned.push_str(&self.text[run..self.pos]);
                     if matches!(self.peek_at(1), Some(b' ' | b'\t' | b'\n' | b'\r')) {
                         self.line_ending_backslash()?;
                     } else {
                         let c = self.escape()?;
-                        self.doc.owned.push(c);
+                        self.doc.arena.owned.push(c);
                     }
                     run = self.pos;
                 }
@@ -255,8 +255,8 @@ impl Parser<'_> {
 
     /// Copies the last unescaped run and returns the decoded string.
     fn finish_owned(&mut self, from: usize, run: usize, end: usize) -> Text {
-        self.doc.owned.push_str(&self.text[run..end]);
-        Text::owned(from, self.doc.owned.len())
+        self.doc.arena.owned.push_str(&self.text[run..end]);
+        Text::owned(from, self.doc.arena.owned.len())
     }
 }
 

@@ -50,21 +50,23 @@ enum Path {
 impl Document<'_> {
     /// The entry of `table` named `key`.
     pub(super) fn lookup(&self, table: u32, key: &str) -> Option<u32> {
-        let Payload::Table(children) = self.nodes[table as usize].payload else {
+        let Payload::Table(children) = self.arena.nodes[table as usize].payload else {
             return None;
         };
         if children.len > INDEXED_FROM {
             if let Some(index) = &self.index {
                 match index.nodes.get(&index.hash(table, key)) {
                     None => return None,
-                    Some(&id) if self.text(self.nodes[id as usize].key) == key => return Some(id),
+                    Some(&id) if self.text(self.arena.nodes[id as usize].key) == key => {
+                        return Some(id);
+                    }
                     Some(_) => {}
                 }
             }
         }
         let mut id = children.first;
         while id != NONE {
-            let node = &self.nodes[id as usize];
+            let node = &self.arena.nodes[id as usize];
             if self.text(node.key) == key {
                 return Some(id);
             }
@@ -75,18 +77,18 @@ impl Document<'_> {
 
     /// Adds `node` to `table` under `key`.
     fn attach(&mut self, table: u32, node: u32, key: KeyPart) {
-        let entry = &mut self.nodes[node as usize];
+        let entry = &mut self.arena.nodes[node as usize];
         entry.key = key.text;
         entry.key_span = key.span;
         self.link(table, node);
-        let Payload::Table(children) = self.nodes[table as usize].payload else {
+        let Payload::Table(children) = self.arena.nodes[table as usize].payload else {
             return;
         };
         if children.len == INDEXED_FROM + 1 {
             let mut id = children.first;
             while id != NONE {
                 self.index_key(table, id);
-                id = self.nodes[id as usize].next;
+                id = self.arena.nodes[id as usize].next;
             }
         } else if children.len > INDEXED_FROM {
             self.index_key(table, node);
@@ -96,8 +98,7 @@ impl Document<'_> {
     fn index_key(&mut self, table: u32, node: u32) {
         let Document {
             input,
-            owned,
-            nodes,
+            arena,
             index,
             ..
         } = self;
@@ -105,7 +106,10 @@ impl Document<'_> {
             hasher: RandomState::new(),
             nodes: HashMap::new(),
         });
-        let hash = index.hash(table, nodes[node as usize].key.resolve(input, owned));
+        let hash = index.hash(
+            table,
+            arena.nodes[node as usize].key.resolve(input, &arena.owned),
+        );
         index.nodes.entry(hash).or_insert(node);
     }
 
@@ -154,7 +158,7 @@ impl Parser<'_> {
             doc.attach(table, new, key);
             return Ok(new);
         };
-        let node = &mut doc.nodes[id as usize];
+        let node = &mut doc.arena.nodes[id as usize];
         match node.payload {
             Payload::Array(children) if node.flags & flags::ARRAY_OF_TABLES != 0 => {
                 Ok(children.last)
@@ -197,7 +201,7 @@ impl Parser<'_> {
         let parent = self.descend_all(table, parts.start..last, path)?;
         let doc = &mut self.doc;
         let dotted = last > parts.start;
-        if dotted && !inline && doc.nodes[parent as usize].flags & flags::IMPLICIT == 0 {
+        if dotted && !inline && doc.arena.nodes[parent as usize].flags & flags::IMPLICIT == 0 {
             return Err(duplicate(&key));
         }
         if doc.lookup(parent, doc.text(key.text)).is_some() {
@@ -220,7 +224,7 @@ impl Parser<'_> {
                 Ok(table)
             }
             Some(id) => {
-                let node = &mut doc.nodes[id as usize];
+                let node = &mut doc.arena.nodes[id as usize];
                 let implicit = node.flags & (flags::IMPLICIT | flags::DOTTED) == flags::IMPLICIT;
                 if !implicit || !matches!(node.payload, Payload::Table(_)) {
                     return Err(duplicate(&key));
@@ -250,7 +254,7 @@ impl Parser<'_> {
                 doc.attach(parent, array, key);
                 array
             }
-            Some(id) if doc.nodes[id as usize].flags & flags::ARRAY_OF_TABLES != 0 => id,
+            Some(id) if doc.arena.nodes[id as usize].flags & flags::ARRAY_OF_TABLES != 0 => id,
             Some(_) => return Err(duplicate(&key)),
         };
         let table = doc.new_table(span, 0);

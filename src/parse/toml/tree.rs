@@ -8,6 +8,7 @@
 //! and string positions are `u32`: front matter is far below 4 GiB, and the
 //! parser refuses anything that is not.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::ops::Range;
 
@@ -145,27 +146,70 @@ impl Node {
 /// A parsed TOML document. Read it through [`Document::root`].
 pub struct Document<'i> {
     pub(super) input: &'i str,
-    pub(super) nodes: Vec<Node>,
-    /// Decoded strings (those with escapes), back to back.
-    pub(super) owned: String,
+    pub(super) arena: Arena,
     pub(super) syntax_error: Option<Error>,
     pub(super) value_errors: Vec<Error>,
     /// Hash index of the keys of large tables, built when one grows.
     pub(super) index: Option<KeyIndex>,
 }
 
+/// The arena of a document. When the document is dropped, its buffers are
+/// kept for the next document parsed on the same thread: checking a
+/// workspace parses thousands of them, and growing a fresh arena for each
+/// cost a fifth of the parse in page faults.
+pub(super) struct Arena {
+    pub(super) nodes: Vec<Node>,
+    /// Decoded strings (those with escapes), back to back.
+    pub(super) owned: String,
+}
+
+thread_local! {
+    static SPARE: RefCell<Option<(Vec<Node>, String)>> = const { RefCell::new(None) };
+}
+
+/// Arenas larger than this (in nodes) are freed rather than kept.
+const MAX_SPARE_NODES: usize = 1 << 16;
+
+impl Arena {
+    fn new(input_len: usize) -> Arena {
+        let spare = SPARE
+            .try_with(|spare| spare.try_borrow_mut().ok()?.take())
+            .ok()
+            .flatten();
+        let (nodes, owned) =
+            spare.unwrap_or_else(|| (Vec::with_capacity(input_len / 16 + 1), String::new()));
+        Arena { nodes, owned }
+    }
+}
+
+impl Drop for Arena {
+    fn drop(&mut self) {
+        if self.nodes.capacity() > MAX_SPARE_NODES {
+            return;
+        }
+        let mut nodes = std::mem::take(&mut self.nodes);
+        let mut owned = std::mem::take(&mut self.owned);
+        nodes.clear();
+        owned.clear();
+        let _ = SPARE.try_with(|spare| {
+            if let Ok(mut spare) = spare.try_borrow_mut() {
+                *spare = Some((nodes, owned));
+            }
+        });
+    }
+}
+
 impl<'i> Document<'i> {
     pub(super) fn new(input: &'i str) -> Self {
-        let mut nodes = Vec::with_capacity(input.len() / 24 + 1);
-        nodes.push(Node::new(
+        let mut arena = Arena::new(input.len());
+        arena.nodes.push(Node::new(
             Payload::Table(Children::EMPTY),
             Extent::default(),
             0,
         ));
         Document {
             input,
-            nodes,
-            owned: String::new(),
+            arena,
             syntax_error: None,
             value_errors: Vec::new(),
             index: None,
@@ -200,18 +244,18 @@ impl<'i> Document<'i> {
     }
 
     pub(super) fn text(&self, text: Text) -> &str {
-        text.resolve(self.input, &self.owned)
+        text.resolve(self.input, &self.arena.owned)
     }
 
     pub(super) fn push(&mut self, node: Node) -> u32 {
-        self.nodes.push(node);
-        (self.nodes.len() - 1) as u32
+        self.arena.nodes.push(node);
+        (self.arena.nodes.len() - 1) as u32
     }
 
     /// Appends `child` to the children of the table or array `parent`.
     pub(super) fn link(&mut self, parent: u32, child: u32) {
         let (Payload::Table(children) | Payload::Array(children)) =
-            &mut self.nodes[parent as usize].payload
+            &mut self.arena.nodes[parent as usize].payload
         else {
             return;
         };
@@ -222,12 +266,12 @@ impl<'i> Document<'i> {
         children.last = child;
         children.len += 1;
         if previous != NONE {
-            self.nodes[previous as usize].next = child;
+            self.arena.nodes[previous as usize].next = child;
         }
     }
 
     fn node(&self, id: u32) -> &Node {
-        &self.nodes[id as usize]
+        &self.arena.nodes[id as usize]
     }
 }
 
@@ -413,7 +457,7 @@ impl Iterator for Siblings<'_> {
 
     fn next(&mut self) -> Option<u32> {
         let id = self.next;
-        let node = self.doc.nodes.get(id as usize)?;
+        let node = self.doc.arena.nodes.get(id as usize)?;
         self.next = node.next;
         Some(id)
     }
