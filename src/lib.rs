@@ -13,6 +13,7 @@ pub mod analyse;
 pub mod cmd;
 pub mod config;
 pub mod diagnostic;
+pub mod edit;
 pub mod model;
 pub mod parse;
 pub mod period;

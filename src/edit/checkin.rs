@@ -1,0 +1,458 @@
+//! Appending one check-in to a key result of a unit file, changing no other
+//! byte of it.
+//!
+//! toml_edit parses the front matter with the position of every key and
+//! value; the check-in is then inserted into the original text in the style
+//! the key result already uses:
+//!
+//! - a one-line string `"…"` becomes `{ kr = "…", checkins = [ … ] }`;
+//! - an inline table gets `, checkins = [ … ]` after its last key;
+//! - a `checkins = [ … ]` array gets one more element, on a line of its own
+//!   when the array spans lines;
+//! - `[[….checkins]]` tables get one more such table after the last one;
+//! - a `[[objectives.key_results]]` table without check-ins gets a
+//!   `checkins = [ … ]` line after its last key.
+//!
+//! [`verify`] then reads the edited text back and checks that it says what
+//! the original said plus exactly this check-in.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use chrono::NaiveDate;
+use thiserror::Error;
+use toml_edit::{Array, ArrayOfTables, Document, InlineTable, Item, Table, Value};
+
+use super::{Insertion, indent_of, line_end, line_start, newline_of, next_line_start};
+use crate::model::{Checkin, Confidence};
+use crate::parse::front_matter::split_front_matter;
+use crate::parse::parse_unit_file;
+use crate::period::format_date;
+use crate::source::{SourceFile, Span};
+
+/// What a check-in records besides its date.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Reading {
+    /// A metric's value.
+    Value(f64),
+    /// Whether a milestone is done.
+    Done(bool),
+    /// Nothing: a roll-up's check-in has only a confidence and a note.
+    Nothing,
+}
+
+/// The check-in to append.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCheckin {
+    pub date: NaiveDate,
+    pub reading: Reading,
+    pub confidence: Option<Confidence>,
+    pub note: Option<String>,
+}
+
+impl NewCheckin {
+    /// Its keys and their values as TOML, in the order SPEC §2 writes them.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        let mut fields = vec![("date", format_date(self.date))];
+        match self.reading {
+            Reading::Value(value) => fields.push(("value", toml_number(value))),
+            Reading::Done(done) => fields.push(("done", done.to_string())),
+            Reading::Nothing => {}
+        }
+        match self.confidence {
+            Some(Confidence::Number(c)) => fields.push(("confidence", toml_number(c))),
+            Some(Confidence::Level(level)) => {
+                fields.push(("confidence", toml_string(level.as_str())));
+            }
+            None => {}
+        }
+        if let Some(note) = &self.note {
+            fields.push(("note", toml_string(note)));
+        }
+        fields
+    }
+
+    /// `{ date = 2026-11-27, value = 96 }`, or `{date = …}` when `spaced` is
+    /// false, to match check-ins written without inner spaces.
+    pub fn inline_table(&self, spaced: bool) -> String {
+        let body = self
+            .fields()
+            .iter()
+            .map(|(key, value)| format!("{key} = {value}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if spaced {
+            format!("{{ {body} }}")
+        } else {
+            format!("{{{body}}}")
+        }
+    }
+
+    /// The check-in as the model holds it once the file is read back.
+    pub fn to_model(&self) -> Checkin {
+        Checkin {
+            date: self.date,
+            value: match self.reading {
+                Reading::Value(value) => Some(value),
+                _ => None,
+            },
+            done: match self.reading {
+                Reading::Done(done) => Some(done),
+                _ => None,
+            },
+            confidence: self.confidence,
+            note: self.note.clone(),
+            date_span: Span::default(),
+        }
+    }
+}
+
+/// Why a check-in could not be placed. The command validates the file
+/// first, so these mean the file changed underneath or okrc has a bug.
+#[derive(Debug, Error, PartialEq)]
+pub enum EditError {
+    #[error("the file does not start with a closed `+++` front matter block")]
+    NoFrontMatter,
+    #[error("the front matter is not valid TOML: {0}")]
+    Toml(String),
+    #[error("there is no key result {key_result} in objective {objective} (counting from 1)")]
+    NotFound { objective: usize, key_result: usize },
+    #[error("`{0}` has a shape okrc cannot add a check-in to")]
+    Shape(&'static str),
+    #[error("the edited file does not read back as the original plus the check-in ({0})")]
+    Verification(String),
+}
+
+/// The insertions that append `checkin` to key result `key_result` (0-based)
+/// of objective `objective` (0-based) in the unit file `text` (without a
+/// byte-order mark). Offsets are into `text`.
+pub fn add_checkin(
+    text: &str,
+    objective: usize,
+    key_result: usize,
+    checkin: &NewCheckin,
+) -> Result<Vec<Insertion>, EditError> {
+    let front_matter = split_front_matter(text).ok_or(EditError::NoFrontMatter)?;
+    let toml = front_matter.toml;
+    let document =
+        Document::parse(toml).map_err(|err| EditError::Toml(err.message().to_string()))?;
+    let not_found = EditError::NotFound {
+        objective: objective + 1,
+        key_result: key_result + 1,
+    };
+    let node = find_key_result(document.as_table(), objective, key_result).ok_or(not_found)?;
+    let editor = Editor { toml, checkin };
+    let mut insertions = match node {
+        Node::Line(span) => editor.wrap_line(span),
+        Node::Inline(table) => editor.into_inline_table(table)?,
+        Node::Table(table) => editor.into_table(table)?,
+    };
+    for insertion in &mut insertions {
+        insertion.at += front_matter.toml_offset;
+    }
+    Ok(insertions)
+}
+
+/// Where a key result is written.
+enum Node<'d> {
+    /// A one-line string, by its span.
+    Line(Range<usize>),
+    Inline(&'d InlineTable),
+    Table(&'d Table),
+}
+
+fn find_key_result(root: &Table, objective: usize, key_result: usize) -> Option<Node<'_>> {
+    let key_results = match root.get("objectives")? {
+        Item::ArrayOfTables(objectives) => match objectives.get(objective)?.get("key_results")? {
+            Item::ArrayOfTables(tables) => return tables.get(key_result).map(Node::Table),
+            Item::Value(Value::Array(items)) => items,
+            _ => return None,
+        },
+        Item::Value(Value::Array(objectives)) => match objectives.get(objective)? {
+            Value::InlineTable(table) => match table.get("key_results")? {
+                Value::Array(items) => items,
+                _ => return None,
+            },
+            _ => return None,
+        },
+        _ => return None,
+    };
+    match key_results.get(key_result)? {
+        value @ Value::String(_) => value.span().map(Node::Line),
+        Value::InlineTable(table) => Some(Node::Inline(table)),
+        _ => None,
+    }
+}
+
+struct Editor<'t> {
+    toml: &'t str,
+    checkin: &'t NewCheckin,
+}
+
+impl Editor<'_> {
+    fn insert(at: usize, text: impl Into<String>) -> Insertion {
+        Insertion {
+            at,
+            text: text.into(),
+        }
+    }
+
+    /// Is the text just inside this opening bracket or brace a space?
+    fn spaced_after(&self, open: usize) -> bool {
+        !matches!(self.toml.as_bytes().get(open + 1), Some(b) if !b.is_ascii_whitespace())
+    }
+
+    /// `"…"` → `{ kr = "…", checkins = [ { … } ] }`, the string's own bytes
+    /// kept as they are.
+    fn wrap_line(&self, span: Range<usize>) -> Vec<Insertion> {
+        vec![
+            Self::insert(span.start, "{ kr = "),
+            Self::insert(
+                span.end,
+                format!(", checkins = [ {} ] }}", self.checkin.inline_table(true)),
+            ),
+        ]
+    }
+
+    fn into_inline_table(&self, table: &InlineTable) -> Result<Vec<Insertion>, EditError> {
+        match table.get("checkins") {
+            Some(Value::Array(array)) => self.into_array(array),
+            Some(_) => Err(EditError::Shape("checkins")),
+            None => {
+                let span = table.span().ok_or(EditError::Shape("key result"))?;
+                let spaced = self.spaced_after(span.start);
+                let new = self.checkin.inline_table(spaced);
+                let array = if spaced {
+                    format!("checkins = [ {new} ]")
+                } else {
+                    format!("checkins = [{new}]")
+                };
+                let last_value = table
+                    .iter()
+                    .filter_map(|(_, value)| value.span())
+                    .map(|span| span.end)
+                    .max();
+                Ok(match last_value {
+                    Some(end) => vec![Self::insert(end, format!(", {array}"))],
+                    None => vec![Self::insert(span.start + 1, format!(" {array} "))],
+                })
+            }
+        }
+    }
+
+    fn into_table(&self, table: &Table) -> Result<Vec<Insertion>, EditError> {
+        match table.get("checkins") {
+            Some(Item::Value(Value::Array(array))) => self.into_array(array),
+            Some(Item::ArrayOfTables(tables)) => self.after_last_table(tables),
+            Some(_) => Err(EditError::Shape("checkins")),
+            None => {
+                let header = table.span().ok_or(EditError::Shape("key result"))?;
+                let line = format!("checkins = [ {} ]", self.checkin.inline_table(true));
+                let (end, indent, _) = self.last_key_value(table, &header);
+                Ok(vec![self.line_after(end, format!("{indent}{line}"))])
+            }
+        }
+    }
+
+    /// The end of the last `key = value` of a standard table, the indent of
+    /// its line and its ` = `; after the header when it has none.
+    fn last_key_value<'a>(
+        &'a self,
+        table: &Table,
+        header: &Range<usize>,
+    ) -> (usize, &'a str, &'a str) {
+        let last = table
+            .iter()
+            .filter_map(|(name, item)| {
+                let Item::Value(value) = item else {
+                    return None;
+                };
+                let (key, _) = table.get_key_value(name)?;
+                Some((key.span()?, value.span()?))
+            })
+            .max_by_key(|(_, value)| value.end);
+        match last {
+            Some((key, value)) => {
+                let between = &self.toml[key.end..value.start];
+                let equals = if between.trim() == "=" && !between.contains('\n') {
+                    between
+                } else {
+                    " = "
+                };
+                (value.end, indent_of(self.toml, key.start), equals)
+            }
+            None => (header.end, indent_of(self.toml, header.start), " = "),
+        }
+    }
+
+    /// Inserts a new line of text after the line that holds `end`.
+    fn line_after(&self, end: usize, line: String) -> Insertion {
+        let newline = newline_of(self.toml, end);
+        let at = next_line_start(self.toml, end);
+        let lead = if at == self.toml.len() && !self.toml.ends_with('\n') {
+            newline
+        } else {
+            ""
+        };
+        Self::insert(at, format!("{lead}{line}{newline}"))
+    }
+
+    /// Another `[[….checkins]]` table after the last one, with the same
+    /// header, indents and blank line before it.
+    fn after_last_table(&self, tables: &ArrayOfTables) -> Result<Vec<Insertion>, EditError> {
+        let last = tables.iter().last().ok_or(EditError::Shape("checkins"))?;
+        let header = last.span().ok_or(EditError::Shape("checkins"))?;
+        let header_text = &self.toml[header.clone()];
+        let header_indent = indent_of(self.toml, header.start);
+        let (end, key_indent, equals) = self.last_key_value(last, &header);
+        let key_indent = if end == header.end {
+            header_indent
+        } else {
+            key_indent
+        };
+        let newline = newline_of(self.toml, end);
+        let header_line = line_start(self.toml, header.start);
+        let blank_before = header_line > 0 && {
+            let previous = line_start(self.toml, header_line - 1);
+            self.toml[previous..header_line].trim().is_empty()
+        };
+        let mut text = String::new();
+        if blank_before {
+            text.push_str(newline);
+        }
+        let _ = write!(text, "{header_indent}{header_text}");
+        for (key, value) in self.checkin.fields() {
+            let _ = write!(text, "{newline}{key_indent}{key}{equals}{value}");
+        }
+        Ok(vec![self.line_after(end, text)])
+    }
+
+    /// One more element at the end of an inline array, in its layout.
+    fn into_array(&self, array: &Array) -> Result<Vec<Insertion>, EditError> {
+        let span = array.span().ok_or(EditError::Shape("checkins"))?;
+        let (open, close) = (span.start, span.end - 1);
+        let Some(last) = array.iter().filter_map(Value::span).max_by_key(|s| s.end) else {
+            let inside = &self.toml[open + 1..close];
+            let new = self.checkin.inline_table(true);
+            return Ok(vec![if inside.contains('\n') || inside.contains('#') {
+                let newline = newline_of(self.toml, open);
+                let indent = indent_of(self.toml, close);
+                Self::insert(open + 1, format!("{newline}{indent}  {new},"))
+            } else if inside.is_empty() {
+                Self::insert(open + 1, format!(" {new} "))
+            } else {
+                Self::insert(open + 1, format!(" {new}"))
+            }]);
+        };
+        let spaced = self.spaced_after(last.start);
+        let new = self.checkin.inline_table(spaced);
+        let multiline = self.toml[open..last.start].contains('\n');
+        if !multiline {
+            return Ok(vec![Self::insert(last.end, format!(", {new}"))]);
+        }
+        let after = &self.toml[last.end..];
+        let gap = after.len() - after.trim_start_matches([' ', '\t']).len();
+        let comma = after[gap..].starts_with(',').then_some(last.end + gap + 1);
+        let newline = newline_of(self.toml, last.end);
+        let indent = indent_of(self.toml, last.start);
+        let resume = comma.unwrap_or(last.end);
+        let rest = self.toml[resume..].trim_start_matches([' ', '\t']);
+        let line_is_clear = rest.starts_with(['#', '\r', '\n']) || rest.is_empty();
+        let trailing = if comma.is_some() { "," } else { "" };
+        let element = format!("{newline}{indent}{new}{trailing}");
+        let mut insertions = Vec::new();
+        if comma.is_none() {
+            insertions.push(Self::insert(last.end, ","));
+        }
+        let at = if line_is_clear {
+            line_end(self.toml, resume)
+        } else {
+            resume
+        };
+        insertions.push(Self::insert(at, element));
+        Ok(insertions)
+    }
+}
+
+/// Reads `original` and `edited` back and checks that they say the same,
+/// but for one more check-in, `checkin`, last in the key result's list.
+pub fn verify(
+    original: &str,
+    edited: &str,
+    objective: usize,
+    key_result: usize,
+    checkin: &NewCheckin,
+) -> Result<(), EditError> {
+    let read = |text: &str| {
+        let parsed = parse_unit_file(&SourceFile::from_text("unit.md", text));
+        if let Some(error) = parsed
+            .diagnostics
+            .iter()
+            .find(|d| d.level == crate::diagnostic::Level::Error)
+        {
+            return Err(EditError::Verification(error.message.clone()));
+        }
+        let unit = parsed
+            .unit
+            .ok_or_else(|| EditError::Verification("the front matter cannot be read".into()))?;
+        let mut json =
+            serde_json::to_value(&unit).map_err(|err| EditError::Verification(err.to_string()))?;
+        // Lines were added above the body, so it starts further down.
+        json["body_line"] = serde_json::Value::Null;
+        Ok(json)
+    };
+    let mut expected = read(original)?;
+    let checkins = expected["objectives"][objective]["key_results"][key_result]["checkins"]
+        .as_array_mut()
+        .ok_or(EditError::NotFound {
+            objective: objective + 1,
+            key_result: key_result + 1,
+        })?;
+    let new = serde_json::to_value(checkin.to_model())
+        .map_err(|err| EditError::Verification(err.to_string()))?;
+    checkins.push(new);
+    let actual = read(edited)?;
+    if actual == expected {
+        Ok(())
+    } else {
+        Err(EditError::Verification(
+            "the key results read differently".into(),
+        ))
+    }
+}
+
+/// A number as TOML writes it: an integer when it is whole, else the
+/// shortest float that reads back the same (`99.5`, `1e20`).
+pub fn toml_number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 9.0e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value:?}")
+    }
+}
+
+/// A TOML basic string, escaped.
+pub fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod layouts;
+#[cfg(test)]
+mod tests;
