@@ -19,7 +19,9 @@ pub mod parse;
 pub mod period;
 pub mod render;
 pub mod resolve;
+pub mod schema;
 pub mod source;
+pub mod starter;
 pub mod workspace;
 
 use std::collections::{BTreeMap, HashMap};

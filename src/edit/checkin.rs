@@ -144,8 +144,8 @@ pub fn add_checkin(
     let editor = Editor { toml, checkin };
     let mut insertions = match node {
         Node::Line(span) => editor.wrap_line(span),
-        Node::Inline(table) => editor.into_inline_table(table)?,
-        Node::Table(table) => editor.into_table(table)?,
+        Node::Inline(table) => editor.add_to_inline_table(table)?,
+        Node::Table(table) => editor.add_to_table(table)?,
     };
     for insertion in &mut insertions {
         insertion.at += front_matter.toml_offset;
@@ -214,9 +214,9 @@ impl Editor<'_> {
         ]
     }
 
-    fn into_inline_table(&self, table: &InlineTable) -> Result<Vec<Insertion>, EditError> {
+    fn add_to_inline_table(&self, table: &InlineTable) -> Result<Vec<Insertion>, EditError> {
         match table.get("checkins") {
-            Some(Value::Array(array)) => self.into_array(array),
+            Some(Value::Array(array)) => self.add_to_array(array),
             Some(_) => Err(EditError::Shape("checkins")),
             None => {
                 let span = table.span().ok_or(EditError::Shape("key result"))?;
@@ -240,9 +240,9 @@ impl Editor<'_> {
         }
     }
 
-    fn into_table(&self, table: &Table) -> Result<Vec<Insertion>, EditError> {
+    fn add_to_table(&self, table: &Table) -> Result<Vec<Insertion>, EditError> {
         match table.get("checkins") {
-            Some(Item::Value(Value::Array(array))) => self.into_array(array),
+            Some(Item::Value(Value::Array(array))) => self.add_to_array(array),
             Some(Item::ArrayOfTables(tables)) => self.after_last_table(tables),
             Some(_) => Err(EditError::Shape("checkins")),
             None => {
@@ -328,7 +328,7 @@ impl Editor<'_> {
     }
 
     /// One more element at the end of an inline array, in its layout.
-    fn into_array(&self, array: &Array) -> Result<Vec<Insertion>, EditError> {
+    fn add_to_array(&self, array: &Array) -> Result<Vec<Insertion>, EditError> {
         let span = array.span().ok_or(EditError::Shape("checkins"))?;
         let (open, close) = (span.start, span.end - 1);
         let Some(last) = array.iter().filter_map(Value::span).max_by_key(|s| s.end) else {

@@ -226,9 +226,7 @@ impl<'t, 'i> TableReader<'t, 'i> {
     /// A nested table; an array of tables is not accepted.
     pub fn table(&self, cx: &mut Cx, name: &str) -> Option<TableReader<'t, 'i>> {
         let value = self.value(name)?;
-        let Some((_, field)) = self.spec.field(name) else {
-            return None;
-        };
+        let (_, field) = self.spec.field(name)?;
         let (Shape::Table(spec) | Shape::MapOfTables(spec)) = field.shape else {
             return None;
         };

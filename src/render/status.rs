@@ -1,0 +1,468 @@
+//! `okrc status`: the weekly check-in in a terminal. Units as a tree by
+//! their resolved parent; under each, its objectives and key results with a
+//! progress bar, percentage, pace and confidence, fitted to a width.
+//!
+//! It reads the same [`Model`] as the JSON output and the site.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+use anstyle::Style;
+
+use super::terminal::{
+    BOLD, DIM, bar, confidence_style, pace_style, paint, percent, standing, truncate, width,
+};
+use crate::diagnostic::{Code, Tally};
+use crate::model::{ConfidenceLevel, KeyResult, Model, Objective, Pace, Unit};
+use crate::period::{Period, days_between, format_date};
+use crate::render::count;
+use crate::source::{FilePath, Span};
+
+/// What to show.
+#[derive(Debug, Clone)]
+pub struct StatusOptions {
+    /// Units whose period contains this one are shown.
+    pub period: Period,
+    /// Only this unit (an index into `Model::units`) and the units below it.
+    pub unit: Option<usize>,
+    /// Only what is off-track, at-risk, missed or stale.
+    pub attention: bool,
+    /// Terminal cells per line.
+    pub width: usize,
+}
+
+/// The period to show by default: the shortest one containing today, else
+/// the latest.
+pub fn default_period(model: &Model) -> Option<&Period> {
+    model
+        .periods
+        .iter()
+        .filter(|p| p.contains_date(model.today))
+        .min_by_key(|p| (p.days(), p.order_key()))
+        .or_else(|| model.periods.iter().max_by_key(|p| p.order_key()))
+}
+
+/// The units `status` shows for `period`: those whose period contains it.
+pub fn units_in(model: &Model, period: &Period) -> Vec<usize> {
+    (0..model.units.len())
+        .filter(|&u| {
+            model.units[u]
+                .period
+                .as_ref()
+                .is_some_and(|p| p.contains(period))
+        })
+        .collect()
+}
+
+/// Renders the status view, with ANSI styles.
+pub fn render(model: &Model, options: &StatusOptions) -> String {
+    let view = View::new(model, options);
+    let mut out = String::new();
+    view.header(&mut out);
+    let roots = view.roots();
+    let mut body = String::new();
+    for (i, &root) in roots.iter().enumerate() {
+        if i > 0 {
+            body.push('\n');
+        }
+        view.unit(&mut body, root, "", "");
+    }
+    if body.is_empty() {
+        let nothing = if options.attention {
+            "Nothing needs attention: no key result is at-risk, off-track, missed or stale."
+        } else {
+            "No OKRs for this period yet."
+        };
+        let _ = writeln!(out, "{}", paint(DIM, nothing));
+    } else {
+        out.push_str(&body);
+    }
+    view.footer(&mut out);
+    out
+}
+
+struct View<'m> {
+    model: &'m Model,
+    options: &'m StatusOptions,
+    /// Units in scope: in the period and under `--unit`.
+    shown: Vec<usize>,
+    stale: HashSet<(FilePath, Span)>,
+    columns: Columns,
+}
+
+/// The right-hand columns: bar, percentage, pace, confidence, stale flag.
+struct Columns {
+    bar: usize,
+    stale: bool,
+    left: usize,
+}
+
+const PACE_WIDTH: usize = 11;
+/// The fewest cells a title keeps before a metric's figures give way.
+const MIN_TITLE: usize = 24;
+const CONFIDENCE_WIDTH: usize = 9;
+
+impl Columns {
+    fn new(total: usize, stale: bool) -> Columns {
+        let mut columns = Columns {
+            bar: match total {
+                110.. => 20,
+                90.. => 10,
+                _ => 8,
+            },
+            stale,
+            left: 0,
+        };
+        while total.saturating_sub(columns.right()) < 30 && columns.bar > 4 {
+            columns.bar -= 1;
+        }
+        columns.left = total.saturating_sub(columns.right()).max(16);
+        columns
+    }
+
+    fn right(&self) -> usize {
+        // " bar 100%  not-started  off-track  stale"
+        1 + self.bar
+            + 1
+            + 4
+            + 2
+            + PACE_WIDTH
+            + 2
+            + CONFIDENCE_WIDTH
+            + if self.stale { 7 } else { 0 }
+    }
+}
+
+impl<'m> View<'m> {
+    fn new(model: &'m Model, options: &'m StatusOptions) -> Self {
+        let mut shown = units_in(model, &options.period);
+        if let Some(top) = options.unit {
+            shown.retain(|&u| {
+                u == top || crate::resolve::ancestors(&model.units, u).any(|a| a == top)
+            });
+        }
+        let stale: HashSet<(FilePath, Span)> = model
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::StaleCheckin)
+            .map(|d| (d.file.clone(), d.span))
+            .collect();
+        let any_stale = shown.iter().any(|&u| {
+            let unit = &model.units[u];
+            key_results(unit).any(|kr| stale.contains(&(unit.file.clone(), kr.origin.span)))
+        });
+        View {
+            model,
+            options,
+            shown,
+            stale,
+            columns: Columns::new(options.width, any_stale),
+        }
+    }
+
+    fn is_stale(&self, unit: &Unit, kr: &KeyResult) -> bool {
+        self.stale.contains(&(unit.file.clone(), kr.origin.span))
+    }
+
+    fn kr_needs_attention(&self, unit: &Unit, kr: &KeyResult) -> bool {
+        matches!(kr.pace, Some(Pace::AtRisk | Pace::OffTrack | Pace::Missed))
+            || matches!(
+                kr.confidence,
+                Some(ConfidenceLevel::AtRisk | ConfidenceLevel::OffTrack)
+            )
+            || self.is_stale(unit, kr)
+    }
+
+    fn objective_shown(&self, unit: &Unit, objective: &Objective) -> bool {
+        !self.options.attention
+            || matches!(
+                objective.pace,
+                Some(Pace::AtRisk | Pace::OffTrack | Pace::Missed)
+            )
+            || objective
+                .key_results
+                .iter()
+                .any(|kr| self.kr_needs_attention(unit, kr))
+    }
+
+    /// Shown units whose parent is not shown, in model order.
+    fn roots(&self) -> Vec<usize> {
+        self.shown
+            .iter()
+            .copied()
+            .filter(|&u| {
+                self.model.units[u]
+                    .parent_index
+                    .is_none_or(|p| !self.shown.contains(&p))
+            })
+            .filter(|&u| self.has_content(u))
+            .collect()
+    }
+
+    fn children(&self, unit: usize) -> Vec<usize> {
+        self.shown
+            .iter()
+            .copied()
+            .filter(|&u| self.model.units[u].parent_index == Some(unit))
+            .filter(|&u| self.has_content(u))
+            .collect()
+    }
+
+    /// Whether a unit has anything to show, itself or below it.
+    fn has_content(&self, u: usize) -> bool {
+        if !self.options.attention {
+            return true;
+        }
+        let unit = &self.model.units[u];
+        unit.objectives
+            .iter()
+            .any(|o| self.objective_shown(unit, o))
+            || self
+                .shown
+                .iter()
+                .any(|&c| self.model.units[c].parent_index == Some(u) && self.has_content(c))
+    }
+
+    fn header(&self, out: &mut String) {
+        let model = self.model;
+        let period = &self.options.period;
+        let today = model.today;
+        let when = if today < period.start {
+            format!("starts in {} days", days_between(today, period.start))
+        } else if today > period.end {
+            format!("ended {}", format_date(period.end))
+        } else {
+            format!(
+                "day {} of {}",
+                days_between(period.start, today) + 1,
+                period.days()
+            )
+        };
+        let _ = writeln!(
+            out,
+            "{} · {} ({} to {}) · today {}, {when}",
+            paint(BOLD, &model.title),
+            paint(BOLD, &period.name),
+            format_date(period.start),
+            format_date(period.end),
+            format_date(today),
+        );
+        let mut paces = [0usize; 6];
+        let mut total = 0;
+        let mut stale = 0;
+        for &u in &self.shown {
+            let unit = &model.units[u];
+            for kr in key_results(unit) {
+                total += 1;
+                if let Some(pace) = kr.pace {
+                    paces[pace as usize] += 1;
+                }
+                stale += usize::from(self.is_stale(unit, kr));
+            }
+        }
+        let mut parts = Vec::new();
+        for pace in [
+            Pace::Done,
+            Pace::OnTrack,
+            Pace::AtRisk,
+            Pace::OffTrack,
+            Pace::Missed,
+            Pace::NotStarted,
+        ] {
+            let n = paces[pace as usize];
+            if n > 0 {
+                parts.push(paint(
+                    pace_style(Some(pace)),
+                    &format!("{n} {}", pace.as_str()),
+                ));
+            }
+        }
+        if stale > 0 {
+            parts.push(paint(
+                pace_style(Some(Pace::AtRisk)),
+                &format!("{stale} stale"),
+            ));
+        }
+        let summary = if parts.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", parts.join(", "))
+        };
+        let _ = writeln!(out, "{}{summary}\n", count(total, "key result"));
+    }
+
+    fn footer(&self, out: &mut String) {
+        let tally = Tally::of(&self.model.diagnostics);
+        if tally.errors + tally.warnings == 0 {
+            return;
+        }
+        let found = match (tally.errors, tally.warnings) {
+            (0, w) => count(w, "warning"),
+            (e, 0) => count(e, "error"),
+            (e, w) => format!("{} and {}", count(e, "error"), count(w, "warning")),
+        };
+        let _ = writeln!(
+            out,
+            "\n{}",
+            paint(
+                DIM,
+                &format!("{found} in the workspace: run `okrc check` for details.")
+            )
+        );
+    }
+
+    /// A unit's line, its objectives and key results, then its children.
+    /// `lead` starts the unit's own line; `rest` starts every line below it.
+    fn unit(&self, out: &mut String, u: usize, lead: &str, rest: &str) {
+        let unit = &self.model.units[u];
+        let children = self.children(u);
+        let mut name = unit.name.clone();
+        if unit.name != unit.id {
+            let _ = write!(name, " ({})", unit.id);
+        }
+        let mut tags = Vec::new();
+        if unit.draft {
+            tags.push("draft");
+        }
+        let period = unit.period.as_ref().map(|p| p.name.as_str());
+        if period != Some(self.options.period.name.as_str()) {
+            tags.extend(period);
+        }
+        let suffix = (!tags.is_empty()).then(|| tags.join(", "));
+        let left = self.left(lead, ("", BOLD), &name, suffix.as_deref());
+        let right = self.right(
+            unit.progress,
+            None,
+            None,
+            false,
+            !unit.objectives.is_empty(),
+        );
+        let _ = writeln!(out, "{left}{right}");
+        let stem = if children.is_empty() { "   " } else { "│  " };
+        for objective in &unit.objectives {
+            if !self.objective_shown(unit, objective) {
+                continue;
+            }
+            let lead = format!("{rest}{stem}");
+            let left = self.left(&lead, (&objective.id, BOLD), &objective.title, None);
+            let right = self.right(objective.progress, objective.pace, None, false, true);
+            let _ = writeln!(out, "{left}{right}");
+            for kr in &objective.key_results {
+                if self.options.attention && !self.kr_needs_attention(unit, kr) {
+                    continue;
+                }
+                let lead = format!("{rest}{stem}   ");
+                let value = standing(kr);
+                let left = self.left(&lead, (&kr.id, Style::new()), &kr.title, value.as_deref());
+                let right = self.right(
+                    kr.progress,
+                    kr.pace,
+                    kr.confidence,
+                    self.is_stale(unit, kr),
+                    true,
+                );
+                let _ = writeln!(out, "{left}{right}");
+            }
+        }
+        for (i, &child) in children.iter().enumerate() {
+            let last = i + 1 == children.len();
+            let (branch, below) = if last {
+                ("└─ ", "   ")
+            } else {
+                ("├─ ", "│  ")
+            };
+            self.unit(
+                out,
+                child,
+                &format!("{rest}{branch}"),
+                &format!("{rest}{below}"),
+            );
+        }
+    }
+
+    /// The left column: tree lines, an id, a title cut to fit and, room
+    /// permitting, a dimmed suffix; padded to the column's width.
+    fn left(&self, lead: &str, id: (&str, Style), title: &str, suffix: Option<&str>) -> String {
+        let room = self.columns.left.saturating_sub(width(lead));
+        let id_text = if id.0.is_empty() {
+            String::new()
+        } else {
+            format!("{} ", id.0)
+        };
+        let room = room.saturating_sub(width(&id_text));
+        let title_style = if id.0.is_empty() { id.1 } else { Style::new() };
+        // Two cells between the text and the bar.
+        let room = room.saturating_sub(2);
+        let (title, suffix) = match suffix {
+            Some(s) if width(title) + 2 + width(s) <= room => (title.to_string(), Some(s)),
+            Some(s) if width(s) + 2 + MIN_TITLE.min(width(title)) <= room => {
+                (truncate(title, room - 2 - width(s)), Some(s))
+            }
+            _ => (truncate(title, room), None),
+        };
+        let used =
+            width(lead) + width(&id_text) + width(&title) + suffix.map_or(0, |s| 2 + width(s));
+        let mut text = format!(
+            "{}{}{}",
+            paint(DIM, lead),
+            paint(id.1, id_text.trim_end()),
+            if id_text.is_empty() { "" } else { " " }
+        );
+        text.push_str(&paint(title_style, &title));
+        if let Some(suffix) = suffix {
+            let _ = write!(text, "  {}", paint(DIM, suffix));
+        }
+        text.push_str(&" ".repeat(self.columns.left.saturating_sub(used)));
+        text
+    }
+
+    /// The right columns; trailing blanks are left out.
+    fn right(
+        &self,
+        progress: f64,
+        pace: Option<Pace>,
+        confidence: Option<ConfidenceLevel>,
+        stale: bool,
+        measured: bool,
+    ) -> String {
+        if !measured {
+            return String::new();
+        }
+        let mut cells = vec![
+            format!(" {}", bar(progress, self.columns.bar, pace_style(pace))),
+            format!(" {:>4}", percent(progress)),
+        ];
+        let pace_text = pace.map_or("", Pace::as_str);
+        let confidence_text = confidence.map_or("", ConfidenceLevel::as_str);
+        let wanted = [
+            (pace_text, pace_style(pace), PACE_WIDTH),
+            (
+                confidence_text,
+                confidence.map_or(Style::new(), confidence_style),
+                CONFIDENCE_WIDTH,
+            ),
+            (
+                if stale { "stale" } else { "" },
+                pace_style(Some(Pace::AtRisk)),
+                5,
+            ),
+        ];
+        let last = wanted.iter().rposition(|(text, ..)| !text.is_empty());
+        for (i, (text, style, width)) in wanted.into_iter().enumerate() {
+            if last.is_none_or(|last| i > last) {
+                break;
+            }
+            let padding = if Some(i) == last {
+                0
+            } else {
+                width.saturating_sub(text.len())
+            };
+            cells.push(format!("  {}{}", paint(style, text), " ".repeat(padding)));
+        }
+        cells.concat()
+    }
+}
+
+fn key_results(unit: &Unit) -> impl Iterator<Item = &KeyResult> {
+    unit.objectives.iter().flat_map(|o| o.key_results.iter())
+}
