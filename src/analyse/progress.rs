@@ -77,9 +77,8 @@ pub fn weighted_mean(items: impl IntoIterator<Item = (f64, f64)>) -> Option<f64>
                 let weight = weight / scale;
                 (sum + value * weight, weights + weight)
             });
-        (weights > 0.0)
-            .then(|| sum / weights)
-            .filter(|mean| mean.is_finite())
+        let finite = sum.is_finite() && weights.is_finite();
+        (weights > 0.0 && finite).then(|| sum / weights)
     };
     // Huge weights can overflow to infinity: then scale them by the largest.
     mean_with(1.0).or_else(|| {
