@@ -84,10 +84,12 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
             match candidates.iter().find(|&&u| &model.units[u].id == id) {
                 Some(&u) => Some(u),
                 None => {
-                    let ids: Vec<&str> = candidates
+                    let mut ids: Vec<&str> = candidates
                         .iter()
                         .map(|&u| model.units[u].id.as_str())
                         .collect();
+                    ids.sort_unstable();
+                    ids.dedup();
                     let help = match did_you_mean(id, ids.iter().copied()) {
                         Some(close) => format!("did you mean `{close}`?"),
                         None => format!("the units of {} are: {}", period.name, ids.join(", ")),

@@ -93,6 +93,8 @@ struct View<'m> {
 /// The right-hand columns: bar, percentage, pace, confidence, stale flag.
 struct Columns {
     bar: usize,
+    /// The confidence column, and the stale one when any key result is.
+    confidence: bool,
     stale: bool,
     left: usize,
 }
@@ -110,11 +112,18 @@ impl Columns {
                 90.. => 10,
                 _ => 8,
             },
+            confidence: true,
             stale,
             left: 0,
         };
+        // On a narrow terminal the bar shrinks first, then confidence and
+        // stale give way to the titles.
         while total.saturating_sub(columns.right()) < 30 && columns.bar > 4 {
             columns.bar -= 1;
+        }
+        if total.saturating_sub(columns.right()) < 30 {
+            columns.confidence = false;
+            columns.stale = false;
         }
         columns.left = total.saturating_sub(columns.right()).max(16);
         columns
@@ -127,8 +136,11 @@ impl Columns {
             + 4
             + 2
             + PACE_WIDTH
-            + 2
-            + CONFIDENCE_WIDTH
+            + if self.confidence {
+                2 + CONFIDENCE_WIDTH
+            } else {
+                0
+            }
             + if self.stale { 7 } else { 0 }
     }
 }
@@ -250,6 +262,7 @@ impl<'m> View<'m> {
         let mut paces = [0usize; 6];
         let mut total = 0;
         let mut stale = 0;
+        let mut attention = 0;
         for &u in &self.shown {
             let unit = &model.units[u];
             for kr in key_results(unit) {
@@ -258,6 +271,7 @@ impl<'m> View<'m> {
                     paces[pace as usize] += 1;
                 }
                 stale += usize::from(self.is_stale(unit, kr));
+                attention += usize::from(self.kr_needs_attention(unit, kr));
             }
         }
         let mut parts = Vec::new();
@@ -288,7 +302,12 @@ impl<'m> View<'m> {
         } else {
             format!(": {}", parts.join(", "))
         };
-        let _ = writeln!(out, "{}{summary}\n", count(total, "key result"));
+        let shown = if self.options.attention {
+            format!("; showing the {attention} that need attention")
+        } else {
+            String::new()
+        };
+        let _ = writeln!(out, "{}{summary}{shown}\n", count(total, "key result"));
     }
 
     fn footer(&self, out: &mut String) {
@@ -316,20 +335,20 @@ impl<'m> View<'m> {
     fn unit(&self, out: &mut String, u: usize, lead: &str, rest: &str) {
         let unit = &self.model.units[u];
         let children = self.children(u);
-        let mut name = unit.name.clone();
-        if unit.name != unit.id {
-            let _ = write!(name, " ({})", unit.id);
-        }
+        // What tells the unit apart besides its name, dimmed after it.
         let mut tags = Vec::new();
-        if unit.draft {
-            tags.push("draft");
+        if unit.name != unit.id {
+            tags.push(unit.id.as_str());
         }
         let period = unit.period.as_ref().map(|p| p.name.as_str());
         if period != Some(self.options.period.name.as_str()) {
             tags.extend(period);
         }
-        let suffix = (!tags.is_empty()).then(|| tags.join(", "));
-        let left = self.left(lead, ("", BOLD), &name, suffix.as_deref());
+        if unit.draft {
+            tags.push("draft");
+        }
+        let suffix = (!tags.is_empty()).then(|| format!("({})", tags.join(", ")));
+        let left = self.left(lead, ("", BOLD), &unit.name, suffix.as_deref());
         let right = self.right(
             unit.progress,
             None,
@@ -338,7 +357,7 @@ impl<'m> View<'m> {
             !unit.objectives.is_empty(),
         );
         let _ = writeln!(out, "{left}{right}");
-        let stem = if children.is_empty() { "   " } else { "│  " };
+        let stem = if children.is_empty() { "  " } else { "│ " };
         for objective in &unit.objectives {
             if !self.objective_shown(unit, objective) {
                 continue;
@@ -351,7 +370,7 @@ impl<'m> View<'m> {
                 if self.options.attention && !self.kr_needs_attention(unit, kr) {
                     continue;
                 }
-                let lead = format!("{rest}{stem}   ");
+                let lead = format!("{rest}{stem}  ");
                 let value = standing(kr);
                 let left = self.left(&lead, (&kr.id, Style::new()), &kr.title, value.as_deref());
                 let right = self.right(
@@ -367,9 +386,9 @@ impl<'m> View<'m> {
         for (i, &child) in children.iter().enumerate() {
             let last = i + 1 == children.len();
             let (branch, below) = if last {
-                ("└─ ", "   ")
+                ("└ ", "  ")
             } else {
-                ("├─ ", "│  ")
+                ("├ ", "│ ")
             };
             self.unit(
                 out,
@@ -433,6 +452,8 @@ impl<'m> View<'m> {
             format!(" {:>4}", percent(progress)),
         ];
         let pace_text = pace.map_or("", Pace::as_str);
+        let confidence = confidence.filter(|_| self.columns.confidence);
+        let stale = stale && self.columns.stale;
         let confidence_text = confidence.map_or("", ConfidenceLevel::as_str);
         let wanted = [
             (pace_text, pace_style(pace), PACE_WIDTH),
