@@ -72,16 +72,16 @@ impl NewCheckin {
         fields
     }
 
-    /// `{ date = 2026-11-27, value = 96 }`, or `{date = …}` when `spaced` is
-    /// false, to match check-ins written without inner spaces.
-    pub fn inline_table(&self, spaced: bool) -> String {
+    /// `{ date = 2026-11-27, value = 96 }`, spaced like the inline tables
+    /// around it.
+    pub fn inline_table(&self, style: &InlineStyle) -> String {
         let body = self
             .fields()
             .iter()
-            .map(|(key, value)| format!("{key} = {value}"))
+            .map(|(key, value)| format!("{key}{}{value}", style.equals))
             .collect::<Vec<_>>()
             .join(", ");
-        if spaced {
+        if style.spaced {
             format!("{{ {body} }}")
         } else {
             format!("{{{body}}}")
@@ -103,6 +103,24 @@ impl NewCheckin {
             confidence: self.confidence,
             note: self.note.clone(),
             date_span: Span::default(),
+        }
+    }
+}
+
+/// How an inline table is written: `{ a = 1 }` or `{a=1}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlineStyle {
+    /// A space inside the braces.
+    pub spaced: bool,
+    /// What stands between a key and its value: ` = `, `=`.
+    pub equals: String,
+}
+
+impl Default for InlineStyle {
+    fn default() -> Self {
+        InlineStyle {
+            spaced: true,
+            equals: " = ".into(),
         }
     }
 }
@@ -202,6 +220,24 @@ impl Editor<'_> {
         !matches!(self.toml.as_bytes().get(open + 1), Some(b) if !b.is_ascii_whitespace())
     }
 
+    /// The style of an inline table as written: the space after its `{`
+    /// and the `=` of its first key.
+    fn style_of(&self, table: &InlineTable) -> InlineStyle {
+        let spaced = table
+            .span()
+            .is_none_or(|span| self.spaced_after(span.start));
+        let equals = table
+            .iter()
+            .next()
+            .and_then(|(name, value)| {
+                let key = table.key(name)?.span()?;
+                let between = &self.toml[key.end..value.span()?.start];
+                (between.trim() == "=" && !between.contains('\n')).then(|| between.to_string())
+            })
+            .unwrap_or_else(|| " = ".into());
+        InlineStyle { spaced, equals }
+    }
+
     /// `"…"` → `{ kr = "…", checkins = [ { … } ] }`, the string's own bytes
     /// kept as they are.
     fn wrap_line(&self, span: Range<usize>) -> Vec<Insertion> {
@@ -209,7 +245,10 @@ impl Editor<'_> {
             Self::insert(span.start, "{ kr = "),
             Self::insert(
                 span.end,
-                format!(", checkins = [ {} ] }}", self.checkin.inline_table(true)),
+                format!(
+                    ", checkins = [ {} ] }}",
+                    self.checkin.inline_table(&InlineStyle::default())
+                ),
             ),
         ]
     }
@@ -220,12 +259,13 @@ impl Editor<'_> {
             Some(_) => Err(EditError::Shape("checkins")),
             None => {
                 let span = table.span().ok_or(EditError::Shape("key result"))?;
-                let spaced = self.spaced_after(span.start);
-                let new = self.checkin.inline_table(spaced);
-                let array = if spaced {
-                    format!("checkins = [ {new} ]")
+                let style = self.style_of(table);
+                let new = self.checkin.inline_table(&style);
+                let equals = &style.equals;
+                let array = if style.spaced {
+                    format!("checkins{equals}[ {new} ]")
                 } else {
-                    format!("checkins = [{new}]")
+                    format!("checkins{equals}[{new}]")
                 };
                 let last_value = table
                     .iter()
@@ -247,9 +287,14 @@ impl Editor<'_> {
             Some(_) => Err(EditError::Shape("checkins")),
             None => {
                 let header = table.span().ok_or(EditError::Shape("key result"))?;
-                let line = format!("checkins = [ {} ]", self.checkin.inline_table(true));
-                let (end, indent, _) = self.last_key_value(table, &header);
-                Ok(vec![self.line_after(end, format!("{indent}{line}"))])
+                let (end, indent, equals) = self.last_key_value(table, &header);
+                let style = InlineStyle {
+                    spaced: true,
+                    equals: equals.to_string(),
+                };
+                let new = self.checkin.inline_table(&style);
+                let line = format!("{indent}checkins{equals}[ {new} ]");
+                Ok(vec![self.line_after(end, line)])
             }
         }
     }
@@ -331,9 +376,13 @@ impl Editor<'_> {
     fn add_to_array(&self, array: &Array) -> Result<Vec<Insertion>, EditError> {
         let span = array.span().ok_or(EditError::Shape("checkins"))?;
         let (open, close) = (span.start, span.end - 1);
-        let Some(last) = array.iter().filter_map(Value::span).max_by_key(|s| s.end) else {
+        let last = array
+            .iter()
+            .filter_map(|value| Some((value.span()?, value)))
+            .max_by_key(|(span, _)| span.end);
+        let Some((last, last_value)) = last else {
             let inside = &self.toml[open + 1..close];
-            let new = self.checkin.inline_table(true);
+            let new = self.checkin.inline_table(&InlineStyle::default());
             return Ok(vec![if inside.contains('\n') || inside.contains('#') {
                 let newline = newline_of(self.toml, open);
                 let indent = indent_of(self.toml, close);
@@ -344,8 +393,11 @@ impl Editor<'_> {
                 Self::insert(open + 1, format!(" {new}"))
             }]);
         };
-        let spaced = self.spaced_after(last.start);
-        let new = self.checkin.inline_table(spaced);
+        let style = match last_value {
+            Value::InlineTable(table) => self.style_of(table),
+            _ => InlineStyle::default(),
+        };
+        let new = self.checkin.inline_table(&style);
         let multiline = self.toml[open..last.start].contains('\n');
         if !multiline {
             return Ok(vec![Self::insert(last.end, format!(", {new}"))]);

@@ -48,7 +48,7 @@ pub fn find_key_result(unit: &Unit, reference: &str) -> Result<(usize, usize), R
             .iter()
             .find(|r| r.eq_ignore_ascii_case(wanted))
             .map(String::as_str)
-            .or_else(|| did_you_mean(wanted, all.iter().map(String::as_str)));
+            .or_else(|| closest(wanted, &all));
         match close {
             Some(close) => format!("did you mean `{close}`? {}", listing()),
             None => listing(),
@@ -111,6 +111,18 @@ pub fn find_key_result(unit: &Unit, reference: &str) -> Result<(usize, usize), R
             suggest(&format!("{objective_id}.{key_result_id}")),
         )),
     }
+}
+
+/// The one reference nearest to a misspelt one; none when several are as
+/// near (`O1.KR7` is as near to `O1.KR1` as to `O1.KR2`).
+fn closest<'a>(wanted: &str, all: &'a [String]) -> Option<&'a str> {
+    let best = did_you_mean(wanted, all.iter().map(String::as_str))?;
+    let distance = strsim::osa_distance(wanted, best);
+    let ties = all
+        .iter()
+        .filter(|r| strsim::osa_distance(wanted, r) == distance)
+        .count();
+    (ties == 1).then_some(best)
 }
 
 const DONE: [&str; 2] = ["done", "true"];

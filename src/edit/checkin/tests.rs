@@ -112,7 +112,7 @@ fn a_key_result_table_without_checkins_gets_a_checkins_line_after_its_last_key()
     let text = "+++\n[[objectives]]\ntitle = \"T\"\n  [[objectives.key_results]]\n  title = \"A\"\n  from=1\n  to=2 # target\n\n  [[objectives.key_results]]\n  title = \"B\"\n  done = false\n+++\n# Body\n";
     assert_eq!(
         edit(text, 0, 0, &value(1.2)),
-        "+++\n[[objectives]]\ntitle = \"T\"\n  [[objectives.key_results]]\n  title = \"A\"\n  from=1\n  to=2 # target\n  checkins = [ { date = 2026-11-27, value = 1.2 } ]\n\n  [[objectives.key_results]]\n  title = \"B\"\n  done = false\n+++\n# Body\n"
+        "+++\n[[objectives]]\ntitle = \"T\"\n  [[objectives.key_results]]\n  title = \"A\"\n  from=1\n  to=2 # target\n  checkins=[ { date=2026-11-27, value=1.2 } ]\n\n  [[objectives.key_results]]\n  title = \"B\"\n  done = false\n+++\n# Body\n"
     );
     assert_eq!(
         edit(text, 0, 1, &done()),
