@@ -30,7 +30,7 @@ use crate::workspace::{Workspace, relative_path};
 const EXAMPLES: &str = "\
 Examples:
   okrc checkin teams/platform.md O1.KR1 96.5
-  okrc checkin teams/platform.md O2.KR1 €112k --confidence at-risk --note \"Reserved instances delayed\"
+  okrc checkin teams/platform.md O2.KR1 €112k --confidence at-risk --note \"Vendor late\"
   okrc checkin teams/platform.md O1.KR2 done --date 2026-11-20
   okrc checkin teams/platform.md O1.KR2 not-done --confidence 0.6
   okrc checkin bank.md O3.KR1 - --confidence on-track      (a roll-up: confidence and note only)

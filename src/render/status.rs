@@ -240,25 +240,29 @@ impl<'m> View<'m> {
         let period = &self.options.period;
         let today = model.today;
         let when = if today < period.start {
-            format!("starts in {} days", days_between(today, period.start))
+            format!(
+                "starts\u{a0}in\u{a0}{}\u{a0}days",
+                days_between(today, period.start)
+            )
         } else if today > period.end {
-            format!("ended {}", format_date(period.end))
+            format!("ended\u{a0}{}", format_date(period.end))
         } else {
             format!(
-                "day {} of {}",
+                "day\u{a0}{}\u{a0}of\u{a0}{}",
                 days_between(period.start, today) + 1,
                 period.days()
             )
         };
-        let _ = writeln!(
-            out,
-            "{} · {} ({} to {}) · today {}, {when}",
+        // a no-break space keeps words together when the line wraps; it becomes a space.
+        let title = format!(
+            "{} · {} ({}\u{a0}to\u{a0}{}) · today\u{a0}{}, {when}",
             paint(BOLD, &model.title),
             paint(BOLD, &period.name),
             format_date(period.start),
             format_date(period.end),
             format_date(today),
         );
+        let _ = writeln!(out, "{}", wrap(&title, self.options.width));
         let mut paces = [0usize; 6];
         let mut total = 0;
         let mut stale = 0;
@@ -287,14 +291,14 @@ impl<'m> View<'m> {
             if n > 0 {
                 parts.push(paint(
                     pace_style(Some(pace)),
-                    &format!("{n} {}", pace.as_str()),
+                    &format!("{n}\u{a0}{}", pace.as_str()),
                 ));
             }
         }
         if stale > 0 {
             parts.push(paint(
                 pace_style(Some(Pace::AtRisk)),
-                &format!("{stale} stale"),
+                &format!("{stale}\u{a0}stale"),
             ));
         }
         let summary = if parts.is_empty() {
@@ -303,11 +307,15 @@ impl<'m> View<'m> {
             format!(": {}", parts.join(", "))
         };
         let shown = if self.options.attention {
-            format!("; showing the {attention} that need attention")
+            format!("; showing the {attention} that need\u{a0}attention")
         } else {
             String::new()
         };
-        let _ = writeln!(out, "{}{summary}{shown}\n", count(total, "key result"));
+        let counts = format!(
+            "{}{summary}{shown}",
+            count(total, "key result").replace(' ', "\u{a0}")
+        );
+        let _ = writeln!(out, "{}\n", wrap(&counts, self.options.width));
     }
 
     fn footer(&self, out: &mut String) {
@@ -320,14 +328,13 @@ impl<'m> View<'m> {
             (e, 0) => count(e, "error"),
             (e, w) => format!("{} and {}", count(e, "error"), count(w, "warning")),
         };
-        let _ = writeln!(
-            out,
-            "\n{}",
-            paint(
-                DIM,
-                &format!("{found} in the workspace: run `okrc check` for details.")
-            )
-        );
+        let them = if tally.errors + tally.warnings == 1 {
+            "it"
+        } else {
+            "them"
+        };
+        let text = format!("{found} in the workspace: `okrc\u{a0}check` explains {them}.");
+        let _ = writeln!(out, "\n{}", paint(DIM, &wrap(&text, self.options.width)));
     }
 
     /// A unit's line, its objectives and key results, then its children.
@@ -482,6 +489,26 @@ impl<'m> View<'m> {
         }
         cells.concat()
     }
+}
+
+/// Breaks a line of (possibly styled) text at spaces so that no line is
+/// wider than `width` cells; a no-break space joins two words and becomes a space.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for word in text.split(' ') {
+        let cells = super::terminal::width(&anstream::adapter::strip_str(word).to_string());
+        if used > 0 && used + 1 + cells > width {
+            out.push('\n');
+            used = 0;
+        } else if used > 0 {
+            out.push(' ');
+            used += 1;
+        }
+        out.push_str(word);
+        used += cells;
+    }
+    out.replace('\u{a0}', " ")
 }
 
 fn key_results(unit: &Unit) -> impl Iterator<Item = &KeyResult> {

@@ -11,7 +11,11 @@ use serde_json::Value;
 /// SOURCE_DATE_EPOCH leaking in from the caller.
 pub fn okrc() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_okrc"));
-    command.env_remove("SOURCE_DATE_EPOCH").env("NO_COLOR", "1");
+    command
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("COLUMNS")
+        .env_remove("CLICOLOR_FORCE")
+        .env("NO_COLOR", "1");
     command
 }
 
