@@ -1,14 +1,13 @@
 //! `okrc completions SHELL` and `okrc man`: what shells and `man` need to
 //! know about the command line, generated from the clap definition itself.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, CommandFactory};
 use clap_complete::Shell;
 
-use super::{Cli, Outcome};
+use super::{Cli, Outcome, print};
 
 const COMPLETION_EXAMPLES: &str = "\
 Examples:
@@ -27,9 +26,9 @@ pub struct CompletionsArgs {
 
 pub fn run(args: CompletionsArgs) -> anyhow::Result<Outcome> {
     let mut command = Cli::command();
-    let mut out = std::io::stdout().lock();
-    clap_complete::generate(args.shell, &mut command, "okrc", &mut out);
-    out.flush()?;
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "okrc", &mut script);
+    print(&script)?;
     Ok(Outcome::Success)
 }
 
@@ -58,9 +57,9 @@ pub fn run_man(args: ManArgs) -> anyhow::Result<Outcome> {
             println!("Wrote the man pages into {}", dir.display());
         }
         None => {
-            let mut out = std::io::stdout().lock();
-            clap_mangen::Man::new(command).render(&mut out)?;
-            out.flush()?;
+            let mut page = Vec::new();
+            clap_mangen::Man::new(command).render(&mut page)?;
+            print(&page)?;
         }
     }
     Ok(Outcome::Success)

@@ -136,3 +136,15 @@ pub fn usage_error(message: &str, help: Option<&str>) -> Outcome {
     }
     Outcome::Failure
 }
+
+/// Writes `bytes` to stdout (through anstream, which strips colours where
+/// they do not belong). A reader that stops early (`okrc status | head`)
+/// is not a failure.
+pub fn print(bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = anstream::stdout();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(err.into()),
+        _ => Ok(()),
+    }
+}

@@ -1,11 +1,9 @@
 //! `okrc schema`: print the JSON Schema of the front matter, or with
 //! `--config` of okrc.toml, generated from the specs the parser checks.
 
-use std::io::Write;
-
 use clap::Args;
 
-use super::Outcome;
+use super::{Outcome, print};
 use crate::schema::{SchemaKind, schema_json};
 
 const EXAMPLES: &str = "\
@@ -31,8 +29,6 @@ pub fn run(args: SchemaArgs) -> anyhow::Result<Outcome> {
     } else {
         SchemaKind::FrontMatter
     };
-    let mut out = std::io::stdout().lock();
-    out.write_all(schema_json(kind).as_bytes())?;
-    out.flush()?;
+    print(schema_json(kind).as_bytes())?;
     Ok(Outcome::Success)
 }

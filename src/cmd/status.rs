@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::Args;
 
-use super::{Outcome, outcome, parse_today_arg, today, usage_error};
+use super::{Outcome, outcome, parse_today_arg, print, today, usage_error};
 use crate::diagnostic::did_you_mean;
 use crate::render::status::{StatusOptions, default_period, render, units_in};
 use crate::workspace::Workspace;
@@ -108,10 +108,7 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
         attention: args.attention,
         width: terminal_width(),
     };
-    let text = render(&model, &options);
-    let mut out = anstream::stdout();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
+    print(render(&model, &options).as_bytes())?;
     Ok(outcome(&model, false))
 }
 
