@@ -16,114 +16,19 @@
 //! [`verify`] then reads the edited text back and checks that it says what
 //! the original said plus exactly this check-in.
 
+mod new;
+mod verify;
+
 use std::fmt::Write as _;
 use std::ops::Range;
 
-use chrono::NaiveDate;
 use thiserror::Error;
 use toml_edit::{Array, ArrayOfTables, Document, InlineTable, Item, Table, Value};
 
 use super::{Insertion, indent_of, line_end, line_start, newline_of, next_line_start};
-use crate::model::{Checkin, Confidence};
 use crate::parse::front_matter::split_front_matter;
-use crate::parse::parse_unit_file;
-use crate::period::format_date;
-use crate::source::{SourceFile, Span};
-
-/// What a check-in records besides its date.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Reading {
-    /// A metric's value.
-    Value(f64),
-    /// Whether a milestone is done.
-    Done(bool),
-    /// Nothing: a roll-up's check-in has only a confidence and a note.
-    Nothing,
-}
-
-/// The check-in to append.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewCheckin {
-    pub date: NaiveDate,
-    pub reading: Reading,
-    pub confidence: Option<Confidence>,
-    pub note: Option<String>,
-}
-
-impl NewCheckin {
-    /// Its keys and their values as TOML, in the order SPEC §2 writes them.
-    pub fn fields(&self) -> Vec<(&'static str, String)> {
-        let mut fields = vec![("date", format_date(self.date))];
-        match self.reading {
-            Reading::Value(value) => fields.push(("value", toml_number(value))),
-            Reading::Done(done) => fields.push(("done", done.to_string())),
-            Reading::Nothing => {}
-        }
-        match self.confidence {
-            Some(Confidence::Number(c)) => fields.push(("confidence", toml_number(c))),
-            Some(Confidence::Level(level)) => {
-                fields.push(("confidence", toml_string(level.as_str())));
-            }
-            None => {}
-        }
-        if let Some(note) = &self.note {
-            fields.push(("note", toml_string(note)));
-        }
-        fields
-    }
-
-    /// `{ date = 2026-11-27, value = 96 }`, spaced like the inline tables
-    /// around it.
-    pub fn inline_table(&self, style: &InlineStyle) -> String {
-        let body = self
-            .fields()
-            .iter()
-            .map(|(key, value)| format!("{key}{}{value}", style.equals))
-            .collect::<Vec<_>>()
-            .join(", ");
-        if style.spaced {
-            format!("{{ {body} }}")
-        } else {
-            format!("{{{body}}}")
-        }
-    }
-
-    /// The check-in as the model holds it once the file is read back.
-    pub fn to_model(&self) -> Checkin {
-        Checkin {
-            date: self.date,
-            value: match self.reading {
-                Reading::Value(value) => Some(value),
-                _ => None,
-            },
-            done: match self.reading {
-                Reading::Done(done) => Some(done),
-                _ => None,
-            },
-            confidence: self.confidence,
-            note: self.note.clone(),
-            date_span: Span::default(),
-        }
-    }
-}
-
-/// How an inline table is written: `{ a = 1 }` or `{a=1}`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InlineStyle {
-    /// A space inside the braces.
-    pub spaced: bool,
-    /// What stands between a key and its value: ` = `, `=`.
-    pub equals: String,
-}
-
-impl Default for InlineStyle {
-    fn default() -> Self {
-        InlineStyle {
-            spaced: true,
-            equals: " = ".into(),
-        }
-    }
-}
+pub use new::{InlineStyle, NewCheckin, Reading, toml_number, toml_string};
+pub use verify::verify;
 
 /// Why a check-in could not be placed. The command validates the file
 /// first, so these mean the file changed underneath or okrc has a bug.
@@ -424,84 +329,6 @@ impl Editor<'_> {
         insertions.push(Self::insert(at, element));
         Ok(insertions)
     }
-}
-
-/// Reads `original` and `edited` back and checks that they say the same,
-/// but for one more check-in, `checkin`, last in the key result's list.
-pub fn verify(
-    original: &str,
-    edited: &str,
-    objective: usize,
-    key_result: usize,
-    checkin: &NewCheckin,
-) -> Result<(), EditError> {
-    let read = |text: &str| {
-        let parsed = parse_unit_file(&SourceFile::from_text("unit.md", text));
-        if let Some(error) = parsed
-            .diagnostics
-            .iter()
-            .find(|d| d.level == crate::diagnostic::Level::Error)
-        {
-            return Err(EditError::Verification(error.message.clone()));
-        }
-        let unit = parsed
-            .unit
-            .ok_or_else(|| EditError::Verification("the front matter cannot be read".into()))?;
-        let mut json =
-            serde_json::to_value(&unit).map_err(|err| EditError::Verification(err.to_string()))?;
-        // Lines were added above the body, so it starts further down.
-        json["body_line"] = serde_json::Value::Null;
-        Ok(json)
-    };
-    let mut expected = read(original)?;
-    let checkins = expected["objectives"][objective]["key_results"][key_result]["checkins"]
-        .as_array_mut()
-        .ok_or(EditError::NotFound {
-            objective: objective + 1,
-            key_result: key_result + 1,
-        })?;
-    let new = serde_json::to_value(checkin.to_model())
-        .map_err(|err| EditError::Verification(err.to_string()))?;
-    checkins.push(new);
-    let actual = read(edited)?;
-    if actual == expected {
-        Ok(())
-    } else {
-        Err(EditError::Verification(
-            "the key results read differently".into(),
-        ))
-    }
-}
-
-/// A number as TOML writes it: an integer when it is whole, else the
-/// shortest float that reads back the same (`99.5`, `1e20`).
-pub fn toml_number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 9.0e15 {
-        format!("{}", value as i64)
-    } else {
-        format!("{value:?}")
-    }
-}
-
-/// A TOML basic string, escaped.
-pub fn toml_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]

@@ -9,14 +9,15 @@ use std::fmt::Write as _;
 
 use anstyle::Style;
 
-use super::terminal::{
-    BOLD, DIM, bar, confidence_style, pace_style, paint, percent, standing, truncate, width,
-};
+use super::terminal::{BOLD, DIM, pace_style, paint, standing};
+mod layout;
+
 use crate::diagnostic::{Code, Tally};
 use crate::model::{ConfidenceLevel, KeyResult, Model, Objective, Pace, Unit};
 use crate::period::{Period, days_between, format_date};
 use crate::render::count;
 use crate::source::{FilePath, Span};
+use layout::{Columns, wrap};
 
 /// What to show.
 #[derive(Debug, Clone)]
@@ -88,61 +89,6 @@ struct View<'m> {
     shown: Vec<usize>,
     stale: HashSet<(FilePath, Span)>,
     columns: Columns,
-}
-
-/// The right-hand columns: bar, percentage, pace, confidence, stale flag.
-struct Columns {
-    bar: usize,
-    /// The confidence column, and the stale one when any key result is.
-    confidence: bool,
-    stale: bool,
-    left: usize,
-}
-
-const PACE_WIDTH: usize = 11;
-/// The fewest cells a title keeps before a metric's figures give way.
-const MIN_TITLE: usize = 24;
-const CONFIDENCE_WIDTH: usize = 9;
-
-impl Columns {
-    fn new(total: usize, stale: bool) -> Columns {
-        let mut columns = Columns {
-            bar: match total {
-                110.. => 20,
-                90.. => 10,
-                _ => 8,
-            },
-            confidence: true,
-            stale,
-            left: 0,
-        };
-        // On a narrow terminal the bar shrinks first, then confidence and
-        // stale give way to the titles.
-        while total.saturating_sub(columns.right()) < 30 && columns.bar > 4 {
-            columns.bar -= 1;
-        }
-        if total.saturating_sub(columns.right()) < 30 {
-            columns.confidence = false;
-            columns.stale = false;
-        }
-        columns.left = total.saturating_sub(columns.right()).max(16);
-        columns
-    }
-
-    fn right(&self) -> usize {
-        // " bar 100%  not-started  off-track  stale"
-        1 + self.bar
-            + 1
-            + 4
-            + 2
-            + PACE_WIDTH
-            + if self.confidence {
-                2 + CONFIDENCE_WIDTH
-            } else {
-                0
-            }
-            + if self.stale { 7 } else { 0 }
-    }
 }
 
 impl<'m> View<'m> {
@@ -355,8 +301,10 @@ impl<'m> View<'m> {
             tags.push("draft");
         }
         let suffix = (!tags.is_empty()).then(|| format!("({})", tags.join(", ")));
-        let left = self.left(lead, ("", BOLD), &unit.name, suffix.as_deref());
-        let right = self.right(
+        let left = self
+            .columns
+            .left(lead, ("", BOLD), &unit.name, suffix.as_deref());
+        let right = self.columns.right(
             unit.progress,
             None,
             None,
@@ -370,8 +318,12 @@ impl<'m> View<'m> {
                 continue;
             }
             let lead = format!("{rest}{stem}");
-            let left = self.left(&lead, (&objective.id, BOLD), &objective.title, None);
-            let right = self.right(objective.progress, objective.pace, None, false, true);
+            let left = self
+                .columns
+                .left(&lead, (&objective.id, BOLD), &objective.title, None);
+            let right = self
+                .columns
+                .right(objective.progress, objective.pace, None, false, true);
             let _ = writeln!(out, "{left}{right}");
             for kr in &objective.key_results {
                 if self.options.attention && !self.kr_needs_attention(unit, kr) {
@@ -379,8 +331,10 @@ impl<'m> View<'m> {
                 }
                 let lead = format!("{rest}{stem}  ");
                 let value = standing(kr);
-                let left = self.left(&lead, (&kr.id, Style::new()), &kr.title, value.as_deref());
-                let right = self.right(
+                let left =
+                    self.columns
+                        .left(&lead, (&kr.id, Style::new()), &kr.title, value.as_deref());
+                let right = self.columns.right(
                     kr.progress,
                     kr.pace,
                     kr.confidence,
@@ -405,110 +359,6 @@ impl<'m> View<'m> {
             );
         }
     }
-
-    /// The left column: tree lines, an id, a title cut to fit and, room
-    /// permitting, a dimmed suffix; padded to the column's width.
-    fn left(&self, lead: &str, id: (&str, Style), title: &str, suffix: Option<&str>) -> String {
-        let room = self.columns.left.saturating_sub(width(lead));
-        let id_text = if id.0.is_empty() {
-            String::new()
-        } else {
-            format!("{} ", id.0)
-        };
-        let room = room.saturating_sub(width(&id_text));
-        let title_style = if id.0.is_empty() { id.1 } else { Style::new() };
-        // Two cells between the text and the bar.
-        let room = room.saturating_sub(2);
-        let (title, suffix) = match suffix {
-            Some(s) if width(title) + 2 + width(s) <= room => (title.to_string(), Some(s)),
-            Some(s) if width(s) + 2 + MIN_TITLE.min(width(title)) <= room => {
-                (truncate(title, room - 2 - width(s)), Some(s))
-            }
-            _ => (truncate(title, room), None),
-        };
-        let used =
-            width(lead) + width(&id_text) + width(&title) + suffix.map_or(0, |s| 2 + width(s));
-        let mut text = format!(
-            "{}{}{}",
-            paint(DIM, lead),
-            paint(id.1, id_text.trim_end()),
-            if id_text.is_empty() { "" } else { " " }
-        );
-        text.push_str(&paint(title_style, &title));
-        if let Some(suffix) = suffix {
-            let _ = write!(text, "  {}", paint(DIM, suffix));
-        }
-        text.push_str(&" ".repeat(self.columns.left.saturating_sub(used)));
-        text
-    }
-
-    /// The right columns; trailing blanks are left out.
-    fn right(
-        &self,
-        progress: f64,
-        pace: Option<Pace>,
-        confidence: Option<ConfidenceLevel>,
-        stale: bool,
-        measured: bool,
-    ) -> String {
-        if !measured {
-            return String::new();
-        }
-        let mut cells = vec![
-            format!(" {}", bar(progress, self.columns.bar, pace_style(pace))),
-            format!(" {:>4}", percent(progress)),
-        ];
-        let pace_text = pace.map_or("", Pace::as_str);
-        let confidence = confidence.filter(|_| self.columns.confidence);
-        let stale = stale && self.columns.stale;
-        let confidence_text = confidence.map_or("", ConfidenceLevel::as_str);
-        let wanted = [
-            (pace_text, pace_style(pace), PACE_WIDTH),
-            (
-                confidence_text,
-                confidence.map_or(Style::new(), confidence_style),
-                CONFIDENCE_WIDTH,
-            ),
-            (
-                if stale { "stale" } else { "" },
-                pace_style(Some(Pace::AtRisk)),
-                5,
-            ),
-        ];
-        let last = wanted.iter().rposition(|(text, ..)| !text.is_empty());
-        for (i, (text, style, width)) in wanted.into_iter().enumerate() {
-            if last.is_none_or(|last| i > last) {
-                break;
-            }
-            let padding = if Some(i) == last {
-                0
-            } else {
-                width.saturating_sub(text.len())
-            };
-            cells.push(format!("  {}{}", paint(style, text), " ".repeat(padding)));
-        }
-        cells.concat()
-    }
-}
-
-/// Breaks a line of (possibly styled) text at spaces so that no line is
-/// wider than `width` cells; a no-break space joins two words and becomes a space.
-fn wrap(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut used = 0;
-    for word in text.split(' ') {
-        let cells = super::terminal::width(&anstream::adapter::strip_str(word).to_string());
-        if used > 0 && used + 1 + cells > width {
-            out.push('\n');
-            used = 0;
-        } else if used > 0 {
-            out.push(' ');
-            used += 1;
-        }
-        out.push_str(word);
-        used += cells;
-    }
-    out.replace('\u{a0}', " ")
 }
 
 fn key_results(unit: &Unit) -> impl Iterator<Item = &KeyResult> {

@@ -9,8 +9,10 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::edit::apply;
-use crate::model::ConfidenceLevel;
+use crate::model::{Confidence, ConfidenceLevel};
+use crate::parse::parse_unit_file;
 use crate::period::parse_date;
+use crate::source::SourceFile;
 
 #[derive(Debug, Clone)]
 struct Style {

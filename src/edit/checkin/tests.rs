@@ -1,6 +1,6 @@
 use super::*;
 use crate::edit::apply;
-use crate::model::ConfidenceLevel;
+use crate::model::{Confidence, ConfidenceLevel};
 use crate::period::parse_date;
 
 fn value(v: f64) -> NewCheckin {
