@@ -229,6 +229,25 @@ fn the_date_defaults_to_source_date_epoch() {
 }
 
 #[test]
+fn today_can_be_given_like_for_the_other_commands() {
+    let dir = fixture_copy("checkin");
+    let output = run(okrc().current_dir(dir.path()).args([
+        "checkin",
+        "bank.md",
+        "O1.KR3",
+        "33",
+        "--today",
+        "2026-10-21",
+    ]));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = std::fs::read_to_string(dir.path().join("bank.md")).unwrap();
+    assert!(
+        text.contains("checkins = [ { date = 2026-10-21, value = 33 } ]"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_check_in_dated_after_today_is_written_with_a_warning() {
     let dir = fixture_copy("checkin");
     let output = checkin(

@@ -63,13 +63,17 @@ pub struct CheckinArgs {
     /// What happened this week.
     #[arg(long, short = 'n', value_name = "TEXT")]
     pub note: Option<String>,
-    /// The day of the check-in (default: today: SOURCE_DATE_EPOCH's date, else the local date).
+    /// The day of the check-in (default: today).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today_arg)]
     pub date: Option<NaiveDate>,
+    /// The date to measure pace against and the default check-in date
+    /// (default: SOURCE_DATE_EPOCH's date, else the local date).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today_arg)]
+    pub today: Option<NaiveDate>,
 }
 
 pub fn run(args: CheckinArgs) -> anyhow::Result<Outcome> {
-    let today = today(None)?;
+    let today = today(args.today)?;
     let date = args.date.unwrap_or(today);
     let shown = args.file.display().to_string();
     let file = match std::fs::canonicalize(&args.file) {
