@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::Args;
+use rayon::prelude::*;
 
 use super::{Outcome, parse_today_arg, today, usage_error};
 use crate::diagnostic::Level;
@@ -20,6 +21,7 @@ use crate::edit::apply;
 use crate::edit::checkin::{NewCheckin, Reading, add_checkin, verify};
 use crate::edit::request::{Refusal, find_key_result, parse_confidence, reading};
 use crate::model::{Confidence, KeyResultType, Model};
+use crate::parse::{ParsedFile, parse_unit_file};
 use crate::period::format_date;
 use crate::render::terminal::{
     BOLD, DIM, bar, confidence_style, pace_style, paint, percent, standing,
@@ -91,7 +93,8 @@ pub fn run(args: CheckinArgs) -> anyhow::Result<Outcome> {
     let root = workspace_root(&file);
     let relative = relative_path(&root, &file);
     let source = SourceFile::from_bytes(relative.as_str(), bytes.clone());
-    let model = compile(&root, &source, today)?;
+    let mut compiled = Compiled::load(&root, &source)?;
+    let model = compiled.model(today);
     let errors: Vec<_> = model
         .diagnostics
         .iter()
@@ -155,6 +158,8 @@ pub fn run(args: CheckinArgs) -> anyhow::Result<Outcome> {
         confidence: args.confidence,
         note: args.note.clone(),
     };
+    // The model is not needed again: free it before the second one is made.
+    drop(model);
     let text = &source.text;
     let insertions = add_checkin(text, o, k, &checkin).with_context(|| {
         format!("cannot place the check-in in `{shown}`; the file was not changed")
@@ -182,7 +187,8 @@ pub fn run(args: CheckinArgs) -> anyhow::Result<Outcome> {
             format_date(today)
         )?;
     }
-    report(&root, &relative, &shown, o, k, &checkin, today)?;
+    compiled.reread(&file, &shown)?;
+    report(&compiled.model(today), &relative, &shown, o, k, &checkin)?;
     Ok(Outcome::Success)
 }
 
@@ -197,15 +203,50 @@ pub fn workspace_root(file: &Path) -> PathBuf {
         .to_path_buf()
 }
 
-/// Compiles the workspace at `root` with `source` in it, even when the walk
-/// skips its folder.
-fn compile(root: &Path, source: &SourceFile, today: NaiveDate) -> anyhow::Result<Model> {
-    let mut workspace = Workspace::load(root, None)?;
-    match workspace.files.iter_mut().find(|f| f.path == source.path) {
-        Some(file) => *file = source.clone(),
-        None => workspace.files.push(source.clone()),
+/// The workspace a file belongs to, parsed, so that it can be compiled
+/// again after the file changed without reading and parsing the rest anew.
+struct Compiled {
+    workspace: Workspace,
+    parsed: Vec<ParsedFile>,
+    /// The index of the edited file in both.
+    file: usize,
+}
+
+impl Compiled {
+    /// Reads and parses the workspace at `root` with `source` in it, even
+    /// when the walk skips its folder.
+    fn load(root: &Path, source: &SourceFile) -> anyhow::Result<Compiled> {
+        let mut workspace = Workspace::load(root, None)?;
+        let file = match workspace.files.iter().position(|f| f.path == source.path) {
+            Some(file) => {
+                workspace.files[file] = source.clone();
+                file
+            }
+            None => {
+                workspace.files.push(source.clone());
+                workspace.files.len() - 1
+            }
+        };
+        let parsed = workspace.files.par_iter().map(parse_unit_file).collect();
+        Ok(Compiled {
+            workspace,
+            parsed,
+            file,
+        })
     }
-    Ok(crate::compile(&workspace, today))
+
+    fn model(&self, today: NaiveDate) -> Model {
+        crate::link(&self.workspace, self.parsed.clone(), today)
+    }
+
+    /// The file as it is now on disk, in place of what was read before.
+    fn reread(&mut self, path: &Path, shown: &str) -> anyhow::Result<()> {
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read `{shown}`"))?;
+        let source = SourceFile::from_bytes(self.workspace.files[self.file].path.clone(), bytes);
+        self.parsed[self.file] = parse_unit_file(&source);
+        self.workspace.files[self.file] = source;
+        Ok(())
+    }
 }
 
 fn show_errors(
@@ -256,19 +297,15 @@ fn write_atomically(path: &Path, original: &[u8], new: &[u8], shown: &str) -> an
     Ok(())
 }
 
-/// Reads the workspace again and shows the key result as it now stands.
+/// Shows the key result as it stands after the check-in.
 fn report(
-    root: &Path,
+    model: &Model,
     relative: &str,
     shown: &str,
     o: usize,
     k: usize,
     checkin: &NewCheckin,
-    today: NaiveDate,
 ) -> anyhow::Result<()> {
-    let bytes =
-        std::fs::read(root.join(relative)).with_context(|| format!("cannot read `{shown}`"))?;
-    let model = compile(root, &SourceFile::from_bytes(relative, bytes), today)?;
     let mut out = anstream::stdout();
     let green = anstyle::AnsiColor::Green.on_default().bold();
     let Some((objective, kr)) = model

@@ -85,8 +85,15 @@ pub fn render(model: &Model, options: &StatusOptions) -> String {
 struct View<'m> {
     model: &'m Model,
     options: &'m StatusOptions,
-    /// Units in scope: in the period and under `--unit`.
+    /// Units in scope: in the period and under `--unit`, in model order.
     shown: Vec<usize>,
+    /// For each unit of the model: is it in `shown`?
+    is_shown: Vec<bool>,
+    /// For each unit of the model, the shown units whose parent it is.
+    children: Vec<Vec<usize>>,
+    /// For each unit of the model: shown, with something to show in it or
+    /// below it (everything, unless `--attention`).
+    has_content: Vec<bool>,
     stale: HashSet<(FilePath, Span)>,
     columns: Columns,
 }
@@ -99,6 +106,16 @@ impl<'m> View<'m> {
                 u == top || crate::resolve::ancestors(&model.units, u).any(|a| a == top)
             });
         }
+        let mut is_shown = vec![false; model.units.len()];
+        for &u in &shown {
+            is_shown[u] = true;
+        }
+        let mut children = vec![Vec::new(); model.units.len()];
+        for &u in &shown {
+            if let Some(parent) = model.units[u].parent_index.filter(|&p| is_shown[p]) {
+                children[parent].push(u);
+            }
+        }
         let stale: HashSet<(FilePath, Span)> = model
             .diagnostics
             .iter()
@@ -109,13 +126,33 @@ impl<'m> View<'m> {
             let unit = &model.units[u];
             key_results(unit).any(|kr| stale.contains(&(unit.file.clone(), kr.origin.span)))
         });
-        View {
+        let mut view = View {
             model,
             options,
             shown,
+            is_shown: is_shown.clone(),
+            children,
+            has_content: vec![false; model.units.len()],
             stale,
             columns: Columns::new(options.width, any_stale),
+        };
+        // A unit with something to show makes its shown ancestors worth
+        // showing too, as the path to it.
+        for i in 0..view.shown.len() {
+            let u = view.shown[i];
+            let unit = &model.units[u];
+            let own = !options.attention
+                || unit
+                    .objectives
+                    .iter()
+                    .any(|o| view.objective_shown(unit, o));
+            let mut at = Some(u).filter(|_| own);
+            while let Some(v) = at.filter(|&v| is_shown[v] && !view.has_content[v]) {
+                view.has_content[v] = true;
+                at = model.units[v].parent_index;
+            }
         }
+        view
     }
 
     fn is_stale(&self, unit: &Unit, kr: &KeyResult) -> bool {
@@ -151,34 +188,18 @@ impl<'m> View<'m> {
             .filter(|&u| {
                 self.model.units[u]
                     .parent_index
-                    .is_none_or(|p| !self.shown.contains(&p))
+                    .is_none_or(|p| !self.is_shown[p])
             })
-            .filter(|&u| self.has_content(u))
+            .filter(|&u| self.has_content[u])
             .collect()
     }
 
     fn children(&self, unit: usize) -> Vec<usize> {
-        self.shown
+        self.children[unit]
             .iter()
             .copied()
-            .filter(|&u| self.model.units[u].parent_index == Some(unit))
-            .filter(|&u| self.has_content(u))
+            .filter(|&u| self.has_content[u])
             .collect()
-    }
-
-    /// Whether a unit has anything to show, itself or below it.
-    fn has_content(&self, u: usize) -> bool {
-        if !self.options.attention {
-            return true;
-        }
-        let unit = &self.model.units[u];
-        unit.objectives
-            .iter()
-            .any(|o| self.objective_shown(unit, o))
-            || self
-                .shown
-                .iter()
-                .any(|&c| self.model.units[c].parent_index == Some(u) && self.has_content(c))
     }
 
     fn header(&self, out: &mut String) {
