@@ -17,8 +17,7 @@ use rayon::prelude::*;
 
 use super::{Outcome, parse_today_arg, today, usage_error};
 use crate::diagnostic::Level;
-use crate::edit::apply;
-use crate::edit::checkin::{NewCheckin, Reading, add_checkin, verify};
+use crate::edit::checkin::{NewCheckin, Reading, append_checkin};
 use crate::edit::request::{Refusal, find_key_result, parse_confidence, reading};
 use crate::model::{Confidence, KeyResultType, Model};
 use crate::parse::{ParsedFile, parse_unit_file};
@@ -160,22 +159,9 @@ pub fn run(args: CheckinArgs) -> anyhow::Result<Outcome> {
     };
     // The model is not needed again: free it before the second one is made.
     drop(model);
-    let text = &source.text;
-    let insertions = add_checkin(text, o, k, &checkin).with_context(|| {
-        format!("cannot place the check-in in `{shown}`; the file was not changed")
+    let new_bytes = append_checkin(&bytes, o, k, &checkin).with_context(|| {
+        format!("okrc cannot add the check-in to `{shown}`, which was not changed")
     })?;
-    let edited = apply(text, &insertions);
-    verify(text, &edited, o, k, &checkin).with_context(|| {
-        format!(
-            "okrc refused to write `{shown}`, which was not changed; please report this as a bug"
-        )
-    })?;
-    let bom: &[u8] = if bytes.starts_with(b"\xEF\xBB\xBF") {
-        b"\xEF\xBB\xBF"
-    } else {
-        b""
-    };
-    let new_bytes = [bom, edited.as_bytes()].concat();
     write_atomically(&file, &bytes, &new_bytes, &shown)?;
     if date > today {
         let yellow = anstyle::AnsiColor::Yellow.on_default().bold();

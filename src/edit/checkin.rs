@@ -13,8 +13,9 @@
 //! - a `[[objectives.key_results]]` table without check-ins gets a
 //!   `checkins = [ … ]` line after its last key.
 //!
-//! [`verify`] then reads the edited text back and checks that it says what
-//! the original said plus exactly this check-in.
+//! [`append_checkin`] does all of it on a file's bytes; [`verify`] reads the
+//! edited text back and checks that it says what the original said plus
+//! exactly this check-in.
 
 mod new;
 mod verify;
@@ -36,6 +37,8 @@ pub use verify::verify;
 pub enum EditError {
     #[error("the file does not start with a closed `+++` front matter block")]
     NoFrontMatter,
+    #[error("the file is not UTF-8")]
+    NotUtf8,
     #[error("the front matter is not valid TOML: {0}")]
     Toml(String),
     #[error("there is no key result {key_result} in objective {objective} (counting from 1)")]
@@ -44,6 +47,29 @@ pub enum EditError {
     Shape(&'static str),
     #[error("the edited file does not read back as the original plus the check-in ({0})")]
     Verification(String),
+}
+
+const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
+
+/// A unit file's bytes with `checkin` appended to key result `key_result`
+/// (0-based) of objective `objective` (0-based): the original bytes with the
+/// check-in inserted, a byte-order mark kept, and the result read back and
+/// checked by [`verify`] before it is returned.
+pub fn append_checkin(
+    bytes: &[u8],
+    objective: usize,
+    key_result: usize,
+    checkin: &NewCheckin,
+) -> Result<Vec<u8>, EditError> {
+    let (bom, rest) = match bytes.strip_prefix(BYTE_ORDER_MARK) {
+        Some(rest) => (BYTE_ORDER_MARK, rest),
+        None => (&[][..], bytes),
+    };
+    let text = std::str::from_utf8(rest).map_err(|_| EditError::NotUtf8)?;
+    let insertions = add_checkin(text, objective, key_result, checkin)?;
+    let edited = super::apply(text, &insertions);
+    verify(text, &edited, objective, key_result, checkin)?;
+    Ok([bom, edited.as_bytes()].concat())
 }
 
 /// The insertions that append `checkin` to key result `key_result` (0-based)

@@ -16,6 +16,7 @@ use crate::source::SourceFile;
 
 #[derive(Debug, Clone)]
 struct Style {
+    bom: bool,
     crlf: bool,
     indent: &'static str,
     comments: bool,
@@ -112,18 +113,22 @@ fn objective() -> impl Strategy<Value = Objective> {
 fn layout() -> impl Strategy<Value = Layout> {
     let style = (
         any::<bool>(),
+        any::<bool>(),
         prop::sample::select(vec!["", "  ", "\t"]),
         any::<bool>(),
         any::<bool>(),
         any::<bool>(),
     )
-        .prop_map(|(crlf, indent, comments, blank_lines, compact)| Style {
-            crlf,
-            indent,
-            comments,
-            blank_lines,
-            compact,
-        });
+        .prop_map(
+            |(bom, crlf, indent, comments, blank_lines, compact)| Style {
+                bom,
+                crlf,
+                indent,
+                comments,
+                blank_lines,
+                compact,
+            },
+        );
     let body = prop::sample::select(vec![
         "",
         "# Notes\n",
@@ -366,6 +371,13 @@ proptest! {
         } else {
             prop_assert!(!edited.contains('\r'));
         }
+        // The whole file, as bytes: a byte-order mark stays, nothing else
+        // differs from the text edit above.
+        let bom: &[u8] = if layout.style.bom { b"\xEF\xBB\xBF" } else { b"" };
+        let bytes = [bom, text.as_bytes()].concat();
+        let appended = append_checkin(&bytes, o, k, &checkin).unwrap();
+        prop_assert_eq!(appended, [bom, edited.as_bytes()].concat());
+
         // Check-ins kept as `[[…]]` tables get another table, never an array.
         let headers = |t: &str| t.matches("[[objectives.key_results.checkins]]").count();
         match kr.checkins {

@@ -190,3 +190,20 @@ fn numbers_and_strings_are_written_as_toml() {
     );
     assert_eq!(toml_string("café ✓"), "\"café ✓\"");
 }
+
+#[test]
+fn a_file_keeps_its_byte_order_mark_and_must_be_utf8() {
+    let text = "+++\n[[objectives]]\ntitle = \"T\"\nkey_results = [\"A from 1 to 2\"]\n+++\n";
+    let with_bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+    let appended = append_checkin(&with_bom, 0, 0, &value(2.0)).unwrap();
+    assert!(appended.starts_with(b"\xEF\xBB\xBF+++\n[[objectives]]"));
+    assert_eq!(
+        &appended[3..],
+        edit(text, 0, 0, &value(2.0)).as_bytes(),
+        "the same edit as without the mark"
+    );
+    assert_eq!(
+        append_checkin(b"+++\ntitle = \"\xFF\"\n+++\n", 0, 0, &value(2.0)),
+        Err(EditError::NotUtf8)
+    );
+}
