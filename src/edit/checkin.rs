@@ -198,13 +198,19 @@ impl Editor<'_> {
                 } else {
                     format!("checkins{equals}[{new}]")
                 };
-                let last_value = table
+                // The last `key = value`, from its key to the end of its value.
+                let last = table
                     .iter()
-                    .filter_map(|(_, value)| value.span())
-                    .map(|span| span.end)
-                    .max();
-                Ok(match last_value {
-                    Some(end) => vec![Self::insert(end, format!(", {array}"))],
+                    .filter_map(|(name, value)| {
+                        let key = table.key(name)?.span()?;
+                        Some(key.start..value.span()?.end)
+                    })
+                    .max_by_key(|pair| pair.end);
+                Ok(match last {
+                    Some(pair) if self.toml[span.start..pair.start].contains('\n') => {
+                        self.on_a_line_of_its_own(pair, &array)
+                    }
+                    Some(pair) => vec![Self::insert(pair.end, format!(", {array}"))],
                     None => vec![Self::insert(span.start + 1, format!(" {array} "))],
                 })
             }
@@ -333,6 +339,15 @@ impl Editor<'_> {
         if !multiline {
             return Ok(vec![Self::insert(last.end, format!(", {new}"))]);
         }
+        Ok(self.on_a_line_of_its_own(last, &new))
+    }
+
+    /// Inserts `item` after the item at `last` of a list written one item
+    /// per line (an array, or an inline table spread over lines): on a new
+    /// line in the same indent, after the comma (added if there was none),
+    /// with a trailing comma when the list has one. A comment after the last
+    /// item stays on its line.
+    fn on_a_line_of_its_own(&self, last: Range<usize>, item: &str) -> Vec<Insertion> {
         let after = &self.toml[last.end..];
         let gap = after.len() - after.trim_start_matches([' ', '\t']).len();
         let comma = after[gap..].starts_with(',').then_some(last.end + gap + 1);
@@ -342,7 +357,7 @@ impl Editor<'_> {
         let rest = self.toml[resume..].trim_start_matches([' ', '\t']);
         let line_is_clear = rest.starts_with(['#', '\r', '\n']) || rest.is_empty();
         let trailing = if comma.is_some() { "," } else { "" };
-        let element = format!("{newline}{indent}{new}{trailing}");
+        let element = format!("{newline}{indent}{item}{trailing}");
         let mut insertions = Vec::new();
         if comma.is_none() {
             insertions.push(Self::insert(last.end, ","));
@@ -353,7 +368,7 @@ impl Editor<'_> {
             resume
         };
         insertions.push(Self::insert(at, element));
-        Ok(insertions)
+        insertions
     }
 }
 

@@ -207,3 +207,38 @@ fn a_file_keeps_its_byte_order_mark_and_must_be_utf8() {
         Err(EditError::NotUtf8)
     );
 }
+
+#[test]
+fn unusual_layouts_read_back_with_the_check_in() {
+    let cases = [
+        // TOML 1.1: an inline table over several lines, with a trailing comma.
+        "+++\n[[objectives]]\ntitle = \"T\"\nkey_results = [\n  {\n    kr = \"A from 1 to 2\",\n    checkins = [\n      { date = 2026-10-01, value = 1 },\n    ],\n  },\n]\n+++\n",
+        "+++\n[[objectives]]\ntitle = \"T\"\nkey_results = [\n  {\n    kr = \"A from 1 to 2\",\n  },\n]\n+++\n",
+        // Tabs, a header with a comment, strings holding `#`, `]` and `}`.
+        "+++\n[[objectives]]\t# first\ntitle = \"T\"\n\t[[objectives.key_results]]  # the only one\n\ttitle = \"Close ] and } # not a comment\"\n\tfrom = 1\n\tto = 2\n\t\t[[objectives.key_results.checkins]] # week 1\n\t\tdate = 2026-10-01\n\t\tvalue = 1\n+++\n",
+        "+++\n[[objectives]]\ntitle = \"T\"\nkey_results = [ \"x ] from 1 to 2 # y\", ]  # trailing comma\n+++\n",
+        // Comments between the last check-in and the closing bracket.
+        "+++\n[[objectives]]\ntitle = \"T\"\nkey_results = [{ kr = \"A from 1 to 2\", checkins = [\n  { date = 2026-10-01, value = 1 }\n  # more to come\n] }]\n+++\n",
+        // The key result table is the last thing before the closing fence.
+        "+++\n[[objectives]]\ntitle = \"T\"\n[[objectives.key_results]]\ntitle = \"A\"\nfrom = 1\nto = 2\n+++",
+        // Quoted keys and a dotted objective table.
+        "+++\n[[objectives]]\n\"title\" = \"T\"\n'key_results' = ['A from 1 to 2']\n+++\n",
+    ];
+    for text in cases {
+        let edited = edit(text, 0, 0, &value(1.5));
+        assert!(edited.contains("2026-11-27"), "{edited}");
+    }
+}
+
+#[test]
+fn an_inline_table_over_several_lines_gets_checkins_on_a_line_of_its_own() {
+    let text = "+++\n[[objectives]]\ntitle = \"T\"\nkey_results = [\n  {\n    kr = \"A from 1 to 2\",\n  },\n  {\n    kr = \"C from 1 to 2\"  # c\n  },\n]\n+++\n";
+    assert_eq!(
+        edit(text, 0, 0, &value(1.5)),
+        "+++\n[[objectives]]\ntitle = \"T\"\nkey_results = [\n  {\n    kr = \"A from 1 to 2\",\n    checkins = [ { date = 2026-11-27, value = 1.5 } ],\n  },\n  {\n    kr = \"C from 1 to 2\"  # c\n  },\n]\n+++\n"
+    );
+    assert_eq!(
+        edit(text, 0, 1, &value(1.5)),
+        "+++\n[[objectives]]\ntitle = \"T\"\nkey_results = [\n  {\n    kr = \"A from 1 to 2\",\n  },\n  {\n    kr = \"C from 1 to 2\",  # c\n    checkins = [ { date = 2026-11-27, value = 1.5 } ]\n  },\n]\n+++\n"
+    );
+}
