@@ -409,3 +409,67 @@ fn a_file_with_errors_is_shown_and_left_alone() {
       help: fix them (`okrc check` lists them all), then check in again; the file was not changed
     "#);
 }
+
+#[test]
+fn every_key_result_of_the_sample_takes_a_check_in_and_the_sample_stays_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("okrs");
+    support::copy_dir(&support::sample(), &copy);
+    let (before, _) = check_json(&copy, TODAY);
+    let mut count = 0;
+    for unit in before["units"].as_array().unwrap() {
+        let period = unit["period"].as_str().unwrap();
+        let date = if period == "2026-Q3" {
+            "2026-09-28"
+        } else {
+            TODAY
+        };
+        for objective in unit["objectives"].as_array().unwrap() {
+            for kr in objective["key_results"].as_array().unwrap() {
+                let reference = format!(
+                    "{}.{}",
+                    objective["id"].as_str().unwrap(),
+                    kr["id"].as_str().unwrap()
+                );
+                let value = match kr["type"].as_str().unwrap() {
+                    "metric" => kr["current"].to_string(),
+                    "rollup" => "-".to_string(),
+                    _ => "not-done".to_string(),
+                };
+                let file = unit["file"].as_str().unwrap();
+                let output = checkin(
+                    &copy,
+                    &[file, &reference, &value, "-c", "on-track", "--date", date],
+                );
+                assert_eq!(
+                    output.status.code(),
+                    Some(0),
+                    "{file} {reference} {value}: {}",
+                    stderr(&output)
+                );
+                count += 1;
+            }
+        }
+    }
+    assert!(count >= 40, "{count} key results");
+    let (after, code) = check_json(&copy, TODAY);
+    assert_eq!(code, 0);
+    let codes = |json: &serde_json::Value| -> Vec<String> {
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .filter(|c| c != "stale-checkin")
+            .collect()
+    };
+    assert_eq!(codes(&after), codes(&before));
+    assert!(
+        !after["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "stale-checkin"),
+        "every key result was just checked in"
+    );
+}
