@@ -266,10 +266,12 @@ impl<'i> Parser<'i> {
             Some(b'"') => self.basic_string()?,
             Some(b'\'') => self.literal_string()?,
             _ => {
-                while self.peek().is_some_and(is_bare_key_byte) {
-                    self.pos += 1;
-                }
-                if self.pos == start {
+                let run = self.bytes[start..]
+                    .iter()
+                    .take_while(|&&b| is_bare_key_byte(b))
+                    .count();
+                self.pos += run;
+                if run == 0 {
                     return Err(self.invalid_key());
                 }
                 Text::borrowed(start, self.pos)
@@ -403,15 +405,38 @@ impl<'i> Parser<'i> {
     }
 }
 
+/// A table of 256 flags, one per byte value, built at compile time: the
+/// hot loops test bytes with one load instead of a chain of comparisons.
+const fn byte_table(bytes: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+const BARE_KEY: [bool; 256] = {
+    let mut table = byte_table(b"_-");
+    let mut b = 0;
+    while b < 128 {
+        if (b as u8).is_ascii_alphanumeric() {
+            table[b] = true;
+        }
+        b += 1;
+    }
+    table
+};
+
+const VALUE_DELIMITER: [bool; 256] = byte_table(b"=,[]{} \t#\r\n");
+
 /// `A-Za-z0-9_-`: what a bare key is made of.
-fn is_bare_key_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+pub(super) fn is_bare_key_byte(b: u8) -> bool {
+    BARE_KEY[b as usize]
 }
 
 /// Bytes that end an unquoted value (a number, a date, a bare word).
 pub(super) fn is_value_delimiter(b: u8) -> bool {
-    matches!(
-        b,
-        b'=' | b',' | b'[' | b']' | b'{' | b'}' | b' ' | b'\t' | b'#' | b'\r' | b'\n'
-    )
+    VALUE_DELIMITER[b as usize]
 }

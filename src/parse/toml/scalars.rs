@@ -28,7 +28,7 @@ impl Parser<'_> {
             return Err(Error::at("missing value, expected value", start));
         }
         self.pos = end;
-        let payload = match classify(&self.bytes[start..end]) {
+        let payload = match classify(&self.text[start..end]) {
             Ok(payload) => payload,
             Err(Problem::Syntax(message)) => return Err(Error::syntax(message, start..end)),
             Err(Problem::Value(kind, message)) => {
@@ -72,7 +72,16 @@ impl Parser<'_> {
     }
 }
 
-fn classify(raw: &[u8]) -> Result<Payload, Problem> {
+fn classify(text: &str) -> Result<Payload, Problem> {
+    let raw = text.as_bytes();
+    // The common case first: a small decimal integer.
+    if raw.len() <= 18
+        && raw.iter().all(u8::is_ascii_digit)
+        && (raw.len() == 1 || raw[0] != b'0')
+    {
+        let value = raw.iter().fold(0i64, |n, &d| n * 10 + i64::from(d - b'0'));
+        return Ok(Payload::Integer(value));
+    }
     match raw {
         b"true" => return Ok(Payload::Boolean(true)),
         b"false" => return Ok(Payload::Boolean(false)),
@@ -92,7 +101,7 @@ fn classify(raw: &[u8]) -> Result<Payload, Problem> {
         .or(raw.strip_prefix(b"-"))
         .unwrap_or(raw);
     match unsigned.first() {
-        Some(b'0'..=b'9' | b'.' | b'_') => number(raw),
+        Some(b'0'..=b'9' | b'.' | b'_') => number(text),
         _ if raw.eq_ignore_ascii_case(b"true") => Err(syntax("invalid boolean, expected `true`")),
         _ if raw.eq_ignore_ascii_case(b"false") => Err(syntax("invalid boolean, expected `false`")),
         _ if unsigned.eq_ignore_ascii_case(b"inf") => Err(syntax("invalid float, expected `inf`")),
@@ -163,7 +172,8 @@ fn out_of_range() -> Problem {
     )
 }
 
-fn number(raw: &[u8]) -> Result<Payload, Problem> {
+fn number(text: &str) -> Result<Payload, Problem> {
+    let raw = text.as_bytes();
     let (negative, signed, body) = match raw.first() {
         Some(b'+') => (false, true, &raw[1..]),
         Some(b'-') => (true, true, &raw[1..]),
@@ -225,7 +235,7 @@ fn number(raw: &[u8]) -> Result<Payload, Problem> {
         }));
     }
     if float {
-        return parse_float(raw);
+        return parse_float(text);
     }
     let limit = i64::MAX as u64 + u64::from(negative);
     match accumulate(body, 10) {
@@ -241,15 +251,11 @@ fn number(raw: &[u8]) -> Result<Payload, Problem> {
 /// A float already checked against TOML's grammar. One too large for an
 /// f64 becomes infinity, as the `toml` crate leaves it; okrc asks for
 /// finite numbers where it reads them.
-fn parse_float(raw: &[u8]) -> Result<Payload, Problem> {
-    let text: Cow<'_, str> = if raw.contains(&b'_') {
-        raw.iter()
-            .filter(|&&b| b != b'_')
-            .map(|&b| b as char)
-            .collect::<String>()
-            .into()
+fn parse_float(text: &str) -> Result<Payload, Problem> {
+    let text: Cow<'_, str> = if text.contains('_') {
+        text.replace('_', "").into()
     } else {
-        String::from_utf8_lossy(raw)
+        text.into()
     };
     text.parse::<f64>()
         .map(Payload::Float)
@@ -261,7 +267,7 @@ mod tests {
     use super::*;
 
     fn value(raw: &str) -> String {
-        match classify(raw.as_bytes()) {
+        match classify(raw) {
             Ok(Payload::Integer(i)) => format!("integer {i}"),
             Ok(Payload::Float(f)) => format!("float {f:?}"),
             Ok(Payload::Boolean(b)) => format!("boolean {b}"),

@@ -20,15 +20,34 @@ enum Class {
     Control,
 }
 
-fn class(b: u8, quote: u8, escapes: bool) -> Class {
-    match b {
-        b'\t' => Class::Plain,
-        b'\n' | b'\r' => Class::Newline,
-        0x00..=0x1F | 0x7F => Class::Control,
-        b'\\' if escapes => Class::Special,
-        _ if b == quote => Class::Special,
-        _ => Class::Plain,
+/// The class of every byte, for one kind of string.
+const fn classes(quote: u8, escapes: bool) -> [Class; 256] {
+    let mut table = [Class::Plain; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = Class::Control;
+        b += 1;
     }
+    table[0x7F] = Class::Control;
+    table[b'\t' as usize] = Class::Plain;
+    table[b'\n' as usize] = Class::Newline;
+    table[b'\r' as usize] = Class::Newline;
+    table[quote as usize] = Class::Special;
+    if escapes {
+        table[b'\\' as usize] = Class::Special;
+    }
+    table
+}
+
+const BASIC: [Class; 256] = classes(b'"', true);
+const LITERAL: [Class; 256] = classes(b'\'', false);
+
+/// How many plain bytes start `bytes`.
+fn plain_run(bytes: &[u8], table: &[Class; 256]) -> usize {
+    bytes
+        .iter()
+        .position(|&b| table[b as usize] != Class::Plain)
+        .unwrap_or(bytes.len())
 }
 
 impl Parser<'_> {
@@ -43,8 +62,8 @@ impl Parser<'_> {
             let Some(b) = self.peek() else {
                 return Err(unclosed_basic(open, self.pos));
             };
-            match class(b, b'"', true) {
-                Class::Plain => self.pos += 1,
+            match BASIC[b as usize] {
+                Class::Plain => self.pos += plain_run(&self.bytes[self.pos..], &BASIC),
                 Class::Special if b == b'"' => {
                     let end = self.pos;
                     self.pos += 1;
@@ -75,8 +94,8 @@ impl Parser<'_> {
             let Some(b) = self.peek() else {
                 return Err(unclosed_literal(open, self.pos));
             };
-            match class(b, b'\'', false) {
-                Class::Plain => self.pos += 1,
+            match LITERAL[b as usize] {
+                Class::Plain => self.pos += plain_run(&self.bytes[self.pos..], &LITERAL),
                 Class::Special => {
                     self.pos += 1;
                     return Ok(Text::borrowed(start, self.pos - 1));
@@ -103,7 +122,7 @@ impl Parser<'_> {
                     open..self.pos,
                 ));
             };
-            match class(b, b'"', true) {
+            match BASIC[b as usize] {
                 Class::Plain => self.pos += 1,
                 Class::Newline if b == b'\n' => self.pos += 1,
                 Class::Newline => self.crlf()?,
@@ -144,7 +163,7 @@ impl Parser<'_> {
                     open..self.pos,
                 ));
             };
-            match class(b, b'\'', false) {
+            match LITERAL[b as usize] {
                 Class::Plain => self.pos += 1,
                 Class::Newline if b == b'\n' => self.pos += 1,
                 Class::Newline => self.crlf()?,
