@@ -326,21 +326,21 @@ fn build(
 }
 
 fn read_checkins(cx: &mut Cx, items: Array<'_>, kind: KeyResultType) -> Vec<Checkin> {
-    items
-        .iter()
-        .filter_map(|item| match item.kind() {
-            ValueKind::Table(table) => read_checkin(cx, table, item.span(), kind),
-            ValueKind::Invalid => None,
-            _ => {
-                cx.invalid(
-                    item.span(),
-                    format!("a check-in must be a table, not {}", type_name(item)),
-                    "write a check-in as `{ date = 2026-10-05, value = 42 }`",
-                );
-                None
-            }
-        })
-        .collect()
+    // Sized up front: a workspace holds hundreds of thousands of check-ins,
+    // and a vector grown by doubling leaves a fifth of its room unused.
+    let mut checkins = Vec::with_capacity(items.len());
+    for item in items.iter() {
+        match item.kind() {
+            ValueKind::Table(table) => checkins.extend(read_checkin(cx, table, item.span(), kind)),
+            ValueKind::Invalid => {}
+            _ => cx.invalid(
+                item.span(),
+                format!("a check-in must be a table, not {}", type_name(item)),
+                "write a check-in as `{ date = 2026-10-05, value = 42 }`",
+            ),
+        }
+    }
+    checkins
 }
 
 fn read_checkin(
