@@ -22,12 +22,18 @@ pub fn resolve(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Unit> {
     assign_periods(&mut units, config, diagnostics);
+    fn period(
+        u: &Unit,
+    ) -> Option<(
+        chrono::NaiveDate,
+        std::cmp::Reverse<chrono::NaiveDate>,
+        &str,
+    )> {
+        u.period
+            .as_ref()
+            .map(|p| (p.start, std::cmp::Reverse(p.end), p.name.as_str()))
+    }
     units.sort_by(|a, b| {
-        let period = |u: &Unit| {
-            u.period
-                .as_ref()
-                .map(|p| (p.start, std::cmp::Reverse(p.end), p.name.clone()))
-        };
         // Units without a period go last.
         (period(a).is_none(), period(a), &a.id, &a.file).cmp(&(
             period(b).is_none(),
@@ -425,11 +431,14 @@ fn resolve_alignment(
         },
     };
     let target = &units[target_unit];
-    let where_ = format!(
-        "`{}` ({})",
-        target.id,
-        target.period.as_ref().map_or("", |p| &p.name)
-    );
+    // Only for messages: formatted when one is needed.
+    let where_ = || {
+        format!(
+            "`{}` ({})",
+            target.id,
+            target.period.as_ref().map_or("", |p| &p.name)
+        )
+    };
     let Some(objective) = target
         .objectives
         .iter()
@@ -441,7 +450,7 @@ fn resolve_alignment(
             .map(|obj| obj.id.as_str())
             .collect();
         return broken(
-            format!("unit {where_} has no objective `{objective_id}`"),
+            format!("unit {} has no objective `{objective_id}`", where_()),
             listing("its objectives are", objective_id, &ids),
         );
     };
@@ -454,7 +463,8 @@ fn resolve_alignment(
                     let ids: Vec<&str> = krs.iter().map(|kr| kr.id.as_str()).collect();
                     return broken(
                         format!(
-                            "objective `{objective_id}` of {where_} has no key result `{kr_id}`"
+                            "objective `{objective_id}` of {} has no key result `{kr_id}`",
+                            where_()
                         ),
                         listing("its key results are", kr_id, &ids),
                     );

@@ -2,6 +2,7 @@
 //! warnings here; `[rules.levels]` is applied to all lints at the end.
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use super::latest_checkin;
 use super::progress::is_complete;
@@ -13,7 +14,23 @@ use crate::source::Span;
 
 pub fn check(units: &[Unit], config: &Config, today: NaiveDate, diagnostics: &mut Vec<Diagnostic>) {
     let covered = coverage(units);
-    for (u, unit) in units.iter().enumerate() {
+    // Each unit's lints depend on that unit alone: one per thread, in order.
+    let found: Vec<Vec<Diagnostic>> = units
+        .par_iter()
+        .zip(&covered)
+        .map(|(unit, covered)| check_unit(unit, covered, config, today))
+        .collect();
+    diagnostics.extend(found.into_iter().flatten());
+}
+
+fn check_unit(
+    unit: &Unit,
+    covered: &[Vec<Coverage>],
+    config: &Config,
+    today: NaiveDate,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    {
         let mut lint = |code: Code, span: Span, message: String, help: &str| {
             diagnostics.push(Diagnostic::new(code, &unit.file, span, message).with_help(help));
         };
@@ -65,24 +82,32 @@ pub fn check(units: &[Unit], config: &Config, today: NaiveDate, diagnostics: &mu
                 );
             }
             for (k, kr) in objective.key_results.iter().enumerate() {
-                let name = format!("{}.{}", objective.id, kr.id);
+                // Only for messages: formatted when a lint fires.
+                let name = || format!("{}.{}", objective.id, kr.id);
                 // An empty title is already `missing-title`.
                 if kr.kind == KeyResultType::Unmeasurable && !kr.title.trim().is_empty() {
                     lint(
                         Code::Unmeasurable,
                         kr.origin.span,
-                        format!("key result `{name}` is not measurable: \"{}\"", kr.title),
+                        format!(
+                            "key result `{}` is not measurable: \"{}\"",
+                            name(),
+                            kr.title
+                        ),
                         "write it as \"TITLE from X to Y by DATE\", as a milestone \"[ ] TITLE\", or as a table with `from` and `to`",
                     );
                 }
                 if !unit.children.is_empty()
-                    && !covered[u][o].contains(&Coverage::Whole)
-                    && !covered[u][o].contains(&Coverage::KeyResult(k))
+                    && !covered[o].contains(&Coverage::Whole)
+                    && !covered[o].contains(&Coverage::KeyResult(k))
                 {
                     lint(
                         Code::Uncovered,
                         kr.origin.span,
-                        format!("no objective of a child unit aligns to key result `{name}`"),
+                        format!(
+                            "no objective of a child unit aligns to key result `{}`",
+                            name()
+                        ),
                         "a child unit should take this on: add `aligns_to` pointing here to one of its objectives",
                     );
                 }
@@ -93,8 +118,9 @@ pub fn check(units: &[Unit], config: &Config, today: NaiveDate, diagnostics: &mu
                             Code::OutsidePeriod,
                             span,
                             format!(
-                                "the deadline {} of `{name}` is outside {}",
+                                "the deadline {} of `{}` is outside {}",
                                 format_date(by),
+                                name(),
                                 period.name
                             ),
                             "set a deadline within the period, or move the key result to the right period",
@@ -107,8 +133,9 @@ pub fn check(units: &[Unit], config: &Config, today: NaiveDate, diagnostics: &mu
                             Code::OutsidePeriod,
                             checkin.date_span,
                             format!(
-                                "check-in of {} on `{name}` is outside {}",
+                                "check-in of {} on `{}` is outside {}",
                                 format_date(checkin.date),
+                                name(),
                                 period.name
                             ),
                             "check that the date is right, or move the check-in to the file of its period",
@@ -119,8 +146,9 @@ pub fn check(units: &[Unit], config: &Config, today: NaiveDate, diagnostics: &mu
                             Code::FutureCheckin,
                             checkin.date_span,
                             format!(
-                                "check-in of {} on `{name}` is dated after today ({})",
+                                "check-in of {} on `{}` is dated after today ({})",
                                 format_date(checkin.date),
+                                name(),
                                 format_date(today)
                             ),
                             "check-ins record what happened: date it today or earlier",
@@ -134,9 +162,10 @@ pub fn check(units: &[Unit], config: &Config, today: NaiveDate, diagnostics: &mu
                 if running && tracked && !unit.draft && !is_complete(kr.progress) {
                     let last = latest_checkin(&kr.checkins).map(|c| c.date);
                     let message = match last {
-                        None => Some(format!("key result `{name}` has no check-ins yet")),
+                        None => Some(format!("key result `{}` has no check-ins yet", name())),
                         Some(date) if days_between(date, today) > stale_after => Some(format!(
-                            "the last check-in of `{name}` was {} days ago, on {}",
+                            "the last check-in of `{}` was {} days ago, on {}",
+                            name(),
                             days_between(date, today),
                             format_date(date)
                         )),
@@ -154,6 +183,7 @@ pub fn check(units: &[Unit], config: &Config, today: NaiveDate, diagnostics: &mu
             }
         }
     }
+    diagnostics
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

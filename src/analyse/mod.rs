@@ -5,6 +5,7 @@ mod lints;
 pub mod progress;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -18,17 +19,18 @@ pub fn analyse(
     today: NaiveDate,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    for unit in units.iter_mut() {
+    // Units are independent here and in `summarise_unit`: one per thread.
+    units.par_iter_mut().for_each(|unit| {
         for objective in &mut unit.objectives {
             for key_result in &mut objective.key_results {
                 measure_key_result(key_result, unit.period.as_ref(), today);
             }
         }
-    }
+    });
     roll_up(units);
-    for unit in units.iter_mut() {
-        summarise_unit(unit, today);
-    }
+    units
+        .par_iter_mut()
+        .for_each(|unit| summarise_unit(unit, today));
     lints::check(units, config, today, diagnostics);
 }
 
@@ -113,8 +115,10 @@ fn roll_up(units: &mut [Unit]) {
     }
     let mut settled: Vec<Option<f64>> = vec![None; total];
     let mut settling = vec![false; total];
+    let mut stack = Vec::new();
     for root in 0..total {
-        let mut stack = vec![(root, false)];
+        stack.clear();
+        stack.push((root, false));
         while let Some((x, expanded)) = stack.pop() {
             if settled[x].is_some() || (settling[x] && !expanded) {
                 continue;

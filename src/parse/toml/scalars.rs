@@ -75,10 +75,7 @@ impl Parser<'_> {
 fn classify(text: &str) -> Result<Payload, Problem> {
     let raw = text.as_bytes();
     // The common case first: a small decimal integer.
-    if raw.len() <= 18
-        && raw.iter().all(u8::is_ascii_digit)
-        && (raw.len() == 1 || raw[0] != b'0')
-    {
+    if raw.len() <= 18 && raw.iter().all(u8::is_ascii_digit) && (raw.len() == 1 || raw[0] != b'0') {
         let value = raw.iter().fold(0i64, |n, &d| n * 10 + i64::from(d - b'0'));
         return Ok(Payload::Integer(value));
     }
