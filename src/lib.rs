@@ -51,13 +51,16 @@ pub fn link(workspace: &Workspace, parsed: Vec<ParsedFile>, today: NaiveDate) ->
     let config = &workspace.config;
     let mut diagnostics = workspace.config_diagnostics.clone();
     diagnostics.extend(workspace.read_errors.iter().cloned());
-    let mut units = Vec::with_capacity(parsed.len());
     let mut broken = Vec::new();
-    for file in parsed {
-        diagnostics.extend(file.diagnostics);
-        units.extend(file.unit);
-        broken.extend(file.broken);
-    }
+    // Collected in place: the units take over the parsed files' memory.
+    let units: Vec<_> = parsed
+        .into_iter()
+        .filter_map(|file| {
+            diagnostics.extend(file.diagnostics);
+            broken.extend(file.broken);
+            file.unit
+        })
+        .collect();
     let mut units = resolve::resolve(units, &broken, config, &mut diagnostics);
     analyse::analyse(&mut units, config, today, &mut diagnostics);
     apply_levels(&mut diagnostics, &config.rules);
