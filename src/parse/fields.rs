@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use chrono::NaiveDate;
 
-use super::toml::{Array, Key, Table, Value, ValueKind};
+use super::toml::{Array, Key, Table, Value, ValueKind, same_key};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::period::parse_date;
 use crate::source::{FilePath, Span};
@@ -68,12 +68,12 @@ pub const MAX_FIELDS: usize = 16;
 
 impl TableSpec {
     pub fn field(&self, name: &str) -> Option<(usize, &'static FieldSpec)> {
-        // Length and first byte first: most keys differ there, and a call
+        // Called for every key of every table and by every accessor: a call
         // to `memcmp` per field was a visible part of reading a workspace.
-        let first = name.as_bytes().first();
-        self.fields.iter().enumerate().find(|(_, f)| {
-            f.name.len() == name.len() && f.name.as_bytes().first() == first && f.name == name
-        })
+        self.fields
+            .iter()
+            .enumerate()
+            .find(|(_, f)| same_key(f.name.as_bytes(), name.as_bytes()))
     }
 }
 

@@ -40,7 +40,7 @@ mod tree;
 
 pub use datetime::{Date, Datetime, Offset, Time};
 pub use error::{Error, ErrorKind};
-pub use tree::{Array, Document, Key, Table, Value, ValueKind};
+pub use tree::{Array, Document, Key, Table, Value, ValueKind, same_key};
 
 /// How deep arrays and inline tables may nest, and how many parts a dotted
 /// key may have: deeper input is hostile, not a plan. The `toml` crate draws

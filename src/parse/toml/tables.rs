@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use super::error::{Error, Parsed};
 use super::parser::{KeyPart, Parser};
-use super::tree::{Children, Document, Extent, NONE, Node, Payload, ROOT, flags};
+use super::tree::{Children, Document, Extent, NONE, Node, Payload, ROOT, flags, same_key};
 
 /// Tables with more entries than this get their keys hashed; smaller ones
 /// (nearly all) are searched in a straight line, which is faster for them.
@@ -67,7 +67,8 @@ impl Document<'_> {
         let mut id = children.first;
         while id != NONE {
             let node = &self.arena.nodes[id as usize];
-            if self.text(node.key) == key {
+            if node.key.len() == key.len() && same_key(self.text(node.key).as_bytes(), key.as_bytes())
+            {
                 return Some(id);
             }
             id = node.next;
