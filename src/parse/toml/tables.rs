@@ -67,7 +67,8 @@ impl Document<'_> {
         let mut id = children.first;
         while id != NONE {
             let node = &self.arena.nodes[id as usize];
-            if node.key.len() == key.len() && same_key(self.text(node.key).as_bytes(), key.as_bytes())
+            if node.key.len() == key.len()
+                && same_key(self.text(node.key).as_bytes(), key.as_bytes())
             {
                 return Some(id);
             }
