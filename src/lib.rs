@@ -9,6 +9,7 @@
 //! [`workspace`] reads the disk; [`compile`] runs the pure stages and returns
 //! the [`model::Model`] every output reads.
 
+pub mod allocator;
 pub mod analyse;
 pub mod cmd;
 pub mod config;
