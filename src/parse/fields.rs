@@ -122,13 +122,11 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// A key of a table and its value.
-pub type Entry<'d> = (Key<'d>, Value<'d>);
-
 /// The keys of one table, sorted into the slots of its spec.
 pub struct TableReader<'d> {
     pub spec: &'static TableSpec,
-    slots: [Option<Entry<'d>>; MAX_FIELDS],
+    /// The value of each field of the spec, by position (it knows its key).
+    slots: [Option<Value<'d>>; MAX_FIELDS],
     /// The table's own span: its `[header]` or `{`.
     pub span: Range<usize>,
     /// Known keys that an unknown key of this table was reported as a typo of.
@@ -152,7 +150,7 @@ impl<'d> TableReader<'d> {
         let mut misspelt = Vec::new();
         for (key, value) in table.iter() {
             match spec.field(key.as_str()) {
-                Some((index, _)) if index < MAX_FIELDS => slots[index] = Some((key, value)),
+                Some((index, _)) if index < MAX_FIELDS => slots[index] = Some(value),
                 _ => misspelt.extend(unknown_field(cx, key, spec)),
             }
         }
@@ -169,7 +167,7 @@ impl<'d> TableReader<'d> {
         !self.has(name) && !self.misspelt.contains(&name)
     }
 
-    fn entry(&self, name: &str) -> Option<Entry<'d>> {
+    fn entry(&self, name: &str) -> Option<Value<'d>> {
         let (index, _) = self.spec.field(name)?;
         self.slots.get(index).copied().flatten()
     }
@@ -184,7 +182,7 @@ impl<'d> TableReader<'d> {
     }
 
     pub fn key_span(&self, name: &str) -> Option<Range<usize>> {
-        self.entry(name).map(|(key, _)| key.span())
+        self.entry(name).map(|value| value.key().span())
     }
 
     pub fn value(&self, name: &str) -> Option<Value<'d>> {
@@ -193,7 +191,7 @@ impl<'d> TableReader<'d> {
             "`{name}` is not in {}",
             self.spec.name
         );
-        self.entry(name).map(|(_, value)| value)
+        self.entry(name)
     }
 
     pub fn string(&self, cx: &mut Cx, name: &str) -> Option<(String, Range<usize>)> {

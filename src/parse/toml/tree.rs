@@ -362,6 +362,15 @@ impl<'d> Value<'d> {
         }
     }
 
+    /// The key this value has in its table, as written; empty for array
+    /// items and the root.
+    pub fn key(self) -> Key<'d> {
+        Key {
+            doc: self.doc,
+            id: self.id,
+        }
+    }
+
     pub fn is_invalid(self) -> bool {
         matches!(self.doc.node(self.id).payload, Payload::Invalid)
     }
