@@ -22,25 +22,30 @@
 //! read as usual.
 //!
 //! ```text
-//! parser.rs    expressions, keys, arrays, inline tables: the grammar
+//! parser.rs    lines, headers, keys: the document's grammar
+//! values.rs    values, arrays and inline tables (the only recursion)
 //! tables.rs    which tables a header or a dotted key may open or extend
 //! strings.rs   the four string forms and their escapes
 //! scalars.rs   numbers, booleans and the bare words that are neither
 //! datetime.rs  the four date-time forms and their validation
-//! tree.rs      the node arena and the handles that read it
+//! tree.rs      the node arena, recycled from one document to the next
+//! handles.rs   the `Copy` handles through which okrc reads a document
 //! ```
 
 mod datetime;
 mod error;
+mod handles;
 mod parser;
 mod scalars;
 mod strings;
 mod tables;
 mod tree;
+mod values;
 
 pub use datetime::{Date, Datetime, Offset, Time};
 pub use error::{Error, ErrorKind};
-pub use tree::{Array, Document, Key, Table, Value, ValueKind, same_key};
+pub use handles::{Array, Key, Table, Value, ValueKind};
+pub use tree::{Document, same_key};
 
 /// How deep arrays and inline tables may nest, and how many parts a dotted
 /// key may have: deeper input is hostile, not a plan. The `toml` crate draws

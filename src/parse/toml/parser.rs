@@ -6,7 +6,7 @@
 
 use super::MAX_DEPTH;
 use super::error::{Error, Parsed};
-use super::tree::{Children, Document, Extent, Node, Payload, ROOT, Text, flags};
+use super::tree::{Children, Document, Extent, Node, Payload, ROOT, Text};
 
 /// One part of a (dotted) key: its text and where it is written.
 #[derive(Debug, Clone, Copy)]
@@ -21,7 +21,7 @@ pub(super) struct Parser<'i> {
     pub(super) pos: usize,
     pub(super) doc: Document<'i>,
     /// How many arrays and inline tables enclose the current value.
-    depth: u32,
+    pub(super) depth: u32,
     /// The table that key/value lines go into: the root, or the last header's.
     current: u32,
     /// The parts of the keys being read. An inline table inside a value
@@ -130,7 +130,7 @@ impl<'i> Parser<'i> {
 
     /// Whitespace, newlines and comments, as allowed inside arrays and
     /// (since TOML 1.1) inline tables.
-    fn skip_trivia(&mut self) -> Parsed<()> {
+    pub(super) fn skip_trivia(&mut self) -> Parsed<()> {
         loop {
             match self.peek() {
                 Some(b' ' | b'\t' | b'\n') => self.pos += 1,
@@ -215,7 +215,7 @@ impl<'i> Parser<'i> {
     }
 
     /// `key = value`, into `table`.
-    fn keyval(&mut self, table: u32, inline: bool) -> Parsed<()> {
+    pub(super) fn keyval(&mut self, table: u32, inline: bool) -> Parsed<()> {
         let mark = self.keys.len();
         let result = self.keyval_parts(table, inline, mark);
         self.keys.truncate(mark);
@@ -295,113 +295,6 @@ impl<'i> Parser<'i> {
                 self.pos,
             ),
         }
-    }
-
-    /// Any value; the node is not in a table yet.
-    pub(super) fn value(&mut self) -> Parsed<u32> {
-        let start = self.pos;
-        let text = match self.peek() {
-            Some(b'"') if self.starts_with(b"\"\"\"") => self.ml_basic_string()?,
-            Some(b'"') => self.basic_string()?,
-            Some(b'\'') if self.starts_with(b"'''") => self.ml_literal_string()?,
-            Some(b'\'') => self.literal_string()?,
-            Some(b'[') => return self.array(),
-            Some(b'{') => return self.inline_table(),
-            _ => return self.scalar(),
-        };
-        let span = Extent::new(start, self.pos);
-        Ok(self.doc.push(Node::new(Payload::String(text), span, 0)))
-    }
-
-    /// Counts one more level of nesting, refusing hostile depths.
-    fn enter(&mut self) -> Parsed<()> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return Err(Error::at(
-                "cannot recurse further; max recursion depth met",
-                self.pos,
-            ));
-        }
-        Ok(())
-    }
-
-    fn array(&mut self) -> Parsed<u32> {
-        let start = self.pos;
-        self.enter()?;
-        self.pos += 1;
-        let span = Extent::new(start, start);
-        let array = self
-            .doc
-            .push(Node::new(Payload::Array(Children::EMPTY), span, 0));
-        loop {
-            self.skip_trivia()?;
-            match self.peek() {
-                Some(b']') => break,
-                Some(b',') => {
-                    return Err(Error::at("extra comma in array, expected value", self.pos));
-                }
-                None => return Err(Error::at("unclosed array, expected `]`", self.pos)),
-                Some(_) => {}
-            }
-            let item = self.value()?;
-            self.doc.link(array, item);
-            self.skip_trivia()?;
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => break,
-                None => return Err(Error::at("unclosed array, expected `]`", self.pos)),
-                Some(_) => {
-                    return Err(Error::at(
-                        "missing comma between array elements, expected `,`",
-                        self.pos,
-                    ));
-                }
-            }
-        }
-        self.pos += 1;
-        self.depth -= 1;
-        self.doc.arena.nodes[array as usize].span.end = self.pos as u32;
-        Ok(array)
-    }
-
-    fn inline_table(&mut self) -> Parsed<u32> {
-        let start = self.pos;
-        self.enter()?;
-        self.pos += 1;
-        let span = Extent::new(start, start);
-        let table = Node::new(Payload::Table(Children::EMPTY), span, flags::INLINE);
-        let table = self.doc.push(table);
-        loop {
-            self.skip_trivia()?;
-            match self.peek() {
-                Some(b'}') => break,
-                Some(b',') => {
-                    return Err(Error::at(
-                        "extra comma in inline table, expected key",
-                        self.pos,
-                    ));
-                }
-                None => return Err(Error::at("unclosed inline table, expected `}`", self.pos)),
-                Some(_) => {}
-            }
-            self.keyval(table, true)?;
-            self.skip_trivia()?;
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => break,
-                None => return Err(Error::at("unclosed inline table, expected `}`", self.pos)),
-                Some(_) => {
-                    return Err(Error::at(
-                        "missing comma between key-value pairs, expected `,`",
-                        self.pos,
-                    ));
-                }
-            }
-        }
-        self.pos += 1;
-        self.depth -= 1;
-        self.doc.arena.nodes[table as usize].span.end = self.pos as u32;
-        Ok(table)
     }
 }
 
