@@ -18,6 +18,7 @@ pub mod parse;
 pub mod period;
 pub mod render;
 pub mod resolve;
+pub mod site;
 pub mod source;
 pub mod workspace;
 

@@ -2,6 +2,7 @@
 //! the disk, calls the pipeline and prints. The wall clock and environment
 //! are read here and nowhere else.
 
+pub mod build;
 pub mod check;
 
 use std::process::ExitCode;
@@ -32,6 +33,8 @@ pub struct Cli {
 pub enum Command {
     /// Check a workspace and report every problem.
     Check(check::CheckArgs),
+    /// Check a workspace and build its static progress site.
+    Build(build::BuildArgs),
 }
 
 /// How a command ended, as the process exit code says it.
@@ -58,6 +61,7 @@ impl From<Outcome> for ExitCode {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Build(args) => build::run(args),
     }
 }
 
