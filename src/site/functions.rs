@@ -13,7 +13,7 @@ use super::data::SiteData;
 use super::format::{self, Language};
 use super::labels::{fill, pace_word, sentences};
 use super::markdown;
-use super::paths::slug;
+use super::paths::{path_value, slug};
 use super::svg::{self, ChartData, ChartText};
 use crate::analyse::progress::metric_progress;
 use crate::model::Confidence;
@@ -171,11 +171,7 @@ fn encode_id(id: &str, out: &mut String) {
 /// `{{ root }}{{ unit_url(unit) }}`: a unit's page, relative to the site root.
 fn unit_url(state: &State, unit: Value) -> Result<Value, Error> {
     let site = site(state)?;
-    Ok(site
-        .unit_of(&unit)
-        .and_then(|i| site.unit_path(i))
-        .map(Value::from)
-        .unwrap_or_default())
+    Ok(path_value(site.unit_of(&unit).and_then(|i| site.unit_path(i))))
 }
 
 /// `{{ root }}{{ period_url("2026-Q4", "alignment") }}`: a period's
@@ -194,7 +190,7 @@ fn period_url(state: &State, period: String, kind: Option<String>) -> Result<Val
             ));
         }
     };
-    Ok(path.map(Value::from).unwrap_or_default())
+    Ok(path_value(path.as_deref()))
 }
 
 /// `{{ progress_bar(kr) }}`: the progress of a unit, objective or key result
@@ -394,9 +390,8 @@ fn objective_link(site: &SiteData, u: usize, o: usize, k: Option<usize>) -> Valu
             .unwrap_or_default()
     });
     let fragment = anchor(objective.clone(), key_result.clone());
-    let href = site
-        .unit_path(u)
-        .map(|path| format!("{path}#{fragment}"));
+    let href = site.unit_path(u).map(|path| format!("{path}#{fragment}"));
+    let href = path_value(href.as_deref());
     context! {
         unit => unit.clone(),
         objective => objective,

@@ -36,6 +36,7 @@ use crate::model::Model;
 use data::SiteData;
 use format::Language;
 use markdown::MarkdownOptions;
+use paths::path_value;
 use views::{Page, PageKind};
 
 /// The built site: relative output path (`/`-separated) → file contents.
@@ -278,9 +279,9 @@ fn periods_value(model: &Model, site: &SiteData) -> Value {
                 end => crate::period::format_date(period.end),
                 status => status,
                 current => site.current_period.as_deref() == Some(period.name.as_str()),
-                href => site.paths.dashboard(&period.name),
-                alignment_href => site.paths.alignment(&period.name),
-                scorecard_href => period.has_ended(today).then(|| site.paths.scorecard(&period.name)).flatten(),
+                href => path_value(site.paths.dashboard(&period.name).as_deref()),
+                alignment_href => path_value(site.paths.alignment(&period.name).as_deref()),
+                scorecard_href => path_value(period.has_ended(today).then(|| site.paths.scorecard(&period.name)).flatten().as_deref()),
                 units => model.units.iter().filter(|u| u.period.as_ref() == Some(period)).count(),
             }
         })
@@ -313,9 +314,9 @@ fn page_context(model: &Model, site: &SiteData, shared: &Shared, page: &Page) ->
         t => shared.t.clone(),
         periods => shared.periods.clone(),
         lang => site.language.code(),
-        root => root,
+        root => Value::from_safe_string(root),
         period => period,
-        page => context! { kind => page.kind.name(), path => page.path.clone() },
+        page => context! { kind => page.kind.name(), path => path_value(Some(&page.path)) },
     };
     match &page.kind {
         PageKind::Index | PageKind::Dashboard(_) => {

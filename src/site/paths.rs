@@ -168,6 +168,15 @@ impl SitePaths {
     }
 }
 
+/// A site path as a template value. Paths are made of slugs, `/` and `.`
+/// only, so they are marked safe: auto-escaping would write `/` as `&#x2f;`.
+pub fn path_value(path: Option<&str>) -> minijinja::Value {
+    match path {
+        Some(path) => minijinja::Value::from_safe_string(path.to_string()),
+        None => minijinja::Value::from(()),
+    }
+}
+
 /// The prefix that leads from a page back to the output folder: `""` for
 /// `index.html`, `../../../` for a unit page. Every link is relative, so the
 /// site works from `file://` and under any URL prefix.

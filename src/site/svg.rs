@@ -331,14 +331,15 @@ mod tests {
     #[test]
     fn the_pace_line_runs_from_the_start_value_to_the_target_at_the_deadline() {
         let svg = key_result_chart(&data(), &ChartText::default());
-        // x: 64 at the start, 350 at the end; y: values 0..100 padded by 6%.
+        // x: 64 at the start, 350 at the end; y: values 0..100 padded by 6%
+        // over the 106 units between the top and bottom margins.
         let points = attr(&svg, "polyline class=\"chart-pace\"", "points");
-        assert_eq!(points, "64,99.6 350,16.4");
-        // Halfway through the period, halfway up: on the pace line.
+        assert_eq!(points, "64,110.3 350,15.7");
+        // 45 of 91 days in, halfway up: just above the pace line.
         let actual = attr(&svg, "polyline class=\"chart-actual\"", "points");
-        assert_eq!(actual, "64,99.6 206.6,58");
+        assert_eq!(actual, "64,110.3 205.4,63");
         let today = attr(&svg, "line class=\"chart-today\"", "x1");
-        assert_eq!(today, "206.6");
+        assert_eq!(today, "205.4");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::collections::{BTreeSet, HashSet};
 use minijinja::{Value, context};
 
 use super::data::SiteData;
+use super::paths::path_value;
 use crate::diagnostic::Code;
 use crate::model::{ConfidenceLevel, Model, Pace};
 
@@ -101,7 +102,7 @@ pub fn pages(model: &Model, site: &SiteData) -> Vec<Page> {
 fn unit_link(site: &SiteData, u: usize) -> Value {
     context! {
         unit => site.units[u].clone(),
-        href => site.unit_path(u),
+        href => path_value(site.unit_path(u)),
     }
 }
 
@@ -160,7 +161,7 @@ pub fn tree(model: &Model, site: &SiteData, units: &[usize], period: &str) -> Va
             let unit = &model.units[u];
             context! {
                 unit => site.units[u].clone(),
-                href => site.unit_path(u),
+                href => path_value(site.unit_path(u)),
                 depth => depth,
                 has_children => has_children,
                 close => if has_children { 0 } else { depth.saturating_sub(next_depth) },
@@ -261,7 +262,7 @@ fn key_result_link(site: &SiteData, u: usize, o: usize, k: usize) -> Value {
         unit => unit.clone(),
         objective => objective,
         key_result => key_result,
-        href => site.unit_path(u),
+        href => path_value(site.unit_path(u)),
     }
 }
 
@@ -372,7 +373,7 @@ pub fn alignment_groups(model: &Model, site: &SiteData, period: &str) -> Vec<Val
                 context! {
                     unit => unit.clone(),
                     objective => objective,
-                    href => site.unit_path(cu),
+                    href => path_value(site.unit_path(cu)),
                 }
             })
             .collect()
@@ -414,7 +415,7 @@ pub fn alignment_groups(model: &Model, site: &SiteData, period: &str) -> Vec<Val
                 .collect();
             context! {
                 unit => unit.clone(),
-                href => site.unit_path(g),
+                href => path_value(site.unit_path(g)),
                 other_period => !in_period(g),
                 objectives => objectives,
             }
