@@ -50,11 +50,13 @@ pub fn link(workspace: &Workspace, parsed: Vec<ParsedFile>, today: NaiveDate) ->
     let mut diagnostics = workspace.config_diagnostics.clone();
     diagnostics.extend(workspace.read_errors.iter().cloned());
     let mut units = Vec::with_capacity(parsed.len());
+    let mut broken = Vec::new();
     for file in parsed {
         diagnostics.extend(file.diagnostics);
         units.extend(file.unit);
+        broken.extend(file.broken);
     }
-    let mut units = resolve::resolve(units, config, &mut diagnostics);
+    let mut units = resolve::resolve(units, &broken, config, &mut diagnostics);
     analyse::analyse(&mut units, config, today, &mut diagnostics);
     apply_levels(&mut diagnostics, &config.rules);
     locate_all(&mut diagnostics, workspace);

@@ -7,12 +7,17 @@ use std::collections::HashMap;
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::model::{AlignmentTarget, Unit};
+use crate::parse::BrokenUnit;
 use crate::period::{Period, period_name_help};
 use crate::source::Span;
 
 /// Links `units` (in file order) and returns them sorted by period, then id.
+///
+/// `broken` are units whose files did not parse: a reference to one of them
+/// is not reported, since the file's syntax error already is.
 pub fn resolve(
     mut units: Vec<Unit>,
+    broken: &[BrokenUnit],
     config: &Config,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Unit> {
@@ -31,7 +36,7 @@ pub fn resolve(
             &b.file,
         ))
     });
-    let index = UnitIndex::build(&units, diagnostics);
+    let index = UnitIndex::build(&units, broken, config, diagnostics);
     resolve_parents(&mut units, &index, diagnostics);
     break_cycles(&mut units, diagnostics);
     link_children(&mut units);
@@ -78,10 +83,33 @@ fn assign_periods(units: &mut [Unit], config: &Config, diagnostics: &mut Vec<Dia
 /// later ones are `duplicate-unit`.
 struct UnitIndex {
     by_id: HashMap<String, Vec<usize>>,
+    /// Ids of units whose file is broken, with their period if known.
+    broken: HashMap<String, Vec<Option<Period>>>,
+}
+
+/// What a reference to a unit resolved to.
+enum Lookup {
+    Found(usize),
+    /// A unit whose file has a syntax error: already reported.
+    Broken,
+    Missing,
 }
 
 impl UnitIndex {
-    fn build(units: &[Unit], diagnostics: &mut Vec<Diagnostic>) -> Self {
+    fn build(
+        units: &[Unit],
+        broken: &[BrokenUnit],
+        config: &Config,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Self {
+        let mut broken_ids: HashMap<String, Vec<Option<Period>>> = HashMap::new();
+        for unit in broken {
+            let period = match &unit.period {
+                Some(name) => config.catalog.lookup(name),
+                None => config.period.clone(),
+            };
+            broken_ids.entry(unit.id.clone()).or_default().push(period);
+        }
         let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, unit) in units.iter().enumerate() {
             let Some(period) = &unit.period else { continue };
@@ -105,7 +133,27 @@ impl UnitIndex {
                 None => same.push(i),
             }
         }
-        UnitIndex { by_id }
+        UnitIndex {
+            by_id,
+            broken: broken_ids,
+        }
+    }
+
+    /// Like `resolve`, but tells a missing unit from one whose file is broken.
+    fn lookup(&self, units: &[Unit], id: &str, period: &Period) -> Lookup {
+        if let Some(i) = self.resolve(units, id, period) {
+            return Lookup::Found(i);
+        }
+        let broken = self.broken.get(id).is_some_and(|periods| {
+            periods
+                .iter()
+                .any(|p| p.as_ref().is_none_or(|p| p.contains(period)))
+        });
+        if broken {
+            Lookup::Broken
+        } else {
+            Lookup::Missing
+        }
     }
 
     /// The unit `id` for period `period`: of that period, else of the smallest
@@ -168,9 +216,10 @@ fn resolve_parents(units: &mut [Unit], index: &UnitIndex, diagnostics: &mut Vec<
         let (Some(parent), Some(period)) = (&units[i].parent, &units[i].period) else {
             continue;
         };
-        match index.resolve(units, parent, period) {
-            Some(p) => units[i].parent_index = Some(p),
-            None => {
+        match index.lookup(units, parent, period) {
+            Lookup::Found(p) => units[i].parent_index = Some(p),
+            Lookup::Broken => {}
+            Lookup::Missing => {
                 let (message, help) = index.describe_missing(units, parent, period);
                 let span = units[i].origin.parent.unwrap_or_default();
                 diagnostics.push(
@@ -353,9 +402,10 @@ fn resolve_alignment(
         return Err(None);
     };
     let target_unit = match unit_id {
-        Some(id) => match index.resolve(units, id, period) {
-            Some(t) => t,
-            None => {
+        Some(id) => match index.lookup(units, id, period) {
+            Lookup::Found(t) => t,
+            Lookup::Broken => return Err(None),
+            Lookup::Missing => {
                 let (message, help) = index.describe_missing(units, id, period);
                 return broken(format!("`{written}`: {message}"), help);
             }

@@ -66,7 +66,8 @@ pub fn check(units: &[Unit], config: &Config, today: NaiveDate, diagnostics: &mu
             }
             for (k, kr) in objective.key_results.iter().enumerate() {
                 let name = format!("{}.{}", objective.id, kr.id);
-                if kr.kind == KeyResultType::Unmeasurable {
+                // An empty title is already `missing-title`.
+                if kr.kind == KeyResultType::Unmeasurable && !kr.title.trim().is_empty() {
                     lint(
                         Code::Unmeasurable,
                         kr.origin.span,

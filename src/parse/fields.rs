@@ -132,6 +132,8 @@ pub struct TableReader<'t, 'i> {
     slots: Vec<Option<Entry<'t, 'i>>>,
     /// The table's own span: its `[header]` or `{`.
     pub span: Range<usize>,
+    /// Known keys that an unknown key of this table was reported as a typo of.
+    misspelt: Vec<&'static str>,
 }
 
 impl<'t, 'i> TableReader<'t, 'i> {
@@ -143,13 +145,24 @@ impl<'t, 'i> TableReader<'t, 'i> {
         spec: &'static TableSpec,
     ) -> Self {
         let mut slots = vec![None; spec.fields.len()];
+        let mut misspelt = Vec::new();
         for (key, value) in table.iter() {
             match spec.field(key.get_ref()) {
                 Some((index, _)) => slots[index] = Some((key, value)),
-                None => unknown_field(cx, key, spec),
+                None => misspelt.extend(unknown_field(cx, key, spec)),
             }
         }
-        TableReader { spec, slots, span }
+        TableReader {
+            spec,
+            slots,
+            span,
+            misspelt,
+        }
+    }
+
+    /// Is `name` missing, and not merely misspelt (which is already reported)?
+    pub fn lacks(&self, name: &str) -> bool {
+        !self.has(name) && !self.misspelt.contains(&name)
     }
 
     fn entry(&self, name: &str) -> Option<Entry<'t, 'i>> {
@@ -226,9 +239,7 @@ impl<'t, 'i> TableReader<'t, 'i> {
     /// A nested table; an array of tables is not accepted.
     pub fn table(&self, cx: &mut Cx, name: &str) -> Option<TableReader<'t, 'i>> {
         let value = self.value(name)?;
-        let Some((_, field)) = self.spec.field(name) else {
-            return None;
-        };
+        let (_, field) = self.spec.field(name)?;
         let (Shape::Table(spec) | Shape::MapOfTables(spec)) = field.shape else {
             return None;
         };
@@ -269,7 +280,12 @@ impl<'t, 'i> TableReader<'t, 'i> {
     }
 }
 
-fn unknown_field(cx: &mut Cx, key: &Spanned<std::borrow::Cow<'_, str>>, spec: &'static TableSpec) {
+/// Reports an unknown key; returns the known key it is probably a typo of.
+fn unknown_field(
+    cx: &mut Cx,
+    key: &Spanned<std::borrow::Cow<'_, str>>,
+    spec: &'static TableSpec,
+) -> Option<&'static str> {
     let name = key.get_ref();
     let suggestion = did_you_mean(name, spec.fields.iter().map(|f| f.name));
     let help = match suggestion {
@@ -296,10 +312,12 @@ fn unknown_field(cx: &mut Cx, key: &Spanned<std::borrow::Cow<'_, str>>, spec: &'
     );
     diagnostic.help = Some(help);
     diagnostic.label = Some("unknown field".into());
+    suggestion
 }
 
 fn article(noun: &str) -> &'static str {
-    if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+    // "a unit", "an objective", "an okrc.toml".
+    if noun.starts_with(['a', 'e', 'i', 'o']) {
         "an"
     } else {
         "a"

@@ -190,7 +190,7 @@ fn read_table(
         None => None,
     };
     origin.span = cx.span(title_span.clone());
-    if measure.title.is_none() {
+    if measure.title.is_none() && reader.lacks("title") {
         cx.report(
             Code::MissingTitle,
             span.clone(),
@@ -356,7 +356,7 @@ fn read_checkin(
 ) -> Option<Checkin> {
     let reader = TableReader::new(cx, table, span.clone(), &specs::CHECKIN);
     let date = reader.date(cx, "date");
-    if date.is_none() && !reader.has("date") {
+    if reader.lacks("date") {
         cx.invalid(
             span.clone(),
             "a check-in needs a `date`",
@@ -385,7 +385,10 @@ fn read_checkin(
             }
         }
     }
-    if !takes.is_empty() && !reader.has(takes) {
+    let misplaced = ["value", "done"]
+        .iter()
+        .any(|key| *key != takes && reader.has(key));
+    if !takes.is_empty() && reader.lacks(takes) && !misplaced {
         cx.invalid(
             span,
             format!("this check-in of {gives} key result has no `{takes}`"),

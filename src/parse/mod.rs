@@ -27,6 +27,17 @@ pub struct ParsedFile {
     pub unit: Option<Unit>,
     /// Without lines and columns yet: `locate` fills them in at the end.
     pub diagnostics: Vec<Diagnostic>,
+    /// For a file whose front matter is broken: the unit it seems to define,
+    /// so references to it are not reported as missing on top of the
+    /// syntax error.
+    pub broken: Option<BrokenUnit>,
+}
+
+/// The identity of a unit whose file did not parse, as far as it can be read.
+#[derive(Debug, Clone)]
+pub struct BrokenUnit {
+    pub id: String,
+    pub period: Option<String>,
 }
 
 /// Parses one unit file.
@@ -36,6 +47,10 @@ pub fn parse_unit_file(file: &SourceFile) -> ParsedFile {
         diagnostics: vec![
             Diagnostic::new(Code::ParseError, &file.path, span, message).with_help(help),
         ],
+        broken: Some(BrokenUnit {
+            id: file_stem(&file.path),
+            period: None,
+        }),
     };
     if let Some(at) = file.utf8_error {
         return fail(
@@ -66,21 +81,35 @@ pub fn parse_unit_file(file: &SourceFile) -> ParsedFile {
             cx.reported.push(span);
         } else if !syntax_error {
             // Only the first: what the parser says after it is mostly echo.
+            let help = if message.starts_with("duplicate key") {
+                "a key may appear once per table; an array written as `key = [...]` cannot also get `[[...]]` tables: use one form"
+            } else {
+                "fix the TOML syntax of the front matter (https://toml.io)"
+            };
             cx.report(Code::ParseError, span, format!("invalid TOML: {message}"))
-                .help = Some("fix the TOML syntax of the front matter (https://toml.io)".into());
+                .help = Some(help.into());
             syntax_error = true;
         }
     }
     if syntax_error {
+        let text = |key: &str| match table.get_ref().get(key).map(|v| v.get_ref()) {
+            Some(toml::de::DeValue::String(s)) => Some(s.to_string()),
+            _ => None,
+        };
         return ParsedFile {
             unit: None,
             diagnostics: cx.diagnostics,
+            broken: Some(BrokenUnit {
+                id: text("id").unwrap_or_else(|| file_stem(&file.path)),
+                period: text("period"),
+            }),
         };
     }
     let unit = read_unit(&mut cx, file, table.get_ref(), &front_matter);
     ParsedFile {
         unit: Some(unit),
         diagnostics: cx.diagnostics,
+        broken: None,
     }
 }
 
@@ -100,7 +129,7 @@ fn read_unit(
     let mut origin = UnitOrigin::default();
     let id = match root.string(cx, "id") {
         Some((id, span)) if valid_unit_id(&id) => {
-            origin.id = Some(cx.span(span));
+            origin.id = Some(cx.span(root.key_span("id").unwrap_or(span)));
             id
         }
         Some((id, span)) => {

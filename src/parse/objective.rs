@@ -56,7 +56,7 @@ fn read_objective(
         }
         None => {
             origin.span = cx.span(span.clone());
-            if !reader.has("title") {
+            if reader.lacks("title") {
                 cx.report(
                     Code::MissingTitle,
                     span,

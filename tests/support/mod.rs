@@ -1,0 +1,116 @@
+//! Helpers shared by the integration tests: run the real binary on fixture
+//! workspaces and read what it says.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// The `okrc` binary, with a clean environment: no colours, no
+/// SOURCE_DATE_EPOCH leaking in from the caller.
+pub fn okrc() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_okrc"));
+    command.env_remove("SOURCE_DATE_EPOCH").env("NO_COLOR", "1");
+    command
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+pub fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-okrs")
+}
+
+pub fn run(command: &mut Command) -> Output {
+    command.output().expect("the okrc binary runs")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+/// `okrc check DIR --format json --today TODAY`: the document and exit code.
+pub fn check_json(dir: &Path, today: &str) -> (Value, i32) {
+    let output = run(okrc()
+        .arg("check")
+        .arg(dir)
+        .args(["--format", "json", "--today", today]));
+    let json = serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
+        panic!(
+            "check --format json printed no JSON ({err}):\n{}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (json, output.status.code().unwrap_or(-1))
+}
+
+/// One diagnostic as `(level, code, file, line, column)`.
+pub type Reported = (String, String, String, u64, u64);
+
+pub fn diagnostics(json: &Value) -> Vec<Reported> {
+    json["diagnostics"]
+        .as_array()
+        .expect("diagnostics is an array")
+        .iter()
+        .map(|d| {
+            (
+                d["level"].as_str().unwrap_or_default().to_string(),
+                d["code"].as_str().unwrap_or_default().to_string(),
+                d["file"].as_str().unwrap_or_default().to_string(),
+                d["line"].as_u64().unwrap_or_default(),
+                d["column"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// Builds the expected list from `("error", "code", "file", line, column)`.
+pub fn expected(items: &[(&str, &str, &str, u64, u64)]) -> Vec<Reported> {
+    items
+        .iter()
+        .map(|&(level, code, file, line, column)| {
+            (
+                level.to_string(),
+                code.to_string(),
+                file.to_string(),
+                line,
+                column,
+            )
+        })
+        .collect()
+}
+
+/// A temporary workspace holding `files` (path, contents).
+pub fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    for (path, contents) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("a parent folder")).expect("folders");
+        std::fs::write(path, contents).expect("a written file");
+    }
+    dir
+}
+
+/// Finds a unit by id and period in the JSON document.
+pub fn unit<'j>(json: &'j Value, id: &str, period: &str) -> &'j Value {
+    json["units"]
+        .as_array()
+        .and_then(|units| {
+            units
+                .iter()
+                .find(|u| u["id"] == id && u["period"] == period)
+        })
+        .unwrap_or_else(|| panic!("no unit {id} for {period}"))
+}
+
+pub fn approx(value: &Value, expected: f64) {
+    let actual = value
+        .as_f64()
+        .unwrap_or_else(|| panic!("{value} is not a number"));
+    assert!((actual - expected).abs() < 1e-9, "{actual} != {expected}");
+}
