@@ -18,8 +18,10 @@ pub mod parse;
 pub mod period;
 pub mod render;
 pub mod resolve;
+pub mod serve;
 pub mod site;
 pub mod source;
+pub mod watch;
 pub mod workspace;
 
 use std::collections::{BTreeMap, HashMap};

@@ -4,6 +4,8 @@
 
 pub mod build;
 pub mod check;
+pub mod serve;
+pub mod watch;
 
 use std::process::ExitCode;
 
@@ -35,6 +37,10 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Check a workspace and build its static progress site.
     Build(build::BuildArgs),
+    /// Build the site, then rebuild it after every change.
+    Watch(watch::WatchArgs),
+    /// Rebuild on every change and serve the site with live reload.
+    Serve(serve::ServeArgs),
 }
 
 /// How a command ended, as the process exit code says it.
@@ -62,6 +68,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Build(args) => build::run(args),
+        Command::Watch(args) => watch::run_watch(args),
+        Command::Serve(args) => serve::run_serve(args),
     }
 }
 

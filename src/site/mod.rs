@@ -13,6 +13,7 @@
 //! by file from the workspace's `templates/` folder; they are parsed once into
 //! a [`Templates`] that serves any number of renders.
 
+pub mod cache;
 mod data;
 pub mod format;
 mod functions;
@@ -37,6 +38,7 @@ use data::SiteData;
 use format::Language;
 use markdown::MarkdownOptions;
 use paths::path_value;
+pub use cache::SiteCache;
 use views::{Page, PageKind};
 
 /// The built site: relative output path (`/`-separated) → file contents.
