@@ -11,7 +11,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use notify::EventKind;
-use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RemoveKind};
+use notify::event::{AccessKind, AccessMode, CreateKind, MetadataKind, ModifyKind, RemoveKind, RenameMode};
 
 use crate::config::CONFIG_FILE;
 use crate::site::TEMPLATES_FOLDER;
@@ -44,14 +44,17 @@ pub struct Scope {
 /// path is a folder now (false when it no longer exists).
 pub fn classify(kind: &EventKind, path: &Path, is_dir: bool, scope: &Scope) -> Option<Change> {
     let what = match kind {
-        EventKind::Access(AccessKind::Close(AccessMode::Write)) => What::Content,
+        // The polling watcher reports a new modification time this way.
+        EventKind::Access(AccessKind::Close(AccessMode::Write))
+        | EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)) => What::Content,
         EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_)) => return None,
         EventKind::Create(CreateKind::Folder) | EventKind::Remove(RemoveKind::Folder) => {
             What::Folder
         }
-        EventKind::Create(_) | EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(_)) => {
-            What::Existence
+        EventKind::Create(_) | EventKind::Modify(ModifyKind::Name(RenameMode::To)) => {
+            What::Appeared
         }
+        EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(_)) => What::Vanished,
         EventKind::Modify(_) | EventKind::Any | EventKind::Other => What::Content,
     };
     let relative = path.strip_prefix(&scope.root).ok()?;
@@ -97,13 +100,13 @@ pub fn classify(kind: &EventKind, path: &Path, is_dir: bool, scope: &Scope) -> O
             (!is_skipped(name, true)).then_some(Change::Tree)
         }
         _ if is_markdown => Some(Change::Path(path.to_path_buf())),
-        // Something without an extension appeared, went or moved: it may
-        // have been a folder full of unit files.
-        What::Existence if !name.contains('.') => Some(Change::Tree),
-        // A name with another extension is most likely a file that does
-        // not matter, but may have been a folder (`teams.v2`) that did.
-        What::Existence => Some(Change::Path(path.to_path_buf())),
-        What::Content | What::Folder => None,
+        // Something without an extension went or moved away: it may have
+        // been a folder full of unit files.
+        What::Vanished if !name.contains('.') => Some(Change::Tree),
+        // A name with another extension is most likely a file that did not
+        // matter, but may have been a folder (`teams.v2`) that did.
+        What::Vanished => Some(Change::Path(path.to_path_buf())),
+        What::Content | What::Appeared | What::Folder => None,
     }
 }
 
@@ -111,8 +114,10 @@ pub fn classify(kind: &EventKind, path: &Path, is_dir: bool, scope: &Scope) -> O
 enum What {
     /// The bytes of a file changed.
     Content,
-    /// A path appeared, disappeared or was renamed (file or folder unknown).
-    Existence,
+    /// A path appeared (a file, or a folder that is already gone again).
+    Appeared,
+    /// A path disappeared or was renamed (file or folder unknown).
+    Vanished,
     /// A folder appeared or disappeared.
     Folder,
 }
@@ -148,7 +153,7 @@ pub fn is_editor_temp(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use notify::event::{DataChange, MetadataKind, RenameMode};
+    use notify::event::DataChange;
 
     fn scope() -> Scope {
         Scope {
@@ -174,6 +179,9 @@ mod tests {
         let closed = EventKind::Access(AccessKind::Close(AccessMode::Write));
         let opened = EventKind::Access(AccessKind::Open(AccessMode::Any));
         let chmod = EventKind::Modify(ModifyKind::Metadata(MetadataKind::Permissions));
+        let mtime = EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime));
+        let renamed_to = EventKind::Modify(ModifyKind::Name(RenameMode::To));
+        let renamed_from = EventKind::Modify(ModifyKind::Name(RenameMode::From));
         let file = |p: &str| Some(Change::Path(PathBuf::from(p)));
         let table: Vec<(EventKind, &str, bool, Option<Change>)> = vec![
             // Unit files, however they change.
@@ -183,6 +191,9 @@ mod tests {
             (remove, "/ws/gone.md", false, file("/ws/gone.md")),
             (rename, "/ws/renamed.md", false, file("/ws/renamed.md")),
             (closed, "/ws/team.md", false, file("/ws/team.md")),
+            (mtime, "/ws/team.md", false, file("/ws/team.md")),
+            (renamed_to, "/ws/team.md", false, file("/ws/team.md")),
+            (renamed_from, "/ws/team.md", false, file("/ws/team.md")),
             (EventKind::Any, "/ws/team.md", false, file("/ws/team.md")),
             // Reading a file or touching its permissions changes nothing.
             (opened, "/ws/team.md", false, None),
@@ -232,6 +243,10 @@ mod tests {
             // ... unless it went away, for it may have been a folder.
             (remove_any, "/ws/teams.v2", false, file("/ws/teams.v2")),
             (rename, "/ws/logo.png", false, file("/ws/logo.png")),
+            (create, "/ws/logo.png", false, None),
+            (create_any, "/ws/Makefile", false, None),
+            (renamed_to, "/ws/notes.txt", false, None),
+            (renamed_from, "/ws/teams", false, Some(Change::Tree)),
             // Folders appearing, going or moving change which files exist.
             (create_folder, "/ws/teams", true, Some(Change::Tree)),
             (create_any, "/ws/teams/new", true, Some(Change::Tree)),

@@ -75,16 +75,16 @@ pub fn run(
             }
         }
         let started = Instant::now();
-        match session.apply(&changes) {
-            Ok(true) => {}
-            Ok(false) => continue,
+        let changed = match session.apply(&changes) {
+            Ok(changed) if changed.is_empty() => continue,
+            Ok(changed) => changed,
             Err(err) => {
                 let build = session.failed_to_start(&err);
                 print_build(session, &build, report, "Rebuilt");
                 on_build(&build);
                 continue;
             }
-        }
+        };
         let read = started.elapsed();
         if changes.config {
             // The output folder may have moved.
@@ -92,7 +92,7 @@ pub fn run(
                 warn(&problem);
             }
         }
-        print_line(&format!("Change: {}", changes.describe(session.root())));
+        print_line(&format!("Change: {}", describe(&changed)));
         let build = session.build(started, read)?;
         print_build(session, &build, report, "Rebuilt");
         on_build(&build);
@@ -146,6 +146,20 @@ fn next_changes(
             return Ok(Some(changes));
         }
     }
+}
+
+/// `a.md, b.md, c.md and 197 more`.
+fn describe(changed: &[String]) -> String {
+    let mut text = changed
+        .iter()
+        .take(3)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if changed.len() > 3 {
+        text.push_str(&format!(" and {} more", changed.len() - 3));
+    }
+    text
 }
 
 fn stderr() -> anstream::AutoStream<std::io::StderrLock<'static>> {

@@ -67,32 +67,6 @@ impl Changes {
     pub fn is_empty(&self) -> bool {
         *self == Changes::default()
     }
-
-    /// For the line printed before a rebuild: what changed, in short.
-    pub fn describe(&self, root: &Path) -> String {
-        let mut parts: Vec<String> = self
-            .paths
-            .iter()
-            .take(3)
-            .map(|p| relative_path(root, p))
-            .collect();
-        if self.paths.len() > 3 {
-            parts.push(format!("{} more", self.paths.len() - 3));
-        }
-        if self.config {
-            parts.push(crate::config::CONFIG_FILE.to_string());
-        }
-        if self.templates {
-            parts.push("templates".to_string());
-        }
-        if self.tree {
-            parts.push("folders".to_string());
-        }
-        if self.rescan {
-            parts.push("everything (the watcher lost track)".to_string());
-        }
-        parts.join(", ")
-    }
 }
 
 /// One kept unit file: its bytes' hash, and its parse.
@@ -195,6 +169,8 @@ pub struct Session {
     spare: Option<Vec<ParsedFile>>,
     /// Files parsed since the last build, and how long that took.
     parsed_since: (usize, Duration),
+    /// What changed since the last build, to tell the user.
+    touched: Vec<String>,
 }
 
 impl Session {
@@ -240,6 +216,7 @@ impl Session {
             cache: SiteCache::default(),
             spare: None,
             parsed_since: (0, Duration::ZERO),
+            touched: Vec::new(),
         };
         session.split_read_errors();
         Ok(session)
@@ -288,26 +265,31 @@ impl Session {
     }
 
     /// Takes in a batch of changes: reads what they name again. Returns
-    /// whether anything that a build reads changed.
-    pub fn apply(&mut self, changes: &Changes) -> Result<bool, StartError> {
+    /// what changed that a build reads (relative paths, `okrc.toml`,
+    /// `templates/`), empty when nothing did.
+    pub fn apply(&mut self, changes: &Changes) -> Result<Vec<String>, StartError> {
+        self.touched.clear();
         if changes.rescan {
-            return self.reload();
+            self.reload()?;
+            return Ok(vec!["the whole workspace (the watcher lost track)".into()]);
         }
-        let mut changed = false;
         if changes.config {
-            changed |= self.reload_config();
+            if self.reload_config() {
+                self.touched.push(crate::config::CONFIG_FILE.into());
+            }
             let wanted = self
                 .options
                 .output
                 .clone()
                 .unwrap_or_else(|| self.workspace.output_dir());
             if wanted != self.output_path {
-                return self.reload();
+                self.reload()?;
+                return Ok(vec![crate::config::CONFIG_FILE.into()]);
             }
         }
         if changes.templates {
             self.templates = None;
-            changed = true;
+            self.touched.push(format!("{}/", crate::site::TEMPLATES_FOLDER));
         }
         let mut paths: BTreeSet<String> = changes
             .paths
@@ -322,14 +304,16 @@ impl Session {
             paths.extend(self.walk());
         }
         for relative in paths {
-            changed |= self.refresh(&relative);
+            if self.refresh(&relative) {
+                self.touched.push(relative);
+            }
         }
-        Ok(changed)
+        Ok(std::mem::take(&mut self.touched))
     }
 
     /// Reads everything again (the settings, the tree, every file), keeping
     /// the parses of files whose bytes did not change.
-    fn reload(&mut self) -> Result<bool, StartError> {
+    fn reload(&mut self) -> Result<(), StartError> {
         let workspace = Workspace::load(&self.options.root, self.options.output.as_deref())?;
         let output_path = self
             .options
@@ -355,7 +339,7 @@ impl Session {
         self.split_read_errors();
         self.templates = None;
         self.spare = None;
-        Ok(true)
+        Ok(())
     }
 
     /// Reads `okrc.toml` again. Returns whether its text changed.
@@ -411,7 +395,10 @@ impl Session {
             // A folder we were told about by name: walk it as part of the tree.
             let mut changed = false;
             for relative in self.walk() {
-                changed |= self.refresh(&relative);
+                if self.refresh(&relative) {
+                    self.touched.push(relative);
+                    changed = true;
+                }
             }
             return changed;
         }

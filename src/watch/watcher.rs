@@ -55,7 +55,11 @@ impl Watcher {
         };
         let config = notify::Config::default().with_follow_symlinks(false);
         let backend = if poll {
-            let config = config.with_poll_interval(POLL_INTERVAL);
+            // Modification times are compared in whole seconds: compare the
+            // contents too, or a second save within a second goes unseen.
+            let config = config
+                .with_poll_interval(POLL_INTERVAL)
+                .with_compare_contents(true);
             Backend::Poll(new_debouncer_opt(
                 DEBOUNCE,
                 Some(TICK),
