@@ -1,53 +1,452 @@
-//! Rendering the site again and again (`watch`, `serve`): what the last
-//! render produced, so a rebuild writes only the files whose bytes changed.
+//! Rendering the site again after a small change without rendering it all
+//! again (`watch`, `serve`), with the same bytes a full render gives:
+//! [`render_site`](super::render_site) is this code with an empty cache.
+//!
+//! - Units: a unit equal (`==`) to the one of the last render keeps its
+//!   template value, its JSON and its history; only changed units are
+//!   turned into values and JSON again.
+//! - Pages: each page remembers a fingerprint of what it was rendered from.
+//!   A unit page's inputs are the units its render used (every unit value
+//!   reaches templates through [`SiteData::unit_value`] or
+//!   [`SiteData::unit_of`], which record the use) and the site-wide inputs
+//!   (templates, settings, today, periods, every page's path). The other
+//!   pages (index, dashboards, alignment maps, scorecards) show the whole
+//!   period, so they depend on everything. When templates read `model`,
+//!   every page depends on everything.
+//! - `okrs.json` is the model's JSON with each unit's JSON spliced in.
+//!
+//! A fingerprint that matches means the page would render to the same
+//! bytes, so its bytes are reused; [`SiteCache::write`] then writes only
+//! the files whose bytes differ from what is on disk.
 
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use minijinja::Value;
+use minijinja::value::{Enumerator, Object, ObjectRepr, Serde};
+use rayon::prelude::*;
+
+use super::data::{SiteData, recording_use, unit_history};
+use super::markdown::MarkdownOptions;
 use super::output::{OutputDir, OutputError, UpdateSummary};
-use super::{SiteError, SiteFiles, Templates, render_site};
+use super::views::{self, PageKind};
+use super::{STYLESHEET, Shared, SiteError, SiteFiles, Templates, labels, page_context, periods_value};
 use crate::config::Config;
-use crate::model::Model;
+use crate::model::{Model, Unit};
+use crate::source::FilePath;
 
-/// What the last successful render and write produced.
+/// The name of the model's JSON in the output folder.
+const JSON_FILE: &str = "okrs.json";
+
+/// A rendered site: output path → bytes, shared with the cache.
+pub type SharedFiles = BTreeMap<String, Bytes>;
+
+/// A file's bytes, shared between the cache and the site: a page taken from
+/// the cache compares equal to the last one by pointer, not byte by byte.
+#[derive(Debug, Clone)]
+pub struct Bytes(Arc<Vec<u8>>);
+
+impl Bytes {
+    fn new(bytes: Vec<u8>) -> Bytes {
+        Bytes(Arc::new(bytes))
+    }
+}
+
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl PartialEq for Bytes {
+    fn eq(&self, other: &Bytes) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+    }
+}
+
+/// What the last render produced, to render the next one from.
 #[derive(Debug, Default)]
 pub struct SiteCache {
-    written: Option<SiteFiles>,
+    today: Option<NaiveDate>,
+    units: HashMap<UnitIdentity, CachedUnit>,
+    pages: HashMap<String, CachedPage>,
+    json: Option<(u64, Bytes)>,
+    /// What is in the output folder since the last successful write.
+    written: Option<SharedFiles>,
+}
+
+/// A unit across renders: the same file, id and period.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct UnitIdentity {
+    file: FilePath,
+    id: String,
+    period: Option<String>,
+}
+
+impl UnitIdentity {
+    fn of(unit: &Unit) -> UnitIdentity {
+        UnitIdentity {
+            file: unit.file.clone(),
+            id: unit.id.clone(),
+            period: unit.period.as_ref().map(|p| p.name.clone()),
+        }
+    }
+}
+
+/// A unit as the last render saw it, and what was made from it.
+#[derive(Debug, Clone)]
+struct CachedUnit {
+    unit: Unit,
+    value: Value,
+    json: Arc<Vec<u8>>,
+    json_hash: u64,
+    history: Vec<(NaiveDate, f64)>,
+}
+
+#[derive(Debug, Clone)]
+struct CachedPage {
+    fingerprint: u64,
+    /// For a unit page: the units its render used.
+    used: Vec<usize>,
+    bytes: Bytes,
 }
 
 /// A rendered site, not yet written.
 #[derive(Debug)]
 pub struct Rendered {
-    files: SiteFiles,
-    /// How many pages were rendered (not taken from the cache).
+    files: SharedFiles,
+    /// How many pages were rendered (the others came from the cache).
     pub rendered: usize,
 }
 
 impl Rendered {
-    pub fn files(&self) -> &SiteFiles {
+    pub fn files(&self) -> &SharedFiles {
         &self.files
+    }
+
+    /// The files, owned.
+    pub fn into_files(self) -> SiteFiles {
+        self.files
+            .into_iter()
+            .map(|(name, bytes)| {
+                let bytes = Arc::try_unwrap(bytes.0).unwrap_or_else(|shared| (*shared).clone());
+                (name, bytes)
+            })
+            .collect()
     }
 }
 
 impl SiteCache {
-    /// Renders the site for `model`.
+    /// Renders the site for `model`, rendering again only the pages whose
+    /// inputs changed since the last call. The result is byte for byte what
+    /// a render with an empty cache gives.
     pub fn render(
         &mut self,
         model: &Model,
         config: &Config,
         templates: &Templates,
     ) -> Result<Rendered, SiteError> {
-        let files = render_site(model, config, templates)?;
-        let rendered = files.keys().filter(|n| n.ends_with(".html")).count();
+        if self.today != Some(model.today) {
+            // Histories and paces are as of today.
+            self.units.clear();
+            self.today = Some(model.today);
+        }
+        let units = self.units_of(model);
+        let markdown = MarkdownOptions {
+            unsafe_html: config.unsafe_html,
+        };
+        let head = Model {
+            units: Vec::new(),
+            periods: model.periods.clone(),
+            diagnostics: model.diagnostics.clone(),
+            title: model.title.clone(),
+            language: model.language.clone(),
+            ..*model
+        };
+        let values: Vec<Value> = units.iter().map(|u| u.value.clone()).collect();
+        let model_value = Value::from_object(ModelValue {
+            head: Value::from(Serde(&head)),
+            units: Value::from(values.clone()),
+        });
+        let histories = units.iter().map(|u| u.history.clone()).collect();
+        let site_value = Value::from_object(SiteData::from_parts(
+            model,
+            markdown,
+            model_value,
+            values,
+            histories,
+        ));
+        let site = site_value
+            .downcast_object::<SiteData>()
+            .expect("the value was made from SiteData just above");
+        let shared = Shared {
+            t: labels::labels(site.language),
+            periods: periods_value(model, &site),
+            site: site_value,
+        };
+
+        let nodes = node_hashes(&units, &site);
+        let global = global_hash(model, config, templates, &site, &nodes);
+        let everything = {
+            let mut hasher = hasher();
+            global.hash(&mut hasher);
+            nodes.hash(&mut hasher);
+            // The index and dashboards also read the lints (stale check-ins).
+            crate::render::json::to_string(&Model {
+                units: Vec::new(),
+                periods: Vec::new(),
+                title: String::new(),
+                language: String::new(),
+                diagnostics: model.diagnostics.clone(),
+                ..*model
+            })
+            .hash(&mut hasher);
+            hasher.finish()
+        };
+        let page_fingerprint = |path: &str, used: Option<&[usize]>| -> u64 {
+            let mut hasher = hasher();
+            path.hash(&mut hasher);
+            match used {
+                Some(used) if !templates.uses_model => {
+                    global.hash(&mut hasher);
+                    for &u in used {
+                        (u, nodes.get(u)).hash(&mut hasher);
+                    }
+                }
+                _ => everything.hash(&mut hasher),
+            }
+            hasher.finish()
+        };
+
+        let pages = views::pages(model, &site);
+        let results: Vec<(String, CachedPage, bool)> = pages
+            .par_iter()
+            .map(|page| {
+                let is_unit = matches!(page.kind, PageKind::Unit(_));
+                if let Some(cached) = self.pages.get(&page.path) {
+                    let used = is_unit.then_some(cached.used.as_slice());
+                    if cached.fingerprint == page_fingerprint(&page.path, used) {
+                        return Ok((page.path.clone(), cached.clone(), false));
+                    }
+                }
+                let (html, used) = recording_use(|| {
+                    let context = page_context(model, &site, &shared, page);
+                    templates.render(page, context)
+                });
+                let html = html?;
+                let used = if is_unit { used } else { Vec::new() };
+                let fingerprint = page_fingerprint(&page.path, is_unit.then_some(&used));
+                let cached = CachedPage {
+                    fingerprint,
+                    used,
+                    bytes: Bytes::new(html.into_bytes()),
+                };
+                Ok((page.path.clone(), cached, true))
+            })
+            .collect::<Result<_, SiteError>>()?;
+
+        let mut files = SharedFiles::new();
+        let mut rendered = 0;
+        self.pages.clear();
+        for (path, page, fresh) in results {
+            rendered += usize::from(fresh);
+            files.insert(path.clone(), page.bytes.clone());
+            self.pages.insert(path, page);
+        }
+        files.insert(
+            STYLESHEET.to_string(),
+            Bytes::new(templates.stylesheet.clone().into_bytes()),
+        );
+        files.insert(JSON_FILE.to_string(), self.json(&head, &units));
         Ok(Rendered { files, rendered })
     }
 
-    /// Writes what changed since the last write; remembers the site on
-    /// success.
+    /// Writes what differs from the output folder; remembers the site on
+    /// success. The first write compares with the disk.
     pub fn write(
         &mut self,
         output: &OutputDir,
         rendered: Rendered,
     ) -> Result<UpdateSummary, OutputError> {
-        let summary = output.update(self.written.as_ref(), &rendered.files)?;
+        let previous = self.written.take();
+        let summary = output.update(previous.as_ref(), &rendered.files)?;
         self.written = Some(rendered.files);
         Ok(summary)
     }
+
+    /// The units of `model` with their values, JSON and histories: kept
+    /// from the last render for units that did not change, made for the
+    /// others (in parallel).
+    fn units_of(&mut self, model: &Model) -> Vec<CachedUnit> {
+        let mut old = std::mem::take(&mut self.units);
+        let kept: Vec<Option<CachedUnit>> = model
+            .units
+            .iter()
+            .map(|unit| {
+                old.remove(&UnitIdentity::of(unit))
+                    .filter(|cached| cached.unit == *unit)
+            })
+            .collect();
+        let today = model.today;
+        let units: Vec<CachedUnit> = kept
+            .into_par_iter()
+            .zip(&model.units)
+            .map(|(kept, unit)| {
+                kept.unwrap_or_else(|| {
+                    let json = serde_json::to_vec(unit).unwrap_or_default();
+                    CachedUnit {
+                        value: Value::from(Serde(unit)),
+                        json_hash: hash_bytes(&json),
+                        json: Arc::new(json),
+                        history: unit_history(unit, today),
+                        unit: unit.clone(),
+                    }
+                })
+            })
+            .collect();
+        self.units = units
+            .iter()
+            .map(|cached| (UnitIdentity::of(&cached.unit), cached.clone()))
+            .collect();
+        units
+    }
+
+    /// `okrs.json`: the model's JSON (as `check --format json` writes it)
+    /// with each unit's kept JSON in place of the empty `units` list.
+    fn json(&mut self, head: &Model, units: &[CachedUnit]) -> Bytes {
+        let head_json = crate::render::json::to_string(head);
+        let fingerprint = {
+            let mut hasher = hasher();
+            head_json.hash(&mut hasher);
+            for unit in units {
+                unit.json_hash.hash(&mut hasher);
+            }
+            hasher.finish()
+        };
+        if let Some((old, bytes)) = &self.json {
+            if *old == fingerprint {
+                return bytes.clone();
+            }
+        }
+        const EMPTY: &str = "\"units\":[]";
+        // Every quote inside a JSON string is escaped, so the first
+        // unescaped `"units":[]` is the top-level key.
+        let at = head_json.find(EMPTY).unwrap_or(head_json.len());
+        let size = head_json.len() + units.iter().map(|u| u.json.len() + 1).sum::<usize>() + 1;
+        let mut out = Vec::with_capacity(size);
+        out.extend_from_slice(head_json[..at].as_bytes());
+        out.extend_from_slice(b"\"units\":[");
+        for (i, unit) in units.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(&unit.json);
+        }
+        out.push(b']');
+        out.extend_from_slice(head_json[at + EMPTY.len().min(head_json.len() - at)..].as_bytes());
+        out.push(b'\n');
+        let bytes = Bytes::new(out);
+        self.json = Some((fingerprint, bytes.clone()));
+        bytes
+    }
+}
+
+/// The `model` template variable: the model's own fields, with the kept
+/// unit values as `units`. Behaves as the map `Value::from(Serde(model))`
+/// would, without turning every unit into values again.
+#[derive(Debug)]
+struct ModelValue {
+    head: Value,
+    units: Value,
+}
+
+impl Object for ModelValue {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        if key.as_str() == Some("units") {
+            return Some(self.units.clone());
+        }
+        self.head.get_item(key).ok().filter(|v| !v.is_undefined())
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        match self.head.try_iter() {
+            Ok(keys) => Enumerator::Values(keys.collect()),
+            Err(_) => Enumerator::Empty,
+        }
+    }
+}
+
+fn hasher() -> std::collections::hash_map::DefaultHasher {
+    std::collections::hash_map::DefaultHasher::new()
+}
+
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut hasher = hasher();
+    bytes.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// For each unit: its JSON (everything templates see of it) and what the
+/// site's indexes say about it (what it aligns to, what aligns to it).
+fn node_hashes(units: &[CachedUnit], site: &SiteData) -> Vec<u64> {
+    let mut contributed = vec![0u64; units.len()];
+    for (&(u, o, k), list) in &site.contributions {
+        let mut hasher = hasher();
+        (o, k, list).hash(&mut hasher);
+        if let Some(slot) = contributed.get_mut(u) {
+            // Added up: the map's order does not matter.
+            *slot = slot.wrapping_add(hasher.finish());
+        }
+    }
+    units
+        .iter()
+        .enumerate()
+        .map(|(u, unit)| {
+            let mut hasher = hasher();
+            unit.json_hash.hash(&mut hasher);
+            site.aligned_to.get(u).hash(&mut hasher);
+            contributed[u].hash(&mut hasher);
+            hasher.finish()
+        })
+        .collect()
+}
+
+/// Everything every page may show besides units: templates, settings,
+/// today, the periods, and which unit is where (ids, periods and paths).
+fn global_hash(
+    model: &Model,
+    config: &Config,
+    templates: &Templates,
+    site: &SiteData,
+    nodes: &[u64],
+) -> u64 {
+    let mut hasher = hasher();
+    templates.fingerprint.hash(&mut hasher);
+    templates.uses_model.hash(&mut hasher);
+    config.unsafe_html.hash(&mut hasher);
+    (model.version, model.today, &model.title, &model.language).hash(&mut hasher);
+    model.periods.hash(&mut hasher);
+    site.current_period.hash(&mut hasher);
+    for period in &model.periods {
+        let paths = &site.paths;
+        (
+            paths.dashboard(&period.name),
+            paths.alignment(&period.name),
+            paths.scorecard(&period.name),
+        )
+            .hash(&mut hasher);
+    }
+    for (i, unit) in model.units.iter().enumerate() {
+        (&unit.id, unit.period.as_ref().map(|p| &p.name), site.unit_path(i)).hash(&mut hasher);
+    }
+    if templates.uses_model {
+        nodes.hash(&mut hasher);
+    }
+    hasher.finish()
 }

@@ -4,13 +4,13 @@
 //! per render and shared by every page (it is the `site` template variable,
 //! and the Rust filters and functions find it there).
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 use minijinja::Value;
-use minijinja::value::{Object, Serde};
-use rayon::prelude::*;
+use minijinja::value::Object;
 
 use super::format::Language;
 use super::markdown::MarkdownOptions;
@@ -36,8 +36,9 @@ pub struct SiteData {
     pub periods: BTreeMap<String, Period>,
     /// `(id, period)` → index into `Model::units`.
     pub unit_index: HashMap<(String, String), usize>,
-    /// The model's units as template values, the same ones `model.units` holds.
-    pub units: Vec<Value>,
+    /// The model's units as template values, the same ones `model.units`
+    /// holds. Handed out by [`SiteData::unit_value`], which records the use.
+    units: Vec<Value>,
     /// The model as the template variable `model`.
     pub model: Value,
     /// For each unit, for each objective: what it aligns to (unit, objective, key result).
@@ -49,17 +50,16 @@ pub struct SiteData {
 }
 
 impl SiteData {
-    /// Indexes `model` and turns it into template values, the units in
-    /// parallel.
-    pub fn new(model: &Model, markdown: MarkdownOptions) -> SiteData {
-        // Serialized once: every page shares these values.
-        let model_value = Value::from(Serde(model));
-        let units: Vec<Value> = match model_value.get_attr("units") {
-            Ok(list) => (0..model.units.len())
-                .map(|i| list.get_item_by_index(i).unwrap_or_default())
-                .collect(),
-            Err(_) => Vec::new(),
-        };
+    /// Indexes `model`, given its template values (`model` and each unit,
+    /// the same values `model.units` holds) and the units' histories, which
+    /// a [`super::cache::SiteCache`] keeps for the units that did not change.
+    pub fn from_parts(
+        model: &Model,
+        markdown: MarkdownOptions,
+        model_value: Value,
+        units: Vec<Value>,
+        histories: Vec<Vec<(NaiveDate, f64)>>,
+    ) -> SiteData {
         let unit_index = model
             .units
             .iter()
@@ -67,11 +67,6 @@ impl SiteData {
             .filter_map(|(i, u)| Some(((u.id.clone(), u.period.as_ref()?.name.clone()), i)))
             .collect();
         let (aligned_to, contributions) = alignments(model);
-        let histories = model
-            .units
-            .par_iter()
-            .map(|unit| unit_history(unit, model.today))
-            .collect();
         SiteData {
             title: model.title.clone(),
             language: Language::from_code(&model.language),
@@ -93,14 +88,25 @@ impl SiteData {
         }
     }
 
+    /// The template value of a unit, by index into `Model::units`. Every
+    /// unit a page shows comes through here (or [`SiteData::unit_of`]), so
+    /// the page's render records which units it depends on.
+    pub fn unit_value(&self, index: usize) -> Value {
+        record_use(index);
+        self.units.get(index).cloned().unwrap_or_default()
+    }
+
     /// The index of a unit given as a template value (anything with `id`
     /// and `period`).
     pub fn unit_of(&self, unit: &Value) -> Option<usize> {
         let id = unit.get_attr("id").ok()?;
         let period = unit.get_attr("period").ok()?;
-        self.unit_index
+        let index = self
+            .unit_index
             .get(&(id.as_str()?.to_string(), period.as_str()?.to_string()))
-            .copied()
+            .copied()?;
+        record_use(index);
+        Some(index)
     }
 
     /// A unit's page, relative to the output folder.
@@ -120,6 +126,31 @@ impl Object for SiteData {
             _ => return None,
         })
     }
+}
+
+thread_local! {
+    /// The units the page being rendered on this thread used, when a
+    /// [`SiteCache`](super::cache::SiteCache) asked to know.
+    static USED: RefCell<Option<Vec<usize>>> = const { RefCell::new(None) };
+}
+
+fn record_use(index: usize) {
+    USED.with(|used| {
+        if let Some(used) = used.borrow_mut().as_mut() {
+            used.push(index);
+        }
+    });
+}
+
+/// Runs `f` (the render of one page) and returns the indices of the units
+/// whose values it used, sorted, each once.
+pub fn recording_use<T>(f: impl FnOnce() -> T) -> (T, Vec<usize>) {
+    USED.with(|used| *used.borrow_mut() = Some(Vec::new()));
+    let result = f();
+    let mut used = USED.with(|used| used.borrow_mut().take()).unwrap_or_default();
+    used.sort_unstable();
+    used.dedup();
+    (result, used)
 }
 
 /// The period `index.html` shows: the shortest one containing today (the

@@ -380,7 +380,7 @@ fn key_result_index(objective: &Value, key_result: &Value) -> Option<usize> {
 
 /// A link to an objective (and key result) on its unit's page.
 fn objective_link(site: &SiteData, u: usize, o: usize, k: Option<usize>) -> Value {
-    let unit = &site.units[u];
+    let unit = &site.unit_value(u);
     let objective = attr(unit, "objectives")
         .get_item_by_index(o)
         .unwrap_or_default();

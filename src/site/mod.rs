@@ -29,14 +29,12 @@ use std::path::{Path, PathBuf};
 
 use minijinja::syntax::SyntaxConfig;
 use minijinja::{Environment, Value, context};
-use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::config::Config;
 use crate::model::Model;
 use data::SiteData;
 use format::Language;
-use markdown::MarkdownOptions;
 use paths::path_value;
 pub use cache::SiteCache;
 use views::{Page, PageKind};
@@ -103,6 +101,12 @@ pub struct Templates {
     env: Environment<'static>,
     stylesheet: String,
     replaced: Vec<String>,
+    /// A hash of every replacement's name and source: two `Templates` with
+    /// the same fingerprint render the same pages.
+    fingerprint: u64,
+    /// Whether any template reads the `model` variable (everything), which
+    /// makes every page depend on every unit.
+    uses_model: bool,
 }
 
 impl std::fmt::Debug for Templates {
@@ -170,6 +174,12 @@ impl Templates {
         env.set_syntax(syntax);
         functions::register(&mut env);
         let replaced: Vec<String> = replacements.keys().cloned().collect();
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            replacements.hash(&mut hasher);
+            hasher.finish()
+        };
         let stylesheet = replacements
             .remove(STYLESHEET)
             .unwrap_or_else(|| builtin_source(STYLESHEET).to_string());
@@ -187,10 +197,15 @@ impl Templates {
             env.add_template_owned(name, source)
                 .map_err(|err| SiteError::template(None, &err))?;
         }
+        let uses_model = env
+            .templates()
+            .any(|(_, template)| template.undeclared_variables(false).contains("model"));
         Ok(Templates {
             env,
             stylesheet,
             replaced,
+            fingerprint,
+            uses_model,
         })
     }
 
@@ -215,43 +230,16 @@ fn builtin_source(name: &str) -> &'static str {
 }
 
 /// Renders the whole site in memory: every page (in parallel), the
-/// stylesheet and `okrs.json`. Pure: reads no files and no clock.
+/// stylesheet and `okrs.json`. Pure: reads no files and no clock. (The
+/// work is done by a [`SiteCache`] that starts empty; `watch` keeps one to
+/// render only what changed.)
 pub fn render_site(
     model: &Model,
     config: &Config,
     templates: &Templates,
 ) -> Result<SiteFiles, SiteError> {
-    let markdown = MarkdownOptions {
-        unsafe_html: config.unsafe_html,
-    };
-    let site_value = Value::from_object(SiteData::new(model, markdown));
-    let site = site_value
-        .downcast_object::<SiteData>()
-        .expect("the value was made from SiteData just above");
-    let shared = Shared {
-        t: labels::labels(site.language),
-        periods: periods_value(model, &site),
-        site: site_value,
-    };
-    let pages = views::pages(model, &site);
-    let rendered: Vec<(String, Vec<u8>)> = pages
-        .par_iter()
-        .map(|page| {
-            let context = page_context(model, &site, &shared, page);
-            let html = templates.render(page, context)?;
-            Ok((page.path.clone(), html.into_bytes()))
-        })
-        .collect::<Result<_, SiteError>>()?;
-    let mut files: SiteFiles = rendered.into_iter().collect();
-    files.insert(
-        STYLESHEET.to_string(),
-        templates.stylesheet.clone().into_bytes(),
-    );
-    let mut json = Vec::new();
-    // Writing into memory cannot fail.
-    let _ = crate::render::json::write(&mut json, model);
-    files.insert("okrs.json".to_string(), json);
-    Ok(files)
+    let rendered = SiteCache::default().render(model, config, templates)?;
+    Ok(rendered.into_files())
 }
 
 /// The variables every page shares.
@@ -343,7 +331,7 @@ fn page_context(model: &Model, site: &SiteData, shared: &Shared, page: &Page) ->
         PageKind::Unit(u) => {
             let (parent, children, ancestors) = views::unit_relations(model, site, *u);
             context! {
-                unit => site.units[*u].clone(),
+                unit => site.unit_value(*u),
                 parent => parent,
                 children => children,
                 ancestors => ancestors,

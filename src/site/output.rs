@@ -11,14 +11,13 @@
 //!   the files whose bytes changed, each through a temporary file and a
 //!   rename, and removes the files the new site no longer has.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 use thiserror::Error;
 
-use super::SiteFiles;
 
 /// The file okrc puts in every output folder it creates. A non-empty folder
 /// without it is not okrc's, and okrc will not write into it.
@@ -121,7 +120,10 @@ impl OutputDir {
     /// Writes `files` as the whole new content of the output folder: into a
     /// fresh sibling folder first, then swapped in. On failure the old
     /// folder is left as it was.
-    pub fn write_all(&self, files: &SiteFiles) -> Result<(), OutputError> {
+    pub fn write_all<V: AsRef<[u8]> + Sync>(
+        &self,
+        files: &BTreeMap<String, V>,
+    ) -> Result<(), OutputError> {
         let (parent, name) = self.parent_and_name()?;
         std::fs::create_dir_all(&parent).map_err(io(&parent))?;
         let id = std::process::id();
@@ -166,10 +168,13 @@ impl OutputDir {
     /// Brings the output folder from `previous` (what the last build wrote;
     /// `None` to compare with the disk) to `files`, writing only files whose
     /// bytes changed and removing those no longer in the site.
-    pub fn update(
+    ///
+    /// Works on any map of bytes: `watch` keeps its pages shared (`Arc`), so
+    /// that a page it did not render again compares by pointer.
+    pub fn update<V: AsRef<[u8]> + PartialEq + Sync>(
         &self,
-        previous: Option<&SiteFiles>,
-        files: &SiteFiles,
+        previous: Option<&BTreeMap<String, V>>,
+        files: &BTreeMap<String, V>,
     ) -> Result<UpdateSummary, OutputError> {
         if std::fs::symlink_metadata(&self.path).is_err() {
             self.write_all(files)?;
@@ -190,7 +195,9 @@ impl OutputDir {
                 Some(previous) => {
                     previous.get(*name) != Some(*bytes) || !self.path.join(name).is_file()
                 }
-                None => std::fs::read(self.path.join(name)).ok().as_ref() != Some(*bytes),
+                None => {
+                    std::fs::read(self.path.join(name)).ok().as_deref() != Some(bytes.as_ref())
+                }
             })
             .map(|(name, _)| name)
             .collect();
@@ -325,12 +332,12 @@ fn checked_relative(name: &str) -> Result<PathBuf, OutputError> {
 /// Writes `files` (or only those in `only`) below `folder`, creating
 /// folders first and then writing in parallel. Each file goes through a
 /// temporary name and a rename, so no reader sees half of it.
-fn write_files(
+fn write_files<V: AsRef<[u8]> + Sync>(
     folder: &Path,
-    files: &SiteFiles,
+    files: &BTreeMap<String, V>,
     only: Option<&BTreeSet<&String>>,
 ) -> Result<(), OutputError> {
-    let chosen: Vec<(&String, &Vec<u8>)> = files
+    let chosen: Vec<(&String, &V)> = files
         .iter()
         .filter(|(name, _)| only.is_none_or(|only| only.contains(name)))
         .collect();
@@ -351,7 +358,7 @@ fn write_files(
         temp_name.push(".okrc-tmp");
         let temp = path.with_file_name(temp_name);
         let result = std::fs::File::create(&temp)
-            .and_then(|mut file| file.write_all(bytes))
+            .and_then(|mut file| file.write_all(bytes.as_ref()))
             .and_then(|()| std::fs::rename(&temp, &path));
         result.map_err(|err| {
             let _ = std::fs::remove_file(&temp);
@@ -388,6 +395,7 @@ fn remove_empty_parents(root: &Path, file: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::site::SiteFiles;
 
     fn site(pairs: &[(&str, &str)]) -> SiteFiles {
         pairs

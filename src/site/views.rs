@@ -101,7 +101,7 @@ pub fn pages(model: &Model, site: &SiteData) -> Vec<Page> {
 /// A unit with a link to its page.
 fn unit_link(site: &SiteData, u: usize) -> Value {
     context! {
-        unit => site.units[u].clone(),
+        unit => site.unit_value(u),
         href => path_value(site.unit_path(u)),
     }
 }
@@ -160,7 +160,7 @@ pub fn tree(model: &Model, site: &SiteData, units: &[usize], period: &str) -> Va
             let has_children = next_depth > depth;
             let unit = &model.units[u];
             context! {
-                unit => site.units[u].clone(),
+                unit => site.unit_value(u),
                 href => path_value(site.unit_path(u)),
                 depth => depth,
                 has_children => has_children,
@@ -249,7 +249,7 @@ pub fn attention(model: &Model, site: &SiteData, units: &[usize]) -> Vec<Value> 
 /// A key result with its unit and objective, linked to its place on the
 /// unit's page.
 fn key_result_link(site: &SiteData, u: usize, o: usize, k: usize) -> Value {
-    let unit = &site.units[u];
+    let unit = &site.unit_value(u);
     let objective = unit
         .get_attr("objectives")
         .and_then(|list| list.get_item_by_index(o))
@@ -365,7 +365,7 @@ pub fn alignment_groups(model: &Model, site: &SiteData, period: &str) -> Vec<Val
             .flatten()
             .filter(|&&(cu, _)| in_period(cu))
             .map(|&(cu, co)| {
-                let unit = &site.units[cu];
+                let unit = &site.unit_value(cu);
                 let objective = unit
                     .get_attr("objectives")
                     .and_then(|list| list.get_item_by_index(co))
@@ -381,7 +381,7 @@ pub fn alignment_groups(model: &Model, site: &SiteData, period: &str) -> Vec<Val
     targets
         .into_iter()
         .map(|g| {
-            let unit = &site.units[g];
+            let unit = &site.unit_value(g);
             let objectives: Vec<Value> = model.units[g]
                 .objectives
                 .iter()
