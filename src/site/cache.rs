@@ -70,7 +70,8 @@ impl PartialEq for Bytes {
 #[derive(Debug, Default)]
 pub struct SiteCache {
     today: Option<NaiveDate>,
-    units: HashMap<UnitIdentity, CachedUnit>,
+    /// In the order of the last model's units.
+    units: Vec<Arc<CachedUnit>>,
     pages: HashMap<String, CachedPage>,
     json: Option<(u64, Bytes)>,
     /// What is in the output folder since the last successful write.
@@ -96,7 +97,7 @@ impl UnitIdentity {
 }
 
 /// A unit as the last render saw it, and what was made from it.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct CachedUnit {
     unit: Unit,
     value: Value,
@@ -279,43 +280,57 @@ impl SiteCache {
     /// The units of `model` with their values, JSON and histories: kept
     /// from the last render for units that did not change, made for the
     /// others (in parallel).
-    fn units_of(&mut self, model: &Model) -> Vec<CachedUnit> {
-        let mut old = std::mem::take(&mut self.units);
-        let kept: Vec<Option<CachedUnit>> = model
+    fn units_of(&mut self, model: &Model) -> Vec<Arc<CachedUnit>> {
+        let old = std::mem::take(&mut self.units);
+        // Usually the units are where they were; look further only if not.
+        let mut by_identity: Option<HashMap<UnitIdentity, &Arc<CachedUnit>>> = None;
+        let same_place: Vec<Option<Arc<CachedUnit>>> = model
             .units
-            .iter()
-            .map(|unit| {
-                old.remove(&UnitIdentity::of(unit))
-                    .filter(|cached| cached.unit == *unit)
+            .par_iter()
+            .enumerate()
+            .map(|(i, unit)| old.get(i).filter(|cached| cached.unit == *unit).cloned())
+            .collect();
+        let kept: Vec<Option<Arc<CachedUnit>>> = same_place
+            .into_iter()
+            .zip(&model.units)
+            .map(|(kept, unit)| {
+                kept.or_else(|| {
+                    let index = by_identity.get_or_insert_with(|| {
+                        old.iter()
+                            .map(|cached| (UnitIdentity::of(&cached.unit), cached))
+                            .collect()
+                    });
+                    index
+                        .get(&UnitIdentity::of(unit))
+                        .filter(|cached| cached.unit == *unit)
+                        .map(|cached| Arc::clone(cached))
+                })
             })
             .collect();
         let today = model.today;
-        let units: Vec<CachedUnit> = kept
+        let units: Vec<Arc<CachedUnit>> = kept
             .into_par_iter()
             .zip(&model.units)
             .map(|(kept, unit)| {
                 kept.unwrap_or_else(|| {
                     let json = serde_json::to_vec(unit).unwrap_or_default();
-                    CachedUnit {
+                    Arc::new(CachedUnit {
                         value: Value::from(Serde(unit)),
                         json_hash: hash_bytes(&json),
                         json: Arc::new(json),
                         history: unit_history(unit, today),
                         unit: unit.clone(),
-                    }
+                    })
                 })
             })
             .collect();
-        self.units = units
-            .iter()
-            .map(|cached| (UnitIdentity::of(&cached.unit), cached.clone()))
-            .collect();
+        self.units = units.clone();
         units
     }
 
     /// `okrs.json`: the model's JSON (as `check --format json` writes it)
     /// with each unit's kept JSON in place of the empty `units` list.
-    fn json(&mut self, head: &Model, units: &[CachedUnit]) -> Bytes {
+    fn json(&mut self, head: &Model, units: &[Arc<CachedUnit>]) -> Bytes {
         let head_json = crate::render::json::to_string(head);
         let fingerprint = {
             let mut hasher = hasher();
@@ -394,7 +409,7 @@ fn hash_bytes(bytes: &[u8]) -> u64 {
 
 /// For each unit: its JSON (everything templates see of it) and what the
 /// site's indexes say about it (what it aligns to, what aligns to it).
-fn node_hashes(units: &[CachedUnit], site: &SiteData) -> Vec<u64> {
+fn node_hashes(units: &[Arc<CachedUnit>], site: &SiteData) -> Vec<u64> {
     let mut contributed = vec![0u64; units.len()];
     for (&(u, o, k), list) in &site.contributions {
         let mut hasher = hasher();

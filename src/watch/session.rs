@@ -441,6 +441,19 @@ impl Session {
                 let parsed = parse_unit_file(&file);
                 self.parsed_since.0 += 1;
                 self.parsed_since.1 += t.elapsed();
+                let known = self.kept.contains_key(&file.path);
+                if known {
+                    // Keep the prepared copy for `link`: swap in this file.
+                    let at = self.kept.keys().position(|p| *p == file.path);
+                    match (&mut self.spare, at) {
+                        (Some(spare), Some(at)) if at < spare.len() => {
+                            spare[at] = parsed.clone();
+                        }
+                        _ => self.spare = None,
+                    }
+                } else {
+                    self.spare = None;
+                }
                 self.kept.insert(file.path.clone(), Kept { hash, parsed });
                 match self
                     .workspace
@@ -450,7 +463,6 @@ impl Session {
                     Ok(at) => self.workspace.files[at] = file,
                     Err(at) => self.workspace.files.insert(at, file),
                 }
-                self.spare = None;
                 true
             }
         }
