@@ -52,14 +52,13 @@ impl SiteData {
     /// Indexes `model` and turns it into template values, the units in
     /// parallel.
     pub fn new(model: &Model, markdown: MarkdownOptions) -> SiteData {
-        // Serialized once: every page shares these values.
-        let model_value = Value::from(Serde(model));
-        let units: Vec<Value> = match model_value.get_attr("units") {
-            Ok(list) => (0..model.units.len())
-                .map(|i| list.get_item_by_index(i).unwrap_or_default())
-                .collect(),
-            Err(_) => Vec::new(),
-        };
+        // Serialized once, the units in parallel: every page shares these.
+        let units: Vec<Value> = model
+            .units
+            .par_iter()
+            .map(|unit| Value::from(Serde(unit)))
+            .collect();
+        let model_value = model_value(model, &units);
         let unit_index = model
             .units
             .iter()
@@ -120,6 +119,34 @@ impl Object for SiteData {
             _ => return None,
         })
     }
+}
+
+/// The model as the template variable `model`: the keys of `okrs.json`,
+/// with the units already serialized.
+fn model_value(model: &Model, units: &[Value]) -> Value {
+    let head = ModelHead {
+        version: model.version,
+        today: model.today,
+        title: &model.title,
+        language: &model.language,
+        periods: &model.periods,
+        diagnostics: &model.diagnostics,
+    };
+    minijinja::context! {
+        units => Value::from(units.to_vec()),
+        ..Value::from(Serde(head))
+    }
+}
+
+/// Every key of [`Model`] but `units` (a test keeps the two in step).
+#[derive(serde::Serialize)]
+struct ModelHead<'m> {
+    version: u32,
+    today: NaiveDate,
+    title: &'m str,
+    language: &'m str,
+    periods: &'m [Period],
+    diagnostics: &'m [crate::diagnostic::Diagnostic],
 }
 
 /// The period `index.html` shows: the shortest one containing today (the
@@ -242,6 +269,22 @@ mod tests {
 
     fn period(name: &str) -> Period {
         Period::builtin(name).unwrap()
+    }
+
+    #[test]
+    fn the_model_value_has_every_key_of_the_json_model() {
+        let model = crate::compile(
+            &crate::workspace::Workspace::load(
+                std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/site-basic")),
+                None,
+            )
+            .unwrap(),
+            parse_date("2026-11-27").unwrap(),
+        );
+        let data = SiteData::new(&model, MarkdownOptions { unsafe_html: false });
+        let json: serde_json::Value = serde_json::to_value(&model).unwrap();
+        let from_value: serde_json::Value = serde_json::to_value(&data.model).unwrap();
+        assert_eq!(json, from_value);
     }
 
     #[test]

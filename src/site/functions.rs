@@ -11,7 +11,7 @@ use minijinja::{Environment, Error, ErrorKind, State, context};
 
 use super::data::SiteData;
 use super::format::{self, Language};
-use super::labels::{fill, pace_word, sentences};
+use super::labels::{confidence_label, confidence_word, fill, pace_word, sentences};
 use super::markdown;
 use super::paths::{path_value, slug};
 use super::svg::{self, ChartData, ChartText};
@@ -33,6 +33,9 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_function("unit_url", unit_url);
     env.add_function("period_url", period_url);
     env.add_function("progress_bar", progress_bar);
+    env.add_function("progress", progress);
+    env.add_function("pace_badge", pace_badge);
+    env.add_function("confidence_badge", confidence_badge);
     env.add_function("kr_chart", kr_chart);
     env.add_function("sparkline", sparkline);
     env.add_function("aligned_to", aligned_to);
@@ -218,6 +221,69 @@ fn progress_bar(state: &State, item: Value) -> Result<Value, Error> {
     Ok(Value::from_safe_string(svg::progress_bar(
         progress, expected, &class, &label,
     )))
+}
+
+/// `{{ progress(item) }}`: the progress bar and the percentage beside it;
+/// `progress(item, true)` is the large one of a page head.
+fn progress(state: &State, item: Value, large: Option<bool>) -> Result<Value, Error> {
+    let bar = progress_bar(state, item.clone())?;
+    let percent = match as_number(&attr(&item, "progress")) {
+        Some(p) => format::percent(p, language(state)),
+        None => "–".to_string(),
+    };
+    let class = if large.unwrap_or(false) {
+        "progress progress-large"
+    } else {
+        "progress"
+    };
+    Ok(Value::from_safe_string(format!(
+        r#"<span class="{class}">{bar}<span class="progress-number">{percent}</span></span>"#
+    )))
+}
+
+/// `{{ pace_badge(kr.pace) }}`: the pace in words, with a shape and colour
+/// that repeat it. Empty for none.
+fn pace_badge(state: &State, pace: Option<String>) -> Value {
+    let Some(pace) = pace else {
+        return Value::from("");
+    };
+    let icon = match pace.as_str() {
+        "done" => "✓",
+        "not-started" => "○",
+        "missed" => "✕",
+        "on-track" => "●",
+        "at-risk" => "▲",
+        "off-track" => "■",
+        _ => return Value::from(""),
+    };
+    Value::from_safe_string(format!(
+        r#"<span class="badge pace-{pace}"><span class="badge-icon" aria-hidden="true">{icon}</span> {}</span>"#,
+        pace_word(&pace, language(state))
+    ))
+}
+
+/// `{{ confidence_badge(kr.confidence) }}`: a confidence (a level, or a
+/// check-in's number) in words; `confidence_badge(c, false)` leaves out the
+/// "Confidence:" prefix for screen readers, where a column header says it.
+fn confidence_badge(state: &State, confidence: Value, labelled: Option<bool>) -> Value {
+    let level = confidence_level(confidence);
+    let Some(level) = level.as_str().and_then(crate::model::ConfidenceLevel::from_name) else {
+        return Value::from("");
+    };
+    let language = language(state);
+    let word = confidence_word(level.as_str(), language);
+    let prefix = if labelled.unwrap_or(true) {
+        format!(
+            r#"<span class="visually-hidden">{}: </span>"#,
+            confidence_label(language)
+        )
+    } else {
+        String::new()
+    };
+    Value::from_safe_string(format!(
+        r#"<span class="badge confidence-{}">{prefix}{word}</span>"#,
+        level.as_str()
+    ))
 }
 
 /// The check-ins of a key result that carry a value, in date order (of two

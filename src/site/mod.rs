@@ -236,7 +236,7 @@ pub fn render_site(
         .par_iter()
         .map(|page| {
             let context = page_context(model, &site, &shared, page);
-            let html = templates.render(page, context)?;
+            let html = strip_indentation(&templates.render(page, context)?);
             Ok((page.path.clone(), html.into_bytes()))
         })
         .collect::<Result<_, SiteError>>()?;
@@ -250,6 +250,28 @@ pub fn render_site(
     let _ = crate::render::json::write(&mut json, model);
     files.insert("okrs.json".to_string(), json);
     Ok(files)
+}
+
+/// Drops the indentation templates leave at the start of lines (a good
+/// share of a page's bytes), except inside `<pre>`, where it is content.
+fn strip_indentation(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_pre = false;
+    for line in html.split_inclusive('\n') {
+        let kept = if in_pre {
+            line
+        } else {
+            line.trim_start_matches([' ', '\t'])
+        };
+        if kept == "\n" && !in_pre {
+            continue;
+        }
+        out.push_str(kept);
+        if line.contains("<pre") || line.contains("</pre>") {
+            in_pre = line.rfind("<pre") > line.rfind("</pre>");
+        }
+    }
+    out
 }
 
 /// The variables every page shares.
@@ -324,14 +346,14 @@ fn page_context(model: &Model, site: &SiteData, shared: &Shared, page: &Page) ->
                 return common;
             };
             let units = views::period_units(model, &name);
-            let attention = views::attention(model, site, &units);
-            let limit = if page.kind == PageKind::Index { 12 } else { usize::MAX };
-            let shown: Vec<Value> = attention.iter().take(limit).cloned().collect();
+            // Enough to act on; a list of thousands helps no one.
+            let limit = if page.kind == PageKind::Index { 12 } else { 200 };
+            let (attention_total, shown) = views::attention(model, site, &units, limit);
             let checkins = if page.kind == PageKind::Index { 10 } else { 25 };
             context! {
                 tree => views::tree(model, site, &units, &name),
                 attention => shown,
-                attention_total => attention.len(),
+                attention_total => attention_total,
                 checkins => views::latest_checkins(model, site, &units, checkins),
                 statements => views::statements(model, site, &units),
                 summary => views::summary(model, &units, &name),
@@ -356,6 +378,20 @@ fn page_context(model: &Model, site: &SiteData, shared: &Shared, page: &Page) ->
             units => views::period_unit_links(model, site, name),
             ..common
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indentation_goes_except_inside_pre() {
+        let html = "<div>\n    <p>a</p>\n\n  <pre><code>fn x() {\n    1\n}\n</code></pre>\n  <p>b</p>\n";
+        assert_eq!(
+            strip_indentation(html),
+            "<div>\n<p>a</p>\n<pre><code>fn x() {\n    1\n}\n</code></pre>\n<p>b</p>\n"
+        );
     }
 }
 

@@ -185,9 +185,15 @@ enum Reason {
 
 /// Key results that are missed, off track, at risk, without a recent
 /// check-in (the `stale-checkin` lint), or whose owners are not confident,
-/// most urgent first. Each `{unit, objective, key_result, href, reasons}`,
-/// where a reason is `{kind: "pace"|"stale"|"confidence", value}`.
-pub fn attention(model: &Model, site: &SiteData, units: &[usize]) -> Vec<Value> {
+/// most urgent first: how many there are, and the first `limit` as
+/// `{unit, objective, key_result, href, reasons}`, where a reason is
+/// `{kind: "pace"|"stale"|"confidence", value}`.
+pub fn attention(
+    model: &Model,
+    site: &SiteData,
+    units: &[usize],
+    limit: usize,
+) -> (usize, Vec<Value>) {
     let stale: HashSet<(&str, u32)> = model
         .diagnostics
         .iter()
@@ -223,8 +229,10 @@ pub fn attention(model: &Model, site: &SiteData, units: &[usize]) -> Vec<Value> 
         }
     }
     found.sort_by_key(|&(first, u, o, k, _)| (first, u, o, k));
-    found
+    let total = found.len();
+    let shown = found
         .into_iter()
+        .take(limit)
         .map(|(_, u, o, k, reasons)| {
             let reasons: Vec<Value> = reasons
                 .into_iter()
@@ -243,7 +251,8 @@ pub fn attention(model: &Model, site: &SiteData, units: &[usize]) -> Vec<Value> 
             let item = key_result_link(site, u, o, k);
             context! { reasons => reasons, ..item }
         })
-        .collect()
+        .collect();
+    (total, shown)
 }
 
 /// A key result with its unit and objective, linked to its place on the
