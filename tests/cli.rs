@@ -161,13 +161,7 @@ fn hidden_output_and_tool_folders_are_not_searched() {
         ("deep/node_modules/x.md", unit),
         ("notes.txt", unit),
     ]);
-    let (json, _) = check_json(dir.path(), "2026-10-10");
-    let files: Vec<&str> = json["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["file"].as_str().unwrap())
-        .collect();
+    let files = unit_files(dir.path());
     assert_eq!(files, ["team.md"]);
 }
 
@@ -179,14 +173,19 @@ fn the_configured_output_folder_is_not_searched() {
         ("site/x.md", unit),
         ("public/y.md", unit),
     ]);
-    let (json, _) = check_json(dir.path(), "2026-10-10");
-    let files: Vec<&str> = json["units"]
+    let files = unit_files(dir.path());
+    assert_eq!(files, ["public/y.md"]);
+}
+
+/// The files of the units `check` finds in `dir`.
+fn unit_files(dir: &std::path::Path) -> Vec<String> {
+    let (json, _) = check_json(dir, "2026-10-10");
+    json["units"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|u| u["file"].as_str().unwrap())
-        .collect();
-    assert_eq!(files, ["public/y.md"]);
+        .map(|u| u["file"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[cfg(unix)]
