@@ -32,7 +32,9 @@ fn okrc_lines(text: &str) -> Vec<Vec<String>> {
 }
 
 fn check_file(name: &str) -> usize {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ci").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("docs/ci")
+        .join(name);
     let text = std::fs::read_to_string(&path).unwrap();
     let commands = okrc_lines(&text);
     let top = help(&[]);
@@ -42,7 +44,8 @@ fn check_file(name: &str) -> usize {
             continue;
         }
         assert!(
-            top.lines().any(|l| l.trim_start().starts_with(&format!("{sub} "))),
+            top.lines()
+                .any(|l| l.trim_start().starts_with(&format!("{sub} "))),
             "{name}: `okrc {sub}` is not a command:\n{top}"
         );
         let sub_help = help(&[sub]);
@@ -60,7 +63,9 @@ fn check_file(name: &str) -> usize {
                     "{name}: `okrc {sub}` has no flag {spelled}:\n{sub_help}"
                 );
                 let value = if inline.is_empty() {
-                    rest.peek().filter(|v| !v.starts_with('-')).map(|v| v.as_str())
+                    rest.peek()
+                        .filter(|v| !v.starts_with('-'))
+                        .map(|v| v.as_str())
                 } else {
                     Some(inline)
                 };
@@ -94,17 +99,24 @@ fn the_github_actions_example_uses_only_existing_commands_and_flags() {
 fn the_gitlab_ci_example_uses_only_existing_commands_and_flags() {
     let n = check_file("gitlab-ci.yml");
     assert!(n >= 2, "it runs okrc check and okrc build");
-    let text =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ci/gitlab-ci.yml"))
-            .unwrap();
-    assert!(text.contains("pages:"), "GitLab publishes the job named `pages`");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ci/gitlab-ci.yml"),
+    )
+    .unwrap();
+    assert!(
+        text.contains("pages:"),
+        "GitLab publishes the job named `pages`"
+    );
     assert!(text.contains("paths: [public]"));
 }
 
 #[test]
 fn the_checker_notices_a_flag_that_does_not_exist() {
     let commands = okrc_lines("    - run: okrc build --minify -o public\n");
-    assert_eq!(commands, [vec!["okrc", "build", "--minify", "-o", "public"]]);
+    assert_eq!(
+        commands,
+        [vec!["okrc", "build", "--minify", "-o", "public"]]
+    );
     let sub_help = help(&["build"]);
     assert!(!sub_help.contains("--minify"));
     assert!(sub_help.contains("--output") && sub_help.contains("-o"));

@@ -22,9 +22,7 @@ fn build() -> (tempfile::TempDir, std::path::PathBuf) {
 
 /// The element that starts at `marker`, up to its matching closing `tag`.
 fn fragment(html: &str, marker: &str, tag: &str) -> String {
-    let start = html
-        .find(marker)
-        .unwrap_or_else(|| panic!("no {marker}"));
+    let start = html.find(marker).unwrap_or_else(|| panic!("no {marker}"));
     let (open, close) = (format!("<{tag}"), format!("</{tag}>"));
     let mut depth = 0;
     let mut at = start;
@@ -58,14 +56,22 @@ fn page(out: &Path, path: &str) -> String {
 fn a_metric_key_result_on_its_unit_page() {
     let (_dir, out) = build();
     let html = page(&out, "periods/2026-q4/units/digital.html");
-    insta::assert_snapshot!(fragment(&html, r#"<li class="key-result" id="okr-O1.KR2">"#, "li"));
+    insta::assert_snapshot!(fragment(
+        &html,
+        r#"<li class="key-result" id="okr-O1.KR2">"#,
+        "li"
+    ));
 }
 
 #[test]
 fn a_milestone_key_result_on_its_unit_page() {
     let (_dir, out) = build();
     let html = page(&out, "periods/2026-q4/units/digital.html");
-    insta::assert_snapshot!(fragment(&html, r#"<li class="key-result" id="okr-O2.KR1">"#, "li"));
+    insta::assert_snapshot!(fragment(
+        &html,
+        r#"<li class="key-result" id="okr-O2.KR1">"#,
+        "li"
+    ));
 }
 
 #[test]
@@ -86,12 +92,20 @@ fn the_unit_tree_of_the_index() {
 fn the_alignment_map_marks_uncovered_key_results() {
     let (_dir, out) = build();
     let html = page(&out, "periods/2026-q4/alignment.html");
-    insta::assert_snapshot!(fragment(&html, r#"<section class="panel alignment-group""#, "section"));
+    insta::assert_snapshot!(fragment(
+        &html,
+        r#"<section class="panel alignment-group""#,
+        "section"
+    ));
 }
 
 #[test]
 fn the_scorecard_of_an_ended_period() {
     let (_dir, out) = build();
     let html = page(&out, "periods/2026-q3/scorecard.html");
-    insta::assert_snapshot!(fragment(&html, r#"<section class="panel scorecard-unit""#, "section"));
+    insta::assert_snapshot!(fragment(
+        &html,
+        r#"<section class="panel scorecard-unit""#,
+        "section"
+    ));
 }

@@ -23,6 +23,10 @@ use crate::period::{Period, format_date};
 /// into `Model::units`.
 pub type ObjectiveRef = (usize, usize);
 
+/// What an `aligns_to` entry resolved to: unit, objective, and key result
+/// (none for the whole objective), by indices.
+pub type Target = (usize, usize, Option<usize>);
+
 /// Everything a render shares between pages.
 #[derive(Debug)]
 pub struct SiteData {
@@ -41,9 +45,9 @@ pub struct SiteData {
     /// The model as the template variable `model`.
     pub model: Value,
     /// For each unit, for each objective: what it aligns to (unit, objective, key result).
-    pub aligned_to: Vec<Vec<Vec<(usize, usize, Option<usize>)>>>,
+    pub aligned_to: Vec<Vec<Vec<Target>>>,
     /// What aligns to an objective (key result `None`) or one key result.
-    pub contributions: HashMap<(usize, usize, Option<usize>), Vec<ObjectiveRef>>,
+    pub contributions: HashMap<Target, Vec<ObjectiveRef>>,
     /// Each unit's progress after each of its check-ins.
     pub histories: Vec<Vec<(NaiveDate, f64)>>,
 }
@@ -159,15 +163,11 @@ pub fn current_period(periods: &[Period], today: NaiveDate) -> Option<&Period> {
         .or_else(|| periods.iter().max_by_key(|p| (p.end, p.start)))
 }
 
-type Alignments = (
-    Vec<Vec<Vec<(usize, usize, Option<usize>)>>>,
-    HashMap<(usize, usize, Option<usize>), Vec<ObjectiveRef>>,
-);
+type Alignments = (Vec<Vec<Vec<Target>>>, HashMap<Target, Vec<ObjectiveRef>>);
 
 /// Resolved `aligns_to` targets of every objective, and the reverse.
 fn alignments(model: &Model) -> Alignments {
-    let mut contributions: HashMap<(usize, usize, Option<usize>), Vec<ObjectiveRef>> =
-        HashMap::new();
+    let mut contributions: HashMap<Target, Vec<ObjectiveRef>> = HashMap::new();
     let aligned_to = model
         .units
         .iter()
@@ -275,7 +275,10 @@ mod tests {
     fn the_model_value_has_every_key_of_the_json_model() {
         let model = crate::compile(
             &crate::workspace::Workspace::load(
-                std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/site-basic")),
+                std::path::Path::new(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/tests/fixtures/site-basic"
+                )),
                 None,
             )
             .unwrap(),

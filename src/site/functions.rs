@@ -174,7 +174,9 @@ fn encode_id(id: &str, out: &mut String) {
 /// `{{ root }}{{ unit_url(unit) }}`: a unit's page, relative to the site root.
 fn unit_url(state: &State, unit: Value) -> Result<Value, Error> {
     let site = site(state)?;
-    Ok(path_value(site.unit_of(&unit).and_then(|i| site.unit_path(i))))
+    Ok(path_value(
+        site.unit_of(&unit).and_then(|i| site.unit_path(i)),
+    ))
 }
 
 /// `{{ root }}{{ period_url("2026-Q4", "alignment") }}`: a period's
@@ -189,7 +191,9 @@ fn period_url(state: &State, period: String, kind: Option<String>) -> Result<Val
         other => {
             return Err(Error::new(
                 ErrorKind::InvalidOperation,
-                format!("period_url: unknown page `{other}`; use dashboard, alignment or scorecard"),
+                format!(
+                    "period_url: unknown page `{other}`; use dashboard, alignment or scorecard"
+                ),
             ));
         }
     };
@@ -267,7 +271,10 @@ fn pace_badge(state: &State, pace: Option<String>) -> Value {
 /// "Confidence:" prefix for screen readers, where a column header says it.
 fn confidence_badge(state: &State, confidence: Value, labelled: Option<bool>) -> Value {
     let level = confidence_level(confidence);
-    let Some(level) = level.as_str().and_then(crate::model::ConfidenceLevel::from_name) else {
+    let Some(level) = level
+        .as_str()
+        .and_then(crate::model::ConfidenceLevel::from_name)
+    else {
         return Value::from("");
     };
     let language = language(state);
@@ -375,8 +382,7 @@ fn sparkline(state: &State, item: Value, unit: Option<Value>) -> Result<Value, E
     let site = site(state)?;
     let language = site.language;
     let owner = unit.as_ref().unwrap_or(&item);
-    let Some(period) = attr_str(owner, "period").and_then(|p| site.periods.get(&p).cloned())
-    else {
+    let Some(period) = attr_str(owner, "period").and_then(|p| site.periods.get(&p).cloned()) else {
         return Ok(Value::from(""));
     };
     let points: Vec<(NaiveDate, f64)> = if unit.is_none() {
@@ -474,7 +480,10 @@ fn aligned_to(state: &State, unit: Value, objective: Value) -> Result<Value, Err
     let (Some(u), Some(o)) = (site.unit_of(&unit), objective_index(&unit, &objective)) else {
         return Ok(Value::from(Vec::<Value>::new()));
     };
-    let targets = site.aligned_to.get(u).and_then(|objectives| objectives.get(o));
+    let targets = site
+        .aligned_to
+        .get(u)
+        .and_then(|objectives| objectives.get(o));
     Ok(targets
         .into_iter()
         .flatten()
@@ -523,7 +532,10 @@ mod tests {
     fn anchors_keep_distinct_ids_distinct() {
         let a = anchor(Value::from("O1"), Some(Value::from("KR1")));
         assert_eq!(a, "okr-O1.KR1");
-        assert_ne!(anchor(Value::from("o 1"), None), anchor(Value::from("o_1"), None));
+        assert_ne!(
+            anchor(Value::from("o 1"), None),
+            anchor(Value::from("o_1"), None)
+        );
         assert_eq!(anchor(Value::from("<b>"), None), "okr-_3c_b_3e_");
     }
 }

@@ -251,7 +251,14 @@ mod tests {
         for (key, _, _) in LABELS {
             assert!(keys.insert(*key), "{key} twice");
         }
-        for (key, en, nl) in LABELS.iter().chain(PACE).chain(CONFIDENCE).chain(KIND).chain(TYPE).chain(COLOUR) {
+        for (key, en, nl) in LABELS
+            .iter()
+            .chain(PACE)
+            .chain(CONFIDENCE)
+            .chain(KIND)
+            .chain(TYPE)
+            .chain(COLOUR)
+        {
             assert!(!en.is_empty() && !nl.is_empty(), "{key}");
         }
     }

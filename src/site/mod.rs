@@ -56,8 +56,14 @@ const BUILTIN: &[(&str, &str)] = &[
     ("index.html", include_str!("../../templates/index.html")),
     ("period.html", include_str!("../../templates/period.html")),
     ("unit.html", include_str!("../../templates/unit.html")),
-    ("alignment.html", include_str!("../../templates/alignment.html")),
-    ("scorecard.html", include_str!("../../templates/scorecard.html")),
+    (
+        "alignment.html",
+        include_str!("../../templates/alignment.html"),
+    ),
+    (
+        "scorecard.html",
+        include_str!("../../templates/scorecard.html"),
+    ),
     (STYLESHEET, include_str!("../../templates/style.css")),
 ];
 
@@ -145,11 +151,12 @@ impl Templates {
             if !wanted || name.starts_with('.') || !entry.path().is_file() {
                 continue;
             }
-            let text =
-                std::fs::read_to_string(entry.path()).map_err(|source| SiteError::ReadTemplate {
+            let text = std::fs::read_to_string(entry.path()).map_err(|source| {
+                SiteError::ReadTemplate {
                     path: entry.path(),
                     source,
-                })?;
+                }
+            })?;
             replacements.insert(name, text);
         }
         Templates::with_replacements(replacements)
@@ -316,9 +323,7 @@ fn page_context(model: &Model, site: &SiteData, shared: &Shared, page: &Page) ->
     let root = paths::root_prefix(&page.path);
     let period_name = match &page.kind {
         PageKind::Index => site.current_period.clone(),
-        PageKind::Dashboard(p) | PageKind::Alignment(p) | PageKind::Scorecard(p) => {
-            Some(p.clone())
-        }
+        PageKind::Dashboard(p) | PageKind::Alignment(p) | PageKind::Scorecard(p) => Some(p.clone()),
         PageKind::Unit(u) => model.units[*u].period.as_ref().map(|p| p.name.clone()),
     };
     let period = period_name
@@ -347,7 +352,11 @@ fn page_context(model: &Model, site: &SiteData, shared: &Shared, page: &Page) ->
             };
             let units = views::period_units(model, &name);
             // Enough to act on; a list of thousands helps no one.
-            let limit = if page.kind == PageKind::Index { 12 } else { 200 };
+            let limit = if page.kind == PageKind::Index {
+                12
+            } else {
+                200
+            };
             let (attention_total, shown) = views::attention(model, site, &units, limit);
             let checkins = if page.kind == PageKind::Index { 10 } else { 25 };
             context! {
@@ -381,21 +390,22 @@ fn page_context(model: &Model, site: &SiteData, shared: &Shared, page: &Page) ->
     }
 }
 
+/// The language of a model's UI, for callers outside the site.
+pub fn language(model: &Model) -> Language {
+    Language::from_code(&model.language)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn indentation_goes_except_inside_pre() {
-        let html = "<div>\n    <p>a</p>\n\n  <pre><code>fn x() {\n    1\n}\n</code></pre>\n  <p>b</p>\n";
+        let html =
+            "<div>\n    <p>a</p>\n\n  <pre><code>fn x() {\n    1\n}\n</code></pre>\n  <p>b</p>\n";
         assert_eq!(
             strip_indentation(html),
             "<div>\n<p>a</p>\n<pre><code>fn x() {\n    1\n}\n</code></pre>\n<p>b</p>\n"
         );
     }
-}
-
-/// The language of a model's UI, for callers outside the site.
-pub fn language(model: &Model) -> Language {
-    Language::from_code(&model.language)
 }

@@ -399,7 +399,15 @@ mod tests {
     #[test]
     fn site_paths_must_stay_inside_the_output_folder() {
         assert!(checked_relative("periods/q4/index.html").is_ok());
-        for bad in ["", "../x", "/etc/passwd", "a/../../b", "a\\b", ".okrc-site", "a/./b"] {
+        for bad in [
+            "",
+            "../x",
+            "/etc/passwd",
+            "a/../../b",
+            "a\\b",
+            ".okrc-site",
+            "a/./b",
+        ] {
             let ok = checked_relative(bad).is_ok();
             // `a/./b` normalizes to plain components, which is harmless.
             assert_eq!(ok, bad == "a/./b", "{bad}");
@@ -463,7 +471,10 @@ mod tests {
             .unwrap();
         out.write_all(&site(&[("index.html", "two")])).unwrap();
         let public = ws.join("public");
-        assert_eq!(std::fs::read_to_string(public.join("index.html")).unwrap(), "two");
+        assert_eq!(
+            std::fs::read_to_string(public.join("index.html")).unwrap(),
+            "two"
+        );
         assert!(!public.join("a").exists(), "old files are gone");
         assert!(public.join(MARKER).is_file());
         let names: Vec<_> = std::fs::read_dir(&ws)
@@ -491,7 +502,10 @@ mod tests {
                 removed: 1
             }
         );
-        assert!(!ws.join("public/a").exists(), "the emptied folder is removed");
+        assert!(
+            !ws.join("public/a").exists(),
+            "the emptied folder is removed"
+        );
         let third = site(&[("index.html", "two"), ("d.html", "d")]);
         let summary = out.update(None, &third).unwrap();
         assert_eq!(

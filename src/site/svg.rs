@@ -311,7 +311,10 @@ mod tests {
     #[test]
     fn progress_bars_fill_their_share_and_mark_the_expected_point() {
         let svg = progress_bar(0.42, Some(0.6), "pace-at-risk", "42% done");
-        assert_eq!(attr(&svg, "rect class=\"bar-fill pace-at-risk\"", "width"), "42");
+        assert_eq!(
+            attr(&svg, "rect class=\"bar-fill pace-at-risk\"", "width"),
+            "42"
+        );
         assert_eq!(attr(&svg, "rect class=\"bar-expected\"", "x"), "59.5");
         assert!(svg.contains(r#"aria-label="42% done""#));
         let over = progress_bar(1.7, Some(-1.0), "", "");
@@ -358,7 +361,10 @@ mod tests {
             .step_by(2)
             .map(|y| y.parse().unwrap())
             .collect();
-        assert!(ys[0] < ys[1], "the start is higher up than the lower target");
+        assert!(
+            ys[0] < ys[1],
+            "the start is higher up than the lower target"
+        );
         let mut flat = data();
         flat.from = 5.0;
         flat.to = 5.0;

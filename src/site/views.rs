@@ -277,7 +277,12 @@ fn key_result_link(site: &SiteData, u: usize, o: usize, k: usize) -> Value {
 
 /// The `limit` latest check-ins of the units, up to today, newest first:
 /// each `{unit, objective, key_result, checkin, href}`.
-pub fn latest_checkins(model: &Model, site: &SiteData, units: &[usize], limit: usize) -> Vec<Value> {
+pub fn latest_checkins(
+    model: &Model,
+    site: &SiteData,
+    units: &[usize],
+    limit: usize,
+) -> Vec<Value> {
     let mut all: Vec<(chrono::NaiveDate, usize, usize, usize, usize)> = Vec::new();
     for &u in units {
         for (o, objective) in model.units[u].objectives.iter().enumerate() {
@@ -290,7 +295,10 @@ pub fn latest_checkins(model: &Model, site: &SiteData, units: &[usize], limit: u
             }
         }
     }
-    all.sort_by(|a, b| b.0.cmp(&a.0).then((a.1, a.2, a.3, a.4).cmp(&(b.1, b.2, b.3, b.4))));
+    all.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then((a.1, a.2, a.3, a.4).cmp(&(b.1, b.2, b.3, b.4)))
+    });
     all.into_iter()
         .take(limit)
         .map(|(_, u, o, k, c)| {
@@ -451,18 +459,27 @@ pub fn summary(model: &Model, units: &[usize], period: &str) -> Value {
     let own: Vec<usize> = units
         .iter()
         .copied()
-        .filter(|&u| model.units[u].period.as_ref().is_some_and(|p| p.name == period))
+        .filter(|&u| {
+            model.units[u]
+                .period
+                .as_ref()
+                .is_some_and(|p| p.name == period)
+        })
         .collect();
     for &u in units {
-        for kr in model.units[u].objectives.iter().flat_map(|o| &o.key_results) {
+        for kr in model.units[u]
+            .objectives
+            .iter()
+            .flat_map(|o| &o.key_results)
+        {
             key_results += 1;
             if let Some(pace) = kr.pace {
                 counts[pace as usize] += 1;
             }
         }
     }
-    let progress = crate::analyse::progress::mean(own.iter().map(|&u| model.units[u].progress))
-        .unwrap_or(0.0);
+    let progress =
+        crate::analyse::progress::mean(own.iter().map(|&u| model.units[u].progress)).unwrap_or(0.0);
     context! {
         units => units.len(),
         key_results => key_results,
