@@ -130,7 +130,7 @@ impl OutputDir {
         remove_ours(&fresh)?;
         remove_ours(&old)?;
         std::fs::create_dir(&fresh).map_err(io(&fresh))?;
-        let written = write_marker(&fresh).and_then(|()| write_files(&fresh, files, None));
+        let written = write_marker(&fresh).and_then(|()| write_files(&fresh, files, None, false));
         if let Err(err) = written {
             let _ = std::fs::remove_dir_all(&fresh);
             return Err(err);
@@ -195,7 +195,7 @@ impl OutputDir {
             .map(|(name, _)| name)
             .collect();
         let changed_set: BTreeSet<&String> = changed.iter().copied().collect();
-        write_files(&self.path, files, Some(&changed_set))?;
+        write_files(&self.path, files, Some(&changed_set), true)?;
         let gone: Vec<String> = match previous {
             Some(previous) => previous
                 .keys()
@@ -323,12 +323,15 @@ fn checked_relative(name: &str) -> Result<PathBuf, OutputError> {
 }
 
 /// Writes `files` (or only those in `only`) below `folder`, creating
-/// folders first and then writing in parallel. Each file goes through a
-/// temporary name and a rename, so no reader sees half of it.
+/// folders first and then writing in parallel. With `atomic`, each file goes
+/// through a temporary name and a rename, so no reader (a browser on
+/// `serve`) sees half of it; a fresh folder nobody reads yet needs no such
+/// care, and skipping it saves a rename per file.
 fn write_files(
     folder: &Path,
     files: &SiteFiles,
     only: Option<&BTreeSet<&String>>,
+    atomic: bool,
 ) -> Result<(), OutputError> {
     let chosen: Vec<(&String, &Vec<u8>)> = files
         .iter()
@@ -347,6 +350,9 @@ fn write_files(
     }
     chosen.par_iter().try_for_each(|(name, bytes)| {
         let path = folder.join(name.as_str());
+        if !atomic {
+            return std::fs::write(&path, bytes).map_err(io(&path));
+        }
         let mut temp_name = path.file_name().unwrap_or_default().to_os_string();
         temp_name.push(".okrc-tmp");
         let temp = path.with_file_name(temp_name);
