@@ -482,3 +482,18 @@ fn a_broken_template_fails_the_build_with_its_name_and_line() {
     );
     assert!(!dir.path().join("ws/public").exists());
 }
+
+#[test]
+fn an_empty_workspace_builds_a_site_that_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("ws")).unwrap();
+    let output = okrc(&["build", "ws", "--today", TODAY], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("Built 1 page "),
+        "{}",
+        stderr(&output)
+    );
+    let index = std::fs::read_to_string(dir.path().join("ws/public/index.html")).unwrap();
+    assert!(index.contains("No periods yet"));
+}

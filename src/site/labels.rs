@@ -93,6 +93,7 @@ labels! {
     "not_done" => "Not done", "Niet klaar";
     "more" => "more", "meer";
     "show_all" => "More on the dashboard", "Meer op het dashboard";
+    "all_units" => "Every unit on the dashboard", "Alle eenheden op het dashboard";
     "other_period" => "from", "uit";
     "unit_page" => "Unit", "Eenheid";
     "generated_by" => "Built with okrc", "Gemaakt met okrc";

@@ -358,9 +358,18 @@ fn page_context(model: &Model, site: &SiteData, shared: &Shared, page: &Page) ->
                 200
             };
             let (attention_total, shown) = views::attention(model, site, &units, limit);
+            // The index shows the top three levels; the dashboard every unit.
+            let depth = if page.kind == PageKind::Index {
+                2
+            } else {
+                usize::MAX
+            };
+            let tree = views::tree(model, site, &units, &name, depth);
+            let shown_units = tree.len().unwrap_or(0);
             let checkins = if page.kind == PageKind::Index { 10 } else { 25 };
             context! {
-                tree => views::tree(model, site, &units, &name),
+                tree => tree,
+                tree_hidden => units.len() - shown_units,
                 attention => shown,
                 attention_total => attention_total,
                 checkins => views::latest_checkins(model, site, &units, checkins),

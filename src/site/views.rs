@@ -132,7 +132,15 @@ pub fn period_units(model: &Model, period: &str) -> Vec<usize> {
 /// whether a nested list opens after it (`has_children`) and how many nested
 /// lists close after it (`close`), so templates nest `<ul>`s without
 /// recursion however deep the tree is.
-pub fn tree(model: &Model, site: &SiteData, units: &[usize], period: &str) -> Value {
+/// `max_depth` leaves out deeper units (the index of a large organisation
+/// shows its top levels; the dashboard shows all).
+pub fn tree(
+    model: &Model,
+    site: &SiteData,
+    units: &[usize],
+    period: &str,
+    max_depth: usize,
+) -> Value {
     let shown: HashSet<usize> = units.iter().copied().collect();
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); model.units.len()];
     let mut roots = Vec::new();
@@ -150,7 +158,9 @@ pub fn tree(model: &Model, site: &SiteData, units: &[usize], period: &str) -> Va
             continue;
         }
         order.push((u, depth));
-        stack.extend(children[u].iter().rev().map(|&c| (c, depth + 1)));
+        if depth < max_depth {
+            stack.extend(children[u].iter().rev().map(|&c| (c, depth + 1)));
+        }
     }
     let nodes: Vec<Value> = order
         .iter()
