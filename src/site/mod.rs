@@ -263,6 +263,7 @@ pub fn render_site(
 /// share of a page's bytes), except inside `<pre>`, where it is content.
 fn strip_indentation(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
+    let has_pre = html.contains("<pre");
     let mut in_pre = false;
     for line in html.split_inclusive('\n') {
         let kept = if in_pre {
@@ -274,7 +275,7 @@ fn strip_indentation(html: &str) -> String {
             continue;
         }
         out.push_str(kept);
-        if line.contains("<pre") || line.contains("</pre>") {
+        if has_pre && (line.contains("<pre") || line.contains("</pre>")) {
             in_pre = line.rfind("<pre") > line.rfind("</pre>");
         }
     }
