@@ -226,3 +226,27 @@ fn two_runs_print_identical_json() {
             .args(["--format", "json", "--today", "2026-11-27"]));
     assert_eq!(first.stdout, second.stdout);
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_a_failure() {
+    use std::io::Read;
+    for format in ["human", "json", "github"] {
+        let mut child = okrc()
+            .arg("check")
+            .arg(sample())
+            .args(["--today", "2026-11-27", "--format", format])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 1];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{format}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}

@@ -143,7 +143,12 @@ pub fn usage_error(message: &str, help: Option<&str>) -> Outcome {
 pub fn print(bytes: &[u8]) -> anyhow::Result<()> {
     use std::io::Write;
     let mut out = anstream::stdout();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
+    ignore_broken_pipe(out.write_all(bytes).and_then(|()| out.flush()))
+}
+
+/// A reader that stops early (`okrc check | head`) is not a failure.
+pub fn ignore_broken_pipe(written: std::io::Result<()>) -> anyhow::Result<()> {
+    match written {
         Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(err.into()),
         _ => Ok(()),
     }
