@@ -13,13 +13,16 @@ pub mod analyse;
 pub mod cmd;
 pub mod config;
 pub mod diagnostic;
+pub mod edit;
 pub mod model;
 pub mod parse;
 pub mod period;
 pub mod render;
 pub mod resolve;
+pub mod schema;
 pub mod site;
 pub mod source;
+pub mod starter;
 pub mod workspace;
 
 use std::collections::{BTreeMap, HashMap};
