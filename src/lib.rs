@@ -13,14 +13,17 @@ pub mod analyse;
 pub mod cmd;
 pub mod config;
 pub mod diagnostic;
+pub mod edit;
 pub mod model;
 pub mod parse;
 pub mod period;
 pub mod render;
 pub mod resolve;
+pub mod schema;
 pub mod serve;
 pub mod site;
 pub mod source;
+pub mod starter;
 pub mod watch;
 pub mod workspace;
 

@@ -108,7 +108,11 @@ fn build_writes_every_page_of_spec_section_6() {
         "periods/2026-q3/units/digital.html",
         "periods/2026-q3/scorecard.html",
     ] {
-        assert!(files.contains_key(page), "missing {page}: {:?}", files.keys());
+        assert!(
+            files.contains_key(page),
+            "missing {page}: {:?}",
+            files.keys()
+        );
     }
     assert!(
         !files.contains_key("periods/2026-q4/scorecard.html"),
@@ -197,7 +201,14 @@ fn hostile_text_is_escaped_and_dangerous_links_and_images_are_dropped() {
     assert!(pages.len() >= 5);
     for (name, html) in &pages {
         let lower = html.to_lowercase();
-        for raw in ["<script", "<iframe", "<img", "<svg onload", "<b onclick", "<style>"] {
+        for raw in [
+            "<script",
+            "<iframe",
+            "<img",
+            "<svg onload",
+            "<b onclick",
+            "<style>",
+        ] {
             assert!(!lower.contains(raw), "{name} contains raw {raw}");
         }
         for href in attribute_values(&lower, "href") {
@@ -215,13 +226,23 @@ fn hostile_text_is_escaped_and_dangerous_links_and_images_are_dropped() {
         .iter()
         .find(|(name, html)| name.contains("/units/") && html.contains("tracking pixel"))
         .expect("the unit page");
-    assert!(unit.1.contains("&lt;script&gt;alert(&#x27;body&#x27;)&lt;/script&gt;") || unit.1.contains("&lt;script&gt;alert('body')&lt;/script&gt;"), "the body's script is shown as text");
+    assert!(
+        unit.1
+            .contains("&lt;script&gt;alert(&#x27;body&#x27;)&lt;/script&gt;")
+            || unit
+                .1
+                .contains("&lt;script&gt;alert('body')&lt;/script&gt;"),
+        "the body's script is shown as text"
+    );
     assert!(
         unit.1
             .contains(r#"<a href="https://tracker.example/pixel.png">tracking pixel</a>"#),
         "an image is a link to it"
     );
-    assert!(unit.1.contains("plain link"), "a dropped link keeps its text");
+    assert!(
+        unit.1.contains("plain link"),
+        "a dropped link keeps its text"
+    );
 }
 
 #[test]
@@ -286,13 +307,27 @@ fn a_workspace_with_errors_exits_1_and_leaves_the_last_good_site_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
     let good = okrc(
-        &["build", fixture("site-basic").to_str().unwrap(), "-o", "site", "--today", TODAY],
+        &[
+            "build",
+            fixture("site-basic").to_str().unwrap(),
+            "-o",
+            "site",
+            "--today",
+            TODAY,
+        ],
         dir.path(),
     );
     assert_eq!(good.status.code(), Some(0));
     let before = read_tree(&out);
     let bad = okrc(
-        &["build", fixture("site-broken").to_str().unwrap(), "-o", "site", "--today", TODAY],
+        &[
+            "build",
+            fixture("site-broken").to_str().unwrap(),
+            "-o",
+            "site",
+            "--today",
+            TODAY,
+        ],
         dir.path(),
     );
     assert_eq!(bad.status.code(), Some(1));
@@ -321,7 +356,10 @@ fn deny_warnings_fails_the_build_and_keeps_the_old_site() {
         dir.path(),
     );
     assert_eq!(output.status.code(), Some(1));
-    assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "old");
+    assert_eq!(
+        std::fs::read_to_string(out.join("index.html")).unwrap(),
+        "old"
+    );
 }
 
 /// Copies a fixture into a temporary folder, to point `-o` around it.
@@ -342,7 +380,11 @@ fn the_workspace_itself_is_refused_as_output_with_exit_2() {
     let before = read_tree(dir.path());
     let output = okrc(&["build", ".", "-o", ".", "--today", TODAY], &ws);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("it is the workspace itself"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("it is the workspace itself"),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(read_tree(dir.path()), before, "nothing changed");
 }
 
@@ -353,7 +395,11 @@ fn a_parent_of_the_workspace_is_refused_as_output_with_exit_2() {
     let before = read_tree(dir.path());
     let output = okrc(&["build", ".", "-o", "..", "--today", TODAY], &ws);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("it contains the workspace"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("it contains the workspace"),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(read_tree(dir.path()), before, "nothing changed");
 }
 
@@ -389,7 +435,10 @@ fn the_default_output_is_okrc_toml_output_inside_the_workspace_and_rebuilds_repl
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|name| name.starts_with(".public"))
         .collect();
-    assert!(siblings.is_empty(), "no temporary folders left: {siblings:?}");
+    assert!(
+        siblings.is_empty(),
+        "no temporary folders left: {siblings:?}"
+    );
 }
 
 #[test]
@@ -404,11 +453,15 @@ fn a_template_in_the_workspace_replaces_the_built_in_one() {
     .unwrap();
     let output = okrc(&["build", "ws", "--today", TODAY], dir.path());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let page =
-        std::fs::read_to_string(dir.path().join("ws/public/periods/2026-q4/units/digital.html"))
-            .unwrap();
+    let page = std::fs::read_to_string(
+        dir.path()
+            .join("ws/public/periods/2026-q4/units/digital.html"),
+    )
+    .unwrap();
     assert!(
-        page.contains(r#"<p id="custom">Digital Channels has 2 objectives, 20%; 4 units in okrs.json</p>"#),
+        page.contains(
+            r#"<p id="custom">Digital Channels has 2 objectives, 20%; 4 units in okrs.json</p>"#
+        ),
         "{page}"
     );
 }
@@ -423,6 +476,24 @@ fn a_broken_template_fails_the_build_with_its_name_and_line() {
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
     assert!(message.contains("index.html"), "{message}");
-    assert!(message.contains("line 2") || message.contains(":2"), "{message}");
+    assert!(
+        message.contains("line 2") || message.contains(":2"),
+        "{message}"
+    );
     assert!(!dir.path().join("ws/public").exists());
+}
+
+#[test]
+fn an_empty_workspace_builds_a_site_that_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("ws")).unwrap();
+    let output = okrc(&["build", "ws", "--today", TODAY], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("Built 1 page "),
+        "{}",
+        stderr(&output)
+    );
+    let index = std::fs::read_to_string(dir.path().join("ws/public/index.html")).unwrap();
+    assert!(index.contains("No periods yet"));
 }

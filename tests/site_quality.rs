@@ -86,7 +86,10 @@ fn workspaces() -> Vec<(String, PathBuf)> {
         list.push(("sample".to_string(), sample));
     }
     for fixture in ["site-basic", "site-dutch", "site-hostile"] {
-        list.push((fixture.to_string(), root().join("tests/fixtures").join(fixture)));
+        list.push((
+            fixture.to_string(),
+            root().join("tests/fixtures").join(fixture),
+        ));
     }
     list
 }
@@ -119,7 +122,10 @@ fn build_all(dir: &Path) -> Vec<(String, PathBuf)> {
 
 #[test]
 fn the_nu_html_checker_finds_no_errors_in_any_built_site() {
-    if !tools_or_skip("the_nu_html_checker_finds_no_errors_in_any_built_site", false) {
+    if !tools_or_skip(
+        "the_nu_html_checker_finds_no_errors_in_any_built_site",
+        false,
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -179,7 +185,10 @@ fn axe_core_finds_no_violations_and_no_page_scrolls_sideways_at_375_px() {
         dir.path().join("screenshots")
     };
     std::fs::create_dir_all(&shots_dir).unwrap();
-    screenshots.push((main_site.join("index.html"), shots_dir.join("screenshot-index.png")));
+    screenshots.push((
+        main_site.join("index.html"),
+        shots_dir.join("screenshot-index.png"),
+    ));
     screenshots.push((unit_page, shots_dir.join("screenshot-unit.png")));
     let job = serde_json::json!({
         "sites": sites.iter().map(|(_, out)| out).collect::<Vec<_>>(),
@@ -202,7 +211,11 @@ fn axe_core_finds_no_violations_and_no_page_scrolls_sideways_at_375_px() {
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert!(report["checked"].as_u64().unwrap() >= 10, "{report}");
     for (_, png) in &screenshots {
-        assert!(std::fs::metadata(png).unwrap().len() > 10_000, "{}", png.display());
+        assert!(
+            std::fs::metadata(png).unwrap().len() > 10_000,
+            "{}",
+            png.display()
+        );
     }
 }
 

@@ -69,12 +69,22 @@ pub fn score_colour(score: f64, kind: ObjectiveKind) -> Colour {
 
 /// The weighted mean of `(value, weight)` pairs; `None` for no pairs.
 pub fn weighted_mean(items: impl IntoIterator<Item = (f64, f64)>) -> Option<f64> {
-    let (sum, weights) = items
-        .into_iter()
-        .fold((0.0, 0.0), |(sum, weights), (value, weight)| {
-            (sum + value * weight, weights + weight)
-        });
-    (weights > 0.0).then(|| sum / weights)
+    let items: Vec<(f64, f64)> = items.into_iter().collect();
+    let mean_with = |scale: f64| {
+        let (sum, weights) = items
+            .iter()
+            .fold((0.0, 0.0), |(sum, weights), &(value, weight)| {
+                let weight = weight / scale;
+                (sum + value * weight, weights + weight)
+            });
+        let finite = sum.is_finite() && weights.is_finite();
+        (weights > 0.0 && finite).then(|| sum / weights)
+    };
+    // Huge weights can overflow to infinity: then scale them by the largest.
+    mean_with(1.0).or_else(|| {
+        let largest = items.iter().map(|&(_, w)| w).fold(0.0, f64::max);
+        (largest > 0.0).then(|| mean_with(largest)).flatten()
+    })
 }
 
 /// The plain mean; `None` for no values.
@@ -175,6 +185,7 @@ mod tests {
     fn means() {
         assert_eq!(weighted_mean([(1.0, 2.0), (0.0, 1.0)]), Some(2.0 / 3.0));
         assert_eq!(weighted_mean([]), None);
+        assert_eq!(weighted_mean([(1.0, f64::MAX), (0.0, f64::MAX)]), Some(0.5));
         assert_eq!(mean([0.5, 1.0]), Some(0.75));
     }
 }

@@ -94,7 +94,8 @@ pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
     let bytes: usize = files.values().map(Vec::len).sum();
     writeln!(
         stderr,
-        "Built {pages} pages ({}) into `{}`.",
+        "Built {} ({}) into `{}`.",
+        render::count(pages, "page"),
         human_size(bytes),
         output_path.display()
     )

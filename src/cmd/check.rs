@@ -42,18 +42,13 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     let today = today(args.today)?;
     let workspace = Workspace::load(&args.dir, None)?;
     let model = crate::compile(&workspace, today);
-    let stdout = std::io::stdout();
-    match args.format {
-        Format::Json => {
-            let mut out = BufWriter::new(stdout.lock());
-            render::json::write(&mut out, &model)?;
-            out.flush()?;
-        }
+    let written = match args.format {
+        Format::Json => write_json(&model),
         Format::Github => {
-            let mut out = BufWriter::new(stdout.lock());
-            render::github::write(&mut out, &model.diagnostics, &args.dir)?;
-            writeln!(out, "{}", render::human::summary(&model))?;
-            out.flush()?;
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            render::github::write(&mut out, &model.diagnostics, &args.dir)
+                .and_then(|()| writeln!(out, "{}", render::human::summary(&model)))
+                .and_then(|()| out.flush())
         }
         Format::Human => {
             // Render into memory, then let anstream strip the colours when
@@ -63,12 +58,18 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
             render::human::write(&mut text, &model.diagnostics, &texts, &args.dir, true)?;
             let bold = anstyle::Style::new().bold();
             writeln!(text, "{bold}{}{bold:#}", render::human::summary(&model))?;
-            let mut out = anstream::AutoStream::auto(stdout.lock());
-            out.write_all(&text)?;
-            out.flush()?;
+            return super::print(&text).map(|()| outcome(&model, args.deny_warnings));
         }
-    }
+    };
+    super::ignore_broken_pipe(written)?;
     Ok(outcome(&model, args.deny_warnings))
+}
+
+/// Streams the JSON document: at 10,000 units it is tens of megabytes, not
+/// worth holding in memory.
+fn write_json(model: &crate::model::Model) -> std::io::Result<()> {
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    render::json::write(&mut out, model).and_then(|()| out.flush())
 }
 
 /// Every file's text by its workspace path, for showing source lines.

@@ -4,7 +4,12 @@
 
 pub mod build;
 pub mod check;
+pub mod checkin;
+pub mod completions;
+pub mod init;
+pub mod schema;
 pub mod serve;
+pub mod status;
 pub mod watch;
 
 use std::process::ExitCode;
@@ -41,6 +46,18 @@ pub enum Command {
     Watch(watch::WatchArgs),
     /// Rebuild on every change and serve the site with live reload.
     Serve(serve::ServeArgs),
+    /// Write a starter workspace: okrc.toml, a top unit, a team and a README.
+    Init(init::InitArgs),
+    /// Append a check-in to a key result, changing no other byte of the file.
+    Checkin(checkin::CheckinArgs),
+    /// Show the period's progress as a tree in the terminal.
+    Status(status::StatusArgs),
+    /// Print the JSON Schema of the front matter (or of okrc.toml), for editors.
+    Schema(schema::SchemaArgs),
+    /// Print a shell completion script.
+    Completions(completions::CompletionsArgs),
+    /// Print the man page, or write one per command into a folder.
+    Man(completions::ManArgs),
 }
 
 /// How a command ended, as the process exit code says it.
@@ -70,6 +87,12 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Build(args) => build::run(args),
         Command::Watch(args) => watch::run_watch(args),
         Command::Serve(args) => serve::run_serve(args),
+        Command::Init(args) => init::run(args),
+        Command::Checkin(args) => checkin::run(args),
+        Command::Status(args) => status::run(args),
+        Command::Schema(args) => schema::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => completions::run_man(args),
     }
 }
 
@@ -108,5 +131,37 @@ pub fn today(flag: Option<NaiveDate>) -> anyhow::Result<NaiveDate> {
             }
         }
         _ => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+/// Prints a usage error (`error: …` and a `help:` line) to stderr and
+/// returns the exit code for it, 2.
+pub fn usage_error(message: &str, help: Option<&str>) -> Outcome {
+    use std::io::Write;
+    let error = anstyle::AnsiColor::Red.on_default().bold();
+    let bold = anstyle::Style::new().bold();
+    let mut err = anstream::stderr();
+    let _ = writeln!(err, "{error}error{error:#}{bold}: {message}{bold:#}");
+    if let Some(help) = help {
+        let cyan = anstyle::AnsiColor::Cyan.on_default().bold();
+        let _ = writeln!(err, "  {cyan}help{cyan:#}: {help}");
+    }
+    Outcome::Failure
+}
+
+/// Writes `bytes` to stdout (through anstream, which strips colours where
+/// they do not belong). A reader that stops early (`okrc status | head`)
+/// is not a failure.
+pub fn print(bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = anstream::stdout();
+    ignore_broken_pipe(out.write_all(bytes).and_then(|()| out.flush()))
+}
+
+/// A reader that stops early (`okrc check | head`) is not a failure.
+pub fn ignore_broken_pipe(written: std::io::Result<()>) -> anyhow::Result<()> {
+    match written {
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(err.into()),
+        _ => Ok(()),
     }
 }

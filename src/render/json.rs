@@ -6,7 +6,7 @@ use crate::model::Model;
 
 /// Writes the model as one JSON object and a newline.
 pub fn write(out: &mut dyn Write, model: &Model) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, model).map_err(io::Error::other)?;
+    serde_json::to_writer(&mut *out, model).map_err(io::Error::from)?;
     writeln!(out)
 }
 

@@ -4,6 +4,8 @@
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod status;
+pub mod terminal;
 
 use std::path::Path;
 

@@ -25,14 +25,17 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use minijinja::Value;
-use minijinja::value::{Enumerator, Object, ObjectRepr, Serde};
+use minijinja::value::Serde;
 use rayon::prelude::*;
 
 use super::data::{SiteData, recording_use, unit_history};
 use super::markdown::MarkdownOptions;
 use super::output::{OutputDir, OutputError, UpdateSummary};
 use super::views::{self, PageKind};
-use super::{STYLESHEET, Shared, SiteError, SiteFiles, Templates, labels, page_context, periods_value};
+use super::{
+    STYLESHEET, Shared, SiteError, SiteFiles, Templates, labels, page_context, periods_value,
+    strip_indentation,
+};
 use crate::config::Config;
 use crate::model::{Model, Unit};
 use crate::source::FilePath;
@@ -167,18 +170,9 @@ impl SiteCache {
             ..*model
         };
         let values: Vec<Value> = units.iter().map(|u| u.value.clone()).collect();
-        let model_value = Value::from_object(ModelValue {
-            head: Value::from(Serde(&head)),
-            units: Value::from(values.clone()),
-        });
         let histories = units.iter().map(|u| u.history.clone()).collect();
-        let site_value = Value::from_object(SiteData::from_parts(
-            model,
-            markdown,
-            model_value,
-            values,
-            histories,
-        ));
+        let site_value =
+            Value::from_object(SiteData::from_parts(model, markdown, values, histories));
         let site = site_value
             .downcast_object::<SiteData>()
             .expect("the value was made from SiteData just above");
@@ -236,7 +230,7 @@ impl SiteCache {
                     let context = page_context(model, &site, &shared, page);
                     templates.render(page, context)
                 });
-                let html = html?;
+                let html = strip_indentation(&html?);
                 let used = if is_unit { used } else { Vec::new() };
                 let fingerprint = page_fingerprint(&page.path, is_unit.then_some(&used));
                 let cached = CachedPage {
@@ -365,35 +359,6 @@ impl SiteCache {
         let bytes = Bytes::new(out);
         self.json = Some((fingerprint, bytes.clone()));
         bytes
-    }
-}
-
-/// The `model` template variable: the model's own fields, with the kept
-/// unit values as `units`. Behaves as the map `Value::from(Serde(model))`
-/// would, without turning every unit into values again.
-#[derive(Debug)]
-struct ModelValue {
-    head: Value,
-    units: Value,
-}
-
-impl Object for ModelValue {
-    fn repr(self: &Arc<Self>) -> ObjectRepr {
-        ObjectRepr::Map
-    }
-
-    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        if key.as_str() == Some("units") {
-            return Some(self.units.clone());
-        }
-        self.head.get_item(key).ok().filter(|v| !v.is_undefined())
-    }
-
-    fn enumerate(self: &Arc<Self>) -> Enumerator {
-        match self.head.try_iter() {
-            Ok(keys) => Enumerator::Values(keys.collect()),
-            Err(_) => Enumerator::Empty,
-        }
     }
 }
 

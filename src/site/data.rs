@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use minijinja::Value;
-use minijinja::value::Object;
+use minijinja::value::{Object, Serde};
 
 use super::format::Language;
 use super::markdown::MarkdownOptions;
@@ -22,6 +22,10 @@ use crate::period::{Period, format_date};
 /// An objective (and maybe one of its key results) of a unit, by indices
 /// into `Model::units`.
 pub type ObjectiveRef = (usize, usize);
+
+/// What an `aligns_to` entry resolved to: unit, objective, and key result
+/// (none for the whole objective), by indices.
+pub type Target = (usize, usize, Option<usize>);
 
 /// Everything a render shares between pages.
 #[derive(Debug)]
@@ -42,24 +46,44 @@ pub struct SiteData {
     /// The model as the template variable `model`.
     pub model: Value,
     /// For each unit, for each objective: what it aligns to (unit, objective, key result).
-    pub aligned_to: Vec<Vec<Vec<(usize, usize, Option<usize>)>>>,
+    pub aligned_to: Vec<Vec<Vec<Target>>>,
     /// What aligns to an objective (key result `None`) or one key result.
-    pub contributions: HashMap<(usize, usize, Option<usize>), Vec<ObjectiveRef>>,
+    pub contributions: HashMap<Target, Vec<ObjectiveRef>>,
     /// Each unit's progress after each of its check-ins.
     pub histories: Vec<Vec<(NaiveDate, f64)>>,
 }
 
 impl SiteData {
-    /// Indexes `model`, given its template values (`model` and each unit,
-    /// the same values `model.units` holds) and the units' histories, which
-    /// a [`super::cache::SiteCache`] keeps for the units that did not change.
+    /// Indexes `model` and turns it into template values, the units in
+    /// parallel. (Renders go through a [`super::cache::SiteCache`], which
+    /// keeps the values of units that did not change.)
+    #[cfg(test)]
+    pub fn new(model: &Model, markdown: MarkdownOptions) -> SiteData {
+        use rayon::prelude::*;
+        // Serialized once, the units in parallel: every page shares these.
+        let units: Vec<Value> = model
+            .units
+            .par_iter()
+            .map(|unit| Value::from(Serde(unit)))
+            .collect();
+        let histories = model
+            .units
+            .par_iter()
+            .map(|unit| unit_history(unit, model.today))
+            .collect();
+        SiteData::from_parts(model, markdown, units, histories)
+    }
+
+    /// Indexes `model`, given its units' template values and histories,
+    /// which a [`super::cache::SiteCache`] keeps for the units that did not
+    /// change.
     pub fn from_parts(
         model: &Model,
         markdown: MarkdownOptions,
-        model_value: Value,
         units: Vec<Value>,
         histories: Vec<Vec<(NaiveDate, f64)>>,
     ) -> SiteData {
+        let model_value = model_value(model, &units);
         let unit_index = model
             .units
             .iter()
@@ -153,6 +177,34 @@ pub fn recording_use<T>(f: impl FnOnce() -> T) -> (T, Vec<usize>) {
     (result, used)
 }
 
+/// The model as the template variable `model`: the keys of `okrs.json`,
+/// with the units already serialized.
+fn model_value(model: &Model, units: &[Value]) -> Value {
+    let head = ModelHead {
+        version: model.version,
+        today: model.today,
+        title: &model.title,
+        language: &model.language,
+        periods: &model.periods,
+        diagnostics: &model.diagnostics,
+    };
+    minijinja::context! {
+        units => Value::from(units.to_vec()),
+        ..Value::from(Serde(head))
+    }
+}
+
+/// Every key of [`Model`] but `units` (a test keeps the two in step).
+#[derive(serde::Serialize)]
+struct ModelHead<'m> {
+    version: u32,
+    today: NaiveDate,
+    title: &'m str,
+    language: &'m str,
+    periods: &'m [Period],
+    diagnostics: &'m [crate::diagnostic::Diagnostic],
+}
+
 /// The period `index.html` shows: the shortest one containing today (the
 /// quarter rather than the year), else the latest.
 pub fn current_period(periods: &[Period], today: NaiveDate) -> Option<&Period> {
@@ -163,15 +215,11 @@ pub fn current_period(periods: &[Period], today: NaiveDate) -> Option<&Period> {
         .or_else(|| periods.iter().max_by_key(|p| (p.end, p.start)))
 }
 
-type Alignments = (
-    Vec<Vec<Vec<(usize, usize, Option<usize>)>>>,
-    HashMap<(usize, usize, Option<usize>), Vec<ObjectiveRef>>,
-);
+type Alignments = (Vec<Vec<Vec<Target>>>, HashMap<Target, Vec<ObjectiveRef>>);
 
 /// Resolved `aligns_to` targets of every objective, and the reverse.
 fn alignments(model: &Model) -> Alignments {
-    let mut contributions: HashMap<(usize, usize, Option<usize>), Vec<ObjectiveRef>> =
-        HashMap::new();
+    let mut contributions: HashMap<Target, Vec<ObjectiveRef>> = HashMap::new();
     let aligned_to = model
         .units
         .iter()
@@ -273,6 +321,25 @@ mod tests {
 
     fn period(name: &str) -> Period {
         Period::builtin(name).unwrap()
+    }
+
+    #[test]
+    fn the_model_value_has_every_key_of_the_json_model() {
+        let model = crate::compile(
+            &crate::workspace::Workspace::load(
+                std::path::Path::new(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/tests/fixtures/site-basic"
+                )),
+                None,
+            )
+            .unwrap(),
+            parse_date("2026-11-27").unwrap(),
+        );
+        let data = SiteData::new(&model, MarkdownOptions { unsafe_html: false });
+        let json: serde_json::Value = serde_json::to_value(&model).unwrap();
+        let from_value: serde_json::Value = serde_json::to_value(&data.model).unwrap();
+        assert_eq!(json, from_value);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use minijinja::{Environment, Error, ErrorKind, State, context};
 
 use super::data::SiteData;
 use super::format::{self, Language};
-use super::labels::{fill, pace_word, sentences};
+use super::labels::{confidence_label, confidence_word, fill, pace_word, sentences};
 use super::markdown;
 use super::paths::{path_value, slug};
 use super::svg::{self, ChartData, ChartText};
@@ -33,6 +33,9 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_function("unit_url", unit_url);
     env.add_function("period_url", period_url);
     env.add_function("progress_bar", progress_bar);
+    env.add_function("progress", progress);
+    env.add_function("pace_badge", pace_badge);
+    env.add_function("confidence_badge", confidence_badge);
     env.add_function("kr_chart", kr_chart);
     env.add_function("sparkline", sparkline);
     env.add_function("aligned_to", aligned_to);
@@ -171,7 +174,9 @@ fn encode_id(id: &str, out: &mut String) {
 /// `{{ root }}{{ unit_url(unit) }}`: a unit's page, relative to the site root.
 fn unit_url(state: &State, unit: Value) -> Result<Value, Error> {
     let site = site(state)?;
-    Ok(path_value(site.unit_of(&unit).and_then(|i| site.unit_path(i))))
+    Ok(path_value(
+        site.unit_of(&unit).and_then(|i| site.unit_path(i)),
+    ))
 }
 
 /// `{{ root }}{{ period_url("2026-Q4", "alignment") }}`: a period's
@@ -186,7 +191,9 @@ fn period_url(state: &State, period: String, kind: Option<String>) -> Result<Val
         other => {
             return Err(Error::new(
                 ErrorKind::InvalidOperation,
-                format!("period_url: unknown page `{other}`; use dashboard, alignment or scorecard"),
+                format!(
+                    "period_url: unknown page `{other}`; use dashboard, alignment or scorecard"
+                ),
             ));
         }
     };
@@ -218,6 +225,72 @@ fn progress_bar(state: &State, item: Value) -> Result<Value, Error> {
     Ok(Value::from_safe_string(svg::progress_bar(
         progress, expected, &class, &label,
     )))
+}
+
+/// `{{ progress(item) }}`: the progress bar and the percentage beside it;
+/// `progress(item, true)` is the large one of a page head.
+fn progress(state: &State, item: Value, large: Option<bool>) -> Result<Value, Error> {
+    let bar = progress_bar(state, item.clone())?;
+    let percent = match as_number(&attr(&item, "progress")) {
+        Some(p) => format::percent(p, language(state)),
+        None => "–".to_string(),
+    };
+    let class = if large.unwrap_or(false) {
+        "progress progress-large"
+    } else {
+        "progress"
+    };
+    Ok(Value::from_safe_string(format!(
+        r#"<span class="{class}">{bar}<span class="progress-number">{percent}</span></span>"#
+    )))
+}
+
+/// `{{ pace_badge(kr.pace) }}`: the pace in words, with a shape and colour
+/// that repeat it. Empty for none.
+fn pace_badge(state: &State, pace: Option<String>) -> Value {
+    let Some(pace) = pace else {
+        return Value::from("");
+    };
+    let icon = match pace.as_str() {
+        "done" => "✓",
+        "not-started" => "○",
+        "missed" => "✕",
+        "on-track" => "●",
+        "at-risk" => "▲",
+        "off-track" => "■",
+        _ => return Value::from(""),
+    };
+    Value::from_safe_string(format!(
+        r#"<span class="badge pace-{pace}"><span class="badge-icon" aria-hidden="true">{icon}</span> {}</span>"#,
+        pace_word(&pace, language(state))
+    ))
+}
+
+/// `{{ confidence_badge(kr.confidence) }}`: a confidence (a level, or a
+/// check-in's number) in words; `confidence_badge(c, false)` leaves out the
+/// "Confidence:" prefix for screen readers, where a column header says it.
+fn confidence_badge(state: &State, confidence: Value, labelled: Option<bool>) -> Value {
+    let level = confidence_level(confidence);
+    let Some(level) = level
+        .as_str()
+        .and_then(crate::model::ConfidenceLevel::from_name)
+    else {
+        return Value::from("");
+    };
+    let language = language(state);
+    let word = confidence_word(level.as_str(), language);
+    let prefix = if labelled.unwrap_or(true) {
+        format!(
+            r#"<span class="visually-hidden">{}: </span>"#,
+            confidence_label(language)
+        )
+    } else {
+        String::new()
+    };
+    Value::from_safe_string(format!(
+        r#"<span class="badge confidence-{}">{prefix}{word}</span>"#,
+        level.as_str()
+    ))
 }
 
 /// The check-ins of a key result that carry a value, in date order (of two
@@ -309,8 +382,7 @@ fn sparkline(state: &State, item: Value, unit: Option<Value>) -> Result<Value, E
     let site = site(state)?;
     let language = site.language;
     let owner = unit.as_ref().unwrap_or(&item);
-    let Some(period) = attr_str(owner, "period").and_then(|p| site.periods.get(&p).cloned())
-    else {
+    let Some(period) = attr_str(owner, "period").and_then(|p| site.periods.get(&p).cloned()) else {
         return Ok(Value::from(""));
     };
     let points: Vec<(NaiveDate, f64)> = if unit.is_none() {
@@ -408,7 +480,10 @@ fn aligned_to(state: &State, unit: Value, objective: Value) -> Result<Value, Err
     let (Some(u), Some(o)) = (site.unit_of(&unit), objective_index(&unit, &objective)) else {
         return Ok(Value::from(Vec::<Value>::new()));
     };
-    let targets = site.aligned_to.get(u).and_then(|objectives| objectives.get(o));
+    let targets = site
+        .aligned_to
+        .get(u)
+        .and_then(|objectives| objectives.get(o));
     Ok(targets
         .into_iter()
         .flatten()
@@ -457,7 +532,10 @@ mod tests {
     fn anchors_keep_distinct_ids_distinct() {
         let a = anchor(Value::from("O1"), Some(Value::from("KR1")));
         assert_eq!(a, "okr-O1.KR1");
-        assert_ne!(anchor(Value::from("o 1"), None), anchor(Value::from("o_1"), None));
+        assert_ne!(
+            anchor(Value::from("o 1"), None),
+            anchor(Value::from("o_1"), None)
+        );
         assert_eq!(anchor(Value::from("<b>"), None), "okr-_3c_b_3e_");
     }
 }

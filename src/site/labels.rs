@@ -92,7 +92,8 @@ labels! {
     "done" => "Done", "Klaar";
     "not_done" => "Not done", "Niet klaar";
     "more" => "more", "meer";
-    "show_all" => "Show all on the dashboard", "Toon alles op het dashboard";
+    "show_all" => "More on the dashboard", "Meer op het dashboard";
+    "all_units" => "Every unit on the dashboard", "Alle eenheden op het dashboard";
     "other_period" => "from", "uit";
     "unit_page" => "Unit", "Eenheid";
     "generated_by" => "Built with okrc", "Gemaakt met okrc";
@@ -211,6 +212,22 @@ pub fn pace_word(pace: &str, language: Language) -> &'static str {
         .map_or("", |entry| pick(entry, language))
 }
 
+/// The word for a confidence level (`at-risk` → "Unsure").
+pub fn confidence_word(level: &str, language: Language) -> &'static str {
+    CONFIDENCE
+        .iter()
+        .find(|entry| entry.0 == level)
+        .map_or("", |entry| pick(entry, language))
+}
+
+/// "Confidence" / "Vertrouwen".
+pub fn confidence_label(language: Language) -> &'static str {
+    LABELS
+        .iter()
+        .find(|entry| entry.0 == "confidence_label")
+        .map_or("", |entry| pick(entry, language))
+}
+
 /// Every label of a language as the template variable `t`.
 pub fn labels(language: Language) -> Value {
     let mut map: BTreeMap<&str, Value> = LABELS
@@ -232,9 +249,18 @@ mod tests {
     #[test]
     fn every_label_is_translated_and_keys_are_unique() {
         let mut keys = std::collections::BTreeSet::new();
-        for (key, en, nl) in LABELS.iter().chain(PACE).chain(CONFIDENCE).chain(KIND) {
+        for (key, _, _) in LABELS {
+            assert!(keys.insert(*key), "{key} twice");
+        }
+        for (key, en, nl) in LABELS
+            .iter()
+            .chain(PACE)
+            .chain(CONFIDENCE)
+            .chain(KIND)
+            .chain(TYPE)
+            .chain(COLOUR)
+        {
             assert!(!en.is_empty() && !nl.is_empty(), "{key}");
-            assert!(keys.insert(*key) || PACE.iter().any(|p| p.0 == *key), "{key}");
         }
     }
 

@@ -138,7 +138,11 @@ pub fn render(markdown: &str, top_heading: u8, options: MarkdownOptions) -> Stri
             // A disabled checkbox is a form control without a label; a
             // character says the same and reads well in a screen reader.
             Event::TaskListMarker(done) => {
-                safe.push(Event::Text(CowStr::Borrowed(if done { "☑ " } else { "☐ " })));
+                safe.push(Event::Text(CowStr::Borrowed(if done {
+                    "☑ "
+                } else {
+                    "☐ "
+                })));
             }
             other => safe.push(other),
         }
@@ -201,7 +205,10 @@ mod tests {
         let html = render(md, 2, SAFE);
         assert!(!html.contains("<script>"), "{html}");
         assert!(!html.contains("<b>"), "{html}");
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
         let raw = render(md, 2, UNSAFE);
         assert!(raw.contains("<script>alert(1)</script>"), "{raw}");
         assert!(raw.contains("<b>there</b>"), "{raw}");
@@ -217,7 +224,10 @@ mod tests {
         assert!(!html.to_lowercase().contains("href=\"javascript"), "{html}");
         assert_eq!(html.matches("<a ").count(), 1, "{html}");
         assert!(html.contains("<p>click and"), "{html}");
-        assert!(html.contains(r#"<a href="https://a.example">ok</a>"#), "{html}");
+        assert!(
+            html.contains(r#"<a href="https://a.example">ok</a>"#),
+            "{html}"
+        );
     }
 
     #[test]
@@ -228,17 +238,22 @@ mod tests {
             SAFE,
         );
         assert!(!html.contains("<img"), "{html}");
-        assert!(html.contains(r#"<a href="https://cdn.example/c.png">chart</a>"#), "{html}");
+        assert!(
+            html.contains(r#"<a href="https://cdn.example/c.png">chart</a>"#),
+            "{html}"
+        );
         assert!(!html.contains("javascript"), "{html}");
-        assert!(html.contains(r#"<a href="https://ci.example">badge</a>"#), "{html}");
+        assert!(
+            html.contains(r#"<a href="https://ci.example">badge</a>"#),
+            "{html}"
+        );
     }
 
     #[test]
     fn headings_sit_below_the_page_heading_without_skipping_levels() {
         let html = render("## Context\n\n#### Detail\n\n# Top\n", 3, SAFE);
         assert_eq!(
-            html,
-            "<h3>Context</h3>\n<h4>Detail</h4>\n<h3>Top</h3>\n",
+            html, "<h3>Context</h3>\n<h4>Detail</h4>\n<h3>Top</h3>\n",
             "{html}"
         );
         assert!(render("# A\n## B\n### C\n", 5, SAFE).contains("<h6>C</h6>"));

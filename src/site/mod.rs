@@ -56,8 +56,14 @@ const BUILTIN: &[(&str, &str)] = &[
     ("index.html", include_str!("../../templates/index.html")),
     ("period.html", include_str!("../../templates/period.html")),
     ("unit.html", include_str!("../../templates/unit.html")),
-    ("alignment.html", include_str!("../../templates/alignment.html")),
-    ("scorecard.html", include_str!("../../templates/scorecard.html")),
+    (
+        "alignment.html",
+        include_str!("../../templates/alignment.html"),
+    ),
+    (
+        "scorecard.html",
+        include_str!("../../templates/scorecard.html"),
+    ),
     (STYLESHEET, include_str!("../../templates/style.css")),
 ];
 
@@ -151,11 +157,12 @@ impl Templates {
             if !wanted || name.starts_with('.') || !entry.path().is_file() {
                 continue;
             }
-            let text =
-                std::fs::read_to_string(entry.path()).map_err(|source| SiteError::ReadTemplate {
+            let text = std::fs::read_to_string(entry.path()).map_err(|source| {
+                SiteError::ReadTemplate {
                     path: entry.path(),
                     source,
-                })?;
+                }
+            })?;
             replacements.insert(name, text);
         }
         Templates::with_replacements(replacements)
@@ -242,6 +249,29 @@ pub fn render_site(
     Ok(rendered.into_files())
 }
 
+/// Drops the indentation templates leave at the start of lines (a good
+/// share of a page's bytes), except inside `<pre>`, where it is content.
+fn strip_indentation(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let has_pre = html.contains("<pre");
+    let mut in_pre = false;
+    for line in html.split_inclusive('\n') {
+        let kept = if in_pre {
+            line
+        } else {
+            line.trim_start_matches([' ', '\t'])
+        };
+        if kept == "\n" && !in_pre {
+            continue;
+        }
+        out.push_str(kept);
+        if has_pre && (line.contains("<pre") || line.contains("</pre>")) {
+            in_pre = line.rfind("<pre") > line.rfind("</pre>");
+        }
+    }
+    out
+}
+
 /// The variables every page shares.
 struct Shared {
     site: Value,
@@ -284,9 +314,7 @@ fn page_context(model: &Model, site: &SiteData, shared: &Shared, page: &Page) ->
     let root = paths::root_prefix(&page.path);
     let period_name = match &page.kind {
         PageKind::Index => site.current_period.clone(),
-        PageKind::Dashboard(p) | PageKind::Alignment(p) | PageKind::Scorecard(p) => {
-            Some(p.clone())
-        }
+        PageKind::Dashboard(p) | PageKind::Alignment(p) | PageKind::Scorecard(p) => Some(p.clone()),
         PageKind::Unit(u) => model.units[*u].period.as_ref().map(|p| p.name.clone()),
     };
     let period = period_name
@@ -314,14 +342,27 @@ fn page_context(model: &Model, site: &SiteData, shared: &Shared, page: &Page) ->
                 return common;
             };
             let units = views::period_units(model, &name);
-            let attention = views::attention(model, site, &units);
-            let limit = if page.kind == PageKind::Index { 12 } else { usize::MAX };
-            let shown: Vec<Value> = attention.iter().take(limit).cloned().collect();
+            // Enough to act on; a list of thousands helps no one.
+            let limit = if page.kind == PageKind::Index {
+                12
+            } else {
+                200
+            };
+            let (attention_total, shown) = views::attention(model, site, &units, limit);
+            // The index shows the top three levels; the dashboard every unit.
+            let depth = if page.kind == PageKind::Index {
+                2
+            } else {
+                usize::MAX
+            };
+            let tree = views::tree(model, site, &units, &name, depth);
+            let shown_units = tree.len().unwrap_or(0);
             let checkins = if page.kind == PageKind::Index { 10 } else { 25 };
             context! {
-                tree => views::tree(model, site, &units, &name),
+                tree => tree,
+                tree_hidden => units.len() - shown_units,
                 attention => shown,
-                attention_total => attention.len(),
+                attention_total => attention_total,
                 checkins => views::latest_checkins(model, site, &units, checkins),
                 statements => views::statements(model, site, &units),
                 summary => views::summary(model, &units, &name),
@@ -352,4 +393,19 @@ fn page_context(model: &Model, site: &SiteData, shared: &Shared, page: &Page) ->
 /// The language of a model's UI, for callers outside the site.
 pub fn language(model: &Model) -> Language {
     Language::from_code(&model.language)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indentation_goes_except_inside_pre() {
+        let html =
+            "<div>\n    <p>a</p>\n\n  <pre><code>fn x() {\n    1\n}\n</code></pre>\n  <p>b</p>\n";
+        assert_eq!(
+            strip_indentation(html),
+            "<div>\n<p>a</p>\n<pre><code>fn x() {\n    1\n}\n</code></pre>\n<p>b</p>\n"
+        );
+    }
 }

@@ -202,14 +202,25 @@ mod tests {
         assert_eq!(slug("Straße"), "strasse");
         assert_eq!(slug("IJsselmeer"), "ijsselmeer");
         let japanese = slug("開発");
-        assert!(japanese.starts_with("u-") && japanese.len() == 10, "{japanese}");
+        assert!(
+            japanese.starts_with("u-") && japanese.len() == 10,
+            "{japanese}"
+        );
         assert_ne!(japanese, slug("営業"));
         assert_eq!(japanese, slug("開発"), "stable");
     }
 
     #[test]
     fn slugs_never_escape_their_folder_or_hide() {
-        for hostile in ["..", ".", "../../etc/passwd", ".hidden", "a\\b", "<script>", "\0"] {
+        for hostile in [
+            "..",
+            ".",
+            "../../etc/passwd",
+            ".hidden",
+            "a\\b",
+            "<script>",
+            "\0",
+        ] {
             let s = slug(hostile);
             assert!(!s.is_empty());
             assert!(

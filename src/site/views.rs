@@ -132,7 +132,15 @@ pub fn period_units(model: &Model, period: &str) -> Vec<usize> {
 /// whether a nested list opens after it (`has_children`) and how many nested
 /// lists close after it (`close`), so templates nest `<ul>`s without
 /// recursion however deep the tree is.
-pub fn tree(model: &Model, site: &SiteData, units: &[usize], period: &str) -> Value {
+/// `max_depth` leaves out deeper units (the index of a large organisation
+/// shows its top levels; the dashboard shows all).
+pub fn tree(
+    model: &Model,
+    site: &SiteData,
+    units: &[usize],
+    period: &str,
+    max_depth: usize,
+) -> Value {
     let shown: HashSet<usize> = units.iter().copied().collect();
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); model.units.len()];
     let mut roots = Vec::new();
@@ -150,7 +158,9 @@ pub fn tree(model: &Model, site: &SiteData, units: &[usize], period: &str) -> Va
             continue;
         }
         order.push((u, depth));
-        stack.extend(children[u].iter().rev().map(|&c| (c, depth + 1)));
+        if depth < max_depth {
+            stack.extend(children[u].iter().rev().map(|&c| (c, depth + 1)));
+        }
     }
     let nodes: Vec<Value> = order
         .iter()
@@ -185,9 +195,15 @@ enum Reason {
 
 /// Key results that are missed, off track, at risk, without a recent
 /// check-in (the `stale-checkin` lint), or whose owners are not confident,
-/// most urgent first. Each `{unit, objective, key_result, href, reasons}`,
-/// where a reason is `{kind: "pace"|"stale"|"confidence", value}`.
-pub fn attention(model: &Model, site: &SiteData, units: &[usize]) -> Vec<Value> {
+/// most urgent first: how many there are, and the first `limit` as
+/// `{unit, objective, key_result, href, reasons}`, where a reason is
+/// `{kind: "pace"|"stale"|"confidence", value}`.
+pub fn attention(
+    model: &Model,
+    site: &SiteData,
+    units: &[usize],
+    limit: usize,
+) -> (usize, Vec<Value>) {
     let stale: HashSet<(&str, u32)> = model
         .diagnostics
         .iter()
@@ -223,8 +239,10 @@ pub fn attention(model: &Model, site: &SiteData, units: &[usize]) -> Vec<Value> 
         }
     }
     found.sort_by_key(|&(first, u, o, k, _)| (first, u, o, k));
-    found
+    let total = found.len();
+    let shown = found
         .into_iter()
+        .take(limit)
         .map(|(_, u, o, k, reasons)| {
             let reasons: Vec<Value> = reasons
                 .into_iter()
@@ -243,7 +261,8 @@ pub fn attention(model: &Model, site: &SiteData, units: &[usize]) -> Vec<Value> 
             let item = key_result_link(site, u, o, k);
             context! { reasons => reasons, ..item }
         })
-        .collect()
+        .collect();
+    (total, shown)
 }
 
 /// A key result with its unit and objective, linked to its place on the
@@ -268,7 +287,12 @@ fn key_result_link(site: &SiteData, u: usize, o: usize, k: usize) -> Value {
 
 /// The `limit` latest check-ins of the units, up to today, newest first:
 /// each `{unit, objective, key_result, checkin, href}`.
-pub fn latest_checkins(model: &Model, site: &SiteData, units: &[usize], limit: usize) -> Vec<Value> {
+pub fn latest_checkins(
+    model: &Model,
+    site: &SiteData,
+    units: &[usize],
+    limit: usize,
+) -> Vec<Value> {
     let mut all: Vec<(chrono::NaiveDate, usize, usize, usize, usize)> = Vec::new();
     for &u in units {
         for (o, objective) in model.units[u].objectives.iter().enumerate() {
@@ -281,7 +305,10 @@ pub fn latest_checkins(model: &Model, site: &SiteData, units: &[usize], limit: u
             }
         }
     }
-    all.sort_by(|a, b| b.0.cmp(&a.0).then((a.1, a.2, a.3, a.4).cmp(&(b.1, b.2, b.3, b.4))));
+    all.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then((a.1, a.2, a.3, a.4).cmp(&(b.1, b.2, b.3, b.4)))
+    });
     all.into_iter()
         .take(limit)
         .map(|(_, u, o, k, c)| {
@@ -442,18 +469,27 @@ pub fn summary(model: &Model, units: &[usize], period: &str) -> Value {
     let own: Vec<usize> = units
         .iter()
         .copied()
-        .filter(|&u| model.units[u].period.as_ref().is_some_and(|p| p.name == period))
+        .filter(|&u| {
+            model.units[u]
+                .period
+                .as_ref()
+                .is_some_and(|p| p.name == period)
+        })
         .collect();
     for &u in units {
-        for kr in model.units[u].objectives.iter().flat_map(|o| &o.key_results) {
+        for kr in model.units[u]
+            .objectives
+            .iter()
+            .flat_map(|o| &o.key_results)
+        {
             key_results += 1;
             if let Some(pace) = kr.pace {
                 counts[pace as usize] += 1;
             }
         }
     }
-    let progress = crate::analyse::progress::mean(own.iter().map(|&u| model.units[u].progress))
-        .unwrap_or(0.0);
+    let progress =
+        crate::analyse::progress::mean(own.iter().map(|&u| model.units[u].progress)).unwrap_or(0.0);
     context! {
         units => units.len(),
         key_results => key_results,

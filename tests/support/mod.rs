@@ -11,7 +11,11 @@ use serde_json::Value;
 /// SOURCE_DATE_EPOCH leaking in from the caller.
 pub fn okrc() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_okrc"));
-    command.env_remove("SOURCE_DATE_EPOCH").env("NO_COLOR", "1");
+    command
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("COLUMNS")
+        .env_remove("CLICOLOR_FORCE")
+        .env("NO_COLOR", "1");
     command
 }
 
@@ -113,4 +117,32 @@ pub fn approx(value: &Value, expected: f64) {
         .as_f64()
         .unwrap_or_else(|| panic!("{value} is not a number"));
     assert!((actual - expected).abs() < 1e-9, "{actual} != {expected}");
+}
+
+/// A copy of the fixture workspace `name` in a temporary folder, for
+/// commands that write into it.
+pub fn fixture_copy(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    copy_dir(&fixture(name), dir.path());
+    dir
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("a folder");
+    for entry in std::fs::read_dir(from).expect("a fixture folder") {
+        let entry = entry.expect("a fixture entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("a file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("a copied file");
+        }
+    }
+}
+
+/// `SOURCE_DATE_EPOCH` for noon UTC of a `YYYY-MM-DD` day.
+pub fn epoch_of(day: &str) -> String {
+    let date = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").expect("a date");
+    let noon = date.and_hms_opt(12, 0, 0).expect("noon").and_utc();
+    noon.timestamp().to_string()
 }

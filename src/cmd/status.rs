@@ -1,0 +1,128 @@
+//! `okrc status`: read the workspace, compile it, and show the period's
+//! units, objectives and key results as a tree that fits the terminal.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::Args;
+
+use super::{Outcome, outcome, parse_today_arg, print, today, usage_error};
+use crate::diagnostic::did_you_mean;
+use crate::render::status::{StatusOptions, default_period, render, units_in};
+use crate::workspace::Workspace;
+
+const EXAMPLES: &str = "\
+Examples:
+  okrc status                        the current period of the workspace in .
+  okrc status okrs --attention       only what is off-track, at-risk, missed or stale
+  okrc status --unit platform        one unit and the units below it
+  okrc status --period 2026-Q3       another period
+  okrc status | less -R              piped output is plain text, 80 columns (or $COLUMNS)
+
+Colours follow the terminal; NO_COLOR=1 turns them off, CLICOLOR_FORCE=1 keeps them in pipes.";
+
+#[derive(Debug, Args)]
+#[command(after_long_help = EXAMPLES)]
+pub struct StatusArgs {
+    /// The workspace folder.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The date to measure pace against (default: SOURCE_DATE_EPOCH's date, else the local date).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today_arg)]
+    pub today: Option<NaiveDate>,
+    /// The period to show: its units and those of longer periods containing it
+    /// (default: the shortest period containing today, else the latest).
+    #[arg(long, value_name = "PERIOD")]
+    pub period: Option<String>,
+    /// Show only this unit (by id) and the units below it.
+    #[arg(long, value_name = "ID")]
+    pub unit: Option<String>,
+    /// Show only key results that need attention: pace off-track, at-risk or
+    /// missed, confidence at-risk or off-track, or a stale check-in.
+    #[arg(long)]
+    pub attention: bool,
+}
+
+pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
+    let today = today(args.today)?;
+    let workspace = Workspace::load(&args.dir, None)?;
+    let model = crate::compile(&workspace, today);
+    let period = match &args.period {
+        Some(name) => match model.periods.iter().find(|p| &p.name == name) {
+            Some(period) => period.clone(),
+            None => {
+                let known: Vec<&str> = model.periods.iter().map(|p| p.name.as_str()).collect();
+                let help = match did_you_mean(name, known.iter().copied()) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None if known.is_empty() => "the workspace has no units yet".to_string(),
+                    None => format!("the periods with OKRs are: {}", known.join(", ")),
+                };
+                return Ok(usage_error(
+                    &format!("no unit has OKRs for period `{name}`"),
+                    Some(&help),
+                ));
+            }
+        },
+        None => match default_period(&model) {
+            Some(period) => period.clone(),
+            None => {
+                let mut out = anstream::stdout();
+                writeln!(
+                    out,
+                    "No units with OKRs in {} yet: `okrc init` writes a starter workspace.",
+                    args.dir.display()
+                )?;
+                return Ok(outcome(&model, false));
+            }
+        },
+    };
+    let unit = match &args.unit {
+        None => None,
+        Some(id) => {
+            let candidates = units_in(&model, &period);
+            match candidates.iter().find(|&&u| &model.units[u].id == id) {
+                Some(&u) => Some(u),
+                None => {
+                    let mut ids: Vec<&str> = candidates
+                        .iter()
+                        .map(|&u| model.units[u].id.as_str())
+                        .collect();
+                    ids.sort_unstable();
+                    ids.dedup();
+                    let help = match did_you_mean(id, ids.iter().copied()) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => format!("the units of {} are: {}", period.name, ids.join(", ")),
+                    };
+                    return Ok(usage_error(
+                        &format!("there is no unit `{id}` in {}", period.name),
+                        Some(&help),
+                    ));
+                }
+            }
+        }
+    };
+    let options = StatusOptions {
+        period,
+        unit,
+        attention: args.attention,
+        width: terminal_width(),
+    };
+    print(render(&model, &options).as_bytes())?;
+    Ok(outcome(&model, false))
+}
+
+/// The terminal's width; when stdout is not a terminal, `$COLUMNS`, else 80.
+fn terminal_width() -> usize {
+    let stdout = std::io::stdout();
+    if stdout.is_terminal() {
+        if let Some((terminal_size::Width(width), _)) = terminal_size::terminal_size_of(&stdout) {
+            return usize::from(width).max(40);
+        }
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+        .map_or(80, |c| c.max(40))
+}

@@ -1,0 +1,203 @@
+//! The pieces of okrc's terminal output: progress bars, pace colours,
+//! figures with their unit, and text cut to a display width. Output is
+//! written with ANSI styles; `anstream` strips them when stdout is not a
+//! terminal or `NO_COLOR` is set.
+
+use anstyle::{AnsiColor, Style};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::model::{ConfidenceLevel, KeyResult, KeyResultType, Pace};
+
+pub const BOLD: Style = Style::new().bold();
+pub const DIM: Style = Style::new().dimmed();
+const GREEN: Style = AnsiColor::Green.on_default();
+const YELLOW: Style = AnsiColor::Yellow.on_default();
+const RED: Style = AnsiColor::Red.on_default();
+
+/// `text` in `style`.
+pub fn paint(style: Style, text: &str) -> String {
+    if text.is_empty() || style == Style::new() {
+        text.to_string()
+    } else {
+        format!("{style}{text}{style:#}")
+    }
+}
+
+/// Green when on track or done, yellow at risk, red off track or missed.
+pub fn pace_style(pace: Option<Pace>) -> Style {
+    match pace {
+        Some(Pace::Done | Pace::OnTrack) => GREEN,
+        Some(Pace::AtRisk) => YELLOW,
+        Some(Pace::OffTrack | Pace::Missed) => RED,
+        Some(Pace::NotStarted) => DIM,
+        None => Style::new(),
+    }
+}
+
+pub fn confidence_style(confidence: ConfidenceLevel) -> Style {
+    match confidence {
+        ConfidenceLevel::OnTrack => GREEN,
+        ConfidenceLevel::AtRisk => YELLOW,
+        ConfidenceLevel::OffTrack => RED,
+    }
+}
+
+/// A bar of `width` cells, filled in `style` to `progress` (0..1), in
+/// eighths of a cell.
+pub fn bar(progress: f64, width: usize, style: Style) -> String {
+    const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    let eighths = (progress.clamp(0.0, 1.0) * (width * 8) as f64).round() as usize;
+    let (full, part) = (eighths / 8, eighths % 8);
+    let mut filled = "█".repeat(full);
+    let mut empty = width - full;
+    if part > 0 && empty > 0 {
+        filled.push(PARTS[part]);
+        empty -= 1;
+    }
+    format!(
+        "{}{}",
+        paint(style, &filled),
+        paint(DIM, &"░".repeat(empty))
+    )
+}
+
+/// `53%`: rounded down, so that only what is done shows 100%.
+pub fn percent(progress: f64) -> String {
+    let floor = (progress.clamp(0.0, 1.0) * 100.0 + 1e-9).floor() as u32;
+    format!("{floor}%")
+}
+
+/// A figure as people write it: `96`, `99.5`, `1,200,000`.
+pub fn number(value: f64) -> String {
+    let rounded = (value * 100.0).round() / 100.0;
+    let text = if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded:.2}")
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+    };
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match fraction {
+        "" => format!("{sign}{grouped}"),
+        fraction => format!("{sign}{grouped}.{fraction}"),
+    }
+}
+
+/// A figure with the key result's unit: `€112,000`, `96%`, `45 points`.
+pub fn quantity(value: f64, unit: Option<&str>) -> String {
+    let figure = number(value);
+    match unit {
+        None | Some("") => figure,
+        Some(unit) if unit.chars().count() == 1 && "$€£¥".contains(unit) => {
+            match figure.strip_prefix('-') {
+                Some(positive) => format!("-{unit}{positive}"),
+                None => format!("{unit}{figure}"),
+            }
+        }
+        Some("%") => format!("{figure}%"),
+        Some(unit) => format!("{figure} {unit}"),
+    }
+}
+
+/// Where a metric stands: `96 → 99.5%`; nothing for other key results.
+pub fn standing(kr: &KeyResult) -> Option<String> {
+    if kr.kind != KeyResultType::Metric {
+        return None;
+    }
+    let unit = kr.unit.as_deref();
+    let current = quantity(kr.current?, unit.filter(|u| !is_suffix(u)));
+    Some(format!("{current} → {}", quantity(kr.to?, unit)))
+}
+
+/// Units written after the number, which are shown once, after the target.
+fn is_suffix(unit: &str) -> bool {
+    !(unit.chars().count() == 1 && "$€£¥".contains(unit))
+}
+
+/// The display width of `text` in terminal cells.
+pub fn width(text: &str) -> usize {
+    text.width()
+}
+
+/// `text` cut to at most `max` cells, ending in `…` when cut.
+pub fn truncate(text: &str, max: usize) -> String {
+    if text.width() <= max {
+        return text.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(text: &str) -> String {
+        anstream::adapter::strip_str(text).to_string()
+    }
+
+    #[test]
+    fn bars_fill_in_eighths_of_a_cell() {
+        assert_eq!(plain(&bar(0.0, 4, GREEN)), "░░░░");
+        assert_eq!(plain(&bar(1.0, 4, GREEN)), "████");
+        assert_eq!(plain(&bar(0.5, 4, GREEN)), "██░░");
+        assert_eq!(plain(&bar(0.53, 10, GREEN)), "█████▎░░░░");
+        assert_eq!(plain(&bar(1.7, 3, GREEN)), "███");
+    }
+
+    #[test]
+    fn percentages_round_down() {
+        assert_eq!(percent(0.999), "99%");
+        assert_eq!(percent(1.0), "100%");
+        assert_eq!(percent(0.57), "57%");
+        assert_eq!(percent(0.0), "0%");
+    }
+
+    #[test]
+    fn figures_are_grouped_and_carry_their_unit() {
+        assert_eq!(number(1_200_000.0), "1,200,000");
+        assert_eq!(number(99.5), "99.5");
+        assert_eq!(number(-1234.567), "-1,234.57");
+        assert_eq!(number(0.1 + 0.2), "0.3");
+        assert_eq!(quantity(112_000.0, Some("€")), "€112,000");
+        assert_eq!(quantity(-5.0, Some("$")), "-$5");
+        assert_eq!(quantity(96.0, Some("%")), "96%");
+        assert_eq!(quantity(45.0, Some("points")), "45 points");
+        assert_eq!(quantity(3.0, None), "3");
+    }
+
+    #[test]
+    fn truncation_counts_cells_and_marks_the_cut() {
+        assert_eq!(truncate("Deploy success rate", 10), "Deploy su…");
+        assert_eq!(truncate("short", 10), "short");
+        assert_eq!(truncate("日本語のテキスト", 7), "日本語…");
+        assert_eq!(width(&truncate("日本語のテキスト", 7)), 7);
+        assert_eq!(truncate("abc", 0), "");
+    }
+}

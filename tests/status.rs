@@ -1,0 +1,271 @@
+//! `okrc status`: the period's units as a tree with progress bars, pace and
+//! confidence; plain text when piped, fitted to the width.
+
+mod support;
+
+use std::process::Output;
+
+use support::{fixture, okrc, run, sample, stdout, workspace};
+use unicode_width::UnicodeWidthStr;
+
+fn status(args: &[&str]) -> Output {
+    run(okrc()
+        .arg("status")
+        .arg(fixture("status"))
+        .args(["--today", "2026-11-27"])
+        .args(args))
+}
+
+fn shown(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "exit {:?}: {}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout(output)
+}
+
+#[test]
+fn the_current_period_is_a_tree_of_units_with_progress_pace_and_confidence() {
+    insta::assert_snapshot!(shown(&status(&[])), @r"
+    Acme · 2026-Q4 (2026-10-01 to 2026-12-31) · today 2026-11-27, day 58 of 92
+    9 key results: 1 done, 1 on-track, 1 at-risk, 6 off-track, 1 stale
+
+    Acme Corporation  (acme, 2026)      ██▉░░░░░  36%
+    │ O1 Double the number of custom…   ███▎░░░░  40%  off-track
+    │   KR1 Paying customers            ██████▍░  80%  at-risk      on-track
+    │   KR2 Open the Berlin office      ░░░░░░░░   0%  off-track    off-track
+    │ O2 Ship faster                    ██▋░░░░░  33%  off-track
+    │   KR1 Teams ship weekly           ██▋░░░░░  33%  off-track
+    ├ Team Alpha  (alpha)               ███▍░░░░  42%
+    │   O1 Onboarding that customers…   █████▌░░  68%  on-track
+    │     KR1 Onboarding completion     ██████░░  75%  on-track     on-track
+    │     KR2 Guided setup              ████████ 100%  done
+    │     KR3 Support tickets per we…   ██▍░░░░░  30%  off-track    at-risk
+    │   O2 Weekly releases              █▍░░░░░░  16%  off-track
+    │     KR1 Releases per month        ██▋░░░░░  33%  off-track
+    │     KR2 Lead time  10 → 3 days    ░░░░░░░░   0%  off-track               stale
+    └ ベータチーム  (beta, draft)       ░░░░░░░░   0%
+        O1 新しい支払い画面を作る       ░░░░░░░░   0%  off-track
+          KR1 支払い画面をリリースす…   ░░░░░░░░   0%  off-track
+
+    1 warning in the workspace: `okrc check` explains it.
+    ");
+}
+
+#[test]
+fn attention_shows_only_what_is_off_track_at_risk_missed_or_stale() {
+    insta::assert_snapshot!(shown(&status(&["--attention"])), @"
+    Acme · 2026-Q4 (2026-10-01 to 2026-12-31) · today 2026-11-27, day 58 of 92
+    9 key results: 1 done, 1 on-track, 1 at-risk, 6 off-track, 1 stale; showing the
+    7 that need attention
+
+    Acme Corporation  (acme, 2026)      ██▉░░░░░  36%
+    │ O1 Double the number of custom…   ███▎░░░░  40%  off-track
+    │   KR1 Paying customers            ██████▍░  80%  at-risk      on-track
+    │   KR2 Open the Berlin office      ░░░░░░░░   0%  off-track    off-track
+    │ O2 Ship faster                    ██▋░░░░░  33%  off-track
+    │   KR1 Teams ship weekly           ██▋░░░░░  33%  off-track
+    ├ Team Alpha  (alpha)               ███▍░░░░  42%
+    │   O1 Onboarding that customers…   █████▌░░  68%  on-track
+    │     KR3 Support tickets per we…   ██▍░░░░░  30%  off-track    at-risk
+    │   O2 Weekly releases              █▍░░░░░░  16%  off-track
+    │     KR1 Releases per month        ██▋░░░░░  33%  off-track
+    │     KR2 Lead time  10 → 3 days    ░░░░░░░░   0%  off-track               stale
+    └ ベータチーム  (beta, draft)       ░░░░░░░░   0%
+        O1 新しい支払い画面を作る       ░░░░░░░░   0%  off-track
+          KR1 支払い画面をリリースす…   ░░░░░░░░   0%  off-track
+
+    1 warning in the workspace: `okrc check` explains it.
+    ");
+}
+
+#[test]
+fn a_unit_and_what_is_below_it() {
+    insta::assert_snapshot!(shown(&status(&["--unit", "alpha"])), @"
+    Acme · 2026-Q4 (2026-10-01 to 2026-12-31) · today 2026-11-27, day 58 of 92
+    5 key results: 1 done, 1 on-track, 3 off-track, 1 stale
+
+    Team Alpha  (alpha)                 ███▍░░░░  42%
+      O1 Onboarding that customers f…   █████▌░░  68%  on-track
+        KR1 Onboarding completion       ██████░░  75%  on-track     on-track
+        KR2 Guided setup                ████████ 100%  done
+        KR3 Support tickets per week    ██▍░░░░░  30%  off-track    at-risk
+      O2 Weekly releases                █▍░░░░░░  16%  off-track
+        KR1 Releases per month  2 → 4   ██▋░░░░░  33%  off-track
+        KR2 Lead time  10 → 3 days      ░░░░░░░░   0%  off-track               stale
+
+    1 warning in the workspace: `okrc check` explains it.
+    ");
+}
+
+#[test]
+fn an_ended_period_shows_what_was_missed() {
+    insta::assert_snapshot!(shown(&status(&["--period", "2026-Q3"])), @"
+    Acme · 2026-Q3 (2026-07-01 to 2026-09-30) · today 2026-11-27, ended 2026-09-30
+    5 key results: 1 done, 1 at-risk, 2 off-track, 1 missed
+
+    Acme Corporation  (acme, 2026)             ██▉░░░░░  36%
+    │ O1 Double the number of customers who…   ███▎░░░░  40%  off-track
+    │   KR1 Paying customers  1,800 → 2,000    ██████▍░  80%  at-risk      on-track
+    │   KR2 Open the Berlin office             ░░░░░░░░   0%  off-track    off-track
+    │ O2 Ship faster                           ██▋░░░░░  33%  off-track
+    │   KR1 Teams ship weekly                  ██▋░░░░░  33%  off-track
+    └ Team Alpha  (alpha)                      ██████▋░  83%
+        O1 Stabilise                           ██████▋░  83%  missed
+          KR1 Incidents per month  4 → 2       █████▍░░  66%  missed
+          KR2 Runbooks                         ████████ 100%  done
+
+    1 warning in the workspace: `okrc check` explains it.
+    ");
+}
+
+#[test]
+fn a_period_that_has_not_started_yet() {
+    let text = shown(&status(&["--period", "2027-Q1"]));
+    assert!(
+        text.contains("today 2026-11-27, starts in 35 days"),
+        "{text}"
+    );
+    assert!(text.contains("KR1 Activation  30 → 50%"), "{text}");
+    assert!(text.contains("0%  not-started"), "{text}");
+}
+
+#[test]
+fn the_default_period_contains_today_else_it_is_the_latest() {
+    let on = |today: &str| {
+        let output = run(okrc()
+            .arg("status")
+            .arg(fixture("status"))
+            .args(["--today", today]));
+        let text = shown(&output);
+        text.lines().next().unwrap_or_default().to_string()
+    };
+    assert!(on("2026-08-15").starts_with("Acme · 2026-Q3 "));
+    assert!(on("2026-11-27").starts_with("Acme · 2026-Q4 "));
+    assert!(on("2026-03-01").starts_with("Acme · 2026 "));
+    assert!(on("2027-06-01").starts_with("Acme · 2027-Q1 "));
+}
+
+#[test]
+fn every_line_fits_the_width_and_narrow_terminals_drop_columns_first() {
+    for width in [40, 50, 64, 80, 100, 132, 200] {
+        let output = run(okrc()
+            .env("COLUMNS", width.to_string())
+            .arg("status")
+            .arg(sample())
+            .args(["--today", "2026-11-27"]));
+        let text = shown(&output);
+        for line in text.lines() {
+            assert!(
+                line.width() <= width,
+                "{} cells at {width}: {line:?}",
+                line.width()
+            );
+        }
+    }
+    let output = run(okrc()
+        .env("COLUMNS", "50")
+        .arg("status")
+        .arg(fixture("status"))
+        .args(["--today", "2026-11-27", "--unit", "alpha"]));
+    insta::assert_snapshot!(shown(&output), @"
+    Acme · 2026-Q4 (2026-10-01 to 2026-12-31) ·
+    today 2026-11-27, day 58 of 92
+    5 key results: 1 done, 1 on-track, 3 off-track,
+    1 stale
+
+    Team Alpha  (alpha)         █▊░░  42%
+      O1 Onboarding that cus…   ██▊░  68%  on-track
+        KR1 Onboarding compl…   ███░  75%  on-track
+        KR2 Guided setup        ████ 100%  done
+        KR3 Support tickets …   █▎░░  30%  off-track
+      O2 Weekly releases        ▋░░░  16%  off-track
+        KR1 Releases per mon…   █▍░░  33%  off-track
+        KR2 Lead time           ░░░░   0%  off-track
+
+    1 warning in the workspace: `okrc check` explains
+    it.
+    ");
+}
+
+#[test]
+fn colours_on_request_and_never_with_no_color() {
+    let coloured = run(okrc()
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .arg("status")
+        .arg(fixture("status"))
+        .args(["--today", "2026-11-27"]));
+    assert!(stdout(&coloured).contains("\u{1b}["));
+    let plain = run(okrc()
+        .env("CLICOLOR_FORCE", "1")
+        .arg("status")
+        .arg(fixture("status"))
+        .args(["--today", "2026-11-27"]));
+    assert!(!stdout(&plain).contains('\u{1b}'));
+}
+
+#[test]
+fn an_unknown_period_or_unit_is_a_usage_error() {
+    let output = status(&["--period", "2026-Q2"]);
+    assert_eq!(output.status.code(), Some(2));
+    insta::assert_snapshot!(String::from_utf8_lossy(&output.stderr), @r"
+    error: no unit has OKRs for period `2026-Q2`
+      help: did you mean `2026-Q3`?
+    ");
+    let output = status(&["--unit", "gamma"]);
+    assert_eq!(output.status.code(), Some(2));
+    insta::assert_snapshot!(String::from_utf8_lossy(&output.stderr), @r"
+    error: there is no unit `gamma` in 2026-Q4
+      help: the units of 2026-Q4 are: acme, alpha, beta
+    ");
+}
+
+#[test]
+fn a_workspace_with_errors_is_shown_and_exits_1() {
+    let dir = workspace(&[(
+        "a.md",
+        "+++\nperiod = \"2026-Q4\"\n[[objectives]]\ntitle = \"T\"\nkey_results = [\"A from 1 to 1\"]\n+++\n",
+    )]);
+    let output = run(okrc()
+        .arg("status")
+        .arg(dir.path())
+        .args(["--today", "2026-11-27"]));
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(text.contains("KR1 A"), "{text}");
+    assert!(
+        text.ends_with("1 error and 1 warning in the workspace: `okrc check` explains them.\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_empty_workspace_says_how_to_start() {
+    let dir = workspace(&[("README.md", "# Nothing here\n")]);
+    let output = run(okrc().arg("status").arg(dir.path()));
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains("`okrc init` writes a starter workspace"));
+}
+
+#[test]
+fn the_sample_workspace_needs_attention_in_a_few_places() {
+    let output =
+        run(okrc()
+            .arg("status")
+            .arg(sample())
+            .args(["--today", "2026-11-27", "--attention"]));
+    let text = shown(&output);
+    assert!(text.starts_with("Northwind Bank · 2026-Q4 "), "{text}");
+    assert!(text.contains("stale"), "{text}");
+    for line in text.lines().skip(3).filter(|l| l.contains(" KR")) {
+        assert!(
+            ["at-risk", "off-track", "missed", "stale"]
+                .iter()
+                .any(|word| line.contains(word)),
+            "{line}"
+        );
+    }
+}
