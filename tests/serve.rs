@@ -20,14 +20,24 @@ fn pages_are_served_with_the_reload_script_that_built_files_never_hold() {
     let ws = workspace();
     let running = serve(ws.path());
     let url = running.url();
-    assert!(url.starts_with("http://127.0.0.1:"), "loopback by default: {url}");
+    assert!(
+        url.starts_with("http://127.0.0.1:"),
+        "loopback by default: {url}"
+    );
     let index = get(&url, "/");
     assert_eq!(index.status, 200);
-    assert_eq!(index.header("Content-Type").unwrap(), "text/html; charset=utf-8");
+    assert_eq!(
+        index.header("Content-Type").unwrap(),
+        "text/html; charset=utf-8"
+    );
     assert!(index.text().contains("/__okrc/events"));
     let on_disk = read(&ws.path().join("public/index.html")).unwrap();
     assert!(!on_disk.contains("__okrc"), "the built file has no script");
-    assert!(index.text().starts_with(&on_disk[..on_disk.find("</body>").unwrap()]));
+    assert!(
+        index
+            .text()
+            .starts_with(&on_disk[..on_disk.find("</body>").unwrap()])
+    );
     let unit = get(&url, "/periods/2026-q4/units/support.html");
     assert_eq!(unit.status, 200);
     assert!(unit.text().contains("Answer fast"));
@@ -40,7 +50,10 @@ fn content_types_folders_and_missing_pages() {
     let running = serve(ws.path());
     let url = running.url();
     let css = get(&url, "/style.css");
-    assert_eq!(css.header("Content-Type").unwrap(), "text/css; charset=utf-8");
+    assert_eq!(
+        css.header("Content-Type").unwrap(),
+        "text/css; charset=utf-8"
+    );
     assert!(!css.text().contains("__okrc"));
     let json = get(&url, "/okrs.json");
     assert_eq!(
@@ -103,7 +116,10 @@ fn no_request_reaches_a_file_outside_the_output_folder() {
             "{attempt}: {}",
             reply.status
         );
-        assert!(!reply.text().contains("TOP-SECRET"), "{attempt} leaked a file");
+        assert!(
+            !reply.text().contains("TOP-SECRET"),
+            "{attempt} leaked a file"
+        );
     }
     running.stop();
 }
@@ -169,7 +185,11 @@ fn a_failing_build_shows_its_diagnostics_over_every_page_until_it_is_fixed() {
         assert!(!page.contains("<script>alert("), "{path}: not escaped");
     }
     // The last good site is still what is served under the overlay.
-    assert!(get(&url, "/periods/2026-q4/units/support.html").text().contains("Answer fast"));
+    assert!(
+        get(&url, "/periods/2026-q4/units/support.html")
+            .text()
+            .contains("Answer fast")
+    );
     write(ws.path(), "teams/support.md", &team("support", "Fixed"));
     wait_until(&running, "the overlay to go", || {
         let page = get(&url, "/periods/2026-q4/units/support.html").text();
@@ -201,7 +221,9 @@ fn only_get_and_head_are_answered() {
     let url = running.url();
     let host = url.trim_start_matches("http://").trim_end_matches('/');
     let mut stream = TcpStream::connect(host).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
     write!(
         stream,
         "DELETE /index.html HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"

@@ -26,7 +26,10 @@ fn the_first_build_writes_the_site_and_ctrl_c_exits_with_0() {
     let running = watch(ws.path());
     let out = ws.path().join("public");
     assert!(out.join("index.html").is_file());
-    assert!(contains(&unit_page(&out, "2026-Q4", "support"), "Answer fast"));
+    assert!(contains(
+        &unit_page(&out, "2026-Q4", "support"),
+        "Answer fast"
+    ));
     assert!(running.log().contains("Watching"), "{}", running.log());
     running.stop();
 }
@@ -36,9 +39,19 @@ fn an_edit_is_in_the_site_after_the_rebuild() {
     let ws = workspace();
     let running = watch(ws.path());
     let page = unit_page(&ws.path().join("public"), "2026-Q4", "support");
-    write(ws.path(), "teams/support.md", &team("support", "Answer within the hour"));
-    wait_until(&running, "the new title", || contains(&page, "Answer within the hour"));
-    assert!(running.log().contains("Change: teams/support.md"), "{}", running.log());
+    write(
+        ws.path(),
+        "teams/support.md",
+        &team("support", "Answer within the hour"),
+    );
+    wait_until(&running, "the new title", || {
+        contains(&page, "Answer within the hour")
+    });
+    assert!(
+        running.log().contains("Change: teams/support.md"),
+        "{}",
+        running.log()
+    );
     running.stop();
 }
 
@@ -47,11 +60,23 @@ fn an_atomic_save_through_a_temporary_file_is_followed() {
     let ws = workspace();
     let running = watch(ws.path());
     let page = unit_page(&ws.path().join("public"), "2026-Q4", "support");
-    save_atomically(ws.path(), "teams/support.md", &team("support", "Saved by rename"));
-    wait_until(&running, "the renamed-in title", || contains(&page, "Saved by rename"));
+    save_atomically(
+        ws.path(),
+        "teams/support.md",
+        &team("support", "Saved by rename"),
+    );
+    wait_until(&running, "the renamed-in title", || {
+        contains(&page, "Saved by rename")
+    });
     // Once more, to be sure the watch survived the rename of its file.
-    save_atomically(ws.path(), "teams/support.md", &team("support", "Saved twice"));
-    wait_until(&running, "the second title", || contains(&page, "Saved twice"));
+    save_atomically(
+        ws.path(),
+        "teams/support.md",
+        &team("support", "Saved twice"),
+    );
+    wait_until(&running, "the second title", || {
+        contains(&page, "Saved twice")
+    });
     running.stop();
 }
 
@@ -63,7 +88,10 @@ fn a_deleted_file_leaves_the_site() {
     assert!(page.is_file());
     std::fs::remove_file(ws.path().join("teams/support.md")).unwrap();
     wait_until(&running, "the page to go", || !page.exists());
-    assert!(!contains(&ws.path().join("public/index.html"), "Team support"));
+    assert!(!contains(
+        &ws.path().join("public/index.html"),
+        "Team support"
+    ));
     running.stop();
 }
 
@@ -101,7 +129,11 @@ fn a_broken_file_keeps_the_last_good_site_until_it_is_fixed() {
     let out = ws.path().join("public");
     let before = read_tree(&out);
     let builds = running.builds();
-    write(ws.path(), "teams/support.md", "+++\ntitle = \"unclosed\n+++\n");
+    write(
+        ws.path(),
+        "teams/support.md",
+        "+++\ntitle = \"unclosed\n+++\n",
+    );
     running.wait_for_build(builds);
     let log = running.log();
     assert!(log.contains("error[parse-error]"), "{log}");
@@ -109,7 +141,11 @@ fn a_broken_file_keeps_the_last_good_site_until_it_is_fixed() {
     assert!(log.contains("Build failed"), "{log}");
     assert_eq!(read_tree(&out), before, "a failed build changes nothing");
     // Still watching: the fix is built.
-    write(ws.path(), "teams/support.md", &team("support", "Fixed again"));
+    write(
+        ws.path(),
+        "teams/support.md",
+        &team("support", "Fixed again"),
+    );
     wait_until(&running, "the fix", || {
         contains(&unit_page(&out, "2026-Q4", "support"), "Fixed again")
     });
@@ -121,16 +157,28 @@ fn new_folders_and_the_files_in_them_are_followed() {
     let ws = workspace();
     let running = watch(ws.path());
     let out = ws.path().join("public");
-    write(ws.path(), "teams/new/deep/mobile.md", &team("mobile", "Ship the app"));
+    write(
+        ws.path(),
+        "teams/new/deep/mobile.md",
+        &team("mobile", "Ship the app"),
+    );
     wait_until(&running, "a unit in a new folder", || {
         contains(&unit_page(&out, "2026-Q4", "mobile"), "Ship the app")
     });
-    write(ws.path(), "departments/sales.md", &team("sales", "Sell more"));
+    write(
+        ws.path(),
+        "departments/sales.md",
+        &team("sales", "Sell more"),
+    );
     wait_until(&running, "a unit in a new top folder", || {
         contains(&unit_page(&out, "2026-Q4", "sales"), "Sell more")
     });
     // The new top folder is watched from now on.
-    write(ws.path(), "departments/sales.md", &team("sales", "Sell even more"));
+    write(
+        ws.path(),
+        "departments/sales.md",
+        &team("sales", "Sell even more"),
+    );
     wait_until(&running, "an edit in the new top folder", || {
         contains(&unit_page(&out, "2026-Q4", "sales"), "Sell even more")
     });
@@ -199,12 +247,17 @@ fn okrc_toml_and_templates_are_watched() {
     let ws = workspace();
     let running = watch(ws.path());
     let out = ws.path().join("public");
-    write(ws.path(), "okrc.toml", "title = \"Globex\"\nperiod = \"2026-Q4\"\n");
-    wait_until(&running, "the new title", || contains(&out.join("index.html"), "Globex"));
-    let base = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/base.html"),
-    )
-    .unwrap();
+    write(
+        ws.path(),
+        "okrc.toml",
+        "title = \"Globex\"\nperiod = \"2026-Q4\"\n",
+    );
+    wait_until(&running, "the new title", || {
+        contains(&out.join("index.html"), "Globex")
+    });
+    let base =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/base.html"))
+            .unwrap();
     let marked = base.replacen("<body", "<body data-custom-template=\"yes\"", 1);
     assert_ne!(base, marked);
     write(ws.path(), "templates/base.html", &marked);
@@ -219,23 +272,42 @@ fn polling_follows_edits_too() {
     let ws = workspace();
     let running = Running::start(&["watch", ".", "--poll", "--today", TODAY], ws.path());
     let page = unit_page(&ws.path().join("public"), "2026-Q4", "support");
-    write(ws.path(), "teams/support.md", &team("support", "Seen by polling"));
-    wait_until(&running, "the polled edit", || contains(&page, "Seen by polling"));
+    write(
+        ws.path(),
+        "teams/support.md",
+        &team("support", "Seen by polling"),
+    );
+    wait_until(&running, "the polled edit", || {
+        contains(&page, "Seen by polling")
+    });
     running.stop();
 }
 
 #[test]
 fn after_many_edits_the_site_equals_a_fresh_build() {
     let ws = workspace();
-    write(ws.path(), "teams/billing.md", &team("billing", "Bill right"));
+    write(
+        ws.path(),
+        "teams/billing.md",
+        &team("billing", "Bill right"),
+    );
     let running = watch(ws.path());
     let out = ws.path().join("public");
     let edits: Vec<(&str, String)> = vec![
         ("teams/support.md", team("support", "Answer faster")),
-        ("teams/billing.md", team("billing", "Bill right").replace("75", "88")),
-        ("company.md", COMPANY.replace("Delight customers", "Delight every customer")),
+        (
+            "teams/billing.md",
+            team("billing", "Bill right").replace("75", "88"),
+        ),
+        (
+            "company.md",
+            COMPANY.replace("Delight customers", "Delight every customer"),
+        ),
         ("teams/new.md", team("new", "Something new")),
-        ("teams/support.md", team("support", "Answer fastest").replace("O1.KR1", "O1")),
+        (
+            "teams/support.md",
+            team("support", "Answer fastest").replace("O1.KR1", "O1"),
+        ),
     ];
     for (path, text) in edits {
         let builds = running.builds();
@@ -278,7 +350,10 @@ fn a_foreign_output_folder_is_refused_with_exit_2() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("okrc did not create it"));
-    assert_eq!(read(&ws.path().join("public/thesis.docx")).unwrap(), "years of work");
+    assert_eq!(
+        read(&ws.path().join("public/thesis.docx")).unwrap(),
+        "years of work"
+    );
 }
 
 /// Every file below `root` by relative path, without okrc's marker.
@@ -291,7 +366,11 @@ fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
             if path.is_dir() {
                 stack.push(path);
             } else if path.file_name().unwrap() != ".okrc-site" {
-                let name = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                let name = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 files.insert(name, std::fs::read(&path).unwrap());
             }
         }

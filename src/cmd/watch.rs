@@ -97,7 +97,8 @@ impl Started {
             let _ = stop.send(Message::Stop);
         })
         .context("cannot catch Ctrl-C")?;
-        let watcher = Watcher::new(poll, sender.clone()).context("cannot start the file watcher")?;
+        let watcher =
+            Watcher::new(poll, sender.clone()).context("cannot start the file watcher")?;
         Ok(Some(Started {
             session,
             watcher,

@@ -118,7 +118,10 @@ mod tests {
     fn files_and_folders_inside_are_served() {
         let (_dir, root) = site();
         assert_eq!(resolve(&root, "/"), Target::File(root.join("index.html")));
-        assert_eq!(resolve(&root, "/index.html?x=1"), Target::File(root.join("index.html")));
+        assert_eq!(
+            resolve(&root, "/index.html?x=1"),
+            Target::File(root.join("index.html"))
+        );
         assert_eq!(
             resolve(&root, "/periods/2026-q4/"),
             Target::File(root.join("periods/2026-q4/index.html"))

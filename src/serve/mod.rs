@@ -25,7 +25,9 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// Why the server could not start (exit code 2).
 #[derive(Debug, Error)]
 pub enum ServeError {
-    #[error("cannot listen on {addr}: the port is already in use\n  help: stop the other server, or choose another port with `--port`")]
+    #[error(
+        "cannot listen on {addr}: the port is already in use\n  help: stop the other server, or choose another port with `--port`"
+    )]
     InUse { addr: SocketAddr },
     #[error("cannot listen on {addr}: {message}")]
     Listen { addr: SocketAddr, message: String },
@@ -114,7 +116,8 @@ fn handle(request: Request, root: &std::path::Path, hub: &Hub) {
     match files::resolve(&root, &url) {
         Target::File(path) => serve_file(request, &path, hub),
         Target::Redirect(location) => {
-            let response = Response::empty(StatusCode(301)).with_header(header("Location", &location));
+            let response =
+                Response::empty(StatusCode(301)).with_header(header("Location", &location));
             respond(request, response);
         }
         Target::NotFound => not_found(request, &url, hub),

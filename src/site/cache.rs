@@ -22,6 +22,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use minijinja::Value;
@@ -123,6 +124,8 @@ pub struct Rendered {
     files: SharedFiles,
     /// How many pages were rendered (the others came from the cache).
     pub rendered: usize,
+    /// The page that took longest to render, and how long.
+    pub slowest: Option<(String, Duration)>,
 }
 
 impl Rendered {
@@ -216,16 +219,17 @@ impl SiteCache {
         };
 
         let pages = views::pages(model, &site);
-        let results: Vec<(String, CachedPage, bool)> = pages
+        let results: Vec<(String, CachedPage, Option<Duration>)> = pages
             .par_iter()
             .map(|page| {
                 let is_unit = matches!(page.kind, PageKind::Unit(_));
                 if let Some(cached) = self.pages.get(&page.path) {
                     let used = is_unit.then_some(cached.used.as_slice());
                     if cached.fingerprint == page_fingerprint(&page.path, used) {
-                        return Ok((page.path.clone(), cached.clone(), false));
+                        return Ok((page.path.clone(), cached.clone(), None));
                     }
                 }
+                let started = Instant::now();
                 let (html, used) = recording_use(|| {
                     let context = page_context(model, &site, &shared, page);
                     templates.render(page, context)
@@ -238,15 +242,21 @@ impl SiteCache {
                     used,
                     bytes: Bytes::new(html.into_bytes()),
                 };
-                Ok((page.path.clone(), cached, true))
+                Ok((page.path.clone(), cached, Some(started.elapsed())))
             })
             .collect::<Result<_, SiteError>>()?;
 
         let mut files = SharedFiles::new();
         let mut rendered = 0;
+        let mut slowest: Option<(String, Duration)> = None;
         self.pages.clear();
-        for (path, page, fresh) in results {
-            rendered += usize::from(fresh);
+        for (path, page, took) in results {
+            if let Some(took) = took {
+                rendered += 1;
+                if slowest.as_ref().is_none_or(|(_, most)| took > *most) {
+                    slowest = Some((path.clone(), took));
+                }
+            }
             files.insert(path.clone(), page.bytes.clone());
             self.pages.insert(path, page);
         }
@@ -255,7 +265,11 @@ impl SiteCache {
             Bytes::new(templates.stylesheet.clone().into_bytes()),
         );
         files.insert(JSON_FILE.to_string(), self.json(&head, &units));
-        Ok(Rendered { files, rendered })
+        Ok(Rendered {
+            files,
+            rendered,
+            slowest,
+        })
     }
 
     /// Writes what differs from the output folder; remembers the site on
@@ -345,7 +359,7 @@ impl SiteCache {
         let at = head_json.find(EMPTY).unwrap_or(head_json.len());
         let size = head_json.len() + units.iter().map(|u| u.json.len() + 1).sum::<usize>() + 1;
         let mut out = Vec::with_capacity(size);
-        out.extend_from_slice(head_json[..at].as_bytes());
+        out.extend_from_slice(&head_json.as_bytes()[..at]);
         out.extend_from_slice(b"\"units\":[");
         for (i, unit) in units.iter().enumerate() {
             if i > 0 {
@@ -354,7 +368,7 @@ impl SiteCache {
             out.extend_from_slice(&unit.json);
         }
         out.push(b']');
-        out.extend_from_slice(head_json[at + EMPTY.len().min(head_json.len() - at)..].as_bytes());
+        out.extend_from_slice(&head_json.as_bytes()[(at + EMPTY.len()).min(head_json.len())..]);
         out.push(b'\n');
         let bytes = Bytes::new(out);
         self.json = Some((fingerprint, bytes.clone()));
@@ -423,7 +437,12 @@ fn global_hash(
             .hash(&mut hasher);
     }
     for (i, unit) in model.units.iter().enumerate() {
-        (&unit.id, unit.period.as_ref().map(|p| &p.name), site.unit_path(i)).hash(&mut hasher);
+        (
+            &unit.id,
+            unit.period.as_ref().map(|p| &p.name),
+            site.unit_path(i),
+        )
+            .hash(&mut hasher);
     }
     if templates.uses_model {
         nodes.hash(&mut hasher);
@@ -473,14 +492,36 @@ mod tests {
         copy_sample(root);
         let templates = Templates::builtin().unwrap();
         let mut cache = SiteCache::default();
-        let steps: Vec<Box<dyn Fn(&Path)>> = vec![
+        type Step = Box<dyn Fn(&Path)>;
+        let steps: Vec<Step> = vec![
             Box::new(|_| {}),
             // A narrative: only its unit's page (and okrs.json) change.
-            Box::new(|r| edit(r, "teams/klantenservice.md", "+++\n\n", "+++\n\nA new first line.\n\n")),
+            Box::new(|r| {
+                edit(
+                    r,
+                    "teams/klantenservice.md",
+                    "+++\n\n",
+                    "+++\n\nA new first line.\n\n",
+                )
+            }),
             // A title a parent shows among its contributors.
-            Box::new(|r| edit(r, "teams/klantenservice.md", "title = \"", "title = \"Renamed: ")),
+            Box::new(|r| {
+                edit(
+                    r,
+                    "teams/klantenservice.md",
+                    "title = \"",
+                    "title = \"Renamed: ",
+                )
+            }),
             // An alignment that moves to another objective.
-            Box::new(|r| edit(r, "teams/klantenservice.md", "aligns_to = \"O2\"", "aligns_to = \"O1\"")),
+            Box::new(|r| {
+                edit(
+                    r,
+                    "teams/klantenservice.md",
+                    "aligns_to = \"O2\"",
+                    "aligns_to = \"O1\"",
+                )
+            }),
             // A new unit, and then it goes again.
             Box::new(|r| {
                 let text = std::fs::read_to_string(r.join("teams/klantenservice.md")).unwrap();
@@ -498,7 +539,11 @@ mod tests {
                 .render(&model, &config, &templates)
                 .unwrap();
             let kept = cache.render(&model, &config, &templates).unwrap();
-            let pages = fresh.files().keys().filter(|n| n.ends_with(".html")).count();
+            let pages = fresh
+                .files()
+                .keys()
+                .filter(|n| n.ends_with(".html"))
+                .count();
             assert_eq!(fresh.rendered, pages, "step {i}: a fresh cache renders all");
             assert_eq!(
                 kept.files().keys().collect::<Vec<_>>(),
@@ -510,7 +555,11 @@ mod tests {
             }
             if i == 1 {
                 // The unit page and the pages that show every unit.
-                assert!(kept.rendered < pages, "step {i}: {} of {pages}", kept.rendered);
+                assert!(
+                    kept.rendered < pages,
+                    "step {i}: {} of {pages}",
+                    kept.rendered
+                );
             }
         }
     }
@@ -555,7 +604,12 @@ mod tests {
         let mut cache = SiteCache::default();
         let (model, config) = compile(root);
         cache.render(&model, &config, &templates).unwrap();
-        edit(root, "teams/klantenservice.md", "+++\n\n", "+++\n\nNew body.\n\n");
+        edit(
+            root,
+            "teams/klantenservice.md",
+            "+++\n\n",
+            "+++\n\nNew body.\n\n",
+        );
         edit(root, "teams/platform.md", "value = ", "value = 1");
         let (model, config) = compile(root);
         let fresh = SiteCache::default()

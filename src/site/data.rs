@@ -171,7 +171,9 @@ fn record_use(index: usize) {
 pub fn recording_use<T>(f: impl FnOnce() -> T) -> (T, Vec<usize>) {
     USED.with(|used| *used.borrow_mut() = Some(Vec::new()));
     let result = f();
-    let mut used = USED.with(|used| used.borrow_mut().take()).unwrap_or_default();
+    let mut used = USED
+        .with(|used| used.borrow_mut().take())
+        .unwrap_or_default();
     used.sort_unstable();
     used.dedup();
     (result, used)

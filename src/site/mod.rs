@@ -33,10 +33,10 @@ use thiserror::Error;
 
 use crate::config::Config;
 use crate::model::Model;
+pub use cache::SiteCache;
 use data::SiteData;
 use format::Language;
 use paths::path_value;
-pub use cache::SiteCache;
 use views::{Page, PageKind};
 
 /// The built site: relative output path (`/`-separated) → file contents.

@@ -18,7 +18,6 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 use thiserror::Error;
 
-
 /// The file okrc puts in every output folder it creates. A non-empty folder
 /// without it is not okrc's, and okrc will not write into it.
 pub const MARKER: &str = ".okrc-site";
@@ -195,9 +194,7 @@ impl OutputDir {
                 Some(previous) => {
                     previous.get(*name) != Some(*bytes) || !self.path.join(name).is_file()
                 }
-                None => {
-                    std::fs::read(self.path.join(name)).ok().as_deref() != Some(bytes.as_ref())
-                }
+                None => std::fs::read(self.path.join(name)).ok().as_deref() != Some(bytes.as_ref()),
             })
             .map(|(name, _)| name)
             .collect();

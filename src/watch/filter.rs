@@ -11,7 +11,9 @@
 use std::path::{Component, Path, PathBuf};
 
 use notify::EventKind;
-use notify::event::{AccessKind, AccessMode, CreateKind, MetadataKind, ModifyKind, RemoveKind, RenameMode};
+use notify::event::{
+    AccessKind, AccessMode, CreateKind, MetadataKind, ModifyKind, RemoveKind, RenameMode,
+};
 
 use crate::config::CONFIG_FILE;
 use crate::site::TEMPLATES_FOLDER;
@@ -96,9 +98,7 @@ pub fn classify(kind: &EventKind, path: &Path, is_dir: bool, scope: &Scope) -> O
         .extension()
         .is_some_and(|ext| ext.eq_ignore_ascii_case("md"));
     match what {
-        _ if is_dir || what == What::Folder => {
-            (!is_skipped(name, true)).then_some(Change::Tree)
-        }
+        _ if is_dir || what == What::Folder => (!is_skipped(name, true)).then_some(Change::Tree),
         _ if is_markdown => Some(Change::Path(path.to_path_buf())),
         // Something without an extension went or moved away: it may have
         // been a folder full of unit files.
@@ -186,7 +186,12 @@ mod tests {
         let table: Vec<(EventKind, &str, bool, Option<Change>)> = vec![
             // Unit files, however they change.
             (write, "/ws/team.md", false, file("/ws/team.md")),
-            (write, "/ws/teams/a/team.MD", false, file("/ws/teams/a/team.MD")),
+            (
+                write,
+                "/ws/teams/a/team.MD",
+                false,
+                file("/ws/teams/a/team.MD"),
+            ),
             (create, "/ws/new.md", false, file("/ws/new.md")),
             (remove, "/ws/gone.md", false, file("/ws/gone.md")),
             (rename, "/ws/renamed.md", false, file("/ws/renamed.md")),
@@ -202,9 +207,24 @@ mod tests {
             (write, "/ws/okrc.toml", false, Some(Change::Config)),
             (remove, "/ws/okrc.toml", false, Some(Change::Config)),
             (write, "/ws/sub/okrc.toml", false, None),
-            (write, "/ws/templates/unit.html", false, Some(Change::Templates)),
-            (write, "/ws/templates/style.css", false, Some(Change::Templates)),
-            (create_folder, "/ws/templates", true, Some(Change::Templates)),
+            (
+                write,
+                "/ws/templates/unit.html",
+                false,
+                Some(Change::Templates),
+            ),
+            (
+                write,
+                "/ws/templates/style.css",
+                false,
+                Some(Change::Templates),
+            ),
+            (
+                create_folder,
+                "/ws/templates",
+                true,
+                Some(Change::Templates),
+            ),
             (write, "/ws/templates/.unit.html.swp", false, None),
             (write, "/ws/templates/unit.html~", false, None),
             // The output folder is okrc's own: never a reason to rebuild.
@@ -278,12 +298,30 @@ mod tests {
     #[test]
     fn editor_temporary_names() {
         for name in [
-            ".a.md.swp", "a.md.swo", "a.swx", "4913", "5036", "a.md~", "#a.md#", ".#a.md",
-            "a.md___jb_tmp___", "a.md___jb_old___", ".DS_Store", "a.md.bak", "a.md.orig",
+            ".a.md.swp",
+            "a.md.swo",
+            "a.swx",
+            "4913",
+            "5036",
+            "a.md~",
+            "#a.md#",
+            ".#a.md",
+            "a.md___jb_tmp___",
+            "a.md___jb_old___",
+            ".DS_Store",
+            "a.md.bak",
+            "a.md.orig",
         ] {
             assert!(is_editor_temp(name), "{name}");
         }
-        for name in ["a.md", "team-2026.md", "okrc.toml", "unit.html", "style.css", "swap.md"] {
+        for name in [
+            "a.md",
+            "team-2026.md",
+            "okrc.toml",
+            "unit.html",
+            "style.css",
+            "swap.md",
+        ] {
             assert!(!is_editor_temp(name), "{name}");
         }
     }

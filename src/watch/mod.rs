@@ -193,10 +193,7 @@ fn print_build(session: &Session, build: &Build, report: Report, verb: &str) {
                 (0, 0) => "the site is unchanged".to_string(),
                 (w, 0) => format!("{} written", crate::render::count(*w, "file")),
                 (0, r) => format!("{} removed", crate::render::count(*r, "file")),
-                (w, r) => format!(
-                    "{} written, {r} removed",
-                    crate::render::count(*w, "file")
-                ),
+                (w, r) => format!("{} written, {r} removed", crate::render::count(*w, "file")),
             };
             if *unchanged > 0 && (*written > 0 || *removed > 0) {
                 what.push_str(&format!(", {unchanged} unchanged"));

@@ -77,7 +77,7 @@ struct Kept {
 }
 
 /// How long each stage of a rebuild took.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Timings {
     pub read: Duration,
     pub parse: Duration,
@@ -87,6 +87,8 @@ pub struct Timings {
     pub render: Duration,
     /// Pages rendered again (the others came from the cache).
     pub rendered: usize,
+    /// The page that took longest to render.
+    pub slowest: Option<(String, Duration)>,
     pub write: Duration,
     pub total: Duration,
 }
@@ -107,7 +109,11 @@ impl std::fmt::Display for Timings {
             if self.rendered == 1 { "page" } else { "pages" },
             ms(self.write),
             ms(self.total),
-        )
+        )?;
+        if let Some((page, took)) = &self.slowest {
+            write!(f, " · slowest page {page} {}", ms(*took))?;
+        }
+        Ok(())
     }
 }
 
@@ -229,8 +235,8 @@ impl Session {
         self.file_errors.clear();
         for diagnostic in std::mem::take(&mut self.workspace.read_errors) {
             let file = diagnostic.file.to_string();
-            let is_file = file == crate::config::CONFIG_FILE
-                || file.to_ascii_lowercase().ends_with(".md");
+            let is_file =
+                file == crate::config::CONFIG_FILE || file.to_ascii_lowercase().ends_with(".md");
             if is_file {
                 self.file_errors.insert(file, diagnostic);
             } else {
@@ -289,7 +295,8 @@ impl Session {
         }
         if changes.templates {
             self.templates = None;
-            self.touched.push(format!("{}/", crate::site::TEMPLATES_FOLDER));
+            self.touched
+                .push(format!("{}/", crate::site::TEMPLATES_FOLDER));
         }
         let mut paths: BTreeSet<String> = changes
             .paths
@@ -370,17 +377,15 @@ impl Session {
     fn walk(&mut self) -> Vec<String> {
         let mut errors = Vec::new();
         let output = self.output.path().to_path_buf();
-        let found: BTreeSet<String> = unit_file_candidates(&self.options.root, &output, &mut errors)
-            .into_iter()
-            .map(|(_, relative)| relative)
-            .collect();
+        let found: BTreeSet<String> =
+            unit_file_candidates(&self.options.root, &output, &mut errors)
+                .into_iter()
+                .map(|(_, relative)| relative)
+                .collect();
         self.walk_errors = errors;
         let known: BTreeSet<String> = self.kept.keys().map(|p| p.to_string()).collect();
         // New candidates may be unit files; vanished ones are gone.
-        found
-            .symmetric_difference(&known)
-            .cloned()
-            .collect()
+        found.symmetric_difference(&known).cloned().collect()
     }
 
     /// Looks at one path again: a unit file to (re)read, a file or folder
@@ -570,8 +575,9 @@ impl Session {
             if let Some(extra) = extra {
                 let _ = writeln!(report, "{extra}");
             }
-            let plain = String::from_utf8_lossy(&anstream::adapter::strip_bytes(&report).into_vec())
-                .into_owned();
+            let plain =
+                String::from_utf8_lossy(&anstream::adapter::strip_bytes(&report).into_vec())
+                    .into_owned();
             Build {
                 outcome: Outcome::Failed { report: plain },
                 report,
@@ -595,9 +601,7 @@ impl Session {
             }
         }
         let templates = self.templates.as_ref().expect("loaded just above");
-        let rendered = self
-            .cache
-            .render(&model, &self.workspace.config, templates);
+        let rendered = self.cache.render(&model, &self.workspace.config, templates);
         timings.render = t.elapsed();
         let rendered = match rendered {
             Ok(rendered) => rendered,
@@ -608,6 +612,7 @@ impl Session {
             }
         };
         timings.rendered = rendered.rendered;
+        timings.slowest = rendered.slowest.clone();
         let t = Instant::now();
         let written = self.cache.write(&self.output, rendered);
         timings.write = t.elapsed();

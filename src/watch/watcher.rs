@@ -159,7 +159,14 @@ mod tests {
     fn the_output_hidden_and_skipped_folders_are_not_watched() {
         let dir = tempfile::tempdir().unwrap();
         let root = std::fs::canonicalize(dir.path()).unwrap();
-        for folder in ["teams", "templates", "public", ".git", "node_modules", "target"] {
+        for folder in [
+            "teams",
+            "templates",
+            "public",
+            ".git",
+            "node_modules",
+            "target",
+        ] {
             std::fs::create_dir(root.join(folder)).unwrap();
         }
         std::fs::write(root.join("company.md"), "+++\n+++\n").unwrap();

@@ -63,7 +63,11 @@ pub fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");
     write(dir.path(), "okrc.toml", CONFIG);
     write(dir.path(), "company.md", COMPANY);
-    write(dir.path(), "teams/support.md", &team("support", "Answer fast"));
+    write(
+        dir.path(),
+        "teams/support.md",
+        &team("support", "Answer fast"),
+    );
     dir
 }
 
@@ -107,7 +111,10 @@ pub fn wait_until(running: &Running, what: &str, mut check: impl FnMut() -> bool
         }
         std::thread::sleep(Duration::from_millis(10));
     }
-    panic!("timed out waiting for {what}; okrc said:\n{}", running.log());
+    panic!(
+        "timed out waiting for {what}; okrc said:\n{}",
+        running.log()
+    );
 }
 
 /// The binary, running.
