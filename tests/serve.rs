@@ -235,3 +235,50 @@ fn only_get_and_head_are_answered() {
     assert!(ws.path().join("public/index.html").is_file());
     running.stop();
 }
+
+/// A real browser (headless Chromium through `tests/browser/live_reload.mjs`)
+/// keeps a unit page open while its file is edited, broken and fixed. Needs
+/// node, Debian's `chromium` and `npm ci` in `tests/browser` (`.ci/run`
+/// installs them); skipped loudly without them, unless `CI` is set.
+#[test]
+fn a_page_open_in_a_browser_reloads_by_itself_and_shows_a_failed_build() {
+    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let chromium = std::env::var_os("CHROMIUM")
+        .map_or_else(|| "/usr/bin/chromium".into(), std::path::PathBuf::from);
+    let node = Command::new("node").arg("--version").output();
+    let ready = node.is_ok_and(|o| o.status.success())
+        && chromium.is_file()
+        && browser.join("node_modules/playwright-core").is_dir();
+    if !ready {
+        let message = "\n!!! SKIPPED the live reload browser test: it needs node, chromium \
+                       and `npm ci --prefix tests/browser` (run .ci/run)\n";
+        if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
+            panic!("CI is set, so the browser test must run:{message}");
+        }
+        eprintln!("{message}");
+        return;
+    }
+    let ws = workspace();
+    let running = serve(ws.path());
+    let job = serde_json::json!({
+        "url": format!("{}periods/2026-q4/units/support.html", running.url()),
+        "file": ws.path().join("teams/support.md"),
+        "good": team("support", "GOOD-TITLE"),
+        "broken": "+++\nid = \"support\"\ntitel = \"typo\"\n+++\n",
+        "fixed": team("support", "FIXED-TITLE"),
+    });
+    let output = Command::new("node")
+        .arg(browser.join("live_reload.mjs"))
+        .arg(job.to_string())
+        .current_dir(&browser)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}\n{}\nokrc said:\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+        running.log()
+    );
+    running.stop();
+}
