@@ -35,6 +35,13 @@ fn the_first_build_writes_the_site_and_ctrl_c_exits_with_0() {
 }
 
 #[test]
+fn sigterm_exits_cleanly_too() {
+    let ws = workspace();
+    let running = watch(ws.path());
+    assert_eq!(running.signal("-TERM").code(), Some(0));
+}
+
+#[test]
 fn an_edit_is_in_the_site_after_the_rebuild() {
     let ws = workspace();
     let running = watch(ws.path());

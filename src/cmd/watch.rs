@@ -3,6 +3,7 @@
 //! errors prints them and leaves the last good site as it was.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 use anyhow::Context;
@@ -93,7 +94,13 @@ impl Started {
         };
         let (sender, messages) = channel();
         let stop = sender.clone();
+        let pressed = AtomicBool::new(false);
         ctrlc::set_handler(move || {
+            // The first Ctrl-C stops once the build under way (if any) is
+            // written; a second one does not wait.
+            if pressed.swap(true, Ordering::SeqCst) {
+                std::process::exit(0);
+            }
             let _ = stop.send(Message::Stop);
         })
         .context("cannot catch Ctrl-C")?;

@@ -186,9 +186,14 @@ impl Running {
     }
 
     /// Ctrl-C; returns how it exited.
-    pub fn interrupt(mut self) -> ExitStatus {
+    pub fn interrupt(self) -> ExitStatus {
+        self.signal("-INT")
+    }
+
+    /// Sends a signal (`-INT`, `-TERM`) and returns how it exited.
+    pub fn signal(mut self, signal: &str) -> ExitStatus {
         let status = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
+            .args([signal, &self.child.id().to_string()])
             .status()
             .expect("kill runs");
         assert!(status.success());
@@ -199,7 +204,7 @@ impl Running {
             }
             if Instant::now() > deadline {
                 let _ = self.child.kill();
-                panic!("okrc did not stop on Ctrl-C:\n{}", self.log());
+                panic!("okrc did not stop on {signal}:\n{}", self.log());
             }
             std::thread::sleep(Duration::from_millis(10));
         }
