@@ -11,8 +11,8 @@ use clap::Args;
 use super::watch::{Started, report};
 use super::{Outcome, parse_today_arg};
 use crate::serve::Server;
+use crate::watch::build::Outcome as BuildOutcome;
 use crate::watch::run;
-use crate::watch::session::Outcome as BuildOutcome;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {

@@ -8,6 +8,7 @@
 //! A folder that appears, disappears or moves changes which files exist, so
 //! it asks for a new walk of the tree.
 
+use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
 use notify::EventKind;
@@ -32,6 +33,36 @@ pub enum Change {
     Templates,
     /// A folder appeared, disappeared or moved: walk the tree again.
     Tree,
+}
+
+/// The changes of one batch of events, merged.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Paths to look at again.
+    pub paths: BTreeSet<PathBuf>,
+    pub config: bool,
+    pub templates: bool,
+    /// Walk the tree again: folders appeared, went or moved.
+    pub tree: bool,
+    /// Read everything again: the watcher lost events.
+    pub rescan: bool,
+}
+
+impl Changes {
+    pub fn add(&mut self, change: Change) {
+        match change {
+            Change::Path(path) => {
+                self.paths.insert(path);
+            }
+            Change::Config => self.config = true,
+            Change::Templates => self.templates = true,
+            Change::Tree => self.tree = true,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Changes::default()
+    }
 }
 
 /// Where the watched workspace and its output folder are.

@@ -12,6 +12,7 @@
 //! and the site between builds; [`watcher`] wraps notify. [`run`] is the
 //! loop, and `serve` runs the same loop with a hook that tells browsers.
 
+pub mod build;
 pub mod filter;
 pub mod session;
 pub mod watcher;
@@ -22,8 +23,10 @@ use std::time::{Duration, Instant};
 
 use notify_debouncer_full::DebouncedEvent;
 
+use build::{Build, Outcome};
+use filter::Changes;
 use filter::classify;
-use session::{Build, Changes, Outcome, Session};
+use session::Session;
 use watcher::Watcher;
 
 /// What the watch loop waits for.
