@@ -3,6 +3,12 @@
 //! check-ins, a unit's parent and children, the alignment map. Lists hold
 //! the model's own values (`unit`, `objective`, `key_result`, `checkin`)
 //! plus an `href` relative to the site root.
+//!
+//! Unit values come from [`SiteData::unit_value`] only: that is how `watch`
+//! learns which units a unit page shows (see `cache/`). A unit page's
+//! context may add anything derived from those units or from site-wide
+//! inputs (settings, today, periods, paths); anything else it shows must be
+//! added to the fingerprints in `cache/fingerprint.rs`.
 
 use std::collections::{BTreeSet, HashSet};
 
