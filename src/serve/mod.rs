@@ -107,6 +107,11 @@ fn handle(request: Request, root: &std::path::Path, hub: &Hub) {
     }
     let url = request.url().to_string();
     if url.split('?').next() == Some(EVENTS_PATH) {
+        if request.method() == &Method::Head {
+            let response = Response::empty(200)
+                .with_header(header("Content-Type", "text/event-stream; charset=utf-8"));
+            return respond(request, response);
+        }
         return stream_events(request, hub);
     }
     // The output folder is resolved per request: a build may have replaced it.
