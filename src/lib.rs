@@ -21,8 +21,11 @@ pub mod period;
 pub mod render;
 pub mod resolve;
 pub mod schema;
+pub mod serve;
+pub mod site;
 pub mod source;
 pub mod starter;
+pub mod watch;
 pub mod workspace;
 
 use std::collections::{BTreeMap, HashMap};

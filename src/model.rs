@@ -5,6 +5,7 @@
 //! Parsing fills in what the files say; `resolve` links units, periods and
 //! alignments; `analyse` computes progress, pace, confidence and score. The
 //! `#[serde(skip)]` parts are where each value came from, for diagnostics.
+//! Units compare with `==` so that `watch` can tell which ones changed.
 
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
@@ -35,7 +36,7 @@ pub struct Model {
 }
 
 /// One unit's OKRs for one period: one file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Unit {
     pub id: String,
     pub name: String,
@@ -78,7 +79,7 @@ pub struct UnitKey {
     pub period: String,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UnitOrigin {
     /// `None` when the id is the file name.
     pub id: Option<Span>,
@@ -86,7 +87,7 @@ pub struct UnitOrigin {
     pub period_name: Option<(String, Span)>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Reflection {
     pub retrospective: Option<String>,
     pub futurespective: Option<String>,
@@ -101,7 +102,7 @@ pub enum ObjectiveKind {
     Aspirational,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Objective {
     pub id: String,
     pub title: String,
@@ -128,7 +129,7 @@ pub struct Objective {
     pub origin: ObjectiveOrigin,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ObjectiveOrigin {
     /// `None` when the id is the default `O<n>`.
     pub id: Option<Span>,
@@ -139,7 +140,7 @@ pub struct ObjectiveOrigin {
 }
 
 /// One `aligns_to` entry.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Alignment {
     pub written: String,
     pub span: Span,
@@ -163,7 +164,7 @@ pub enum KeyResultType {
     Unmeasurable,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KeyResult {
     pub id: String,
     pub title: String,
@@ -198,7 +199,7 @@ pub struct KeyResult {
     pub origin: KeyResultOrigin,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct KeyResultOrigin {
     /// `None` when the id is the default `KR<n>`.
     pub id: Option<Span>,
@@ -210,7 +211,7 @@ pub struct KeyResultOrigin {
     pub score: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Checkin {
     pub date: NaiveDate,
     #[serde(serialize_with = "optional_number")]

@@ -88,7 +88,9 @@ impl Workspace {
     }
 }
 
-fn read_config_file(root: &Path, errors: &mut Vec<Diagnostic>) -> Option<SourceFile> {
+/// Reads `okrc.toml` if there is one; a file that exists but cannot be read
+/// is an `io-error` diagnostic.
+pub fn read_config_file(root: &Path, errors: &mut Vec<Diagnostic>) -> Option<SourceFile> {
     let path = root.join(CONFIG_FILE);
     match std::fs::read(&path) {
         Ok(bytes) => Some(SourceFile::from_bytes(CONFIG_FILE, bytes)),
@@ -137,8 +139,9 @@ pub fn is_skipped(name: &str, is_dir: bool) -> bool {
 }
 
 /// Every `*.md` file below `root`, outside skipped folders, with its relative
-/// path. Symbolic links are not followed.
-fn unit_file_candidates(
+/// path. Symbolic links are not followed. `watch` walks again with this when
+/// files or folders appear, disappear or move.
+pub fn unit_file_candidates(
     root: &Path,
     output: &Path,
     errors: &mut Vec<Diagnostic>,
@@ -179,7 +182,9 @@ fn unit_file_candidates(
     paths
 }
 
-fn read_unit_file(path: &Path, relative: &str) -> Result<Option<SourceFile>, Diagnostic> {
+/// Reads one file: `None` when it is not a unit file (no front matter), an
+/// `io-error` diagnostic when it cannot be read.
+pub fn read_unit_file(path: &Path, relative: &str) -> Result<Option<SourceFile>, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|err| io_error(&FilePath::from(relative), &err))?;
     if !starts_with_front_matter(&bytes) {
         return Ok(None);

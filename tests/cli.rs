@@ -226,3 +226,40 @@ fn two_runs_print_identical_json() {
             .args(["--format", "json", "--today", "2026-11-27"]));
     assert_eq!(first.stdout, second.stdout);
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_a_failure() {
+    use std::io::Read;
+    // Enough output in every format to overflow a pipe's buffer, so okrc
+    // really writes into a closed pipe.
+    let files: Vec<(String, String)> = (0..1000)
+        .map(|i| {
+            let text = "+++\nperiod = \"2026-Q4\"\n[[objectives]]\ntitle = \"Vague\"\nkey_results = [\"Make it better\"]\n+++\n";
+            (format!("unit-{i}.md"), text.to_string())
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let dir = support::workspace(&refs);
+    for format in ["human", "json", "github"] {
+        let mut child = okrc()
+            .arg("check")
+            .arg(dir.path())
+            .args(["--today", "2026-10-10", "--format", format])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 1];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{format}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}

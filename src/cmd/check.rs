@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
 use super::{Outcome, outcome, parse_today_arg, today};
+use crate::model::Model;
 use crate::render;
 use crate::workspace::Workspace;
 
@@ -42,38 +43,44 @@ pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     let today = today(args.today)?;
     let workspace = Workspace::load(&args.dir, None)?;
     let model = crate::compile(&workspace, today);
-    let stdout = std::io::stdout();
-    match args.format {
-        Format::Json => {
-            let mut out = BufWriter::new(stdout.lock());
-            render::json::write(&mut out, &model)?;
-            out.flush()?;
-        }
+    let reported = report(&args, &workspace, &model);
+    // The process ends here: freeing a 10,000-unit model one allocation at a
+    // time takes longer than the operating system reclaiming it.
+    std::mem::forget(model);
+    std::mem::forget(workspace);
+    reported
+}
+
+/// Prints the model's diagnostics (or the whole model) in the asked format.
+fn report(args: &CheckArgs, workspace: &Workspace, model: &Model) -> anyhow::Result<Outcome> {
+    let written = match args.format {
+        Format::Json => write_json(model),
         Format::Github => {
-            let mut out = BufWriter::new(stdout.lock());
-            render::github::write(&mut out, &model.diagnostics, &args.dir)?;
-            writeln!(out, "{}", render::human::summary(&model))?;
-            out.flush()?;
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            render::github::write(&mut out, &model.diagnostics, &args.dir)
+                .and_then(|()| writeln!(out, "{}", render::human::summary(model)))
+                .and_then(|()| out.flush())
         }
         Format::Human => {
             // Render into memory, then let anstream strip the colours when
             // stdout is not a terminal or NO_COLOR is set.
             let mut text = Vec::new();
-            let texts = source_texts(&workspace);
+            let texts = source_texts(workspace);
             render::human::write(&mut text, &model.diagnostics, &texts, &args.dir, true)?;
             let bold = anstyle::Style::new().bold();
-            writeln!(text, "{bold}{}{bold:#}", render::human::summary(&model))?;
-            let mut out = anstream::AutoStream::auto(stdout.lock());
-            out.write_all(&text)?;
-            out.flush()?;
+            writeln!(text, "{bold}{}{bold:#}", render::human::summary(model))?;
+            return super::print(&text).map(|()| outcome(model, args.deny_warnings));
         }
-    }
-    let outcome = outcome(&model, args.deny_warnings);
-    // The process ends here: freeing a 10,000-unit model one allocation at a
-    // time would take longer than the operating system reclaiming it.
-    std::mem::forget(model);
-    std::mem::forget(workspace);
-    Ok(outcome)
+    };
+    super::ignore_broken_pipe(written)?;
+    Ok(outcome(model, args.deny_warnings))
+}
+
+/// Streams the JSON document: at 10,000 units it is tens of megabytes, not
+/// worth holding in memory.
+fn write_json(model: &Model) -> std::io::Result<()> {
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    render::json::write(&mut out, model).and_then(|()| out.flush())
 }
 
 /// Every file's text by its workspace path, for showing source lines.

@@ -2,12 +2,15 @@
 //! the disk, calls the pipeline and prints. The wall clock and environment
 //! are read here and nowhere else.
 
+pub mod build;
 pub mod check;
 pub mod checkin;
 pub mod completions;
 pub mod init;
 pub mod schema;
+pub mod serve;
 pub mod status;
+pub mod watch;
 
 use std::process::ExitCode;
 
@@ -37,6 +40,12 @@ pub struct Cli {
 pub enum Command {
     /// Check a workspace and report every problem.
     Check(check::CheckArgs),
+    /// Check a workspace and build its static progress site.
+    Build(build::BuildArgs),
+    /// Build the site, then rebuild it after every change.
+    Watch(watch::WatchArgs),
+    /// Rebuild on every change and serve the site with live reload.
+    Serve(serve::ServeArgs),
     /// Write a starter workspace: okrc.toml, a top unit, a team and a README.
     Init(init::InitArgs),
     /// Append a check-in to a key result, changing no other byte of the file.
@@ -75,6 +84,9 @@ impl From<Outcome> for ExitCode {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Build(args) => build::run(args),
+        Command::Watch(args) => watch::run_watch(args),
+        Command::Serve(args) => serve::run_serve(args),
         Command::Init(args) => init::run(args),
         Command::Checkin(args) => checkin::run(args),
         Command::Status(args) => status::run(args),
@@ -143,7 +155,12 @@ pub fn usage_error(message: &str, help: Option<&str>) -> Outcome {
 pub fn print(bytes: &[u8]) -> anyhow::Result<()> {
     use std::io::Write;
     let mut out = anstream::stdout();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
+    ignore_broken_pipe(out.write_all(bytes).and_then(|()| out.flush()))
+}
+
+/// A reader that stops early (`okrc check | head`) is not a failure.
+pub fn ignore_broken_pipe(written: std::io::Result<()>) -> anyhow::Result<()> {
+    match written {
         Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(err.into()),
         _ => Ok(()),
     }

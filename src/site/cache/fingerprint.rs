@@ -1,0 +1,85 @@
+//! Fingerprints: what a page was rendered from, as one number. Equal
+//! fingerprints mean equal inputs, so equal bytes.
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use super::CachedUnit;
+use crate::config::Config;
+use crate::model::Model;
+use crate::site::Templates;
+use crate::site::data::SiteData;
+
+pub(super) fn hasher() -> std::collections::hash_map::DefaultHasher {
+    std::collections::hash_map::DefaultHasher::new()
+}
+
+pub(super) fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut hasher = hasher();
+    bytes.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// For each unit: its JSON (everything templates see of it) and what the
+/// site's indexes say about it (what it aligns to, what aligns to it).
+pub(super) fn node_hashes(units: &[Arc<CachedUnit>], site: &SiteData) -> Vec<u64> {
+    let mut contributed = vec![0u64; units.len()];
+    for (&(u, o, k), list) in &site.contributions {
+        let mut hasher = hasher();
+        (o, k, list).hash(&mut hasher);
+        if let Some(slot) = contributed.get_mut(u) {
+            // Added up: the map's order does not matter.
+            *slot = slot.wrapping_add(hasher.finish());
+        }
+    }
+    units
+        .iter()
+        .enumerate()
+        .map(|(u, unit)| {
+            let mut hasher = hasher();
+            unit.json_hash.hash(&mut hasher);
+            site.aligned_to.get(u).hash(&mut hasher);
+            contributed[u].hash(&mut hasher);
+            hasher.finish()
+        })
+        .collect()
+}
+
+/// Everything every page may show besides units: templates, settings,
+/// today, the periods, and which unit is where (ids, periods and paths).
+pub(super) fn global_hash(
+    model: &Model,
+    config: &Config,
+    templates: &Templates,
+    site: &SiteData,
+    nodes: &[u64],
+) -> u64 {
+    let mut hasher = hasher();
+    templates.fingerprint.hash(&mut hasher);
+    templates.uses_model.hash(&mut hasher);
+    config.unsafe_html.hash(&mut hasher);
+    (model.version, model.today, &model.title, &model.language).hash(&mut hasher);
+    model.periods.hash(&mut hasher);
+    site.current_period.hash(&mut hasher);
+    for period in &model.periods {
+        let paths = &site.paths;
+        (
+            paths.dashboard(&period.name),
+            paths.alignment(&period.name),
+            paths.scorecard(&period.name),
+        )
+            .hash(&mut hasher);
+    }
+    for (i, unit) in model.units.iter().enumerate() {
+        (
+            &unit.id,
+            unit.period.as_ref().map(|p| &p.name),
+            site.unit_path(i),
+        )
+            .hash(&mut hasher);
+    }
+    if templates.uses_model {
+        nodes.hash(&mut hasher);
+    }
+    hasher.finish()
+}

@@ -1,0 +1,263 @@
+//! Where each page of the site lives. Unit ids are unique only per period and
+//! may hold any character but `#` and `/`, so every path is built from
+//! slugs: lowercase ASCII letters, digits and dashes, unique within their
+//! folder even on case-insensitive file systems, and never a name Windows
+//! reserves.
+//!
+//! Layout, relative to the output folder:
+//!
+//! ```text
+//! index.html                          the current period
+//! style.css                           the one stylesheet
+//! okrs.json                           the model, as `check --format json`
+//! periods/<period>/index.html         dashboard of a period
+//! periods/<period>/alignment.html     alignment map of a period
+//! periods/<period>/scorecard.html     scores and reflections of an ended period
+//! periods/<period>/units/<unit>.html  one unit in one period
+//! ```
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::model::Model;
+
+/// Slugs are cut to this many bytes, so paths stay well under file system limits.
+const MAX_SLUG: usize = 64;
+
+/// Names Windows will not create, whatever the extension.
+const RESERVED: [&str; 22] = [
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// A file-name-safe form of any text: `Platform Team` → `platform-team`,
+/// `Café ☕` → `cafe`. Text with nothing to keep (all symbols or a script
+/// without Latin letters) becomes `u-` and a stable hash, so it is still a
+/// distinct, deterministic name.
+pub fn slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MAX_SLUG));
+    for c in text.chars() {
+        match fold(c) {
+            Some(folded) => out.push_str(folded),
+            None if c.is_ascii_alphanumeric() => out.push(c.to_ascii_lowercase()),
+            None => {
+                if !out.is_empty() && !out.ends_with('-') {
+                    out.push('-');
+                }
+            }
+        }
+        if out.len() >= MAX_SLUG {
+            break;
+        }
+    }
+    out.truncate(MAX_SLUG);
+    let trimmed = out.trim_matches('-');
+    if trimmed.is_empty() {
+        return format!("u-{:08x}", fnv1a(text));
+    }
+    if RESERVED.contains(&trimmed) {
+        return format!("{trimmed}-");
+    }
+    trimmed.to_string()
+}
+
+/// Latin letters with diacritics and ligatures, as their plain ASCII letters.
+fn fold(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => "a",
+        'æ' | 'Æ' => "ae",
+        'ç' | 'Ç' => "c",
+        'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => "e",
+        'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => "i",
+        'ñ' | 'Ñ' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' => "o",
+        'œ' | 'Œ' => "oe",
+        'ß' => "ss",
+        'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => "u",
+        'ý' | 'ÿ' | 'Ý' => "y",
+        'ĳ' | 'Ĳ' => "ij",
+        _ => return None,
+    })
+}
+
+/// FNV-1a: a tiny stable hash, the same on every machine and build.
+fn fnv1a(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// Hands out slugs that are unique within one folder: the second `a-b`
+/// becomes `a-b-2`. Callers ask in a fixed order, so names are stable.
+#[derive(Debug, Default)]
+struct SlugSet {
+    taken: BTreeSet<String>,
+}
+
+impl SlugSet {
+    fn unique(&mut self, text: &str) -> String {
+        let base = slug(text);
+        let mut candidate = base.clone();
+        let mut n = 2;
+        while self.taken.contains(&candidate) {
+            candidate = format!("{base}-{n}");
+            n += 1;
+        }
+        self.taken.insert(candidate.clone());
+        candidate
+    }
+}
+
+/// The paths of every period and unit page of one model, relative to the
+/// output folder and `/`-separated.
+#[derive(Debug, Default)]
+pub struct SitePaths {
+    periods: HashMap<String, String>,
+    /// By index into `Model::units`.
+    units: Vec<Option<String>>,
+}
+
+impl SitePaths {
+    /// Assigns folders to periods in chronological order and file names to
+    /// units in model order (period, then id), so the same model always gets
+    /// the same paths.
+    pub fn new(model: &Model) -> SitePaths {
+        let mut period_slugs = SlugSet::default();
+        let periods: HashMap<String, String> = model
+            .periods
+            .iter()
+            .map(|p| (p.name.clone(), period_slugs.unique(&p.name)))
+            .collect();
+        let mut unit_slugs: HashMap<&str, SlugSet> = HashMap::new();
+        let units = model
+            .units
+            .iter()
+            .map(|unit| {
+                let period = unit.period.as_ref()?;
+                let folder = periods.get(&period.name)?;
+                let name = unit_slugs
+                    .entry(folder.as_str())
+                    .or_default()
+                    .unique(&unit.id);
+                Some(format!("periods/{folder}/units/{name}.html"))
+            })
+            .collect();
+        SitePaths { periods, units }
+    }
+
+    /// The folder of a period's pages: `periods/2026-q4/`.
+    pub fn period_folder(&self, period: &str) -> Option<String> {
+        Some(format!("periods/{}/", self.periods.get(period)?))
+    }
+
+    pub fn dashboard(&self, period: &str) -> Option<String> {
+        Some(self.period_folder(period)? + "index.html")
+    }
+
+    pub fn alignment(&self, period: &str) -> Option<String> {
+        Some(self.period_folder(period)? + "alignment.html")
+    }
+
+    pub fn scorecard(&self, period: &str) -> Option<String> {
+        Some(self.period_folder(period)? + "scorecard.html")
+    }
+
+    /// The page of the unit at `index` in `Model::units`; `None` for a unit
+    /// without a period (an error, so never in a built site).
+    pub fn unit(&self, index: usize) -> Option<&str> {
+        self.units.get(index)?.as_deref()
+    }
+}
+
+/// A site path as a template value. Paths are made of slugs, `/` and `.`
+/// only, so they are marked safe: auto-escaping would write `/` as `&#x2f;`.
+pub fn path_value(path: Option<&str>) -> minijinja::Value {
+    match path {
+        Some(path) => minijinja::Value::from_safe_string(path.to_string()),
+        None => minijinja::Value::from(()),
+    }
+}
+
+/// The prefix that leads from a page back to the output folder: `""` for
+/// `index.html`, `../../../` for a unit page. Every link is relative, so the
+/// site works from `file://` and under any URL prefix.
+pub fn root_prefix(page: &str) -> String {
+    "../".repeat(page.matches('/').count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_lowercase_ascii_words_joined_by_dashes() {
+        assert_eq!(slug("Platform Team"), "platform-team");
+        assert_eq!(slug("  --Risk & Compliance!! "), "risk-compliance");
+        assert_eq!(slug("2026-Q4"), "2026-q4");
+        assert_eq!(slug("FY27 H1"), "fy27-h1");
+    }
+
+    #[test]
+    fn slugs_fold_accents_and_hash_what_cannot_be_folded() {
+        assert_eq!(slug("Café Crème"), "cafe-creme");
+        assert_eq!(slug("Straße"), "strasse");
+        assert_eq!(slug("IJsselmeer"), "ijsselmeer");
+        let japanese = slug("開発");
+        assert!(
+            japanese.starts_with("u-") && japanese.len() == 10,
+            "{japanese}"
+        );
+        assert_ne!(japanese, slug("営業"));
+        assert_eq!(japanese, slug("開発"), "stable");
+    }
+
+    #[test]
+    fn slugs_never_escape_their_folder_or_hide() {
+        for hostile in [
+            "..",
+            ".",
+            "../../etc/passwd",
+            ".hidden",
+            "a\\b",
+            "<script>",
+            "\0",
+        ] {
+            let s = slug(hostile);
+            assert!(!s.is_empty());
+            assert!(
+                s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{hostile:?} → {s:?}"
+            );
+            assert!(!s.starts_with('-') && !s.starts_with('.'), "{s}");
+        }
+    }
+
+    #[test]
+    fn windows_reserved_names_get_a_suffix() {
+        assert_eq!(slug("CON"), "con-");
+        assert_eq!(slug("nul"), "nul-");
+        assert_eq!(slug("console"), "console");
+    }
+
+    #[test]
+    fn slugs_are_cut_to_a_safe_length() {
+        let long = "x".repeat(500);
+        assert_eq!(slug(&long).len(), MAX_SLUG);
+    }
+
+    #[test]
+    fn colliding_slugs_get_numbered_in_order() {
+        let mut set = SlugSet::default();
+        assert_eq!(set.unique("Team A"), "team-a");
+        assert_eq!(set.unique("team-a"), "team-a-2");
+        assert_eq!(set.unique("TEAM A"), "team-a-3");
+        assert_eq!(set.unique("team-a-2"), "team-a-2-2");
+    }
+
+    #[test]
+    fn root_prefix_climbs_one_level_per_folder() {
+        assert_eq!(root_prefix("index.html"), "");
+        assert_eq!(root_prefix("periods/2026-q4/index.html"), "../../");
+        assert_eq!(root_prefix("periods/2026-q4/units/x.html"), "../../../");
+    }
+}

@@ -1,0 +1,213 @@
+//! One build from what a [`Session`] holds: link the kept parses (resolve
+//! and analyse), print the diagnostics, render with the session's
+//! [`SiteCache`](crate::site::SiteCache) (only the pages whose inputs
+//! changed) and write only the files whose bytes changed. A build with
+//! errors writes nothing: the last good site stays.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use super::session::{Session, StartError};
+use crate::diagnostic::{Code, Tally};
+use crate::site::Templates;
+
+/// How long each stage of a rebuild took.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    pub read: Duration,
+    pub parse: Duration,
+    /// Files parsed again.
+    pub parsed: usize,
+    pub link: Duration,
+    pub render: Duration,
+    /// Pages rendered again (the others came from the cache).
+    pub rendered: usize,
+    /// The page that took longest to render.
+    pub slowest: Option<(String, Duration)>,
+    pub write: Duration,
+    pub total: Duration,
+}
+
+impl std::fmt::Display for Timings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+        write!(
+            f,
+            "read {} · parse {} ({} {}) · link {} · render {} ({} {}) · write {} · total {}",
+            ms(self.read),
+            ms(self.parse),
+            self.parsed,
+            if self.parsed == 1 { "file" } else { "files" },
+            ms(self.link),
+            ms(self.render),
+            self.rendered,
+            if self.rendered == 1 { "page" } else { "pages" },
+            ms(self.write),
+            ms(self.total),
+        )?;
+        if let Some((page, took)) = &self.slowest {
+            write!(f, " · slowest page {page} {}", ms(*took))?;
+        }
+        Ok(())
+    }
+}
+
+/// How a build ended.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The site is up to date.
+    Built {
+        written: usize,
+        unchanged: usize,
+        removed: usize,
+    },
+    /// The input has errors, a template failed, or the output could not be
+    /// written; the last good site was left as it was. The report is what
+    /// was printed, without colours.
+    Failed { report: String },
+}
+
+/// One build: what it printed and how it ended.
+#[derive(Debug, Clone)]
+pub struct Build {
+    pub outcome: Outcome,
+    /// Diagnostics and the summary line, with ANSI colours.
+    pub report: Vec<u8>,
+    pub timings: Timings,
+}
+
+impl Session {
+    /// A build that failed before it began: the workspace could not be read
+    /// again, or the output folder was refused.
+    pub fn failed_to_start(&self, error: &StartError) -> Build {
+        let report = format!("error: {error}\n");
+        Build {
+            outcome: Outcome::Failed {
+                report: report.clone(),
+            },
+            report: report.into_bytes(),
+            timings: Timings::default(),
+        }
+    }
+
+    /// Builds the site from what the session holds: link, print, render,
+    /// write. Errors leave the output as it was.
+    pub fn build(&mut self, started: Instant, read: Duration) -> anyhow::Result<Build> {
+        let (parsed, parse) = std::mem::take(&mut self.parsed_since);
+        let mut timings = Timings {
+            read: read.saturating_sub(parse),
+            parse,
+            parsed,
+            ..Timings::default()
+        };
+        let today = crate::cmd::today(self.options.today)?;
+        let t = Instant::now();
+        let parsed = match self.spare.take() {
+            Some(spare) => spare,
+            None => self.kept.values().map(|k| k.parsed.clone()).collect(),
+        };
+        self.workspace.read_errors = self
+            .walk_errors
+            .iter()
+            .chain(self.file_errors.values())
+            .cloned()
+            .collect();
+        let model = crate::link(&self.workspace, parsed, today);
+        timings.link = t.elapsed();
+
+        let mut report = Vec::new();
+        let texts: HashMap<&str, &str> = crate::cmd::check::source_texts(&self.workspace);
+        crate::render::human::write(
+            &mut report,
+            &model.diagnostics,
+            &texts,
+            &self.options.root,
+            true,
+        )?;
+        let bold = anstyle::Style::new().bold();
+        use std::io::Write;
+        writeln!(
+            report,
+            "{bold}{}{bold:#}",
+            crate::render::human::summary(&model)
+        )?;
+        let tally = Tally::of(&model.diagnostics);
+        let unreadable = model.diagnostics.iter().any(|d| d.code == Code::IoError);
+        let failed = |report: Vec<u8>, extra: Option<String>, timings: Timings| {
+            let mut report = report;
+            if let Some(extra) = extra {
+                let _ = writeln!(report, "{extra}");
+            }
+            let plain =
+                String::from_utf8_lossy(&anstream::adapter::strip_bytes(&report).into_vec())
+                    .into_owned();
+            Build {
+                outcome: Outcome::Failed { report: plain },
+                report,
+                timings,
+            }
+        };
+        if tally.errors > 0 || unreadable {
+            timings.total = started.elapsed();
+            self.drop_later(model);
+            return Ok(failed(report, None, timings));
+        }
+        let t = Instant::now();
+        if self.templates.is_none() {
+            match Templates::load(&self.options.root) {
+                Ok(templates) => self.templates = Some(templates),
+                Err(err) => {
+                    timings.total = started.elapsed();
+                    self.drop_later(model);
+                    return Ok(failed(report, Some(format!("error: {err}")), timings));
+                }
+            }
+        }
+        let templates = self.templates.as_ref().expect("loaded just above");
+        let rendered = self.cache.render(&model, &self.workspace.config, templates);
+        timings.render = t.elapsed();
+        let rendered = match rendered {
+            Ok(rendered) => rendered,
+            Err(err) => {
+                timings.total = started.elapsed();
+                self.drop_later(model);
+                return Ok(failed(report, Some(format!("error: {err}")), timings));
+            }
+        };
+        timings.rendered = rendered.rendered;
+        timings.slowest = rendered.slowest.clone();
+        let t = Instant::now();
+        let written = self.cache.write(&self.output, rendered);
+        timings.write = t.elapsed();
+        timings.total = started.elapsed();
+        self.drop_later(model);
+        let summary = match written {
+            Ok(summary) => summary,
+            Err(err) => return Ok(failed(report, Some(format!("error: {err}")), timings)),
+        };
+        Ok(Build {
+            outcome: Outcome::Built {
+                written: summary.written,
+                unchanged: summary.unchanged,
+                removed: summary.removed,
+            },
+            report,
+            timings,
+        })
+    }
+
+    /// Gets ready for the next rebuild while nothing happens: clones the
+    /// parses `link` will consume, so a rebuild does not pay for it.
+    pub fn prepare(&mut self) {
+        if self.spare.is_none() {
+            self.spare = Some(self.kept.values().map(|k| k.parsed.clone()).collect());
+        }
+    }
+
+    /// Freeing a large model takes a while; do it off the rebuild's path.
+    fn drop_later(&self, model: crate::model::Model) {
+        if model.units.len() > 500 {
+            std::thread::spawn(move || drop(model));
+        }
+    }
+}

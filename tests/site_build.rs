@@ -1,0 +1,499 @@
+//! `okrc build` end to end: the binary on fixture workspaces, checking the
+//! files it writes, its exit codes, and that it never loses a user's file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const TODAY: &str = "2026-11-27";
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn okrc(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_okrc"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run okrc")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Builds fixture `name` into a fresh temporary folder.
+fn build(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let output = okrc(
+        &[
+            "build",
+            fixture(name).to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--today",
+            TODAY,
+        ],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    (dir, out)
+}
+
+/// Every file below `root`, by relative path.
+fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+fn html_files(root: &Path) -> Vec<(String, String)> {
+    read_tree(root)
+        .into_iter()
+        .filter(|(name, _)| name.ends_with(".html"))
+        .map(|(name, bytes)| (name, String::from_utf8(bytes).unwrap()))
+        .collect()
+}
+
+/// The values of every `attr="..."` inside a tag of an HTML text (text that
+/// merely looks like an attribute, such as escaped HTML, does not count).
+fn attribute_values<'h>(html: &'h str, attr: &str) -> Vec<&'h str> {
+    let needle = format!(" {attr}=\"");
+    let mut values = Vec::new();
+    for (at, _) in html.match_indices('<') {
+        let rest = &html[at + 1..];
+        if !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
+        for (found, _) in tag.match_indices(&needle) {
+            let start = found + needle.len();
+            let end = tag[start..].find('"').unwrap();
+            values.push(&tag[start..start + end]);
+        }
+    }
+    values
+}
+
+#[test]
+fn build_writes_every_page_of_spec_section_6() {
+    let (_dir, out) = build("site-basic");
+    let files = read_tree(&out);
+    for page in [
+        "index.html",
+        "style.css",
+        "okrs.json",
+        ".okrc-site",
+        "periods/2026-q4/index.html",
+        "periods/2026-q4/alignment.html",
+        "periods/2026-q4/units/digital.html",
+        "periods/2026-q4/units/mobile.html",
+        "periods/2026/units/northwind.html",
+        "periods/2026-q3/units/digital.html",
+        "periods/2026-q3/scorecard.html",
+    ] {
+        assert!(
+            files.contains_key(page),
+            "missing {page}: {:?}",
+            files.keys()
+        );
+    }
+    assert!(
+        !files.contains_key("periods/2026-q4/scorecard.html"),
+        "a running period has no scorecard"
+    );
+}
+
+#[test]
+fn okrs_json_is_byte_identical_to_check_format_json() {
+    let (dir, out) = build("site-basic");
+    let check = okrc(
+        &[
+            "check",
+            fixture("site-basic").to_str().unwrap(),
+            "--format",
+            "json",
+            "--today",
+            TODAY,
+        ],
+        dir.path(),
+    );
+    assert_eq!(std::fs::read(out.join("okrs.json")).unwrap(), check.stdout);
+}
+
+#[test]
+fn two_builds_of_the_same_input_are_byte_identical() {
+    let (_a, first) = build("site-basic");
+    let (_b, second) = build("site-basic");
+    assert_eq!(read_tree(&first), read_tree(&second));
+    let (_c, hostile_a) = build("site-hostile");
+    let (_d, hostile_b) = build("site-hostile");
+    assert_eq!(read_tree(&hostile_a), read_tree(&hostile_b));
+}
+
+#[test]
+fn every_link_is_relative_and_leads_to_a_page_and_anchor_that_exist() {
+    let (_dir, out) = build("site-basic");
+    let pages = html_files(&out);
+    let ids: BTreeMap<&str, Vec<&str>> = pages
+        .iter()
+        .map(|(name, html)| (name.as_str(), attribute_values(html, "id")))
+        .collect();
+    for (name, html) in &pages {
+        for href in attribute_values(html, "href") {
+            if href.starts_with("https://") || href.starts_with("mailto:") {
+                continue;
+            }
+            assert!(!href.starts_with('/'), "{name}: absolute link {href}");
+            let (path, fragment) = href.split_once('#').unwrap_or((href, ""));
+            let target = if path.is_empty() {
+                name.clone()
+            } else {
+                let joined = Path::new(name).parent().unwrap().join(path);
+                let mut parts: Vec<String> = Vec::new();
+                for c in joined.components() {
+                    match c {
+                        std::path::Component::ParentDir => {
+                            assert!(parts.pop().is_some(), "{name}: {href} leaves the site");
+                        }
+                        std::path::Component::Normal(p) => {
+                            parts.push(p.to_string_lossy().into_owned())
+                        }
+                        _ => {}
+                    }
+                }
+                parts.join("/")
+            };
+            assert!(
+                out.join(&target).is_file(),
+                "{name}: {href} → {target} does not exist"
+            );
+            if !fragment.is_empty() && target.ends_with(".html") {
+                assert!(
+                    ids[target.as_str()].contains(&fragment),
+                    "{name}: {href}: no id `{fragment}` in {target}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn hostile_text_is_escaped_and_dangerous_links_and_images_are_dropped() {
+    let (_dir, out) = build("site-hostile");
+    let pages = html_files(&out);
+    assert!(pages.len() >= 5);
+    for (name, html) in &pages {
+        let lower = html.to_lowercase();
+        for raw in [
+            "<script",
+            "<iframe",
+            "<img",
+            "<svg onload",
+            "<b onclick",
+            "<style>",
+        ] {
+            assert!(!lower.contains(raw), "{name} contains raw {raw}");
+        }
+        for href in attribute_values(&lower, "href") {
+            assert!(
+                !href.contains("javascript:") && !href.starts_with("data:"),
+                "{name}: dangerous link {href}"
+            );
+        }
+        assert!(
+            attribute_values(&lower, "src").is_empty(),
+            "{name} loads something"
+        );
+    }
+    let unit = pages
+        .iter()
+        .find(|(name, html)| name.contains("/units/") && html.contains("tracking pixel"))
+        .expect("the unit page");
+    assert!(
+        unit.1
+            .contains("&lt;script&gt;alert(&#x27;body&#x27;)&lt;/script&gt;")
+            || unit
+                .1
+                .contains("&lt;script&gt;alert('body')&lt;/script&gt;"),
+        "the body's script is shown as text"
+    );
+    assert!(
+        unit.1
+            .contains(r#"<a href="https://tracker.example/pixel.png">tracking pixel</a>"#),
+        "an image is a link to it"
+    );
+    assert!(
+        unit.1.contains("plain link"),
+        "a dropped link keeps its text"
+    );
+}
+
+#[test]
+fn unit_ids_that_slug_alike_get_distinct_safe_file_names() {
+    let (_dir, out) = build("site-hostile");
+    let units: Vec<String> = read_tree(&out)
+        .into_keys()
+        .filter(|name| name.contains("/units/"))
+        .collect();
+    assert_eq!(units.len(), 2, "{units:?}");
+    assert_ne!(units[0], units[1]);
+    for name in &units {
+        let file = name.rsplit('/').next().unwrap();
+        assert!(
+            file.trim_end_matches(".html")
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn raw_html_passes_only_when_unsafe_html_is_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir(&ws).unwrap();
+    std::fs::write(
+        ws.join("okrc.toml"),
+        "period = \"2026-Q4\"\nunsafe_html = true\n",
+    )
+    .unwrap();
+    std::fs::write(
+        ws.join("team.md"),
+        "+++\n[[objectives]]\ntitle = \"T\"\nkey_results = [\"[ ] x\"]\n+++\n\n<mark>highlighted</mark> and [bad](javascript:alert(1))\n",
+    )
+    .unwrap();
+    let output = okrc(&["build", "ws", "--today", TODAY], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let page = std::fs::read_to_string(ws.join("public/periods/2026-q4/units/team.html")).unwrap();
+    assert!(page.contains("<mark>highlighted</mark>"));
+    assert!(!page.contains("javascript:"), "links are still filtered");
+}
+
+#[test]
+fn the_dutch_site_speaks_dutch_and_formats_numbers_and_dates_the_dutch_way() {
+    let (_dir, out) = build("site-dutch");
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains(r#"<html lang="nl">"#));
+    assert!(index.contains("Vraagt aandacht"), "labels");
+    assert!(index.contains("Laatste check-ins"));
+    let unit = std::fs::read_to_string(out.join("periods/2026-q4/units/team.html")).unwrap();
+    assert!(unit.contains("7,6"), "decimal comma");
+    assert!(unit.contains("€\u{a0}101.500,5"), "grouping and currency");
+    assert!(unit.contains("12\u{a0}okt 2026"), "Dutch month names");
+    assert!(unit.contains("Onzeker"), "confidence in words");
+    assert!(!unit.contains(">Progress<") && !unit.contains("Key results"));
+}
+
+#[test]
+fn a_workspace_with_errors_exits_1_and_leaves_the_last_good_site_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let good = okrc(
+        &[
+            "build",
+            fixture("site-basic").to_str().unwrap(),
+            "-o",
+            "site",
+            "--today",
+            TODAY,
+        ],
+        dir.path(),
+    );
+    assert_eq!(good.status.code(), Some(0));
+    let before = read_tree(&out);
+    let bad = okrc(
+        &[
+            "build",
+            fixture("site-broken").to_str().unwrap(),
+            "-o",
+            "site",
+            "--today",
+            TODAY,
+        ],
+        dir.path(),
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("unknown-field"), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains("is unchanged"), "{}", stderr(&bad));
+    assert_eq!(read_tree(&out), before);
+}
+
+#[test]
+fn deny_warnings_fails_the_build_and_keeps_the_old_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join(".okrc-site"), "").unwrap();
+    std::fs::write(out.join("index.html"), "old").unwrap();
+    let output = okrc(
+        &[
+            "build",
+            fixture("site-basic").to_str().unwrap(),
+            "-o",
+            "site",
+            "--today",
+            TODAY,
+            "--deny-warnings",
+        ],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(out.join("index.html")).unwrap(),
+        "old"
+    );
+}
+
+/// Copies a fixture into a temporary folder, to point `-o` around it.
+fn workspace_copy(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (rel, bytes) in read_tree(&fixture(name)) {
+        let path = dir.path().join("ws").join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn the_workspace_itself_is_refused_as_output_with_exit_2() {
+    let dir = workspace_copy("site-basic");
+    let ws = dir.path().join("ws");
+    let before = read_tree(dir.path());
+    let output = okrc(&["build", ".", "-o", ".", "--today", TODAY], &ws);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("it is the workspace itself"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(read_tree(dir.path()), before, "nothing changed");
+}
+
+#[test]
+fn a_parent_of_the_workspace_is_refused_as_output_with_exit_2() {
+    let dir = workspace_copy("site-basic");
+    let ws = dir.path().join("ws");
+    let before = read_tree(dir.path());
+    let output = okrc(&["build", ".", "-o", "..", "--today", TODAY], &ws);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("it contains the workspace"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(read_tree(dir.path()), before, "nothing changed");
+}
+
+#[test]
+fn a_non_empty_folder_okrc_did_not_create_is_refused_and_kept() {
+    let dir = workspace_copy("site-basic");
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    std::fs::write(docs.join("thesis.md"), "years of work").unwrap();
+    let output = okrc(&["build", "ws", "-o", "docs", "--today", TODAY], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(message.contains("okrc did not create it"), "{message}");
+    assert!(message.contains("docs"), "{message}");
+    assert_eq!(
+        std::fs::read_to_string(docs.join("thesis.md")).unwrap(),
+        "years of work"
+    );
+    assert_eq!(std::fs::read_dir(&docs).unwrap().count(), 1);
+}
+
+#[test]
+fn the_default_output_is_okrc_toml_output_inside_the_workspace_and_rebuilds_replace_it() {
+    let dir = workspace_copy("site-basic");
+    let ws = dir.path().join("ws");
+    for _ in 0..2 {
+        let output = okrc(&["build", "ws", "--today", TODAY], dir.path());
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+    assert!(ws.join("public/index.html").is_file());
+    let siblings: Vec<String> = std::fs::read_dir(&ws)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".public"))
+        .collect();
+    assert!(
+        siblings.is_empty(),
+        "no temporary folders left: {siblings:?}"
+    );
+}
+
+#[test]
+fn a_template_in_the_workspace_replaces_the_built_in_one() {
+    let dir = workspace_copy("site-basic");
+    let templates = dir.path().join("ws/templates");
+    std::fs::create_dir(&templates).unwrap();
+    std::fs::write(
+        templates.join("unit.html"),
+        "{% extends \"base.html\" %}{% block content %}<p id=\"custom\">{{ unit.name }} has {{ unit.objectives|length }} objectives, {{ unit.progress|percent }}; {{ model.units|length }} units in okrs.json</p>{% endblock %}",
+    )
+    .unwrap();
+    let output = okrc(&["build", "ws", "--today", TODAY], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let page = std::fs::read_to_string(
+        dir.path()
+            .join("ws/public/periods/2026-q4/units/digital.html"),
+    )
+    .unwrap();
+    assert!(
+        page.contains(
+            r#"<p id="custom">Digital Channels has 2 objectives, 20%; 4 units in okrs.json</p>"#
+        ),
+        "{page}"
+    );
+}
+
+#[test]
+fn a_broken_template_fails_the_build_with_its_name_and_line() {
+    let dir = workspace_copy("site-basic");
+    let templates = dir.path().join("ws/templates");
+    std::fs::create_dir(&templates).unwrap();
+    std::fs::write(templates.join("index.html"), "line one\n{% if %}\n").unwrap();
+    let output = okrc(&["build", "ws", "--today", TODAY], dir.path());
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("index.html"), "{message}");
+    assert!(
+        message.contains("line 2") || message.contains(":2"),
+        "{message}"
+    );
+    assert!(!dir.path().join("ws/public").exists());
+}
+
+#[test]
+fn an_empty_workspace_builds_a_site_that_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("ws")).unwrap();
+    let output = okrc(&["build", "ws", "--today", TODAY], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("Built 1 page "),
+        "{}",
+        stderr(&output)
+    );
+    let index = std::fs::read_to_string(dir.path().join("ws/public/index.html")).unwrap();
+    assert!(index.contains("No periods yet"));
+}

@@ -1,0 +1,386 @@
+//! `okrc watch` end to end: the real binary on a temporary workspace, edited
+//! the ways editors, `git checkout` and people do, with the output folder
+//! checked after each change.
+
+mod live;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use live::{
+    COMPANY, Running, TODAY, read, save_atomically, team, unit_page, wait_until, workspace, write,
+};
+
+fn watch(root: &Path) -> Running {
+    Running::start(&["watch", ".", "--today", TODAY], root)
+}
+
+fn contains(path: &Path, text: &str) -> bool {
+    read(path).is_some_and(|page| page.contains(text))
+}
+
+#[test]
+fn the_first_build_writes_the_site_and_ctrl_c_exits_with_0() {
+    let ws = workspace();
+    let running = watch(ws.path());
+    let out = ws.path().join("public");
+    assert!(out.join("index.html").is_file());
+    assert!(contains(
+        &unit_page(&out, "2026-Q4", "support"),
+        "Answer fast"
+    ));
+    assert!(running.log().contains("Watching"), "{}", running.log());
+    running.stop();
+}
+
+#[test]
+fn sigterm_exits_cleanly_too() {
+    let ws = workspace();
+    let running = watch(ws.path());
+    assert_eq!(running.signal("-TERM").code(), Some(0));
+}
+
+#[test]
+fn an_edit_is_in_the_site_after_the_rebuild() {
+    let ws = workspace();
+    let running = watch(ws.path());
+    let page = unit_page(&ws.path().join("public"), "2026-Q4", "support");
+    write(
+        ws.path(),
+        "teams/support.md",
+        &team("support", "Answer within the hour"),
+    );
+    wait_until(&running, "the new title", || {
+        contains(&page, "Answer within the hour")
+    });
+    assert!(
+        running.log().contains("Change: teams/support.md"),
+        "{}",
+        running.log()
+    );
+    running.stop();
+}
+
+#[test]
+fn an_atomic_save_through_a_temporary_file_is_followed() {
+    let ws = workspace();
+    let running = watch(ws.path());
+    let page = unit_page(&ws.path().join("public"), "2026-Q4", "support");
+    save_atomically(
+        ws.path(),
+        "teams/support.md",
+        &team("support", "Saved by rename"),
+    );
+    wait_until(&running, "the renamed-in title", || {
+        contains(&page, "Saved by rename")
+    });
+    // Once more, to be sure the watch survived the rename of its file.
+    save_atomically(
+        ws.path(),
+        "teams/support.md",
+        &team("support", "Saved twice"),
+    );
+    wait_until(&running, "the second title", || {
+        contains(&page, "Saved twice")
+    });
+    running.stop();
+}
+
+#[test]
+fn a_deleted_file_leaves_the_site() {
+    let ws = workspace();
+    let running = watch(ws.path());
+    let page = unit_page(&ws.path().join("public"), "2026-Q4", "support");
+    assert!(page.is_file());
+    std::fs::remove_file(ws.path().join("teams/support.md")).unwrap();
+    wait_until(&running, "the page to go", || !page.exists());
+    assert!(!contains(
+        &ws.path().join("public/index.html"),
+        "Team support"
+    ));
+    running.stop();
+}
+
+#[test]
+fn a_renamed_file_and_a_renamed_folder_are_followed() {
+    let ws = workspace();
+    let running = watch(ws.path());
+    let out = ws.path().join("public");
+    // The id is the file name: renaming the file renames the unit.
+    let text = team("support", "Renamed").replace("id = \"support\"\n", "");
+    write(ws.path(), "teams/support.md", &text);
+    wait_until(&running, "the edit", || {
+        contains(&unit_page(&out, "2026-Q4", "support"), "Renamed")
+    });
+    std::fs::rename(
+        ws.path().join("teams/support.md"),
+        ws.path().join("teams/helpdesk.md"),
+    )
+    .unwrap();
+    wait_until(&running, "the renamed unit", || {
+        unit_page(&out, "2026-Q4", "helpdesk").is_file()
+            && !unit_page(&out, "2026-Q4", "support").exists()
+    });
+    std::fs::rename(ws.path().join("teams"), ws.path().join("squads")).unwrap();
+    wait_until(&running, "the moved folder", || {
+        contains(&out.join("okrs.json"), "squads/helpdesk.md")
+    });
+    running.stop();
+}
+
+#[test]
+fn a_broken_file_keeps_the_last_good_site_until_it_is_fixed() {
+    let ws = workspace();
+    let running = watch(ws.path());
+    let out = ws.path().join("public");
+    let before = read_tree(&out);
+    let builds = running.builds();
+    write(
+        ws.path(),
+        "teams/support.md",
+        "+++\ntitle = \"unclosed\n+++\n",
+    );
+    running.wait_for_build(builds);
+    let log = running.log();
+    assert!(log.contains("error[parse-error]"), "{log}");
+    assert!(log.contains("teams/support.md:2:"), "{log}");
+    assert!(log.contains("Build failed"), "{log}");
+    assert_eq!(read_tree(&out), before, "a failed build changes nothing");
+    // Still watching: the fix is built.
+    write(
+        ws.path(),
+        "teams/support.md",
+        &team("support", "Fixed again"),
+    );
+    wait_until(&running, "the fix", || {
+        contains(&unit_page(&out, "2026-Q4", "support"), "Fixed again")
+    });
+    running.stop();
+}
+
+#[test]
+fn new_folders_and_the_files_in_them_are_followed() {
+    let ws = workspace();
+    let running = watch(ws.path());
+    let out = ws.path().join("public");
+    write(
+        ws.path(),
+        "teams/new/deep/mobile.md",
+        &team("mobile", "Ship the app"),
+    );
+    wait_until(&running, "a unit in a new folder", || {
+        contains(&unit_page(&out, "2026-Q4", "mobile"), "Ship the app")
+    });
+    write(
+        ws.path(),
+        "departments/sales.md",
+        &team("sales", "Sell more"),
+    );
+    wait_until(&running, "a unit in a new top folder", || {
+        contains(&unit_page(&out, "2026-Q4", "sales"), "Sell more")
+    });
+    // The new top folder is watched from now on.
+    write(
+        ws.path(),
+        "departments/sales.md",
+        &team("sales", "Sell even more"),
+    );
+    wait_until(&running, "an edit in the new top folder", || {
+        contains(&unit_page(&out, "2026-Q4", "sales"), "Sell even more")
+    });
+    running.stop();
+}
+
+#[test]
+fn a_burst_of_200_writes_is_one_or_a_few_rebuilds() {
+    let ws = workspace();
+    let running = watch(ws.path());
+    let out = ws.path().join("public");
+    let builds = running.builds();
+    for i in 0..200 {
+        let id = format!("team-{i:03}");
+        write(ws.path(), &format!("burst/{id}.md"), &team(&id, "Burst"));
+    }
+    wait_until(&running, "every unit of the burst", || {
+        (0..200).all(|i| unit_page(&out, "2026-Q4", &format!("team-{i:03}")).is_file())
+    });
+    // Let a straggling batch land before counting.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let rebuilds = running.builds() - builds;
+    assert!(
+        (1..=3).contains(&rebuilds),
+        "{rebuilds} rebuilds for one burst:\n{}",
+        running.log()
+    );
+    running.stop();
+}
+
+#[test]
+fn editor_temporary_files_hidden_files_and_the_output_never_rebuild() {
+    let ws = workspace();
+    let running = watch(ws.path());
+    let builds = running.builds();
+    for name in [
+        "teams/.support.md.swp",
+        "teams/.support.md.swx",
+        "teams/4913",
+        "teams/support.md~",
+        "teams/#support.md#",
+        "teams/.#support.md",
+        "teams/support.md___jb_tmp___",
+        "teams/support.md___jb_old___",
+        ".DS_Store",
+        ".hidden/team.md",
+        "public/extra.md",
+        "notes.txt",
+    ] {
+        write(ws.path(), name, "+++\nnot = valid toml = at all\n");
+    }
+    // A real edit last: its rebuild must be the only one.
+    write(ws.path(), "teams/support.md", &team("support", "Only this"));
+    let page = unit_page(&ws.path().join("public"), "2026-Q4", "support");
+    wait_until(&running, "the real edit", || contains(&page, "Only this"));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let log = running.log();
+    assert_eq!(running.builds() - builds, 1, "{log}");
+    assert!(log.contains("Change: teams/support.md\n"), "{log}");
+    assert!(!log.contains("error"), "{log}");
+    running.stop();
+}
+
+#[test]
+fn okrc_toml_and_templates_are_watched() {
+    let ws = workspace();
+    let running = watch(ws.path());
+    let out = ws.path().join("public");
+    write(
+        ws.path(),
+        "okrc.toml",
+        "title = \"Globex\"\nperiod = \"2026-Q4\"\n",
+    );
+    wait_until(&running, "the new title", || {
+        contains(&out.join("index.html"), "Globex")
+    });
+    let base =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/base.html"))
+            .unwrap();
+    let marked = base.replacen("<body", "<body data-custom-template=\"yes\"", 1);
+    assert_ne!(base, marked);
+    write(ws.path(), "templates/base.html", &marked);
+    wait_until(&running, "the custom template", || {
+        contains(&out.join("index.html"), "data-custom-template")
+    });
+    running.stop();
+}
+
+#[test]
+fn polling_follows_edits_too() {
+    let ws = workspace();
+    let running = Running::start(&["watch", ".", "--poll", "--today", TODAY], ws.path());
+    let page = unit_page(&ws.path().join("public"), "2026-Q4", "support");
+    write(
+        ws.path(),
+        "teams/support.md",
+        &team("support", "Seen by polling"),
+    );
+    wait_until(&running, "the polled edit", || {
+        contains(&page, "Seen by polling")
+    });
+    running.stop();
+}
+
+#[test]
+fn after_many_edits_the_site_equals_a_fresh_build() {
+    let ws = workspace();
+    write(
+        ws.path(),
+        "teams/billing.md",
+        &team("billing", "Bill right"),
+    );
+    let running = watch(ws.path());
+    let out = ws.path().join("public");
+    let edits: Vec<(&str, String)> = vec![
+        ("teams/support.md", team("support", "Answer faster")),
+        (
+            "teams/billing.md",
+            team("billing", "Bill right").replace("75", "88"),
+        ),
+        (
+            "company.md",
+            COMPANY.replace("Delight customers", "Delight every customer"),
+        ),
+        ("teams/new.md", team("new", "Something new")),
+        (
+            "teams/support.md",
+            team("support", "Answer fastest").replace("O1.KR1", "O1"),
+        ),
+    ];
+    for (path, text) in edits {
+        let builds = running.builds();
+        write(ws.path(), path, &text);
+        running.wait_for_build(builds);
+    }
+    std::fs::remove_file(ws.path().join("teams/billing.md")).unwrap();
+    wait_until(&running, "the removal", || {
+        !unit_page(&out, "2026-Q4", "billing").exists()
+    });
+    let watched = read_tree(&out);
+    running.stop();
+    let fresh = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_okrc"))
+        .args(["build", ".", "--today", TODAY, "-o"])
+        .arg(fresh.path().join("site"))
+        .current_dir(ws.path())
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    let built = read_tree(&fresh.path().join("site"));
+    assert_eq!(
+        watched.keys().collect::<Vec<_>>(),
+        built.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &built {
+        assert!(watched[name] == *bytes, "{name} differs from a fresh build");
+    }
+}
+
+#[test]
+fn a_foreign_output_folder_is_refused_with_exit_2() {
+    let ws = workspace();
+    write(ws.path(), "public/thesis.docx", "years of work");
+    let output = Command::new(env!("CARGO_BIN_EXE_okrc"))
+        .args(["watch", "."])
+        .current_dir(ws.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("okrc did not create it"));
+    assert_eq!(
+        read(&ws.path().join("public/thesis.docx")).unwrap(),
+        "years of work"
+    );
+}
+
+/// Every file below `root` by relative path, without okrc's marker.
+fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.file_name().unwrap() != ".okrc-site" {
+                let name = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                files.insert(name, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
