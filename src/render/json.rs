@@ -7,8 +7,8 @@ use rayon::prelude::*;
 use crate::model::{Model, Unit};
 
 /// Units serialized per task, and per batch held in memory at once.
-const UNITS_PER_TASK: usize = 32;
-const UNITS_PER_BATCH: usize = 1024;
+const UNITS_PER_TASK: usize = 16;
+const UNITS_PER_BATCH: usize = 128;
 
 /// Writes the model as one JSON object and a newline.
 ///
