@@ -1,20 +1,26 @@
 //! `okrc build`: check the workspace like `okrc check` does, and when it has
 //! no errors, render the site and swap it into the output folder. A failed
 //! build (exit 1) leaves the last good site untouched; a refused or
-//! unwritable output folder is exit 2.
+//! unwritable output folder is exit 2. On a terminal, a build that takes
+//! more than a second shows a progress line.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
+use std::thread::JoinHandle;
+use std::time::Duration;
 
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::check::source_texts;
 use super::{Outcome, outcome, parse_today_arg, today};
 use crate::render;
 use crate::site::output::OutputDir;
-use crate::site::{Templates, render_site};
+use crate::site::{Templates, build_site};
 use crate::workspace::Workspace;
 
 #[derive(Debug, Args)]
@@ -36,7 +42,9 @@ pub struct BuildArgs {
 
 pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
     let today = today(args.today)?;
-    let workspace = Workspace::load(&args.dir, args.output.as_deref())?;
+    let mut progress = Progress::start();
+    progress.message("checking the workspace");
+    let mut workspace = Workspace::load(&args.dir, args.output.as_deref())?;
     let output_path = args
         .output
         .clone()
@@ -44,6 +52,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
     let output = match OutputDir::new(&args.dir, &output_path) {
         Ok(output) => output,
         Err(err) => {
+            progress.clear();
             eprintln!("error: {err}");
             return Ok(Outcome::Failure);
         }
@@ -55,59 +64,154 @@ pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
     render::human::write(&mut report, &model.diagnostics, &texts, &args.dir, true)?;
     let bold = anstyle::Style::new().bold();
     writeln!(report, "{bold}{}{bold:#}", render::human::summary(&model))?;
-    let mut stderr = anstream::AutoStream::auto(std::io::stderr().lock());
-    stderr.write_all(&report)?;
+    drop(texts);
+    progress.suspend(|| {
+        let mut stderr = anstream::AutoStream::auto(std::io::stderr().lock());
+        stderr.write_all(&report)
+    })?;
 
     let verdict = outcome(&model, args.deny_warnings);
-    if verdict != Outcome::Success {
-        writeln!(
-            stderr,
+    let unchanged = || {
+        format!(
             "The site was not built; the last one in `{}` is unchanged.",
             output_path.display()
-        )?;
+        )
+    };
+    if verdict != Outcome::Success {
+        progress.clear();
+        eprintln!("{}", unchanged());
         return Ok(verdict);
     }
     let templates = match Templates::load(&args.dir) {
         Ok(templates) => templates,
         Err(err) => {
-            writeln!(stderr, "error: {err}")?;
+            progress.clear();
+            eprintln!("error: {err}");
             return Ok(Outcome::InputErrors);
         }
     };
-    let files = match render_site(&model, &workspace.config, &templates) {
-        Ok(files) => files,
-        Err(err) => {
-            writeln!(stderr, "error: {err}")?;
-            writeln!(
-                stderr,
-                "The site was not built; the last one in `{}` is unchanged.",
-                output_path.display()
-            )?;
+    // The files' text is no longer needed: the model has what the site shows.
+    drop(std::mem::take(&mut workspace.files));
+    let model = Arc::new(model);
+    progress.pages(model.units.len() as u64 + 1);
+    let built = build_site(
+        Arc::clone(&model),
+        &workspace.config,
+        &templates,
+        &output,
+        &|| progress.page(),
+    );
+    progress.clear();
+    let summary = match built {
+        Ok(summary) => summary,
+        Err(crate::site::BuildError::Site(err)) => {
+            eprintln!("error: {err}");
+            eprintln!("{}", unchanged());
             return Ok(Outcome::InputErrors);
         }
+        Err(crate::site::BuildError::Output(err)) => {
+            eprintln!("error: {err}");
+            return Ok(Outcome::Failure);
+        }
     };
-    if let Err(err) = output.write_all(&files) {
-        writeln!(stderr, "error: {err}")?;
-        return Ok(Outcome::Failure);
-    }
-    let pages = files.keys().filter(|name| name.ends_with(".html")).count();
-    let bytes: usize = files.values().map(Vec::len).sum();
-    writeln!(
-        stderr,
+    // Freeing a large model takes a while, and the process is done with it.
+    std::mem::forget(model);
+    eprintln!(
         "Built {} ({}) into `{}`.",
-        render::count(pages, "page"),
-        human_size(bytes),
+        render::count(summary.pages, "page"),
+        human_size(summary.bytes),
         output_path.display()
-    )
-    .context("cannot write to stderr")?;
+    );
+    std::io::stderr().flush().context("cannot write to stderr")?;
     Ok(Outcome::Success)
 }
 
 /// `1.2 MB`, `840 kB`, `512 B`.
-fn human_size(bytes: usize) -> String {
+fn human_size(bytes: u64) -> String {
     match bytes {
         b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1e6),
         b if b >= 1_000 => format!("{} kB", b / 1_000),
         b => format!("{b} B"),
+    }
+}
+
+/// How long a build runs before it shows a progress line.
+const QUIET_FOR: Duration = Duration::from_secs(1);
+
+/// A progress line on stderr that appears only when stderr is a terminal
+/// and the build has taken more than [`QUIET_FOR`]: a quick build prints
+/// nothing more, and a piped one never prints it.
+struct Progress {
+    bar: ProgressBar,
+    /// Tells the thread that would show the line that the build is over.
+    done: Option<Sender<()>>,
+    shower: Option<JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start() -> Progress {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        if !std::io::stderr().is_terminal() {
+            return Progress {
+                bar,
+                done: None,
+                shower: None,
+            };
+        }
+        let (done, wait) = channel::<()>();
+        let shown = bar.clone();
+        let shower = std::thread::spawn(move || {
+            if let Err(RecvTimeoutError::Timeout) = wait.recv_timeout(QUIET_FOR) {
+                shown.set_draw_target(ProgressDrawTarget::stderr_with_hz(10));
+                shown.enable_steady_tick(Duration::from_millis(100));
+            }
+        });
+        Progress {
+            bar,
+            done: Some(done),
+            shower: Some(shower),
+        }
+    }
+
+    fn message(&self, text: &'static str) {
+        self.bar.set_message(text);
+    }
+
+    /// From here on the line counts pages.
+    fn pages(&self, total: u64) {
+        self.bar.set_length(total);
+        self.bar.set_position(0);
+        self.bar.set_style(
+            ProgressStyle::with_template("{spinner} rendering pages {bar:30} {pos}/{len}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+    }
+
+    fn page(&self) {
+        self.bar.inc(1);
+    }
+
+    /// Runs `f` (which prints) with the line out of the way.
+    fn suspend<T>(&self, f: impl FnOnce() -> T) -> T {
+        self.bar.suspend(f)
+    }
+
+    /// Removes the line, if it was shown, for good.
+    fn clear(&mut self) {
+        drop(self.done.take());
+        if let Some(shower) = self.shower.take() {
+            let _ = shower.join();
+        }
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.clear();
     }
 }

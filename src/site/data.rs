@@ -1,26 +1,26 @@
-//! What one render of the site knows beyond the model itself: page paths, the
-//! model as template values (serialized once), indexes from keys to units,
-//! alignment links both ways, and each unit's progress over time. Built once
-//! per render and shared by every page (it is the `site` template variable,
-//! and the Rust filters and functions find it there).
+//! What one render of the site knows beyond the model itself: page paths,
+//! indexes from keys to units, and alignment links both ways. Built once per
+//! render and shared by every page (it is the `site` template variable, and
+//! the Rust filters and functions find it there). It holds the model, which
+//! templates read through the lazy objects of [`super::objects`].
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use chrono::NaiveDate;
 use minijinja::Value;
-use minijinja::value::{Object, Serde};
+use minijinja::value::Object;
 
 use super::format::Language;
 use super::markdown::MarkdownOptions;
+use super::objects;
 use super::paths::SitePaths;
 use crate::analyse::progress::{mean, metric_progress, weighted_mean};
 use crate::model::{KeyResult, KeyResultType, Model, Unit};
 use crate::period::{Period, format_date};
 
-/// An objective (and maybe one of its key results) of a unit, by indices
-/// into `Model::units`.
+/// An objective of a unit, by indices into `Model::units`.
 pub type ObjectiveRef = (usize, usize);
 
 /// What an `aligns_to` entry resolved to: unit, objective, and key result
@@ -28,109 +28,105 @@ pub type ObjectiveRef = (usize, usize);
 pub type Target = (usize, usize, Option<usize>);
 
 /// Everything a render shares between pages.
-#[derive(Debug)]
 pub struct SiteData {
-    pub title: String,
+    pub model: Arc<Model>,
     pub language: Language,
-    pub today: NaiveDate,
     pub markdown: MarkdownOptions,
     pub paths: SitePaths,
     /// The period `index.html` shows.
     pub current_period: Option<String>,
     pub periods: BTreeMap<String, Period>,
-    /// `(id, period)` → index into `Model::units`.
-    pub unit_index: HashMap<(String, String), usize>,
-    /// The model's units as template values, the same ones `model.units`
-    /// holds. Handed out by [`SiteData::unit_value`], which records the use.
-    units: Vec<Value>,
-    /// The model as the template variable `model`.
-    pub model: Value,
+    /// `(id, period)` → index into `Model::units`, made when first asked.
+    unit_index: OnceLock<HashMap<(String, String), usize>>,
     /// For each unit, for each objective: what it aligns to (unit, objective, key result).
     pub aligned_to: Vec<Vec<Vec<Target>>>,
     /// What aligns to an objective (key result `None`) or one key result.
     pub contributions: HashMap<Target, Vec<ObjectiveRef>>,
-    /// Each unit's progress after each of its check-ins.
-    pub histories: Vec<Vec<(NaiveDate, f64)>>,
+}
+
+impl std::fmt::Debug for SiteData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SiteData")
+            .field("units", &self.model.units.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl SiteData {
-    /// Indexes `model` and turns it into template values, the units in
-    /// parallel. (Renders go through a [`super::cache::SiteCache`], which
-    /// keeps the values of units that did not change.)
-    #[cfg(test)]
-    pub fn new(model: &Model, markdown: MarkdownOptions) -> SiteData {
-        use rayon::prelude::*;
-        // Serialized once, the units in parallel: every page shares these.
-        let units: Vec<Value> = model
-            .units
-            .par_iter()
-            .map(|unit| Value::from(Serde(unit)))
-            .collect();
-        let histories = model
-            .units
-            .par_iter()
-            .map(|unit| unit_history(unit, model.today))
-            .collect();
-        SiteData::from_parts(model, markdown, units, histories)
-    }
-
-    /// Indexes `model`, given its units' template values and histories,
-    /// which a [`super::cache::SiteCache`] keeps for the units that did not
-    /// change.
-    pub fn from_parts(
-        model: &Model,
-        markdown: MarkdownOptions,
-        units: Vec<Value>,
-        histories: Vec<Vec<(NaiveDate, f64)>>,
-    ) -> SiteData {
-        let model_value = model_value(model, &units);
-        let unit_index = model
-            .units
-            .iter()
-            .enumerate()
-            .filter_map(|(i, u)| Some(((u.id.clone(), u.period.as_ref()?.name.clone()), i)))
-            .collect();
-        let (aligned_to, contributions) = alignments(model);
-        SiteData {
-            title: model.title.clone(),
+    /// Indexes `model` for a render.
+    pub fn new(model: Arc<Model>, markdown: MarkdownOptions) -> Arc<SiteData> {
+        let (aligned_to, contributions) = alignments(&model);
+        Arc::new(SiteData {
             language: Language::from_code(&model.language),
-            today: model.today,
             markdown,
-            paths: SitePaths::new(model),
+            paths: SitePaths::new(&model),
             current_period: current_period(&model.periods, model.today).map(|p| p.name.clone()),
             periods: model
                 .periods
                 .iter()
                 .map(|p| (p.name.clone(), p.clone()))
                 .collect(),
-            unit_index,
-            units,
-            model: model_value,
+            unit_index: OnceLock::new(),
             aligned_to,
             contributions,
-            histories,
-        }
+            model,
+        })
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.model.today
     }
 
     /// The template value of a unit, by index into `Model::units`. Every
     /// unit a page shows comes through here (or [`SiteData::unit_of`]), so
     /// the page's render records which units it depends on.
-    pub fn unit_value(&self, index: usize) -> Value {
+    pub fn unit_value(self: &Arc<Self>, index: usize) -> Value {
         record_use(index);
-        self.units.get(index).cloned().unwrap_or_default()
+        if index < self.model.units.len() {
+            objects::unit_value(self, index)
+        } else {
+            Value::from(())
+        }
     }
 
-    /// The index of a unit given as a template value (anything with `id`
-    /// and `period`).
+    /// An objective (`key_result: None`) or key result as a template value.
+    pub fn okr_value(
+        self: &Arc<Self>,
+        unit: usize,
+        objective: usize,
+        key_result: Option<usize>,
+    ) -> Value {
+        record_use(unit);
+        objects::okr_value(self, unit, objective, key_result)
+    }
+
+    /// The index of a unit given as a template value: a unit object, or
+    /// anything with `id` and `period`.
     pub fn unit_of(&self, unit: &Value) -> Option<usize> {
+        if let Some(object) = unit.downcast_object_ref::<objects::UnitObject>() {
+            record_use(object.0.unit_index());
+            return Some(object.0.unit_index());
+        }
         let id = unit.get_attr("id").ok()?;
         let period = unit.get_attr("period").ok()?;
         let index = self
-            .unit_index
+            .unit_index()
             .get(&(id.as_str()?.to_string(), period.as_str()?.to_string()))
             .copied()?;
         record_use(index);
         Some(index)
+    }
+
+    /// `(id, period)` → index into `Model::units`.
+    pub fn unit_index(&self) -> &HashMap<(String, String), usize> {
+        self.unit_index.get_or_init(|| {
+            self.model
+                .units
+                .iter()
+                .enumerate()
+                .filter_map(|(i, u)| Some(((u.id.to_string(), u.period.as_ref()?.name.clone()), i)))
+                .collect()
+        })
     }
 
     /// A unit's page, relative to the output folder.
@@ -142,9 +138,9 @@ impl SiteData {
 impl Object for SiteData {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
         Some(match key.as_str()? {
-            "title" => Value::from(self.title.as_str()),
+            "title" => Value::from(&*self.model.title),
             "language" => Value::from(self.language.code()),
-            "today" => Value::from(format_date(self.today)),
+            "today" => Value::from(format_date(self.model.today)),
             "current_period" => Value::from(self.current_period.clone()),
             "generator" => Value::from(concat!("okrc ", env!("CARGO_PKG_VERSION"))),
             _ => return None,
@@ -177,34 +173,6 @@ pub fn recording_use<T>(f: impl FnOnce() -> T) -> (T, Vec<usize>) {
     used.sort_unstable();
     used.dedup();
     (result, used)
-}
-
-/// The model as the template variable `model`: the keys of `okrs.json`,
-/// with the units already serialized.
-fn model_value(model: &Model, units: &[Value]) -> Value {
-    let head = ModelHead {
-        version: model.version,
-        today: model.today,
-        title: &model.title,
-        language: &model.language,
-        periods: &model.periods,
-        diagnostics: &model.diagnostics,
-    };
-    minijinja::context! {
-        units => Value::from(units.to_vec()),
-        ..Value::from(Serde(head))
-    }
-}
-
-/// Every key of [`Model`] but `units` (a test keeps the two in step).
-#[derive(serde::Serialize)]
-struct ModelHead<'m> {
-    version: u32,
-    today: NaiveDate,
-    title: &'m str,
-    language: &'m str,
-    periods: &'m [Period],
-    diagnostics: &'m [crate::diagnostic::Diagnostic],
 }
 
 /// The period `index.html` shows: the shortest one containing today (the
@@ -323,25 +291,6 @@ mod tests {
 
     fn period(name: &str) -> Period {
         Period::builtin(name).unwrap()
-    }
-
-    #[test]
-    fn the_model_value_has_every_key_of_the_json_model() {
-        let model = crate::compile(
-            &crate::workspace::Workspace::load(
-                std::path::Path::new(concat!(
-                    env!("CARGO_MANIFEST_DIR"),
-                    "/tests/fixtures/site-basic"
-                )),
-                None,
-            )
-            .unwrap(),
-            parse_date("2026-11-27").unwrap(),
-        );
-        let data = SiteData::new(&model, MarkdownOptions { unsafe_html: false });
-        let json: serde_json::Value = serde_json::to_value(&model).unwrap();
-        let from_value: serde_json::Value = serde_json::to_value(&data.model).unwrap();
-        assert_eq!(json, from_value);
     }
 
     #[test]

@@ -1,8 +1,16 @@
 //! The filters and functions templates call: formatting in the site's
-//! language, safe Markdown, links between pages, and the SVG charts. Each
-//! finds the render's [`SiteData`] in the `site` variable, so one parsed
-//! environment serves every render.
+//! language, safe Markdown, links between pages, and the repeated pieces of
+//! HTML (bars, badges, charts, check-in rows) that [`super::fragments`]
+//! builds in Rust.
+//!
+//! They take any template value, but are quick with the model's own objects
+//! ([`super::objects`]): a key result object leads straight to the model's
+//! key result, without looking up its fields one by one. The render's
+//! settings (language, Markdown options) are known to the thread rendering
+//! the page ([`RenderScope`]); without them (a function called outside a
+//! page render) they come from the `site` variable.
 
+use std::cell::Cell;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -11,13 +19,12 @@ use minijinja::{Environment, Error, ErrorKind, State, context};
 
 use super::data::SiteData;
 use super::format::{self, Language};
-use super::labels::{confidence_label, confidence_word, fill, pace_word, sentences};
-use super::markdown;
+use super::fragments::{self, Progress};
+use super::markdown::{self, MarkdownOptions};
+use super::objects::{KeyResultObject, ObjectiveObject, UnitObject};
 use super::paths::{path_value, slug};
-use super::svg::{self, ChartData, ChartText};
-use crate::analyse::progress::metric_progress;
-use crate::model::Confidence;
-use crate::period::parse_date;
+use crate::model::{Confidence, ConfidenceLevel, KeyResult, KeyResultType};
+use crate::period::{Period, parse_date};
 
 /// Registers every okrc filter and function on `env`.
 pub fn register(env: &mut Environment<'static>) {
@@ -37,9 +44,43 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_function("pace_badge", pace_badge);
     env.add_function("confidence_badge", confidence_badge);
     env.add_function("kr_chart", kr_chart);
+    env.add_function("checkin_rows", checkin_rows);
     env.add_function("sparkline", sparkline);
     env.add_function("aligned_to", aligned_to);
     env.add_function("contributors", contributors);
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Settings {
+    language: Language,
+    markdown: MarkdownOptions,
+}
+
+thread_local! {
+    static SETTINGS: Cell<Option<Settings>> = const { Cell::new(None) };
+}
+
+/// While alive, the functions called on this thread render for `site`.
+pub struct RenderScope {
+    previous: Option<Settings>,
+}
+
+impl RenderScope {
+    pub fn enter(site: &SiteData) -> RenderScope {
+        let settings = Settings {
+            language: site.language,
+            markdown: site.markdown,
+        };
+        RenderScope {
+            previous: SETTINGS.with(|s| s.replace(Some(settings))),
+        }
+    }
+}
+
+impl Drop for RenderScope {
+    fn drop(&mut self) {
+        SETTINGS.with(|s| s.set(self.previous));
+    }
 }
 
 /// The render's shared data, from the `site` variable.
@@ -55,8 +96,21 @@ fn site(state: &State) -> Result<Arc<SiteData>, Error> {
         })
 }
 
+fn settings(state: &State) -> Settings {
+    SETTINGS.with(Cell::get).unwrap_or_else(|| match site(state) {
+        Ok(site) => Settings {
+            language: site.language,
+            markdown: site.markdown,
+        },
+        Err(_) => Settings {
+            language: Language::English,
+            markdown: MarkdownOptions { unsafe_html: false },
+        },
+    })
+}
+
 fn language(state: &State) -> Language {
-    site(state).map_or(Language::English, |s| s.language)
+    settings(state).language
 }
 
 fn as_number(value: &Value) -> Option<f64> {
@@ -77,6 +131,10 @@ fn attr_str(value: &Value, key: &str) -> Option<String> {
 
 fn attr_date(value: &Value, key: &str) -> Option<NaiveDate> {
     attr(value, key).as_str().and_then(parse_date)
+}
+
+fn safe(html: String) -> Value {
+    Value::from_safe_string(html)
 }
 
 /// `{{ 120000|number }}` → `120,000` / `120.000`.
@@ -133,35 +191,45 @@ fn short_date(state: &State, value: Value) -> String {
 
 /// `{{ unit.body|markdown }}`: safe HTML; `markdown(2)` puts its top heading
 /// at `<h2>` (default `<h3>`).
-fn markdown_filter(state: &State, text: Value, top: Option<u8>) -> Result<Value, Error> {
+fn markdown_filter(state: &State, text: Value, top: Option<u8>) -> Value {
     let Some(text) = text.as_str() else {
-        return Ok(Value::from(""));
+        return Value::from("");
     };
-    let options = site(state)?.markdown;
-    Ok(Value::from_safe_string(markdown::render(
-        text,
-        top.unwrap_or(3).clamp(1, 6),
-        options,
-    )))
+    let options = settings(state).markdown;
+    safe(markdown::render(text, top.unwrap_or(3).clamp(1, 6), options))
 }
 
 /// An HTML id for an objective or key result, unique within a unit page
 /// whatever characters the ids hold: `anchor(o)` → `okr-O1`,
 /// `anchor(o, kr)` → `okr-O1.KR2`.
-fn anchor(objective: Value, key_result: Option<Value>) -> String {
-    let id = |v: &Value| attr_str(v, "id").or_else(|| v.as_str().map(str::to_string));
-    let mut out = String::from("okr-");
-    encode_id(&id(&objective).unwrap_or_default(), &mut out);
+fn anchor(objective: Value, key_result: Option<Value>) -> Value {
+    let mut out = String::with_capacity(16);
+    out.push_str("okr-");
+    encode_id(&id_of(&objective), &mut out);
     if let Some(kr) = key_result {
         out.push('.');
-        encode_id(&id(&kr).unwrap_or_default(), &mut out);
+        encode_id(&id_of(&kr), &mut out);
     }
-    out
+    // Letters, digits, `-`, `.` and `_` only: nothing to escape.
+    safe(out)
+}
+
+/// The `id` of an objective or key result value, or the value itself.
+fn id_of(value: &Value) -> String {
+    if let Some(o) = value.downcast_object_ref::<ObjectiveObject>() {
+        return o.0.objective().id.to_string();
+    }
+    if let Some(kr) = value.downcast_object_ref::<KeyResultObject>() {
+        return kr.0.key_result().id.to_string();
+    }
+    attr_str(value, "id")
+        .or_else(|| value.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// Keeps ASCII letters, digits and `-`; writes anything else as `_HEX_`, so
 /// distinct ids stay distinct and the result is a valid fragment.
-fn encode_id(id: &str, out: &mut String) {
+pub fn encode_id(id: &str, out: &mut String) {
     for c in id.chars() {
         if c.is_ascii_alphanumeric() || c == '-' {
             out.push(c);
@@ -173,7 +241,7 @@ fn encode_id(id: &str, out: &mut String) {
 
 /// `{{ root }}{{ unit_url(unit) }}`: a unit's page, relative to the site root.
 fn unit_url(state: &State, unit: Value) -> Result<Value, Error> {
-    let site = site(state)?;
+    let site = site_of(state, &unit)?;
     Ok(path_value(
         site.unit_of(&unit).and_then(|i| site.unit_path(i)),
     ))
@@ -200,70 +268,80 @@ fn period_url(state: &State, period: String, kind: Option<String>) -> Result<Val
     Ok(path_value(path.as_deref()))
 }
 
+/// The site data a model object carries, else the `site` variable's.
+fn site_of(state: &State, value: &Value) -> Result<Arc<SiteData>, Error> {
+    if let Some(u) = value.downcast_object_ref::<UnitObject>() {
+        return Ok(Arc::clone(u.0.site()));
+    }
+    if let Some(kr) = value.downcast_object_ref::<KeyResultObject>() {
+        return Ok(Arc::clone(kr.0.site()));
+    }
+    if let Some(o) = value.downcast_object_ref::<ObjectiveObject>() {
+        return Ok(Arc::clone(o.0.site()));
+    }
+    site(state)
+}
+
+/// Runs `f` with the progress of a unit, objective or key result: from the
+/// model when `item` is one of its objects, else from its attributes.
+fn with_progress<T>(item: &Value, f: impl FnOnce(Progress<'_>) -> T) -> T {
+    if let Some(kr) = item.downcast_object_ref::<KeyResultObject>() {
+        let kr = kr.0.key_result();
+        return f(Progress {
+            progress: kr.progress,
+            expected: Some(kr.expected),
+            pace: kr.pace.map(|p| p.as_str()),
+        });
+    }
+    if let Some(o) = item.downcast_object_ref::<ObjectiveObject>() {
+        let o = o.0.objective();
+        return f(Progress {
+            progress: o.progress,
+            expected: Some(o.expected),
+            pace: o.pace.map(|p| p.as_str()),
+        });
+    }
+    if let Some(u) = item.downcast_object_ref::<UnitObject>() {
+        return f(Progress {
+            progress: u.0.unit().progress,
+            ..Progress::default()
+        });
+    }
+    let pace = attr_str(item, "pace");
+    f(Progress {
+        progress: as_number(&attr(item, "progress")).unwrap_or(0.0),
+        expected: as_number(&attr(item, "expected")),
+        pace: pace.as_deref(),
+    })
+}
+
 /// `{{ progress_bar(kr) }}`: the progress of a unit, objective or key result
 /// as an SVG bar, coloured by its pace, with the expected progress marked.
-fn progress_bar(state: &State, item: Value) -> Result<Value, Error> {
+fn progress_bar(state: &State, item: Value) -> Value {
     let language = language(state);
-    let progress = as_number(&attr(&item, "progress")).unwrap_or(0.0);
-    let pace = attr_str(&item, "pace");
-    let expected = pace
-        .as_ref()
-        .and_then(|_| as_number(&attr(&item, "expected")));
-    let words = sentences(language);
-    let done = format::percent(progress, language);
-    let mut label = match expected {
-        Some(e) => fill(
-            words.bar_with_expected,
-            &[&done, &format::percent(e, language)],
-        ),
-        None => fill(words.bar, &[&done]),
-    };
-    if let Some(pace) = &pace {
-        label = format!("{label} ({})", pace_word(pace, language));
-    }
-    let class = format!("pace-{}", pace.as_deref().unwrap_or("none"));
-    Ok(Value::from_safe_string(svg::progress_bar(
-        progress, expected, &class, &label,
-    )))
+    let mut out = String::with_capacity(200);
+    with_progress(&item, |p| fragments::progress_bar(&mut out, p, language));
+    safe(out)
 }
 
 /// `{{ progress(item) }}`: the progress bar and the percentage beside it;
 /// `progress(item, true)` is the large one of a page head.
-fn progress(state: &State, item: Value, large: Option<bool>) -> Result<Value, Error> {
-    let bar = progress_bar(state, item.clone())?;
-    let percent = match as_number(&attr(&item, "progress")) {
-        Some(p) => format::percent(p, language(state)),
-        None => "–".to_string(),
-    };
-    let class = if large.unwrap_or(false) {
-        "progress progress-large"
-    } else {
-        "progress"
-    };
-    Ok(Value::from_safe_string(format!(
-        r#"<span class="{class}">{bar}<span class="progress-number">{percent}</span></span>"#
-    )))
+fn progress(state: &State, item: Value, large: Option<bool>) -> Value {
+    let language = language(state);
+    let mut out = String::with_capacity(240);
+    let large = large.unwrap_or(false);
+    with_progress(&item, |p| fragments::progress(&mut out, p, large, language));
+    safe(out)
 }
 
 /// `{{ pace_badge(kr.pace) }}`: the pace in words, with a shape and colour
 /// that repeat it. Empty for none.
-fn pace_badge(state: &State, pace: Option<String>) -> Value {
-    let Some(pace) = pace else {
-        return Value::from("");
-    };
-    let icon = match pace.as_str() {
-        "done" => "✓",
-        "not-started" => "○",
-        "missed" => "✕",
-        "on-track" => "●",
-        "at-risk" => "▲",
-        "off-track" => "■",
-        _ => return Value::from(""),
-    };
-    Value::from_safe_string(format!(
-        r#"<span class="badge pace-{pace}"><span class="badge-icon" aria-hidden="true">{icon}</span> {}</span>"#,
-        pace_word(&pace, language(state))
-    ))
+fn pace_badge(state: &State, pace: Option<Value>) -> Value {
+    let mut out = String::new();
+    if let Some(pace) = pace.as_ref().and_then(|p| p.as_str()) {
+        fragments::pace_badge(&mut out, pace, language(state));
+    }
+    safe(out)
 }
 
 /// `{{ confidence_badge(kr.confidence) }}`: a confidence (a level, or a
@@ -271,204 +349,189 @@ fn pace_badge(state: &State, pace: Option<String>) -> Value {
 /// "Confidence:" prefix for screen readers, where a column header says it.
 fn confidence_badge(state: &State, confidence: Value, labelled: Option<bool>) -> Value {
     let level = confidence_level(confidence);
-    let Some(level) = level
-        .as_str()
-        .and_then(crate::model::ConfidenceLevel::from_name)
-    else {
+    let Some(level) = level.as_str().and_then(ConfidenceLevel::from_name) else {
         return Value::from("");
     };
-    let language = language(state);
-    let word = confidence_word(level.as_str(), language);
-    let prefix = if labelled.unwrap_or(true) {
-        format!(
-            r#"<span class="visually-hidden">{}: </span>"#,
-            confidence_label(language)
-        )
-    } else {
-        String::new()
-    };
-    Value::from_safe_string(format!(
-        r#"<span class="badge confidence-{}">{prefix}{word}</span>"#,
-        level.as_str()
-    ))
+    let mut out = String::with_capacity(100);
+    fragments::confidence_badge(&mut out, level, labelled.unwrap_or(true), language(state));
+    safe(out)
 }
 
-/// The check-ins of a key result that carry a value, in date order (of two
-/// on one day, the one written last wins, as for `current`).
-fn checkin_values(kr: &Value) -> Vec<(NaiveDate, f64)> {
-    let mut points: Vec<(NaiveDate, usize, f64)> = Vec::new();
-    if let Ok(checkins) = attr(kr, "checkins").try_iter() {
-        for (i, checkin) in checkins.enumerate() {
-            let value = as_number(&attr(&checkin, "value")).or_else(|| {
-                let done = attr(&checkin, "done");
-                (!done.is_none() && !done.is_undefined())
-                    .then(|| if done.is_true() { 1.0 } else { 0.0 })
+/// The key result a value stands for: the model's own for a key result
+/// object, else one rebuilt from the value's attributes.
+fn with_key_result<T>(kr: &Value, f: impl FnOnce(&KeyResult) -> T) -> T {
+    if let Some(object) = kr.downcast_object_ref::<KeyResultObject>() {
+        return f(object.0.key_result());
+    }
+    f(&key_result_from_value(kr))
+}
+
+/// A key result from a template value's attributes (a dict a template made,
+/// say): what the charts and tables need of it.
+fn key_result_from_value(value: &Value) -> KeyResult {
+    use crate::model::{Checkin, KeyResultOrigin};
+    let kind = match attr_str(value, "type").as_deref() {
+        Some("metric") => KeyResultType::Metric,
+        Some("milestone") => KeyResultType::Milestone,
+        Some("rollup") => KeyResultType::Rollup,
+        _ => KeyResultType::Unmeasurable,
+    };
+    let mut checkins = Vec::new();
+    if let Ok(list) = attr(value, "checkins").try_iter() {
+        for checkin in list {
+            let Some(date) = attr_date(&checkin, "date") else {
+                continue;
+            };
+            let done = attr(&checkin, "done");
+            let confidence = attr(&checkin, "confidence");
+            checkins.push(Checkin {
+                date,
+                value: as_number(&attr(&checkin, "value")),
+                done: (!done.is_none() && !done.is_undefined()).then(|| done.is_true()),
+                confidence: match as_number(&confidence) {
+                    Some(n) => Some(Confidence::Number(n)),
+                    None => confidence
+                        .as_str()
+                        .and_then(ConfidenceLevel::from_name)
+                        .map(Confidence::Level),
+                },
+                note: attr_str(&checkin, "note"),
+                date_span: Default::default(),
             });
-            if let (Some(date), Some(value)) = (attr_date(&checkin, "date"), value) {
-                points.push((date, i, value));
-            }
         }
     }
-    points.sort_by_key(|&(date, i, _)| (date, i));
-    let mut out: Vec<(NaiveDate, f64)> = Vec::with_capacity(points.len());
-    for (date, _, value) in points {
-        match out.last_mut() {
-            Some(last) if last.0 == date => last.1 = value,
-            _ => out.push((date, value)),
-        }
+    KeyResult {
+        id: attr_str(value, "id").unwrap_or_default().into(),
+        title: attr_str(value, "title").unwrap_or_default().into(),
+        kind,
+        from: as_number(&attr(value, "from")),
+        to: as_number(&attr(value, "to")),
+        unit: attr_str(value, "unit").map(Into::into),
+        by: attr_date(value, "by"),
+        current: as_number(&attr(value, "current")),
+        done: None,
+        weight: 1.0,
+        progress: as_number(&attr(value, "progress")).unwrap_or(0.0),
+        expected: as_number(&attr(value, "expected")).unwrap_or(0.0),
+        pace: None,
+        confidence: None,
+        score: None,
+        checkins,
+        contributors: Vec::new(),
+        origin: KeyResultOrigin::default(),
     }
-    out
+}
+
+/// The period of a unit value.
+fn period_of(site: &SiteData, unit: &Value) -> Option<Period> {
+    if let Some(u) = unit.downcast_object_ref::<UnitObject>() {
+        return u.0.unit().period.clone();
+    }
+    attr_str(unit, "period").and_then(|p| site.periods.get(&p).cloned())
 }
 
 /// `{{ kr_chart(kr, unit) }}`: a metric key result's check-ins against the
 /// expected pace, with a text alternative. Empty for other key results.
 fn kr_chart(state: &State, kr: Value, unit: Value) -> Result<Value, Error> {
-    let site = site(state)?;
-    let language = site.language;
-    let period = attr_str(&unit, "period").and_then(|p| site.periods.get(&p).cloned());
-    let (Some(period), Some(from), Some(to)) = (
-        period,
-        as_number(&attr(&kr, "from")),
-        as_number(&attr(&kr, "to")),
-    ) else {
+    let site = site_of(state, &kr)?;
+    let Some(period) = period_of(&site, &unit) else {
         return Ok(Value::from(""));
     };
-    if attr_str(&kr, "type").as_deref() != Some("metric") {
-        return Ok(Value::from(""));
-    }
-    let by = attr_date(&kr, "by").unwrap_or(period.end);
-    let unit_name = attr_str(&kr, "unit");
-    let unit_name = unit_name.as_deref();
-    let points = checkin_values(&kr);
-    let q = |v: f64| format::quantity(v, unit_name, language);
-    let words = sentences(language);
-    let description = match (points.first(), points.last()) {
-        (Some(first), Some(last)) => fill(
-            words.chart,
-            &[
-                &points.len().to_string(),
-                &format::date(first.0, language),
-                &format::date(last.0, language),
-                &q(last.1),
-                &q(to),
-                &format::date(by, language),
-            ],
-        ),
-        _ => fill(words.chart_empty, &[&q(to), &format::date(by, language)]),
+    let mut out = String::new();
+    with_key_result(&kr, |kr| {
+        fragments::kr_chart(&mut out, kr, &period, site.today(), site.language)
+    });
+    Ok(safe(out))
+}
+
+/// `{{ checkin_rows(kr) }}` (or `checkin_rows(kr, unit)`): the rows of a key
+/// result's check-in table, newest first: date, value, confidence, note
+/// (`<tr>` elements, for a `<tbody>`). Within the period's year, dates
+/// leave the year out.
+fn checkin_rows(state: &State, kr: Value, unit: Option<Value>) -> Result<Value, Error> {
+    let period = match (kr.downcast_object_ref::<KeyResultObject>(), &unit) {
+        (Some(object), _) => object.0.unit().period.clone(),
+        (None, Some(unit)) => period_of(&*site(state)?, unit),
+        (None, None) => None,
     };
-    let data = ChartData {
-        start: period.start,
-        end: period.end,
-        by,
-        from,
-        to,
-        points,
-        today: site.today,
-    };
-    let text = ChartText {
-        description,
-        from: q(from),
-        to: q(to),
-        start: format::short_date(period.start, language),
-        by: format::short_date(by, language),
-        today: format::short_date(site.today, language),
-    };
-    Ok(Value::from_safe_string(svg::key_result_chart(&data, &text)))
+    let language = language(state);
+    let mut out = String::with_capacity(1024);
+    with_key_result(&kr, |kr| {
+        fragments::checkin_rows(&mut out, kr, period.as_ref(), language)
+    });
+    Ok(safe(out))
 }
 
 /// `{{ sparkline(unit) }}` or `{{ sparkline(kr, unit) }}`: progress over
 /// the period as a small line.
 fn sparkline(state: &State, item: Value, unit: Option<Value>) -> Result<Value, Error> {
-    let site = site(state)?;
-    let language = site.language;
-    let owner = unit.as_ref().unwrap_or(&item);
-    let Some(period) = attr_str(owner, "period").and_then(|p| site.periods.get(&p).cloned()) else {
-        return Ok(Value::from(""));
-    };
-    let points: Vec<(NaiveDate, f64)> = if unit.is_none() {
-        match site.unit_of(&item) {
-            Some(i) => site.histories[i].clone(),
-            None => Vec::new(),
-        }
-    } else {
-        let start = (period.start.min(site.today), 0.0);
-        let kind = attr_str(&item, "type");
-        let progress_of: Box<dyn Fn(f64) -> f64> = match (
-            kind.as_deref(),
-            as_number(&attr(&item, "from")),
-            as_number(&attr(&item, "to")),
-        ) {
-            (Some("metric"), Some(from), Some(to)) => {
-                Box::new(move |v| metric_progress(from, to, v))
+    let site = site_of(state, &item)?;
+    let mut out = String::with_capacity(256);
+    match unit {
+        None => {
+            if let Some(i) = site.unit_of(&item) {
+                fragments::unit_sparkline(
+                    &mut out,
+                    &site.model.units[i],
+                    site.today(),
+                    site.language,
+                );
             }
-            _ => Box::new(|v| v),
-        };
-        std::iter::once(start)
-            .chain(
-                checkin_values(&item)
-                    .into_iter()
-                    .filter(|(d, _)| *d <= site.today)
-                    .map(|(d, v)| (d, progress_of(v))),
-            )
-            .collect()
-    };
-    let words = sentences(language);
-    let label = match (points.first(), points.last()) {
-        (Some(first), Some(last)) if points.len() > 1 => fill(
-            words.trend,
-            &[
-                &format::percent(first.1, language),
-                &format::percent(last.1, language),
-            ],
-        ),
-        _ => words.trend_empty.to_string(),
-    };
-    let end = period.end.max(period.start);
-    Ok(Value::from_safe_string(svg::sparkline(
-        period.start,
-        end,
-        &points,
-        &label,
-    )))
+        }
+        Some(unit) => {
+            if let Some(period) = period_of(&site, &unit) {
+                with_key_result(&item, |kr| {
+                    fragments::kr_sparkline(&mut out, kr, &period, site.today(), site.language)
+                });
+            }
+        }
+    }
+    Ok(safe(out))
 }
 
 /// The index of an objective (given as a value with an `id`, or the id)
-/// within a unit value.
-fn objective_index(unit: &Value, objective: &Value) -> Option<usize> {
-    let id = attr_str(objective, "id").or_else(|| objective.as_str().map(str::to_string))?;
-    attr(unit, "objectives")
-        .try_iter()
-        .ok()?
-        .position(|o| attr_str(&o, "id").as_deref() == Some(id.as_str()))
+/// within a unit.
+fn objective_index(site: &SiteData, u: usize, objective: &Value) -> Option<usize> {
+    if let Some(o) = objective.downcast_object_ref::<ObjectiveObject>() {
+        if o.0.unit_index() == u {
+            return Some(o.0.objective_index());
+        }
+    }
+    let id = id_of(objective);
+    site.model.units[u]
+        .objectives
+        .iter()
+        .position(|o| *o.id == *id)
 }
 
-fn key_result_index(objective: &Value, key_result: &Value) -> Option<usize> {
-    let id = attr_str(key_result, "id").or_else(|| key_result.as_str().map(str::to_string))?;
-    attr(objective, "key_results")
-        .try_iter()
-        .ok()?
-        .position(|k| attr_str(&k, "id").as_deref() == Some(id.as_str()))
+fn key_result_index(site: &SiteData, u: usize, o: usize, key_result: &Value) -> Option<usize> {
+    if let Some(kr) = key_result.downcast_object_ref::<KeyResultObject>() {
+        if kr.0.unit_index() == u && kr.0.objective_index() == o {
+            return Some(kr.0.key_result_index());
+        }
+    }
+    let id = id_of(key_result);
+    site.model.units[u].objectives[o]
+        .key_results
+        .iter()
+        .position(|k| *k.id == *id)
 }
 
 /// A link to an objective (and key result) on its unit's page.
-fn objective_link(site: &SiteData, u: usize, o: usize, k: Option<usize>) -> Value {
-    let unit = &site.unit_value(u);
-    let objective = attr(unit, "objectives")
-        .get_item_by_index(o)
-        .unwrap_or_default();
-    let key_result = k.map(|k| {
-        attr(&objective, "key_results")
-            .get_item_by_index(k)
-            .unwrap_or_default()
-    });
-    let fragment = anchor(objective.clone(), key_result.clone());
+fn objective_link(site: &Arc<SiteData>, u: usize, o: usize, k: Option<usize>) -> Value {
+    let objective = &site.model.units[u].objectives[o];
+    let mut fragment = String::from("okr-");
+    encode_id(&objective.id, &mut fragment);
+    if let Some(k) = k {
+        fragment.push('.');
+        encode_id(&objective.key_results[k].id, &mut fragment);
+    }
     let href = site.unit_path(u).map(|path| format!("{path}#{fragment}"));
-    let href = path_value(href.as_deref());
     context! {
-        unit => unit.clone(),
-        objective => objective,
-        key_result => key_result,
-        href => href,
+        unit => site.unit_value(u),
+        objective => site.okr_value(u, o, None),
+        key_result => k.map(|k| site.okr_value(u, o, Some(k))),
+        href => path_value(href.as_deref()),
     }
 }
 
@@ -476,8 +539,11 @@ fn objective_link(site: &SiteData, u: usize, o: usize, k: Option<usize>) -> Valu
 /// `{unit, objective, key_result, href}` (key_result none for a whole
 /// objective; href relative to the site root).
 fn aligned_to(state: &State, unit: Value, objective: Value) -> Result<Value, Error> {
-    let site = site(state)?;
-    let (Some(u), Some(o)) = (site.unit_of(&unit), objective_index(&unit, &objective)) else {
+    let site = site_of(state, &unit)?;
+    let Some(u) = site.unit_of(&unit) else {
+        return Ok(Value::from(Vec::<Value>::new()));
+    };
+    let Some(o) = objective_index(&site, u, &objective) else {
         return Ok(Value::from(Vec::<Value>::new()));
     };
     let targets = site
@@ -499,20 +565,19 @@ fn contributors(
     objective: Value,
     key_result: Option<Value>,
 ) -> Result<Value, Error> {
-    let site = site(state)?;
-    let (Some(u), Some(o)) = (site.unit_of(&unit), objective_index(&unit, &objective)) else {
-        return Ok(Value::from(Vec::<Value>::new()));
+    let site = site_of(state, &unit)?;
+    let none = || Ok(Value::from(Vec::<Value>::new()));
+    let Some(u) = site.unit_of(&unit) else {
+        return none();
+    };
+    let Some(o) = objective_index(&site, u, &objective) else {
+        return none();
     };
     let k = match &key_result {
-        Some(kr) => {
-            let objective_value = attr(&unit, "objectives")
-                .get_item_by_index(o)
-                .unwrap_or_default();
-            match key_result_index(&objective_value, kr) {
-                Some(k) => Some(k),
-                None => return Ok(Value::from(Vec::<Value>::new())),
-            }
-        }
+        Some(kr) => match key_result_index(&site, u, o, kr) {
+            Some(k) => Some(k),
+            None => return none(),
+        },
         None => None,
     };
     Ok(site
@@ -531,11 +596,14 @@ mod tests {
     #[test]
     fn anchors_keep_distinct_ids_distinct() {
         let a = anchor(Value::from("O1"), Some(Value::from("KR1")));
-        assert_eq!(a, "okr-O1.KR1");
+        assert_eq!(a.as_str(), Some("okr-O1.KR1"));
         assert_ne!(
-            anchor(Value::from("o 1"), None),
-            anchor(Value::from("o_1"), None)
+            anchor(Value::from("o 1"), None).to_string(),
+            anchor(Value::from("o_1"), None).to_string()
         );
-        assert_eq!(anchor(Value::from("<b>"), None), "okr-_3c_b_3e_");
+        assert_eq!(
+            anchor(Value::from("<b>"), None).as_str(),
+            Some("okr-_3c_b_3e_")
+        );
     }
 }

@@ -92,6 +92,14 @@ labels! {
     "done" => "Done", "Klaar";
     "not_done" => "Not done", "Niet klaar";
     "more" => "more", "meer";
+    "more_unit" => "more unit", "eenheid meer";
+    "more_units" => "more units", "eenheden meer";
+    "page" => "Page", "Pagina";
+    "of" => "of", "van";
+    "previous_page" => "Previous page", "Vorige pagina";
+    "next_page" => "Next page", "Volgende pagina";
+    "pages" => "Pages", "Pagina's";
+    "alignment_pages" => "Pages of the alignment map", "Pagina's van de afstemmingskaart";
     "show_all" => "More on the dashboard", "Meer op het dashboard";
     "all_units" => "Every unit on the dashboard", "Alle eenheden op het dashboard";
     "other_period" => "from", "uit";
@@ -222,9 +230,15 @@ pub fn confidence_word(level: &str, language: Language) -> &'static str {
 
 /// "Confidence" / "Vertrouwen".
 pub fn confidence_label(language: Language) -> &'static str {
+    label("confidence_label", language)
+}
+
+/// A plain label (`t.key` in templates), for Rust-made text; empty for an
+/// unknown key.
+pub fn label(key: &str, language: Language) -> &'static str {
     LABELS
         .iter()
-        .find(|entry| entry.0 == "confidence_label")
+        .find(|entry| entry.0 == key)
         .map_or("", |entry| pick(entry, language))
 }
 

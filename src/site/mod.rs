@@ -1,34 +1,43 @@
-//! Stage 4, the site: the model rendered as a static progress site (SPEC §6),
-//! in memory. [`render_site`] is pure: the same model, config and templates
-//! always give the same bytes, so `okrc build` writes them once
-//! ([`output::write_site`]) and `watch`/`serve` can render again on every
-//! change and write only what changed ([`output::update_site`]).
+//! Stage 4, the site: the model rendered as a static progress site (SPEC §6).
+//! A [`SiteRender`] is pure: the same model, config and templates always
+//! give the same bytes for every page. `okrc build` renders the pages on all
+//! cores and writes each one as soon as it is made ([`build_site`]), so the
+//! site is never held in memory; `watch`/`serve` render again after every
+//! change, only the pages whose inputs changed ([`SiteCache`]).
 //!
 //! ```text
-//! Model ──► SiteData (paths, model as template values, indexes; once)
-//!       ──► pages (rayon, one template render each) ──► SiteFiles
+//! Model ──► SiteData (paths, indexes; once) ──► pages (rayon, one template
+//!           render each, over lazy objects of the model) ──► output folder
 //! ```
 //!
 //! Templates are minijinja, embedded from `templates/` and replaceable file
 //! by file from the workspace's `templates/` folder; they are parsed once into
-//! a [`Templates`] that serves any number of renders.
+//! a [`Templates`] that serves any number of renders. The pieces every page
+//! repeats (bars, badges, charts, check-in rows) are made in Rust
+//! ([`fragments`]) and placed by template functions ([`functions`]).
 
+mod alignment;
 pub mod cache;
 mod data;
 pub mod format;
+mod fragments;
 mod functions;
 pub mod labels;
+mod lists;
 pub mod markdown;
+mod objects;
 pub mod output;
+mod pages;
 pub mod paths;
 pub mod svg;
-mod views;
+mod write;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use minijinja::Environment;
 use minijinja::syntax::SyntaxConfig;
-use minijinja::{Environment, Value, context};
 use thiserror::Error;
 
 use crate::config::Config;
@@ -36,8 +45,10 @@ use crate::model::Model;
 pub use cache::SiteCache;
 use data::SiteData;
 use format::Language;
-use paths::path_value;
-use views::{Page, PageKind};
+use markdown::MarkdownOptions;
+pub use pages::{Page, PageKind};
+use pages::{Shared, page_context};
+pub use write::{BuildError, BuildSummary, build_site};
 
 /// The built site: relative output path (`/`-separated) → file contents.
 /// Sorted, so writing and comparing it is deterministic.
@@ -197,10 +208,11 @@ impl Templates {
             let source = replacements
                 .remove(*name)
                 .unwrap_or_else(|| source.to_string());
-            env.add_template_owned(name.to_string(), source)
+            env.add_template_owned(name.to_string(), strip_indentation(&source))
                 .map_err(|err| SiteError::template(None, &err))?;
         }
         for (name, source) in replacements {
+            let source = strip_indentation(&source);
             env.add_template_owned(name, source)
                 .map_err(|err| SiteError::template(None, &err))?;
         }
@@ -221,11 +233,17 @@ impl Templates {
         &self.replaced
     }
 
-    fn render(&self, page: &Page, context: Value) -> Result<String, SiteError> {
+    /// The output of `page`'s template for `context`.
+    fn render(&self, page: &Page, context: minijinja::Value) -> Result<String, SiteError> {
         self.env
             .get_template(page.kind.template())
             .and_then(|template| template.render(context))
             .map_err(|err| SiteError::template(Some(&page.path), &err))
+    }
+
+    /// The stylesheet's bytes.
+    pub fn stylesheet(&self) -> &str {
+        &self.stylesheet
     }
 }
 
@@ -236,24 +254,81 @@ fn builtin_source(name: &str) -> &'static str {
         .map_or("", |(_, source)| source)
 }
 
+/// One render of a model: its pages and what they share. Cheap next to the
+/// pages themselves; every page renders independently, on any thread.
+pub struct SiteRender {
+    site: Arc<SiteData>,
+    shared: Arc<Shared>,
+    pages: Vec<Page>,
+}
+
+impl SiteRender {
+    /// Indexes `model` and lists its pages.
+    pub fn new(model: Arc<Model>, config: &Config) -> SiteRender {
+        let markdown = MarkdownOptions {
+            unsafe_html: config.unsafe_html,
+        };
+        let site = SiteData::new(model, markdown);
+        SiteRender {
+            shared: Arc::new(Shared::new(&site)),
+            pages: pages::pages(&site),
+            site,
+        }
+    }
+
+    /// Every page of the site, unit pages first.
+    pub fn pages(&self) -> &[Page] {
+        &self.pages
+    }
+
+    pub fn model(&self) -> &Arc<Model> {
+        &self.site.model
+    }
+
+    /// Renders one page. Pure: the same page of the same render is always
+    /// the same bytes.
+    pub fn render_page(&self, templates: &Templates, page: &Page) -> Result<String, SiteError> {
+        let _scope = functions::RenderScope::enter(&self.site);
+        let context = page_context(&self.site, &self.shared, page);
+        templates.render(page, context)
+    }
+}
+
+/// The name of the model's JSON in the output folder.
+pub const JSON_FILE: &str = "okrs.json";
+
 /// Renders the whole site in memory: every page (in parallel), the
-/// stylesheet and `okrs.json`. Pure: reads no files and no clock. (The
-/// work is done by a [`SiteCache`] that starts empty; `watch` keeps one to
-/// render only what changed.)
+/// stylesheet and `okrs.json`. Pure: reads no files and no clock. For tests
+/// and benchmarks; `okrc build` writes each page as it renders it
+/// ([`build_site`]).
 pub fn render_site(
-    model: &Model,
+    model: Arc<Model>,
     config: &Config,
     templates: &Templates,
 ) -> Result<SiteFiles, SiteError> {
-    let rendered = SiteCache::default().render(model, config, templates)?;
-    Ok(rendered.into_files())
+    use rayon::prelude::*;
+    let render = SiteRender::new(model, config);
+    let pages: Vec<(String, Vec<u8>)> = render
+        .pages()
+        .par_iter()
+        .map(|page| Ok((page.path.clone(), render.render_page(templates, page)?.into_bytes())))
+        .collect::<Result<_, SiteError>>()?;
+    let mut files: SiteFiles = pages.into_iter().collect();
+    files.insert(STYLESHEET.to_string(), templates.stylesheet.clone().into_bytes());
+    let mut json = Vec::new();
+    crate::render::json::write(&mut json, render.model()).unwrap_or_default();
+    files.insert(JSON_FILE.to_string(), json);
+    Ok(files)
 }
 
-/// Drops the indentation templates leave at the start of lines (a good
-/// share of a page's bytes), except inside `<pre>`, where it is content.
+/// Drops the indentation at the start of lines (a good share of a page's
+/// bytes), except inside `<pre>` and `<textarea>`, where it is content.
+/// Applied to template sources once, when they are loaded, so pages come
+/// out without it; lines stay where they were, so template errors keep
+/// their line numbers.
 fn strip_indentation(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
-    let has_pre = html.contains("<pre");
+    let has_pre = html.contains("<pre") || html.contains("<textarea");
     let mut in_pre = false;
     for line in html.split_inclusive('\n') {
         let kept = if in_pre {
@@ -261,133 +336,16 @@ fn strip_indentation(html: &str) -> String {
         } else {
             line.trim_start_matches([' ', '\t'])
         };
-        if kept == "\n" && !in_pre {
-            continue;
-        }
         out.push_str(kept);
-        if has_pre && (line.contains("<pre") || line.contains("</pre>")) {
-            in_pre = line.rfind("<pre") > line.rfind("</pre>");
+        if has_pre {
+            let open = line.rfind("<pre").max(line.rfind("<textarea"));
+            let close = line.rfind("</pre>").max(line.rfind("</textarea>"));
+            if open.is_some() || close.is_some() {
+                in_pre = open > close;
+            }
         }
     }
     out
-}
-
-/// The variables every page shares.
-struct Shared {
-    site: Value,
-    t: Value,
-    periods: Value,
-}
-
-/// Every period with its pages and state, for navigation.
-fn periods_value(model: &Model, site: &SiteData) -> Value {
-    let today = model.today;
-    model
-        .periods
-        .iter()
-        .map(|period| {
-            let status = if period.has_ended(today) {
-                "ended"
-            } else if today < period.start {
-                "upcoming"
-            } else {
-                "running"
-            };
-            context! {
-                name => period.name.clone(),
-                start => crate::period::format_date(period.start),
-                end => crate::period::format_date(period.end),
-                status => status,
-                current => site.current_period.as_deref() == Some(period.name.as_str()),
-                href => path_value(site.paths.dashboard(&period.name).as_deref()),
-                alignment_href => path_value(site.paths.alignment(&period.name).as_deref()),
-                scorecard_href => path_value(period.has_ended(today).then(|| site.paths.scorecard(&period.name)).flatten().as_deref()),
-                units => model.units.iter().filter(|u| u.period.as_ref() == Some(period)).count(),
-            }
-        })
-        .collect()
-}
-
-/// The variables of one page: the shared ones, `root`, `page`, and what its
-/// kind shows.
-fn page_context(model: &Model, site: &SiteData, shared: &Shared, page: &Page) -> Value {
-    let root = paths::root_prefix(&page.path);
-    let period_name = match &page.kind {
-        PageKind::Index => site.current_period.clone(),
-        PageKind::Dashboard(p) | PageKind::Alignment(p) | PageKind::Scorecard(p) => Some(p.clone()),
-        PageKind::Unit(u) => model.units[*u].period.as_ref().map(|p| p.name.clone()),
-    };
-    let period = period_name
-        .as_ref()
-        .and_then(|name| {
-            shared.periods.try_iter().ok()?.find(|p| {
-                p.get_attr("name")
-                    .is_ok_and(|n| n.as_str() == Some(name.as_str()))
-            })
-        })
-        .unwrap_or_default();
-    let common = context! {
-        site => shared.site.clone(),
-        model => site.model.clone(),
-        t => shared.t.clone(),
-        periods => shared.periods.clone(),
-        lang => site.language.code(),
-        root => Value::from_safe_string(root),
-        period => period,
-        page => context! { kind => page.kind.name(), path => path_value(Some(&page.path)) },
-    };
-    match &page.kind {
-        PageKind::Index | PageKind::Dashboard(_) => {
-            let Some(name) = period_name else {
-                return common;
-            };
-            let units = views::period_units(model, &name);
-            // Enough to act on; a list of thousands helps no one.
-            let limit = if page.kind == PageKind::Index {
-                12
-            } else {
-                200
-            };
-            let (attention_total, shown) = views::attention(model, site, &units, limit);
-            // The index shows the top three levels; the dashboard every unit.
-            let depth = if page.kind == PageKind::Index {
-                2
-            } else {
-                usize::MAX
-            };
-            let tree = views::tree(model, site, &units, &name, depth);
-            let shown_units = tree.len().unwrap_or(0);
-            let checkins = if page.kind == PageKind::Index { 10 } else { 25 };
-            context! {
-                tree => tree,
-                tree_hidden => units.len() - shown_units,
-                attention => shown,
-                attention_total => attention_total,
-                checkins => views::latest_checkins(model, site, &units, checkins),
-                statements => views::statements(model, site, &units),
-                summary => views::summary(model, &units, &name),
-                ..common
-            }
-        }
-        PageKind::Unit(u) => {
-            let (parent, children, ancestors) = views::unit_relations(model, site, *u);
-            context! {
-                unit => site.unit_value(*u),
-                parent => parent,
-                children => children,
-                ancestors => ancestors,
-                ..common
-            }
-        }
-        PageKind::Alignment(name) => context! {
-            groups => views::alignment_groups(model, site, name),
-            ..common
-        },
-        PageKind::Scorecard(name) => context! {
-            units => views::period_unit_links(model, site, name),
-            ..common
-        },
-    }
 }
 
 /// The language of a model's UI, for callers outside the site.
@@ -400,12 +358,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn indentation_goes_except_inside_pre() {
+    fn indentation_goes_except_inside_pre_and_lines_stay() {
         let html =
             "<div>\n    <p>a</p>\n\n  <pre><code>fn x() {\n    1\n}\n</code></pre>\n  <p>b</p>\n";
         assert_eq!(
             strip_indentation(html),
-            "<div>\n<p>a</p>\n<pre><code>fn x() {\n    1\n}\n</code></pre>\n<p>b</p>\n"
+            "<div>\n<p>a</p>\n\n<pre><code>fn x() {\n    1\n}\n</code></pre>\n<p>b</p>\n"
         );
     }
 }

@@ -11,7 +11,8 @@
 //! style.css                           the one stylesheet
 //! okrs.json                           the model, as `check --format json`
 //! periods/<period>/index.html         dashboard of a period
-//! periods/<period>/alignment.html     alignment map of a period
+//! periods/<period>/alignment.html     alignment map of a period (first page)
+//! periods/<period>/alignment-2.html   … its next pages, when it is large
 //! periods/<period>/scorecard.html     scores and reflections of an ended period
 //! periods/<period>/units/<unit>.html  one unit in one period
 //! ```
@@ -153,8 +154,20 @@ impl SitePaths {
         Some(self.period_folder(period)? + "index.html")
     }
 
+    /// The first page of a period's alignment map.
     pub fn alignment(&self, period: &str) -> Option<String> {
-        Some(self.period_folder(period)? + "alignment.html")
+        self.alignment_page(period, 1)
+    }
+
+    /// Page `number` (1-based) of a period's alignment map:
+    /// `alignment.html`, `alignment-2.html`, …
+    pub fn alignment_page(&self, period: &str, number: usize) -> Option<String> {
+        let folder = self.period_folder(period)?;
+        Some(if number <= 1 {
+            folder + "alignment.html"
+        } else {
+            format!("{folder}alignment-{number}.html")
+        })
     }
 
     pub fn scorecard(&self, period: &str) -> Option<String> {

@@ -14,28 +14,44 @@ use crate::period::days_between;
 /// Escapes text for HTML and SVG content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    escape_into(&mut out, text);
     out
 }
 
-/// A coordinate with one decimal, without a trailing `.0`: short and
-/// identical on every machine.
-fn coord(x: f64) -> String {
-    let x = if x.is_finite() { x } else { 0.0 };
-    let rounded = (x * 10.0).round() / 10.0;
-    if rounded.fract() == 0.0 {
-        format!("{}", rounded as i64)
-    } else {
-        format!("{rounded:.1}")
+/// Appends `text` to `out`, escaped for HTML content and attribute values.
+pub fn escape_into(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let replacement = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[start..i]);
+        out.push_str(replacement);
+        start = i + 1;
+    }
+    out.push_str(&text[start..]);
+}
+
+/// Appends a coordinate, rounded to a whole unit of the chart's box: a
+/// unit is about a pixel, and whole numbers keep the SVG short and the same
+/// on every machine.
+fn coord(out: &mut String, x: f64) {
+    let x = if x.is_finite() { x.round() } else { 0.0 };
+    let _ = write!(out, "{}", x as i64);
+}
+
+/// Appends a number with at most one decimal, without a trailing `.0`.
+fn tenths(out: &mut String, x: f64) {
+    let tenths = if x.is_finite() { (x * 10.0).round() as i64 } else { 0 };
+    let _ = write!(out, "{}", tenths / 10);
+    if tenths % 10 != 0 {
+        let _ = write!(out, ".{}", (tenths % 10).abs());
     }
 }
 
@@ -45,25 +61,29 @@ fn clamp01(x: f64) -> f64 {
 
 /// A horizontal bar: `progress` filled, a tick at `expected`. `class` names
 /// the fill's colour (a pace); `label` is the text alternative. Bars are the
-/// most repeated element of the site, so the track is the SVG's CSS
-/// background and the label is not repeated in a `<title>`.
-pub fn progress_bar(progress: f64, expected: Option<f64>, class: &str, label: &str) -> String {
-    let label = escape(label);
-    let mut svg = format!(
-        r#"<svg class="bar" viewBox="0 0 100 8" preserveAspectRatio="none" role="img" aria-label="{label}"><rect class="bar-fill {}" width="{}" height="8"/>"#,
-        escape(class),
-        coord(clamp01(progress) * 100.0)
-    );
+/// most repeated element of the site, so each is two short paths drawn with
+/// thick strokes: the track is the SVG's CSS background and the colours
+/// come from the stylesheet.
+pub fn progress_bar(
+    out: &mut String,
+    progress: f64,
+    expected: Option<f64>,
+    class: &str,
+    label: &str,
+) {
+    out.push_str(r#"<svg class="bar" viewBox="0 0 100 8" preserveAspectRatio="none" role="img" aria-label=""#);
+    escape_into(out, label);
+    out.push_str(r#""><path class=""#);
+    escape_into(out, class);
+    out.push_str(r#"" d="M0 4h"#);
+    tenths(out, clamp01(progress) * 100.0);
+    out.push_str(r#""/>"#);
     if let Some(expected) = expected {
-        let x = clamp01(expected) * 100.0;
-        let _ = write!(
-            svg,
-            r#"<rect class="bar-expected" x="{}" width="1" height="8"/>"#,
-            coord((x - 0.5).clamp(0.0, 99.0))
-        );
+        out.push_str(r#"<path class="x" d="M"#);
+        tenths(out, (clamp01(expected) * 100.0).clamp(0.5, 99.5));
+        out.push_str(r#" 0v8"/>"#);
     }
-    svg.push_str("</svg>");
-    svg
+    out.push_str("</svg>");
 }
 
 /// What a key result's chart plots.
@@ -90,7 +110,6 @@ pub struct ChartText {
     pub to: String,
     pub start: String,
     pub by: String,
-    pub today: String,
 }
 
 const WIDTH: f64 = 360.0;
@@ -155,80 +174,86 @@ impl Scale {
     }
 }
 
+fn point(out: &mut String, x: f64, y: f64) {
+    coord(out, x);
+    out.push(' ');
+    coord(out, y);
+}
+
+fn label(out: &mut String, class: &str, x: f64, y: f64, text: &str) {
+    out.push_str("<text");
+    if !class.is_empty() {
+        let _ = write!(out, r#" class="{class}""#);
+    }
+    out.push_str(r#" x=""#);
+    coord(out, x);
+    out.push_str(r#"" y=""#);
+    coord(out, y);
+    out.push_str(r#"">"#);
+    escape_into(out, text);
+    out.push_str("</text>");
+}
+
 /// A key result's check-ins against its expected pace: a dashed line from
 /// `from` at the period start to `to` at `by`, the actual values as a line
-/// with dots, and a marker for today.
-pub fn key_result_chart(data: &ChartData, text: &ChartText) -> String {
+/// with dots, and a marker for today. Each kind of line is one path, styled
+/// by its class; the dots are zero-length segments with round caps.
+pub fn key_result_chart(out: &mut String, data: &ChartData, text: &ChartText) {
     let scale = Scale::new(data);
-    let description = escape(&text.description);
-    let mut svg = String::with_capacity(1200 + data.points.len() * 60);
     let _ = write!(
-        svg,
-        r#"<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="{description}"><title>{description}</title>"#,
-        w = WIDTH,
-        h = HEIGHT,
+        out,
+        r#"<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label=""#
     );
-    let (left, right) = (coord(LEFT), coord(WIDTH - RIGHT));
-    let bottom = coord(HEIGHT - BOTTOM);
-    let _ = write!(
-        svg,
-        r#"<line class="chart-axis" x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}"/>"#
-    );
-    for (value, label) in [(data.from, &text.from), (data.to, &text.to)] {
-        let y = coord(scale.y(value));
-        let _ = write!(
-            svg,
-            r#"<line class="chart-grid" x1="{left}" y1="{y}" x2="{right}" y2="{y}"/><text class="chart-label" x="{}" y="{y}" text-anchor="end" dominant-baseline="middle">{}</text>"#,
-            coord(LEFT - 6.0),
-            escape(label)
-        );
+    escape_into(out, &text.description);
+    out.push_str(r#""><path class="axis" d="M"#);
+    let bottom = HEIGHT - BOTTOM;
+    point(out, LEFT, bottom);
+    out.push('H');
+    coord(out, WIDTH - RIGHT);
+    out.push_str(r#""/><path class="grid" d=""#);
+    for value in [data.from, data.to] {
+        out.push('M');
+        point(out, LEFT, scale.y(value));
+        out.push('H');
+        coord(out, WIDTH - RIGHT);
     }
-    let label_y = coord(HEIGHT - 6.0);
-    let _ = write!(
-        svg,
-        r#"<text class="chart-label" x="{left}" y="{label_y}">{}</text><text class="chart-label" x="{}" y="{label_y}" text-anchor="end">{}</text>"#,
-        escape(&text.start),
-        coord(scale.x(data.by).min(WIDTH - RIGHT)),
-        escape(&text.by),
-    );
+    out.push_str(r#""/>"#);
+    label(out, "y", LEFT - 6.0, scale.y(data.from), &text.from);
+    label(out, "y", LEFT - 6.0, scale.y(data.to), &text.to);
+    label(out, "", LEFT, HEIGHT - 6.0, &text.start);
+    label(out, "e", scale.x(data.by).min(WIDTH - RIGHT), HEIGHT - 6.0, &text.by);
     if data.today >= scale.x0 {
         let x = scale.x(data.today);
         if x <= WIDTH - RIGHT {
-            let x = coord(x);
-            let _ = write!(
-                svg,
-                r#"<line class="chart-today" x1="{x}" y1="{}" x2="{x}" y2="{bottom}"/>"#,
-                coord(TOP)
-            );
+            out.push_str(r#"<path class="today" d="M"#);
+            point(out, x, TOP);
+            out.push('V');
+            coord(out, bottom);
+            out.push_str(r#""/>"#);
         }
     }
-    let _ = write!(
-        svg,
-        r#"<polyline class="chart-pace" points="{},{} {},{}"/>"#,
-        coord(scale.x(data.start)),
-        coord(scale.y(data.from)),
-        coord(scale.x(data.by)),
-        coord(scale.y(data.to)),
-    );
-    let mut line = format!(
-        "{},{}",
-        coord(scale.x(data.start)),
-        coord(scale.y(data.from))
-    );
+    out.push_str(r#"<path class="pace" d="M"#);
+    point(out, scale.x(data.start), scale.y(data.from));
+    out.push(' ');
+    point(out, scale.x(data.by), scale.y(data.to));
+    out.push_str(r#""/><path class="actual" d="M"#);
+    point(out, scale.x(data.start), scale.y(data.from));
     for &(date, value) in &data.points {
-        let _ = write!(line, " {},{}", coord(scale.x(date)), coord(scale.y(value)));
+        out.push(' ');
+        point(out, scale.x(date), scale.y(value));
     }
-    let _ = write!(svg, r#"<polyline class="chart-actual" points="{line}"/>"#);
-    for &(date, value) in &data.points {
-        let _ = write!(
-            svg,
-            r#"<circle class="chart-dot" cx="{}" cy="{}" r="3"/>"#,
-            coord(scale.x(date)),
-            coord(scale.y(value))
-        );
+    out.push('"');
+    out.push_str("/>");
+    if !data.points.is_empty() {
+        out.push_str(r#"<path class="dots" d=""#);
+        for &(date, value) in &data.points {
+            out.push('M');
+            point(out, scale.x(date), scale.y(value));
+            out.push_str("h0");
+        }
+        out.push_str(r#""/>"#);
     }
-    svg.push_str("</svg>");
-    svg
+    out.push_str("</svg>");
 }
 
 const SPARK_WIDTH: f64 = 80.0;
@@ -236,39 +261,36 @@ const SPARK_HEIGHT: f64 = 20.0;
 
 /// A small line of progress (0–1) over a period, for lists.
 pub fn sparkline(
+    out: &mut String,
     start: NaiveDate,
     end: NaiveDate,
     points: &[(NaiveDate, f64)],
     label: &str,
-) -> String {
-    let label = escape(label);
+) {
     let days = days_between(start, end).max(1) as f64;
     let x = |d: NaiveDate| {
         (days_between(start, d) as f64 / days).clamp(0.0, 1.0) * (SPARK_WIDTH - 4.0) + 2.0
     };
     let y = |p: f64| (1.0 - clamp01(p)) * (SPARK_HEIGHT - 4.0) + 2.0;
-    let mut line = String::new();
-    for &(date, progress) in points {
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        let _ = write!(line, "{},{}", coord(x(date)), coord(y(progress)));
-    }
-    let mut svg = format!(
-        r#"<svg class="spark" viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}" role="img" aria-label="{label}"><title>{label}</title><line class="spark-base" x1="2" y1="{b}" x2="{r}" y2="{b}"/>"#,
-        b = coord(SPARK_HEIGHT - 2.0),
-        r = coord(SPARK_WIDTH - 2.0),
+    let _ = write!(
+        out,
+        r#"<svg class="spark" viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}" role="img" aria-label=""#
     );
+    escape_into(out, label);
+    out.push_str(r#""><path class="base" d="M2 18H78"/>"#);
     if let Some(&(date, progress)) = points.last() {
-        let _ = write!(
-            svg,
-            r#"<polyline class="spark-line" points="{line}"/><circle class="spark-dot" cx="{}" cy="{}" r="2"/>"#,
-            coord(x(date)),
-            coord(y(progress))
-        );
+        out.push_str(r#"<path class="line" d="M"#);
+        for (i, &(date, progress)) in points.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            point(out, x(date), y(progress));
+        }
+        out.push_str(r#""/><path class="dot" d="M"#);
+        point(out, x(date), y(progress));
+        out.push_str(r#"h0"/>"#);
     }
-    svg.push_str("</svg>");
-    svg
+    out.push_str("</svg>");
 }
 
 #[cfg(test)]
@@ -293,58 +315,73 @@ mod tests {
     }
 
     fn attr<'s>(svg: &'s str, element: &str, name: &str) -> &'s str {
-        let at = svg.find(&format!("<{element} ")).expect(element);
+        let at = svg.find(&format!("<{element}")).expect(element);
         let rest = &svg[at..];
         let start = rest.find(&format!(" {name}=\"")).expect(name) + name.len() + 3;
         let end = rest[start..].find('"').unwrap();
         &rest[start..start + end]
     }
 
+    fn bar(progress: f64, expected: Option<f64>, class: &str, label: &str) -> String {
+        let mut out = String::new();
+        progress_bar(&mut out, progress, expected, class, label);
+        out
+    }
+
+    fn chart(data: &ChartData, text: &ChartText) -> String {
+        let mut out = String::new();
+        key_result_chart(&mut out, data, text);
+        out
+    }
+
     #[test]
-    fn coordinates_have_at_most_one_decimal() {
-        assert_eq!(coord(12.0), "12");
-        assert_eq!(coord(12.345), "12.3");
-        assert_eq!(coord(-0.04), "0");
-        assert_eq!(coord(f64::NAN), "0");
+    fn coordinates_are_whole_and_tenths_have_one_decimal() {
+        let mut out = String::new();
+        coord(&mut out, 12.0);
+        out.push(' ');
+        coord(&mut out, 12.6);
+        out.push(' ');
+        coord(&mut out, f64::NAN);
+        out.push(' ');
+        tenths(&mut out, 12.345);
+        out.push(' ');
+        tenths(&mut out, 7.0);
+        assert_eq!(out, "12 13 0 12.3 7");
     }
 
     #[test]
     fn progress_bars_fill_their_share_and_mark_the_expected_point() {
-        let svg = progress_bar(0.42, Some(0.6), "pace-at-risk", "42% done");
-        assert_eq!(
-            attr(&svg, "rect class=\"bar-fill pace-at-risk\"", "width"),
-            "42"
-        );
-        assert_eq!(attr(&svg, "rect class=\"bar-expected\"", "x"), "59.5");
+        let svg = bar(0.42, Some(0.6), "pace-at-risk", "42% done");
+        assert_eq!(attr(&svg, "path class=\"pace-at-risk\"", "d"), "M0 4h42");
+        assert_eq!(attr(&svg, "path class=\"x\"", "d"), "M60 0v8");
         assert!(svg.contains(r#"aria-label="42% done""#));
-        let over = progress_bar(1.7, Some(-1.0), "", "");
-        assert_eq!(attr(&over, "rect class=\"bar-fill \"", "width"), "100");
-        assert_eq!(attr(&over, "rect class=\"bar-expected\"", "x"), "0");
+        let over = bar(1.7, Some(-1.0), "", "");
+        assert_eq!(attr(&over, "path class=\"\"", "d"), "M0 4h100");
+        assert_eq!(attr(&over, "path class=\"x\"", "d"), "M0.5 0v8");
     }
 
     #[test]
     fn chart_labels_are_escaped() {
         let text = ChartText {
             description: "<script>\"".into(),
+            from: "<b>".into(),
             ..ChartText::default()
         };
-        let svg = key_result_chart(&data(), &text);
-        assert!(!svg.contains("<script>"));
+        let svg = chart(&data(), &text);
+        assert!(!svg.contains("<script>") && !svg.contains("<b>"));
         assert!(svg.contains("&lt;script&gt;&quot;"));
     }
 
     #[test]
     fn the_pace_line_runs_from_the_start_value_to_the_target_at_the_deadline() {
-        let svg = key_result_chart(&data(), &ChartText::default());
+        let svg = chart(&data(), &ChartText::default());
         // x: 64 at the start, 350 at the end; y: values 0..100 padded by 6%
         // over the 106 units between the top and bottom margins.
-        let points = attr(&svg, "polyline class=\"chart-pace\"", "points");
-        assert_eq!(points, "64,110.3 350,15.7");
+        assert_eq!(attr(&svg, "path class=\"pace\"", "d"), "M64 110 350 16");
         // 45 of 91 days in, halfway up: just above the pace line.
-        let actual = attr(&svg, "polyline class=\"chart-actual\"", "points");
-        assert_eq!(actual, "64,110.3 205.4,63");
-        let today = attr(&svg, "line class=\"chart-today\"", "x1");
-        assert_eq!(today, "205.4");
+        assert_eq!(attr(&svg, "path class=\"actual\"", "d"), "M64 110 205 63");
+        assert_eq!(attr(&svg, "path class=\"dots\"", "d"), "M205 63h0");
+        assert_eq!(attr(&svg, "path class=\"today\"", "d"), "M205 10V116");
     }
 
     #[test]
@@ -353,10 +390,11 @@ mod tests {
         down.from = 120_000.0;
         down.to = 90_000.0;
         down.points = vec![(d("2026-10-05"), 118_000.0), (d("2027-01-10"), 80_000.0)];
-        let svg = key_result_chart(&down, &ChartText::default());
-        let pace = attr(&svg, "polyline class=\"chart-pace\"", "points");
+        let svg = chart(&down, &ChartText::default());
+        let pace = attr(&svg, "path class=\"pace\"", "d");
         let ys: Vec<f64> = pace
-            .split([' ', ','])
+            .trim_start_matches('M')
+            .split(' ')
             .skip(1)
             .step_by(2)
             .map(|y| y.parse().unwrap())
@@ -369,20 +407,24 @@ mod tests {
         flat.from = 5.0;
         flat.to = 5.0;
         flat.points.clear();
-        let svg = key_result_chart(&flat, &ChartText::default());
+        let svg = chart(&flat, &ChartText::default());
         assert!(!svg.contains("NaN") && !svg.contains("inf"));
+        assert!(!svg.contains("dots"), "no check-ins, no dots");
     }
 
     #[test]
     fn sparklines_scale_time_and_progress_to_their_box() {
-        let svg = sparkline(
+        let mut svg = String::new();
+        sparkline(
+            &mut svg,
             d("2026-10-01"),
             d("2026-12-31"),
             &[(d("2026-10-01"), 0.0), (d("2026-12-31"), 1.0)],
             "trend",
         );
-        assert_eq!(attr(&svg, "polyline", "points"), "2,18 78,2");
-        let empty = sparkline(d("2026-10-01"), d("2026-12-31"), &[], "none");
-        assert!(!empty.contains("polyline"));
+        assert_eq!(attr(&svg, "path class=\"line\"", "d"), "M2 18 78 2");
+        let mut empty = String::new();
+        sparkline(&mut empty, d("2026-10-01"), d("2026-12-31"), &[], "none");
+        assert!(!empty.contains("class=\"line\""));
     }
 }

@@ -1,10 +1,12 @@
 //! One build from what a [`Session`] holds: link the kept parses (resolve
-//! and analyse), print the diagnostics, render with the session's
-//! [`SiteCache`](crate::site::SiteCache) (only the pages whose inputs
-//! changed) and write only the files whose bytes changed. A build with
-//! errors writes nothing: the last good site stays.
+//! and analyse), print the diagnostics, and build with the session's
+//! [`SiteCache`](crate::site::SiteCache): only the pages whose inputs
+//! changed are rendered, and only the files whose bytes changed are
+//! written, unit pages first and `okrs.json` last. A build with errors
+//! writes nothing: the last good site stays.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::session::{Session, StartError};
@@ -19,11 +21,14 @@ pub struct Timings {
     /// Files parsed again.
     pub parsed: usize,
     pub link: Duration,
+    /// Rendering the pages that changed, and writing those whose bytes did.
     pub render: Duration,
     /// Pages rendered again (the others came from the cache).
     pub rendered: usize,
     /// The page that took longest to render.
     pub slowest: Option<(String, Duration)>,
+    /// Writing `okrs.json` and the stylesheet when they changed, removing
+    /// pages that went.
     pub write: Duration,
     pub total: Duration,
 }
@@ -164,32 +169,32 @@ impl Session {
             }
         }
         let templates = self.templates.as_ref().expect("loaded just above");
-        let rendered = self.cache.render(&model, &self.workspace.config, templates);
-        timings.render = t.elapsed();
-        let rendered = match rendered {
-            Ok(rendered) => rendered,
+        let model = Arc::new(model);
+        let built = self.cache.build(
+            Arc::clone(&model),
+            &self.workspace.config,
+            templates,
+            &self.output,
+        );
+        drop(model);
+        let built = match built {
+            Ok(built) => built,
             Err(err) => {
+                timings.render = t.elapsed();
                 timings.total = started.elapsed();
-                self.drop_later(model);
                 return Ok(failed(report, Some(format!("error: {err}")), timings));
             }
         };
-        timings.rendered = rendered.rendered;
-        timings.slowest = rendered.slowest.clone();
-        let t = Instant::now();
-        let written = self.cache.write(&self.output, rendered);
-        timings.write = t.elapsed();
+        timings.render = built.pages;
+        timings.write = built.rest;
+        timings.rendered = built.rendered;
+        timings.slowest = built.slowest.clone();
         timings.total = started.elapsed();
-        self.drop_later(model);
-        let summary = match written {
-            Ok(summary) => summary,
-            Err(err) => return Ok(failed(report, Some(format!("error: {err}")), timings)),
-        };
         Ok(Build {
             outcome: Outcome::Built {
-                written: summary.written,
-                unchanged: summary.unchanged,
-                removed: summary.removed,
+                written: built.written,
+                unchanged: built.unchanged,
+                removed: built.removed,
             },
             report,
             timings,

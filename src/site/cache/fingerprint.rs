@@ -4,7 +4,7 @@
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use super::CachedUnit;
+use super::UnitJson;
 use crate::config::Config;
 use crate::model::Model;
 use crate::site::Templates;
@@ -22,7 +22,7 @@ pub(super) fn hash_bytes(bytes: &[u8]) -> u64 {
 
 /// For each unit: its JSON (everything templates see of it) and what the
 /// site's indexes say about it (what it aligns to, what aligns to it).
-pub(super) fn node_hashes(units: &[Arc<CachedUnit>], site: &SiteData) -> Vec<u64> {
+pub(super) fn node_hashes(units: &[Arc<UnitJson>], site: &SiteData) -> Vec<u64> {
     let mut contributed = vec![0u64; units.len()];
     for (&(u, o, k), list) in &site.contributions {
         let mut hasher = hasher();
@@ -37,7 +37,7 @@ pub(super) fn node_hashes(units: &[Arc<CachedUnit>], site: &SiteData) -> Vec<u64
         .enumerate()
         .map(|(u, unit)| {
             let mut hasher = hasher();
-            unit.json_hash.hash(&mut hasher);
+            unit.hash.hash(&mut hasher);
             site.aligned_to.get(u).hash(&mut hasher);
             contributed[u].hash(&mut hasher);
             hasher.finish()
@@ -63,16 +63,11 @@ pub(super) fn global_hash(
     site.current_period.hash(&mut hasher);
     for period in &model.periods {
         let paths = &site.paths;
-        (
-            paths.dashboard(&period.name),
-            paths.alignment(&period.name),
-            paths.scorecard(&period.name),
-        )
-            .hash(&mut hasher);
+        (paths.dashboard(&period.name), paths.scorecard(&period.name)).hash(&mut hasher);
     }
     for (i, unit) in model.units.iter().enumerate() {
         (
-            &unit.id,
+            &*unit.id,
             unit.period.as_ref().map(|p| &p.name),
             site.unit_path(i),
         )

@@ -1,42 +1,38 @@
-//! Rendering the site again after a small change without rendering it all
-//! again (`watch`, `serve`), with the same bytes a full render gives:
-//! [`render_site`](super::render_site) is this code with an empty cache.
+//! Building the site again after a small change without rendering it all
+//! again (`watch`, `serve`), with the same bytes a full build gives.
 //!
-//! - Units: a unit equal (`==`) to the one of the last render keeps its
-//!   template value, its JSON and its history; only changed units are
-//!   turned into values and JSON again.
-//! - Pages: each page remembers a fingerprint of what it was rendered from.
-//!   A unit page's inputs are the units its render used (every unit value
-//!   reaches templates through [`SiteData::unit_value`] or
+//! - Units: a unit equal (`==`) to the one of the last build keeps its JSON
+//!   (for `okrs.json`); only changed units are serialized again.
+//! - Pages: each page remembers a fingerprint of what it was rendered from
+//!   and a hash of its bytes — not the bytes: the site is on disk. A unit
+//!   page's or an alignment page's inputs are the units its render used
+//!   (every unit reaches templates through [`SiteData::unit_value`] or
 //!   [`SiteData::unit_of`], which record the use) and the site-wide inputs
-//!   (templates, settings, today, periods, every page's path). The other
-//!   pages (index, dashboards, alignment maps, scorecards) show the whole
-//!   period, so they depend on everything. When templates read `model`,
-//!   every page depends on everything.
-//! - `okrs.json` is the model's JSON with each unit's JSON spliced in.
+//!   (templates, settings, today, periods, every page's path, and for an
+//!   alignment page which units it shows). The index and the dashboards
+//!   count and rank every unit, so they depend on everything; so does every
+//!   page when templates read `model`.
+//! - A page whose fingerprint matches is neither rendered nor written; a
+//!   page rendered again is written only if its bytes' hash changed.
+//!   Unit pages are written first, `okrs.json` last.
 //!
-//! A fingerprint that matches means the page would render to the same
-//! bytes, so its bytes are reused; [`SiteCache::write`] then writes only
-//! the files whose bytes differ from what is on disk.
+//! The first build writes a whole fresh site, like `okrc build`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::io::Write;
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use minijinja::Value;
-use minijinja::value::Serde;
 use rayon::prelude::*;
 
-use super::data::{SiteData, recording_use, unit_history};
-use super::markdown::MarkdownOptions;
-use super::output::{OutputDir, OutputError, UpdateSummary};
-use super::views::{self, PageKind};
-use super::{
-    STYLESHEET, Shared, SiteError, SiteFiles, Templates, labels, page_context, periods_value,
-    strip_indentation,
-};
+use super::data::recording_use;
+use super::output::{OutputDir, OutputError};
+use super::pages::{Page, PageKind};
+use super::write::BuildError;
+use super::{JSON_FILE, STYLESHEET, SiteRender, Templates};
 use crate::config::Config;
 use crate::model::{Model, Unit};
 use crate::source::FilePath;
@@ -44,48 +40,39 @@ use fingerprint::{global_hash, hash_bytes, hasher, node_hashes};
 
 mod fingerprint;
 
-/// The name of the model's JSON in the output folder.
-const JSON_FILE: &str = "okrs.json";
-
-/// A rendered site: output path → bytes, shared with the cache.
-pub type SharedFiles = BTreeMap<String, Bytes>;
-
-/// A file's bytes, shared between the cache and the site: a page taken from
-/// the cache compares equal to the last one by pointer, not byte by byte.
-#[derive(Debug, Clone)]
-pub struct Bytes(Arc<Vec<u8>>);
-
-impl Bytes {
-    fn new(bytes: Vec<u8>) -> Bytes {
-        Bytes(Arc::new(bytes))
-    }
-}
-
-impl AsRef<[u8]> for Bytes {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl PartialEq for Bytes {
-    fn eq(&self, other: &Bytes) -> bool {
-        Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
-    }
-}
-
-/// What the last render produced, to render the next one from.
+/// What the last build wrote, to build the next one from.
 #[derive(Debug, Default)]
 pub struct SiteCache {
     today: Option<NaiveDate>,
-    /// In the order of the last model's units.
-    units: Vec<Arc<CachedUnit>>,
+    /// The model of the last build, to tell which units changed.
+    last: Option<Arc<Model>>,
+    /// In the order of the last model's units: each unit's JSON.
+    units: Vec<Arc<UnitJson>>,
     pages: HashMap<String, CachedPage>,
-    json: Option<(u64, Bytes)>,
-    /// What is in the output folder since the last successful write.
-    written: Option<SharedFiles>,
+    /// The fingerprint of `okrs.json` and of the stylesheet as written.
+    json: Option<u64>,
+    stylesheet: Option<u64>,
+    /// Whether the output folder holds what the cache describes.
+    written: bool,
 }
 
-/// A unit across renders: the same file, id and period.
+/// A unit's part of `okrs.json`.
+#[derive(Debug)]
+struct UnitJson {
+    json: Vec<u8>,
+    hash: u64,
+}
+
+#[derive(Debug, Clone)]
+struct CachedPage {
+    fingerprint: u64,
+    /// The units its render used, when it depends on those only.
+    used: Option<Vec<usize>>,
+    /// A hash of its bytes.
+    hash: u64,
+}
+
+/// A unit across builds: the same file, id and period.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct UnitIdentity {
     file: FilePath,
@@ -97,121 +84,92 @@ impl UnitIdentity {
     fn of(unit: &Unit) -> UnitIdentity {
         UnitIdentity {
             file: unit.file.clone(),
-            id: unit.id.clone(),
+            id: unit.id.to_string(),
             period: unit.period.as_ref().map(|p| p.name.clone()),
         }
     }
 }
 
-/// A unit as the last render saw it, and what was made from it.
-#[derive(Debug)]
-struct CachedUnit {
-    unit: Unit,
-    value: Value,
-    json: Arc<Vec<u8>>,
-    json_hash: u64,
-    history: Vec<(NaiveDate, f64)>,
-}
-
-#[derive(Debug, Clone)]
-struct CachedPage {
-    fingerprint: u64,
-    /// For a unit page: the units its render used.
-    used: Vec<usize>,
-    bytes: Bytes,
-}
-
-/// A rendered site, not yet written.
-#[derive(Debug)]
-pub struct Rendered {
-    files: SharedFiles,
-    /// How many pages were rendered (the others came from the cache).
+/// What a build did.
+#[derive(Debug, Clone, Default)]
+pub struct CacheBuild {
+    /// Files written, left as they were, and removed.
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+    /// Pages rendered (the others came from the cache).
     pub rendered: usize,
     /// The page that took longest to render, and how long.
     pub slowest: Option<(String, Duration)>,
+    /// Rendering and writing the pages.
+    pub pages: Duration,
+    /// Writing `okrs.json` and the stylesheet, removing gone pages.
+    pub rest: Duration,
 }
 
-impl Rendered {
-    pub fn files(&self) -> &SharedFiles {
-        &self.files
-    }
-
-    /// The files, owned.
-    pub fn into_files(self) -> SiteFiles {
-        self.files
-            .into_iter()
-            .map(|(name, bytes)| {
-                let bytes = Arc::try_unwrap(bytes.0).unwrap_or_else(|shared| (*shared).clone());
-                (name, bytes)
-            })
-            .collect()
-    }
+/// One page's result.
+struct Done {
+    path: String,
+    page: CachedPage,
+    rendered: Option<Duration>,
+    written: bool,
 }
 
 impl SiteCache {
-    /// Renders the site for `model`, rendering again only the pages whose
-    /// inputs changed since the last call. The result is byte for byte what
-    /// a render with an empty cache gives.
-    pub fn render(
+    /// Renders and writes the site for `model`: everything on the first
+    /// build, then only the pages whose inputs changed, and of those only
+    /// the files whose bytes changed. The output folder ends up byte for
+    /// byte what `okrc build` writes. On an error the cache forgets what it
+    /// knew, so the next build starts afresh.
+    pub fn build(
         &mut self,
-        model: &Model,
+        model: Arc<Model>,
         config: &Config,
         templates: &Templates,
-    ) -> Result<Rendered, SiteError> {
+        output: &OutputDir,
+    ) -> Result<CacheBuild, BuildError> {
+        let result = self.try_build(model, config, templates, output);
+        if result.is_err() {
+            *self = SiteCache::default();
+        }
+        result
+    }
+
+    fn try_build(
+        &mut self,
+        model: Arc<Model>,
+        config: &Config,
+        templates: &Templates,
+        output: &OutputDir,
+    ) -> Result<CacheBuild, BuildError> {
+        let started = Instant::now();
         if self.today != Some(model.today) {
-            // Histories and paces are as of today.
+            // Paces and histories are as of today.
             self.units.clear();
+            self.pages.clear();
             self.today = Some(model.today);
         }
-        let units = self.units_of(model);
-        let markdown = MarkdownOptions {
-            unsafe_html: config.unsafe_html,
-        };
-        let head = Model {
-            units: Vec::new(),
-            periods: model.periods.clone(),
-            diagnostics: model.diagnostics.clone(),
-            title: model.title.clone(),
-            language: model.language.clone(),
-            ..*model
-        };
-        let values: Vec<Value> = units.iter().map(|u| u.value.clone()).collect();
-        let histories = units.iter().map(|u| u.history.clone()).collect();
-        let site_value =
-            Value::from_object(SiteData::from_parts(model, markdown, values, histories));
-        let site = site_value
-            .downcast_object::<SiteData>()
-            .expect("the value was made from SiteData just above");
-        let shared = Shared {
-            t: labels::labels(site.language),
-            periods: periods_value(model, &site),
-            site: site_value,
-        };
-
-        let nodes = node_hashes(&units, &site);
-        let global = global_hash(model, config, templates, &site, &nodes);
-        let everything = {
+        let units = self.units_of(&model);
+        let render = SiteRender::new(Arc::clone(&model), config);
+        let site = &render.site;
+        let nodes = node_hashes(&units, site);
+        let global = global_hash(&model, config, templates, site, &nodes);
+        let everything = everything_hash(&model, global, &nodes);
+        let fingerprint = |page: &Page, used: Option<&[usize]>| -> u64 {
             let mut hasher = hasher();
-            global.hash(&mut hasher);
-            nodes.hash(&mut hasher);
-            // The index and dashboards also read the lints (stale check-ins).
-            crate::render::json::to_string(&Model {
-                units: Vec::new(),
-                periods: Vec::new(),
-                title: String::new(),
-                language: String::new(),
-                diagnostics: model.diagnostics.clone(),
-                ..*model
-            })
-            .hash(&mut hasher);
-            hasher.finish()
-        };
-        let page_fingerprint = |path: &str, used: Option<&[usize]>| -> u64 {
-            let mut hasher = hasher();
-            path.hash(&mut hasher);
+            page.path.hash(&mut hasher);
             match used {
                 Some(used) if !templates.uses_model => {
                     global.hash(&mut hasher);
+                    if let PageKind::Alignment {
+                        number,
+                        count,
+                        units,
+                        ..
+                    } = &page.kind
+                    {
+                        (number, count, units).hash(&mut hasher);
+                    }
                     for &u in used {
                         (u, nodes.get(u)).hash(&mut hasher);
                     }
@@ -220,162 +178,270 @@ impl SiteCache {
             }
             hasher.finish()
         };
-
-        let pages = views::pages(model, &site);
-        let results: Vec<(String, CachedPage, Option<Duration>)> = pages
+        let fresh = if self.written {
+            output.reopen()?;
+            None
+        } else {
+            self.pages.clear();
+            Some(output.begin()?)
+        };
+        let slowest: Mutex<Option<(String, Duration)>> = Mutex::new(None);
+        let results: Vec<Result<Done, BuildError>> = render
+            .pages()
             .par_iter()
             .map(|page| {
-                let is_unit = matches!(page.kind, PageKind::Unit(_));
-                if let Some(cached) = self.pages.get(&page.path) {
-                    let used = is_unit.then_some(cached.used.as_slice());
-                    if cached.fingerprint == page_fingerprint(&page.path, used) {
-                        return Ok((page.path.clone(), cached.clone(), None));
+                let cached = self.pages.get(&page.path);
+                if let Some(cached) = cached {
+                    if cached.fingerprint == fingerprint(page, cached.used.as_deref())
+                        && output.has(&page.path)
+                    {
+                        return Ok(Done {
+                            path: page.path.clone(),
+                            page: cached.clone(),
+                            rendered: None,
+                            written: false,
+                        });
                     }
                 }
-                let started = Instant::now();
-                let (html, used) = recording_use(|| {
-                    let context = page_context(model, &site, &shared, page);
-                    templates.render(page, context)
-                });
-                let html = strip_indentation(&html?);
-                let used = if is_unit { used } else { Vec::new() };
-                let fingerprint = page_fingerprint(&page.path, is_unit.then_some(&used));
-                let cached = CachedPage {
-                    fingerprint,
-                    used,
-                    bytes: Bytes::new(html.into_bytes()),
+                let took = Instant::now();
+                let (html, used) = recording_use(|| render.render_page(templates, page));
+                let html = html?;
+                let took = took.elapsed();
+                let hash = hash_bytes(html.as_bytes());
+                let written = match &fresh {
+                    Some(fresh) => {
+                        fresh.write(&page.path, html.as_bytes())?;
+                        true
+                    }
+                    None if cached.is_none_or(|c| c.hash != hash) || !output.has(&page.path) => {
+                        output.replace(&page.path, html.as_bytes())?;
+                        true
+                    }
+                    None => false,
                 };
-                Ok((page.path.clone(), cached, Some(started.elapsed())))
-            })
-            .collect::<Result<_, SiteError>>()?;
-
-        let mut files = SharedFiles::new();
-        let mut rendered = 0;
-        let mut slowest: Option<(String, Duration)> = None;
-        self.pages.clear();
-        for (path, page, took) in results {
-            if let Some(took) = took {
-                rendered += 1;
+                let mut slowest = slowest.lock().unwrap_or_else(|e| e.into_inner());
                 if slowest.as_ref().is_none_or(|(_, most)| took > *most) {
-                    slowest = Some((path.clone(), took));
+                    *slowest = Some((page.path.clone(), took));
+                }
+                let used = depends_on_used(&page.kind).then_some(used);
+                Ok(Done {
+                    path: page.path.clone(),
+                    page: CachedPage {
+                        fingerprint: fingerprint(page, used.as_deref()),
+                        used,
+                        hash,
+                    },
+                    rendered: Some(took),
+                    written,
+                })
+            })
+            .collect();
+        let mut summary = CacheBuild {
+            pages: started.elapsed(),
+            ..CacheBuild::default()
+        };
+        let rest = Instant::now();
+        let mut pages = HashMap::with_capacity(results.len());
+        // The first error in page order, whichever thread met it first.
+        for result in results {
+            let done = result?;
+            summary.rendered += usize::from(done.rendered.is_some());
+            if done.written {
+                summary.written += 1;
+            } else {
+                summary.unchanged += 1;
+            }
+            pages.insert(done.path, done.page);
+        }
+        summary.slowest = slowest.into_inner().unwrap_or_else(|e| e.into_inner());
+
+        // The stylesheet and okrs.json.
+        let stylesheet = hash_bytes(templates.stylesheet().as_bytes());
+        let json = json_fingerprint(&model, &units);
+        match &fresh {
+            Some(fresh) => {
+                fresh.write(STYLESHEET, templates.stylesheet().as_bytes())?;
+                let mut file = fresh.stream(JSON_FILE)?;
+                write_json(&mut file, &model, &units).map_err(|source| OutputError::Io {
+                    path: JSON_FILE.into(),
+                    source,
+                })?;
+                file.finish()?;
+                summary.written += 2;
+            }
+            None => {
+                for (written, new, name) in [
+                    (self.stylesheet, stylesheet, STYLESHEET),
+                    (self.json, json, JSON_FILE),
+                ] {
+                    if written == Some(new) && output.has(name) {
+                        summary.unchanged += 1;
+                        continue;
+                    }
+                    if name == STYLESHEET {
+                        output.replace(name, templates.stylesheet().as_bytes())?;
+                    } else {
+                        output.replace_with(name, |out| write_json(out, &model, &units))?;
+                    }
+                    summary.written += 1;
                 }
             }
-            files.insert(path.clone(), page.bytes.clone());
-            self.pages.insert(path, page);
         }
-        files.insert(
-            STYLESHEET.to_string(),
-            Bytes::new(templates.stylesheet.clone().into_bytes()),
-        );
-        files.insert(JSON_FILE.to_string(), self.json(&head, &units));
-        Ok(Rendered {
-            files,
-            rendered,
-            slowest,
-        })
-    }
-
-    /// Writes what differs from the output folder; remembers the site on
-    /// success. The first write compares with the disk.
-    pub fn write(
-        &mut self,
-        output: &OutputDir,
-        rendered: Rendered,
-    ) -> Result<UpdateSummary, OutputError> {
-        let previous = self.written.take();
-        let summary = output.update(previous.as_ref(), &rendered.files)?;
-        self.written = Some(rendered.files);
+        match fresh {
+            Some(fresh) => fresh.commit()?,
+            None => {
+                for gone in self.pages.keys().filter(|p| !pages.contains_key(*p)) {
+                    output.remove(gone)?;
+                    summary.removed += 1;
+                }
+            }
+        }
+        summary.rest = rest.elapsed();
+        self.pages = pages;
+        self.stylesheet = Some(stylesheet);
+        self.json = Some(json);
+        self.units = units;
+        if let Some(old) = self.last.replace(model) {
+            drop_later(old);
+        }
+        self.written = true;
         Ok(summary)
     }
 
-    /// The units of `model` with their values, JSON and histories: kept
-    /// from the last render for units that did not change, made for the
-    /// others (in parallel).
-    fn units_of(&mut self, model: &Model) -> Vec<Arc<CachedUnit>> {
-        let old = std::mem::take(&mut self.units);
-        // Usually the units are where they were; look further only if not.
-        let mut by_identity: Option<HashMap<UnitIdentity, &Arc<CachedUnit>>> = None;
-        let same_place: Vec<Option<Arc<CachedUnit>>> = model
+    /// The JSON of each unit of `model`: kept from the last build for units
+    /// that did not change, made for the others (in parallel).
+    fn units_of(&mut self, model: &Model) -> Vec<Arc<UnitJson>> {
+        let old_units = std::mem::take(&mut self.units);
+        let empty = Model {
+            units: Vec::new(),
+            periods: Vec::new(),
+            diagnostics: Vec::new(),
+            title: String::new(),
+            language: String::new(),
+            ..*model
+        };
+        let last: &Model = self.last.as_deref().unwrap_or(&empty);
+        let kept_at = |i: usize, unit: &Unit| -> Option<Arc<UnitJson>> {
+            (old_units.len() == last.units.len() && last.units.get(i) == Some(unit))
+                .then(|| Arc::clone(&old_units[i]))
+        };
+        let same_place: Vec<Option<Arc<UnitJson>>> = model
             .units
             .par_iter()
             .enumerate()
-            .map(|(i, unit)| old.get(i).filter(|cached| cached.unit == *unit).cloned())
+            .map(|(i, unit)| kept_at(i, unit))
             .collect();
-        let kept: Vec<Option<Arc<CachedUnit>>> = same_place
-            .into_iter()
-            .zip(&model.units)
-            .map(|(kept, unit)| {
+        // Units that moved (one was added or removed before them) are
+        // found by file, id and period.
+        let moved: HashMap<UnitIdentity, usize> = if same_place.iter().any(Option::is_none)
+            && old_units.len() == last.units.len()
+        {
+            last.units
+                .iter()
+                .enumerate()
+                .map(|(i, unit)| (UnitIdentity::of(unit), i))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        model
+            .units
+            .par_iter()
+            .zip(same_place)
+            .map(|(unit, kept)| {
                 kept.or_else(|| {
-                    let index = by_identity.get_or_insert_with(|| {
-                        old.iter()
-                            .map(|cached| (UnitIdentity::of(&cached.unit), cached))
-                            .collect()
-                    });
-                    index
-                        .get(&UnitIdentity::of(unit))
-                        .filter(|cached| cached.unit == *unit)
-                        .map(|cached| Arc::clone(cached))
+                    let i = *moved.get(&UnitIdentity::of(unit))?;
+                    (last.units[i] == *unit).then(|| Arc::clone(&old_units[i]))
                 })
-            })
-            .collect();
-        let today = model.today;
-        let units: Vec<Arc<CachedUnit>> = kept
-            .into_par_iter()
-            .zip(&model.units)
-            .map(|(kept, unit)| {
-                kept.unwrap_or_else(|| {
+                .unwrap_or_else(|| {
                     let json = serde_json::to_vec(unit).unwrap_or_default();
-                    Arc::new(CachedUnit {
-                        value: Value::from(Serde(unit)),
-                        json_hash: hash_bytes(&json),
-                        json: Arc::new(json),
-                        history: unit_history(unit, today),
-                        unit: unit.clone(),
+                    Arc::new(UnitJson {
+                        hash: hash_bytes(&json),
+                        json,
                     })
                 })
             })
-            .collect();
-        self.units = units.clone();
-        units
+            .collect()
     }
+}
 
-    /// `okrs.json`: the model's JSON (as `check --format json` writes it)
-    /// with each unit's kept JSON in place of the empty `units` list.
-    fn json(&mut self, head: &Model, units: &[Arc<CachedUnit>]) -> Bytes {
-        let head_json = crate::render::json::to_string(head);
-        let fingerprint = {
-            let mut hasher = hasher();
-            head_json.hash(&mut hasher);
-            for unit in units {
-                unit.json_hash.hash(&mut hasher);
-            }
-            hasher.finish()
-        };
-        if let Some((old, bytes)) = &self.json {
-            if *old == fingerprint {
-                return bytes.clone();
-            }
+/// Does a page of this kind depend only on the units its render used (and
+/// site-wide inputs)? The index and dashboards rank and count every unit.
+fn depends_on_used(kind: &PageKind) -> bool {
+    matches!(
+        kind,
+        PageKind::Unit(_) | PageKind::Alignment { .. } | PageKind::Scorecard(_)
+    )
+}
+
+/// What the index and dashboards are made from: everything.
+fn everything_hash(model: &Model, global: u64, nodes: &[u64]) -> u64 {
+    let mut hasher = hasher();
+    global.hash(&mut hasher);
+    nodes.hash(&mut hasher);
+    // The index and dashboards also read the lints (stale check-ins).
+    crate::render::json::to_string(&Model {
+        units: Vec::new(),
+        periods: Vec::new(),
+        title: String::new(),
+        language: String::new(),
+        diagnostics: model.diagnostics.clone(),
+        ..*model
+    })
+    .hash(&mut hasher);
+    hasher.finish()
+}
+
+/// A fingerprint of `okrs.json`: the model without units, and each unit's
+/// JSON.
+fn json_fingerprint(model: &Model, units: &[Arc<UnitJson>]) -> u64 {
+    let mut hasher = hasher();
+    head_json(model).hash(&mut hasher);
+    for unit in units {
+        unit.hash.hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// The model's JSON without its units.
+fn head_json(model: &Model) -> String {
+    crate::render::json::to_string(&Model {
+        units: Vec::new(),
+        periods: model.periods.clone(),
+        diagnostics: model.diagnostics.clone(),
+        title: model.title.clone(),
+        language: model.language.clone(),
+        ..*model
+    })
+}
+
+/// `okrs.json` (as `check --format json` writes it), with each unit's kept
+/// JSON in place of the empty `units` list.
+fn write_json(out: &mut dyn Write, model: &Model, units: &[Arc<UnitJson>]) -> std::io::Result<()> {
+    const EMPTY: &str = "\"units\":[]";
+    let head = head_json(model);
+    // Every quote inside a JSON string is escaped, so the first unescaped
+    // `"units":[]` is the top-level key.
+    let at = head.find(EMPTY).unwrap_or(head.len());
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    out.write_all(&head.as_bytes()[..at])?;
+    out.write_all(b"\"units\":[")?;
+    for (i, unit) in units.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
         }
-        const EMPTY: &str = "\"units\":[]";
-        // Every quote inside a JSON string is escaped, so the first
-        // unescaped `"units":[]` is the top-level key.
-        let at = head_json.find(EMPTY).unwrap_or(head_json.len());
-        let size = head_json.len() + units.iter().map(|u| u.json.len() + 1).sum::<usize>() + 1;
-        let mut out = Vec::with_capacity(size);
-        out.extend_from_slice(&head_json.as_bytes()[..at]);
-        out.extend_from_slice(b"\"units\":[");
-        for (i, unit) in units.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            out.extend_from_slice(&unit.json);
-        }
-        out.push(b']');
-        out.extend_from_slice(&head_json.as_bytes()[(at + EMPTY.len()).min(head_json.len())..]);
-        out.push(b'\n');
-        let bytes = Bytes::new(out);
-        self.json = Some((fingerprint, bytes.clone()));
-        bytes
+        out.write_all(&unit.json)?;
+    }
+    out.write_all(b"]")?;
+    out.write_all(&head.as_bytes()[(at + EMPTY.len()).min(head.len())..])?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+/// Freeing a large model takes a while; do it off the rebuild's path.
+fn drop_later(model: Arc<Model>) {
+    if model.units.len() > 500 {
+        std::thread::spawn(move || drop(model));
     }
 }
 

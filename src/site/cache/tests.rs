@@ -3,6 +3,7 @@
 use super::*;
 use crate::period::parse_date;
 use crate::workspace::Workspace;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 fn copy_sample(to: &Path) {
@@ -18,10 +19,33 @@ fn copy_sample(to: &Path) {
     }
 }
 
-fn compile(root: &Path) -> (Model, Config) {
+fn compile(root: &Path) -> (Arc<Model>, Config) {
     let workspace = Workspace::load(root, None).unwrap();
     let today = parse_date("2026-11-27").unwrap();
-    (crate::compile(&workspace, today), workspace.config)
+    (Arc::new(crate::compile(&workspace, today)), workspace.config)
+}
+
+/// Every file below `root`, by relative path.
+fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let name = e.path().strip_prefix(root).unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// Builds `model` from scratch (as `okrc build` does) into `folder`.
+fn fresh_build(folder: &Path, model: &Arc<Model>, config: &Config, templates: &Templates) {
+    let output = OutputDir::new(folder.parent().unwrap(), folder).unwrap();
+    crate::site::build_site(Arc::clone(model), config, templates, &output, &|| {}).unwrap();
+}
+
+fn output_in(dir: &Path, name: &str) -> OutputDir {
+    OutputDir::new(dir, &dir.join(name)).unwrap()
 }
 
 fn edit(root: &Path, file: &str, from: &str, to: &str) {
@@ -80,33 +104,36 @@ fn a_kept_cache_renders_what_a_fresh_render_does_after_every_edit() {
         // The settings.
         Box::new(|r| edit(r, "okrc.toml", "title = \"", "title = \"The ")),
     ];
+    let sites = tempfile::tempdir().unwrap();
+    let kept_output = output_in(sites.path(), "kept");
     for (i, step) in steps.iter().enumerate() {
         step(root);
         let (model, config) = compile(root);
-        let fresh = SiteCache::default()
-            .render(&model, &config, &templates)
+        let fresh = sites.path().join(format!("fresh-{i}"));
+        fresh_build(&fresh, &model, &config, &templates);
+        let built = cache
+            .build(Arc::clone(&model), &config, &templates, &kept_output)
             .unwrap();
-        let kept = cache.render(&model, &config, &templates).unwrap();
-        let pages = fresh
-            .files()
-            .keys()
-            .filter(|n| n.ends_with(".html"))
-            .count();
-        assert_eq!(fresh.rendered, pages, "step {i}: a fresh cache renders all");
+        let expected = tree(&fresh);
+        let got = tree(kept_output.path());
         assert_eq!(
-            kept.files().keys().collect::<Vec<_>>(),
-            fresh.files().keys().collect::<Vec<_>>(),
+            got.keys().collect::<Vec<_>>(),
+            expected.keys().collect::<Vec<_>>(),
             "step {i}"
         );
-        for (name, bytes) in fresh.files() {
-            assert!(kept.files()[name] == *bytes, "step {i}: {name} differs");
+        for (name, bytes) in &expected {
+            assert!(got[name] == *bytes, "step {i}: {name} differs");
+        }
+        let pages = expected.keys().filter(|n| n.ends_with(".html")).count();
+        if i == 0 {
+            assert_eq!(built.rendered, pages, "a fresh cache renders all");
         }
         if i == 1 {
             // The unit page and the pages that show every unit.
             assert!(
-                kept.rendered < pages,
+                built.rendered < pages / 2,
                 "step {i}: {} of {pages}",
-                kept.rendered
+                built.rendered
             );
         }
     }
@@ -118,24 +145,58 @@ fn okrs_json_is_the_document_of_check_format_json() {
     copy_sample(dir.path());
     let (model, config) = compile(dir.path());
     let templates = Templates::builtin().unwrap();
-    let rendered = SiteCache::default()
-        .render(&model, &config, &templates)
+    let sites = tempfile::tempdir().unwrap();
+    let output = output_in(sites.path(), "site");
+    let mut cache = SiteCache::default();
+    cache
+        .build(Arc::clone(&model), &config, &templates, &output)
         .unwrap();
     let mut expected = Vec::new();
     crate::render::json::write(&mut expected, &model).unwrap();
-    assert!(rendered.files()[JSON_FILE].as_ref() == expected.as_slice());
+    assert!(std::fs::read(output.path().join(JSON_FILE)).unwrap() == expected);
+    // And again after a change, written from the kept parts.
+    edit(dir.path(), "teams/platform.md", "value = ", "value = 1");
+    let (model, config) = compile(dir.path());
+    cache
+        .build(Arc::clone(&model), &config, &templates, &output)
+        .unwrap();
+    let mut expected = Vec::new();
+    crate::render::json::write(&mut expected, &model).unwrap();
+    assert!(std::fs::read(output.path().join(JSON_FILE)).unwrap() == expected);
 }
 
 #[test]
-fn nothing_is_rendered_again_when_nothing_changed() {
+fn nothing_is_rendered_or_written_again_when_nothing_changed() {
     let dir = tempfile::tempdir().unwrap();
     copy_sample(dir.path());
     let (model, config) = compile(dir.path());
     let templates = Templates::builtin().unwrap();
+    let sites = tempfile::tempdir().unwrap();
+    let output = output_in(sites.path(), "site");
     let mut cache = SiteCache::default();
-    cache.render(&model, &config, &templates).unwrap();
-    let again = cache.render(&model, &config, &templates).unwrap();
-    assert_eq!(again.rendered, 0);
+    cache
+        .build(Arc::clone(&model), &config, &templates, &output)
+        .unwrap();
+    let again = cache.build(model, &config, &templates, &output).unwrap();
+    assert_eq!((again.rendered, again.written, again.removed), (0, 0, 0));
+}
+
+#[test]
+fn a_page_deleted_from_the_output_comes_back_on_the_next_build() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_sample(dir.path());
+    let (model, config) = compile(dir.path());
+    let templates = Templates::builtin().unwrap();
+    let sites = tempfile::tempdir().unwrap();
+    let output = output_in(sites.path(), "site");
+    let mut cache = SiteCache::default();
+    cache
+        .build(Arc::clone(&model), &config, &templates, &output)
+        .unwrap();
+    std::fs::remove_file(output.path().join("index.html")).unwrap();
+    let again = cache.build(model, &config, &templates, &output).unwrap();
+    assert_eq!(again.written, 1);
+    assert!(output.path().join("index.html").is_file());
 }
 
 #[test]
@@ -149,9 +210,11 @@ fn pages_of_templates_that_read_model_follow_every_change() {
     )]);
     let templates = Templates::with_replacements(replacements).unwrap();
     assert!(templates.uses_model);
+    let sites = tempfile::tempdir().unwrap();
+    let output = output_in(sites.path(), "kept");
     let mut cache = SiteCache::default();
     let (model, config) = compile(root);
-    cache.render(&model, &config, &templates).unwrap();
+    cache.build(model, &config, &templates, &output).unwrap();
     edit(
         root,
         "teams/klantenservice.md",
@@ -160,11 +223,12 @@ fn pages_of_templates_that_read_model_follow_every_change() {
     );
     edit(root, "teams/platform.md", "value = ", "value = 1");
     let (model, config) = compile(root);
-    let fresh = SiteCache::default()
-        .render(&model, &config, &templates)
-        .unwrap();
-    let kept = cache.render(&model, &config, &templates).unwrap();
-    for (name, bytes) in fresh.files() {
-        assert!(kept.files()[name] == *bytes, "{name} differs");
+    let fresh = sites.path().join("fresh");
+    fresh_build(&fresh, &model, &config, &templates);
+    cache.build(model, &config, &templates, &output).unwrap();
+    let expected = tree(&fresh);
+    let got = tree(output.path());
+    for (name, bytes) in &expected {
+        assert!(got[name] == *bytes, "{name} differs");
     }
 }

@@ -1,8 +1,11 @@
-//! The pages of a site and what each one's template sees besides the shared
-//! variables: the unit tree of a period, what needs attention, the latest
-//! check-ins, a unit's parent and children, the alignment map. Lists hold
-//! the model's own values (`unit`, `objective`, `key_result`, `checkin`)
-//! plus an `href` relative to the site root.
+//! The lists pages show besides a unit's own OKRs: the unit tree of a
+//! period, what needs attention, the latest check-ins, a unit's parent and
+//! children. Lists hold the model's own values (`unit`, `objective`,
+//! `key_result`, `checkin`) plus an `href` relative to the site root.
+//!
+//! Pages that cover a whole period stay bounded however large the
+//! organisation: the tree shows its top levels with a count of what lies
+//! below each unit, and the other lists are capped with a count of the rest.
 //!
 //! Unit values come from [`SiteData::unit_value`] only: that is how `watch`
 //! learns which units a unit page shows (see `cache/`). A unit page's
@@ -11,6 +14,7 @@
 //! added to the fingerprints in `cache/fingerprint.rs`.
 
 use std::collections::{BTreeSet, HashSet};
+use std::sync::Arc;
 
 use minijinja::{Value, context};
 
@@ -19,93 +23,8 @@ use super::paths::path_value;
 use crate::diagnostic::Code;
 use crate::model::{ConfidenceLevel, Model, Pace};
 
-/// One page to render.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Page {
-    /// Relative to the output folder, `/`-separated.
-    pub path: String,
-    pub kind: PageKind,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PageKind {
-    /// `index.html`: the current period, with mission, vision and strategy.
-    Index,
-    Dashboard(String),
-    Alignment(String),
-    /// Only for periods that have ended.
-    Scorecard(String),
-    /// By index into `Model::units`.
-    Unit(usize),
-}
-
-impl PageKind {
-    /// The template that renders this kind of page.
-    pub fn template(&self) -> &'static str {
-        match self {
-            PageKind::Index => "index.html",
-            PageKind::Dashboard(_) => "period.html",
-            PageKind::Alignment(_) => "alignment.html",
-            PageKind::Scorecard(_) => "scorecard.html",
-            PageKind::Unit(_) => "unit.html",
-        }
-    }
-
-    /// The `page.kind` template variable.
-    pub fn name(&self) -> &'static str {
-        match self {
-            PageKind::Index => "index",
-            PageKind::Dashboard(_) => "dashboard",
-            PageKind::Alignment(_) => "alignment",
-            PageKind::Scorecard(_) => "scorecard",
-            PageKind::Unit(_) => "unit",
-        }
-    }
-}
-
-/// Every page of the site, in a fixed order.
-pub fn pages(model: &Model, site: &SiteData) -> Vec<Page> {
-    let mut pages = vec![Page {
-        path: "index.html".into(),
-        kind: PageKind::Index,
-    }];
-    for period in &model.periods {
-        let name = &period.name;
-        let paths = &site.paths;
-        if let Some(path) = paths.dashboard(name) {
-            pages.push(Page {
-                path,
-                kind: PageKind::Dashboard(name.clone()),
-            });
-        }
-        if let Some(path) = paths.alignment(name) {
-            pages.push(Page {
-                path,
-                kind: PageKind::Alignment(name.clone()),
-            });
-        }
-        if period.has_ended(model.today) {
-            if let Some(path) = paths.scorecard(name) {
-                pages.push(Page {
-                    path,
-                    kind: PageKind::Scorecard(name.clone()),
-                });
-            }
-        }
-    }
-    for i in 0..model.units.len() {
-        if let Some(path) = site.unit_path(i) {
-            pages.push(Page {
-                path: path.to_string(),
-                kind: PageKind::Unit(i),
-            });
-        }
-    }
-    pages
-}
-
 /// A unit with a link to its page.
-fn unit_link(site: &SiteData, u: usize) -> Value {
+pub fn unit_link(site: &Arc<SiteData>, u: usize) -> Value {
     context! {
         unit => site.unit_value(u),
         href => path_value(site.unit_path(u)),
@@ -134,41 +53,105 @@ pub fn period_units(model: &Model, period: &str) -> Vec<usize> {
     shown.into_iter().collect()
 }
 
-/// The units as a tree by parent, flattened depth first. Each node says
-/// whether a nested list opens after it (`has_children`) and how many nested
-/// lists close after it (`close`), so templates nest `<ul>`s without
-/// recursion however deep the tree is.
-/// `max_depth` leaves out deeper units (the index of a large organisation
-/// shows its top levels; the dashboard shows all).
+/// How much of a period's unit tree a page shows.
+#[derive(Debug, Clone, Copy)]
+pub struct TreeLimits {
+    /// Levels below the roots (2: the top three levels).
+    pub depth: usize,
+    /// Rows at most; the last level shown may be cut short.
+    pub rows: usize,
+}
+
+/// A period's unit tree, flattened depth first.
+pub struct Tree {
+    pub nodes: Vec<Value>,
+    /// Units of the period not shown.
+    pub hidden: usize,
+}
+
+/// The units as a tree by parent, flattened depth first, showing the top
+/// levels within `limits`. Each node says whether a nested list opens after
+/// it (`has_children`), how many nested lists close after it (`close`), so
+/// templates nest `<ul>`s without recursion however deep the tree is, and
+/// how many units below it are not shown (`hidden`).
 pub fn tree(
-    model: &Model,
-    site: &SiteData,
+    site: &Arc<SiteData>,
     units: &[usize],
     period: &str,
-    max_depth: usize,
-) -> Value {
-    let shown: HashSet<usize> = units.iter().copied().collect();
+    limits: TreeLimits,
+) -> Tree {
+    let model = &site.model;
+    let in_tree: HashSet<usize> = units.iter().copied().collect();
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); model.units.len()];
     let mut roots = Vec::new();
     for &u in units {
-        match model.units[u].parent_index.filter(|p| shown.contains(p)) {
+        match model.units[u].parent_index.filter(|p| in_tree.contains(p)) {
             Some(parent) => children[parent].push(u),
             None => roots.push(u),
         }
     }
-    let mut order: Vec<(usize, usize)> = Vec::with_capacity(units.len());
-    let mut stack: Vec<(usize, usize)> = roots.iter().rev().map(|&u| (u, 0)).collect();
+    // Which units to show: whole levels from the top, within the budget.
+    let mut shown: HashSet<usize> = HashSet::new();
+    let mut level: Vec<usize> = roots.clone();
+    let mut depth = 0;
+    while !level.is_empty() && depth <= limits.depth && shown.len() < limits.rows {
+        let mut next = Vec::new();
+        for &u in &level {
+            if shown.len() >= limits.rows {
+                break;
+            }
+            if shown.insert(u) {
+                next.extend(children[u].iter().copied());
+            }
+        }
+        level = next;
+        depth += 1;
+    }
+    // Depth first, in tree order, over the shown units.
+    let mut order: Vec<(usize, usize)> = Vec::with_capacity(shown.len());
+    let mut stack: Vec<(usize, usize)> = roots
+        .iter()
+        .rev()
+        .filter(|u| shown.contains(u))
+        .map(|&u| (u, 0))
+        .collect();
     let mut visited = HashSet::new();
     while let Some((u, depth)) = stack.pop() {
         if !visited.insert(u) {
             continue;
         }
         order.push((u, depth));
-        if depth < max_depth {
-            stack.extend(children[u].iter().rev().map(|&c| (c, depth + 1)));
-        }
+        stack.extend(
+            children[u]
+                .iter()
+                .rev()
+                .filter(|c| shown.contains(c))
+                .map(|&c| (c, depth + 1)),
+        );
     }
-    let nodes: Vec<Value> = order
+    // Units below each shown unit that are not shown, counted bottom up.
+    let mut below = vec![0usize; model.units.len()];
+    let mut post: Vec<usize> = Vec::with_capacity(units.len());
+    let mut stack: Vec<(usize, bool)> = roots.iter().map(|&u| (u, false)).collect();
+    let mut seen = HashSet::new();
+    while let Some((u, done)) = stack.pop() {
+        if done {
+            post.push(u);
+            continue;
+        }
+        if !seen.insert(u) {
+            continue;
+        }
+        stack.push((u, true));
+        stack.extend(children[u].iter().map(|&c| (c, false)));
+    }
+    for &u in &post {
+        below[u] = children[u]
+            .iter()
+            .map(|&c| below[c] + usize::from(!shown.contains(&c)))
+            .sum();
+    }
+    let nodes = order
         .iter()
         .enumerate()
         .map(|(i, &(u, depth))| {
@@ -182,10 +165,14 @@ pub fn tree(
                 has_children => has_children,
                 close => if has_children { 0 } else { depth.saturating_sub(next_depth) },
                 other_period => unit.period.as_ref().is_some_and(|p| p.name != period),
+                hidden => below[u],
             }
         })
         .collect();
-    Value::from(nodes)
+    Tree {
+        nodes,
+        hidden: units.len().saturating_sub(order.len()),
+    }
 }
 
 /// Why a key result needs attention, most urgent first.
@@ -204,12 +191,8 @@ enum Reason {
 /// most urgent first: how many there are, and the first `limit` as
 /// `{unit, objective, key_result, href, reasons}`, where a reason is
 /// `{kind: "pace"|"stale"|"confidence", value}`.
-pub fn attention(
-    model: &Model,
-    site: &SiteData,
-    units: &[usize],
-    limit: usize,
-) -> (usize, Vec<Value>) {
+pub fn attention(site: &Arc<SiteData>, units: &[usize], limit: usize) -> (usize, Vec<Value>) {
+    let model = &site.model;
     let stale: HashSet<(&str, u32)> = model
         .diagnostics
         .iter()
@@ -244,11 +227,15 @@ pub fn attention(
             }
         }
     }
-    found.sort_by_key(|&(first, u, o, k, _)| (first, u, o, k));
     let total = found.len();
+    let limit = limit.min(total);
+    if limit < total {
+        found.select_nth_unstable_by_key(limit, |&(first, u, o, k, _)| (first, u, o, k));
+        found.truncate(limit);
+    }
+    found.sort_by_key(|&(first, u, o, k, _)| (first, u, o, k));
     let shown = found
         .into_iter()
-        .take(limit)
         .map(|(_, u, o, k, reasons)| {
             let reasons: Vec<Value> = reasons
                 .into_iter()
@@ -271,34 +258,20 @@ pub fn attention(
     (total, shown)
 }
 
-/// A key result with its unit and objective, linked to its place on the
-/// unit's page.
-fn key_result_link(site: &SiteData, u: usize, o: usize, k: usize) -> Value {
-    let unit = &site.unit_value(u);
-    let objective = unit
-        .get_attr("objectives")
-        .and_then(|list| list.get_item_by_index(o))
-        .unwrap_or_default();
-    let key_result = objective
-        .get_attr("key_results")
-        .and_then(|list| list.get_item_by_index(k))
-        .unwrap_or_default();
+/// A key result with its unit and objective, linked to its unit's page.
+fn key_result_link(site: &Arc<SiteData>, u: usize, o: usize, k: usize) -> Value {
     context! {
-        unit => unit.clone(),
-        objective => objective,
-        key_result => key_result,
+        unit => site.unit_value(u),
+        objective => site.okr_value(u, o, None),
+        key_result => site.okr_value(u, o, Some(k)),
         href => path_value(site.unit_path(u)),
     }
 }
 
 /// The `limit` latest check-ins of the units, up to today, newest first:
 /// each `{unit, objective, key_result, checkin, href}`.
-pub fn latest_checkins(
-    model: &Model,
-    site: &SiteData,
-    units: &[usize],
-    limit: usize,
-) -> Vec<Value> {
+pub fn latest_checkins(site: &Arc<SiteData>, units: &[usize], limit: usize) -> Vec<Value> {
+    let model = &site.model;
     let mut all: Vec<(chrono::NaiveDate, usize, usize, usize, usize)> = Vec::new();
     for &u in units {
         for (o, objective) in model.units[u].objectives.iter().enumerate() {
@@ -311,31 +284,32 @@ pub fn latest_checkins(
             }
         }
     }
-    all.sort_by(|a, b| {
+    let order = |a: &(chrono::NaiveDate, usize, usize, usize, usize),
+                 b: &(chrono::NaiveDate, usize, usize, usize, usize)| {
         b.0.cmp(&a.0)
             .then((a.1, a.2, a.3, a.4).cmp(&(b.1, b.2, b.3, b.4)))
-    });
+    };
+    if limit < all.len() {
+        all.select_nth_unstable_by(limit, order);
+        all.truncate(limit);
+    }
+    all.sort_by(order);
     all.into_iter()
-        .take(limit)
         .map(|(_, u, o, k, c)| {
             let item = key_result_link(site, u, o, k);
-            let checkin = item
-                .get_attr("key_result")
-                .and_then(|kr| kr.get_attr("checkins"))
-                .and_then(|list| list.get_item_by_index(c))
-                .unwrap_or_default();
+            let checkin = super::objects::checkin_value(site, (u, o, k, c));
             context! { checkin => checkin, ..item }
         })
         .collect()
 }
 
 /// The units at the top of the tree that state a mission, vision or strategy.
-pub fn statements(model: &Model, site: &SiteData, units: &[usize]) -> Vec<Value> {
+pub fn statements(site: &Arc<SiteData>, units: &[usize]) -> Vec<Value> {
     units
         .iter()
         .copied()
         .filter(|&u| {
-            let unit = &model.units[u];
+            let unit = &site.model.units[u];
             unit.mission.is_some() || unit.vision.is_some() || unit.strategy.is_some()
         })
         .map(|u| unit_link(site, u))
@@ -344,7 +318,8 @@ pub fn statements(model: &Model, site: &SiteData, units: &[usize]) -> Vec<Value>
 
 /// A unit's page: its parent, the units aligned below it, and the chain of
 /// units above it (for the breadcrumb, top first).
-pub fn unit_relations(model: &Model, site: &SiteData, u: usize) -> (Value, Vec<Value>, Vec<Value>) {
+pub fn unit_relations(site: &Arc<SiteData>, u: usize) -> (Value, Vec<Value>, Vec<Value>) {
+    let model = &site.model;
     let unit = &model.units[u];
     let parent = unit
         .parent_index
@@ -353,8 +328,12 @@ pub fn unit_relations(model: &Model, site: &SiteData, u: usize) -> (Value, Vec<V
     let children = unit
         .children
         .iter()
-        .filter_map(|key| site.unit_index.get(&(key.id.clone(), key.period.clone())))
-        .map(|&c| unit_link(site, c))
+        .filter_map(|key| {
+            site.unit_index()
+                .get(&(key.id.to_string(), key.period.to_string()))
+                .copied()
+        })
+        .map(|c| unit_link(site, c))
         .collect();
     let mut ancestors = Vec::new();
     let mut seen = HashSet::from([u]);
@@ -370,95 +349,9 @@ pub fn unit_relations(model: &Model, site: &SiteData, u: usize) -> (Value, Vec<V
     (parent, children, ancestors)
 }
 
-/// The alignment map of a period: every unit that units of the period align
-/// to (or whose children they are), with, under each objective and key
-/// result, the period's objectives contributing to it. Key results nothing
-/// contributes to are `covered: false`.
-pub fn alignment_groups(model: &Model, site: &SiteData, period: &str) -> Vec<Value> {
-    let in_period = |u: usize| {
-        model.units[u]
-            .period
-            .as_ref()
-            .is_some_and(|p| p.name == period)
-    };
-    let mut targets: BTreeSet<usize> = BTreeSet::new();
-    for (u, unit) in model.units.iter().enumerate() {
-        if !in_period(u) {
-            continue;
-        }
-        targets.extend(unit.parent_index);
-        for objective in &site.aligned_to[u] {
-            targets.extend(objective.iter().map(|t| t.0));
-        }
-    }
-    let contributing = |key: (usize, usize, Option<usize>)| -> Vec<Value> {
-        site.contributions
-            .get(&key)
-            .into_iter()
-            .flatten()
-            .filter(|&&(cu, _)| in_period(cu))
-            .map(|&(cu, co)| {
-                let unit = &site.unit_value(cu);
-                let objective = unit
-                    .get_attr("objectives")
-                    .and_then(|list| list.get_item_by_index(co))
-                    .unwrap_or_default();
-                context! {
-                    unit => unit.clone(),
-                    objective => objective,
-                    href => path_value(site.unit_path(cu)),
-                }
-            })
-            .collect()
-    };
-    targets
-        .into_iter()
-        .map(|g| {
-            let unit = &site.unit_value(g);
-            let objectives: Vec<Value> = model.units[g]
-                .objectives
-                .iter()
-                .enumerate()
-                .map(|(o, objective)| {
-                    let whole = contributing((g, o, None));
-                    let objective_value = unit
-                        .get_attr("objectives")
-                        .and_then(|list| list.get_item_by_index(o))
-                        .unwrap_or_default();
-                    let key_results: Vec<Value> = (0..objective.key_results.len())
-                        .map(|k| {
-                            let contributors = contributing((g, o, Some(k)));
-                            let covered = !whole.is_empty() || !contributors.is_empty();
-                            context! {
-                                key_result => objective_value
-                                    .get_attr("key_results")
-                                    .and_then(|list| list.get_item_by_index(k))
-                                    .unwrap_or_default(),
-                                contributors => contributors,
-                                covered => covered,
-                            }
-                        })
-                        .collect();
-                    context! {
-                        objective => objective_value,
-                        contributors => whole,
-                        key_results => key_results,
-                    }
-                })
-                .collect();
-            context! {
-                unit => unit.clone(),
-                href => path_value(site.unit_path(g)),
-                other_period => !in_period(g),
-                objectives => objectives,
-            }
-        })
-        .collect()
-}
-
 /// The units of a period, linked, for its scorecard.
-pub fn period_unit_links(model: &Model, site: &SiteData, period: &str) -> Vec<Value> {
-    model
+pub fn period_unit_links(site: &Arc<SiteData>, period: &str) -> Vec<Value> {
+    site.model
         .units
         .iter()
         .enumerate()

@@ -1,0 +1,316 @@
+//! The last edge of the pipeline: putting a rendered site on disk without
+//! ever losing a user's file (SPEC §6).
+//!
+//! - [`OutputDir::new`] refuses an output folder that is the workspace, a
+//!   parent of it, a symbolic link, or a non-empty folder okrc did not
+//!   create. okrc recognises its own folders by the [`MARKER`] file inside.
+//! - [`OutputDir::begin`] starts a complete site in a fresh sibling folder
+//!   ([`FreshSite`]), written page by page and swapped in with renames at
+//!   the end: a build that fails half-way leaves the last good site as it
+//!   was, and readers never see a half-written one.
+//! - [`OutputDir::replace`] and [`OutputDir::remove`] are for rebuilds
+//!   (`watch`, `serve`): one file at a time, each through a temporary file
+//!   and a rename, so that only the files whose bytes changed are touched.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+use thiserror::Error;
+
+mod fresh;
+pub use fresh::{FreshSite, Placed, StreamedFile};
+
+/// The file okrc puts in every output folder it creates. A non-empty folder
+/// without it is not okrc's, and okrc will not write into it.
+pub const MARKER: &str = ".okrc-site";
+
+const MARKER_TEXT: &str = "This folder was built by okrc (`okrc build`). okrc replaces its whole content on every build.\n";
+
+/// Why the site could not be written where it was asked to go.
+#[derive(Debug, Error)]
+pub enum OutputError {
+    #[error(
+        "refusing to write the site into `{}`: it is the workspace itself, and a build replaces the whole output folder\n  help: choose a folder inside the workspace, such as `-o public`",
+        path.display()
+    )]
+    IsWorkspace { path: PathBuf },
+    #[error(
+        "refusing to write the site into `{}`: it contains the workspace, and a build replaces the whole output folder\n  help: choose a folder inside the workspace, such as `-o public`",
+        path.display()
+    )]
+    ContainsWorkspace { path: PathBuf },
+    #[error(
+        "refusing to write the site into `{}`: the folder is not empty and okrc did not create it (it has no `{MARKER}` file)\n  help: choose a new or empty folder, or empty this one yourself",
+        path.display()
+    )]
+    NotOurs { path: PathBuf },
+    #[error(
+        "refusing to write the site into `{}`: it is a symbolic link\n  help: give the folder it points to, or a new folder",
+        path.display()
+    )]
+    Symlink { path: PathBuf },
+    #[error("refusing to write the site into `{}`: it is a file, not a folder", path.display())]
+    NotAFolder { path: PathBuf },
+    #[error("refusing to write `{path}`: not a plain relative path inside the output folder")]
+    BadPath { path: String },
+    #[error("cannot write `{}`: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// An output folder that passed the safety checks.
+#[derive(Debug, Clone)]
+pub struct OutputDir {
+    /// As given (made absolute), not resolved through links: the folder the
+    /// renames act on.
+    path: PathBuf,
+}
+
+impl OutputDir {
+    /// Checks that `output` may be (re)written by a build of `workspace`.
+    /// Reads the disk, changes nothing.
+    pub fn new(workspace: &Path, output: &Path) -> Result<OutputDir, OutputError> {
+        let cwd = std::env::current_dir().map_err(io(Path::new(".")))?;
+        let path = normalize(&cwd.join(output));
+        let workspace = std::fs::canonicalize(workspace).map_err(io(workspace))?;
+        let resolved = resolve_existing(&path).map_err(io(&path))?;
+        if resolved == workspace {
+            return Err(OutputError::IsWorkspace { path });
+        }
+        if workspace.starts_with(&resolved) {
+            return Err(OutputError::ContainsWorkspace { path });
+        }
+        match std::fs::symlink_metadata(&path) {
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => return Err(io(&path)(err)),
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(OutputError::Symlink { path });
+            }
+            Ok(meta) if !meta.is_dir() => return Err(OutputError::NotAFolder { path }),
+            Ok(_) => {
+                if !is_ours_or_empty(&path).map_err(io(&path))? {
+                    return Err(OutputError::NotOurs { path });
+                }
+            }
+        }
+        Ok(OutputDir { path })
+    }
+
+    /// The output folder, absolute.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Starts a new site beside the output folder; see [`FreshSite`].
+    pub fn begin(&self) -> Result<FreshSite, OutputError> {
+        FreshSite::begin(&self.path)
+    }
+
+    /// Writes `files` as the whole new content of the output folder: into a
+    /// fresh sibling folder first, then swapped in. On failure the old
+    /// folder is left as it was.
+    pub fn write_all<V: AsRef<[u8]> + Sync>(
+        &self,
+        files: &BTreeMap<String, V>,
+    ) -> Result<(), OutputError> {
+        let site = self.begin()?;
+        files
+            .par_iter()
+            .try_for_each(|(name, bytes)| site.write(name, bytes.as_ref()).map(|_| ()))?;
+        site.commit()
+    }
+
+    /// Checks, before a rebuild writes into it, that the folder is still
+    /// okrc's (or empty), and marks it.
+    pub fn reopen(&self) -> Result<(), OutputError> {
+        if std::fs::symlink_metadata(&self.path).is_ok()
+            && !is_ours_or_empty(&self.path).map_err(io(&self.path))?
+        {
+            return Err(OutputError::NotOurs {
+                path: self.path.clone(),
+            });
+        }
+        std::fs::create_dir_all(&self.path).map_err(io(&self.path))?;
+        write_marker(&self.path)
+    }
+
+    /// Replaces one file of the site (making its folder if need be): written
+    /// to a temporary name and renamed, so that no reader (a browser on
+    /// `serve`) ever sees half of it.
+    pub fn replace(&self, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let path = self.path.join(checked_relative(name)?);
+        let mut temp_name = path.file_name().unwrap_or_default().to_os_string();
+        temp_name.push(".okrc-tmp");
+        let temp = path.with_file_name(temp_name);
+        let write = |temp: &Path| {
+            std::fs::File::create(temp)
+                .and_then(|mut file| file.write_all(bytes))
+                .and_then(|()| std::fs::rename(temp, &path))
+        };
+        let mut result = write(&temp);
+        if matches!(&result, Err(err) if err.kind() == std::io::ErrorKind::NotFound) {
+            if let Some(folder) = path.parent() {
+                std::fs::create_dir_all(folder).map_err(io(folder))?;
+            }
+            result = write(&temp);
+        }
+        result.map_err(|err| {
+            let _ = std::fs::remove_file(&temp);
+            io(&path)(err)
+        })
+    }
+
+    /// Replaces one file of the site with what `write` writes, the same
+    /// way as [`OutputDir::replace`], without holding the bytes.
+    pub fn replace_with(
+        &self,
+        name: &str,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), OutputError> {
+        let path = self.path.join(checked_relative(name)?);
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder).map_err(io(folder))?;
+        }
+        let mut temp_name = path.file_name().unwrap_or_default().to_os_string();
+        temp_name.push(".okrc-tmp");
+        let temp = path.with_file_name(temp_name);
+        let result = std::fs::File::create(&temp)
+            .and_then(|mut file| write(&mut file))
+            .and_then(|()| std::fs::rename(&temp, &path));
+        result.map_err(|err| {
+            let _ = std::fs::remove_file(&temp);
+            io(&path)(err)
+        })
+    }
+
+    /// Does the site have the file `name`?
+    pub fn has(&self, name: &str) -> bool {
+        checked_relative(name).is_ok_and(|relative| self.path.join(relative).is_file())
+    }
+
+    /// Removes one file of the site, and the folders it leaves empty.
+    pub fn remove(&self, name: &str) -> Result<(), OutputError> {
+        let path = self.path.join(checked_relative(name)?);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {
+                remove_empty_parents(&self.path, &path);
+                Ok(())
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(err) => Err(io(&path)(err)),
+        }
+    }
+
+}
+
+/// Removes `.` and `..` components without touching the disk.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The real path of `path`: its longest existing ancestor resolved through
+/// links, with the rest appended.
+fn resolve_existing(path: &Path) -> std::io::Result<PathBuf> {
+    let mut existing = path.to_path_buf();
+    let mut rest = Vec::new();
+    loop {
+        match std::fs::canonicalize(&existing) {
+            Ok(real) => {
+                let mut real = real;
+                for part in rest.iter().rev() {
+                    real.push(part);
+                }
+                return Ok(real);
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                match (existing.file_name(), existing.parent()) {
+                    (Some(name), Some(parent)) => {
+                        rest.push(name.to_os_string());
+                        existing = parent.to_path_buf();
+                    }
+                    _ => return Err(err),
+                }
+            }
+            Err(err) => return Err(err),
+        }
+    }
+}
+
+/// Is the folder okrc's (it has the marker) or empty?
+fn is_ours_or_empty(path: &Path) -> std::io::Result<bool> {
+    if path.join(MARKER).is_file() {
+        return Ok(true);
+    }
+    Ok(std::fs::read_dir(path)?.next().is_none())
+}
+
+/// Removes a leftover temporary folder of an interrupted build, but only if
+/// okrc made it.
+fn remove_ours(path: &Path) -> Result<(), OutputError> {
+    if std::fs::symlink_metadata(path).is_err() {
+        return Ok(());
+    }
+    if path.join(MARKER).is_file() {
+        std::fs::remove_dir_all(path).map_err(io(path))
+    } else {
+        Err(OutputError::NotOurs {
+            path: path.to_path_buf(),
+        })
+    }
+}
+
+fn write_marker(folder: &Path) -> Result<(), OutputError> {
+    let path = folder.join(MARKER);
+    std::fs::write(&path, MARKER_TEXT).map_err(io(&path))
+}
+
+/// A site path as a relative path that stays inside the output folder.
+fn checked_relative(name: &str) -> Result<PathBuf, OutputError> {
+    let path = Path::new(name);
+    let plain = !name.is_empty()
+        && !name.contains('\\')
+        && path
+            .components()
+            .all(|c| matches!(c, Component::Normal(part) if part != MARKER));
+    if plain {
+        Ok(path.to_path_buf())
+    } else {
+        Err(OutputError::BadPath {
+            path: name.to_string(),
+        })
+    }
+}
+
+fn remove_empty_parents(root: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d == root || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,196 @@
+//! The output folder keeps a user's files safe and swaps sites in whole.
+use super::*;
+use crate::site::SiteFiles;
+
+fn site(pairs: &[(&str, &str)]) -> SiteFiles {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+        .collect()
+}
+
+#[test]
+fn site_paths_must_stay_inside_the_output_folder() {
+    assert!(checked_relative("periods/q4/index.html").is_ok());
+    for bad in [
+        "",
+        "../x",
+        "/etc/passwd",
+        "a/../../b",
+        "a\\b",
+        ".okrc-site",
+        "a/./b",
+    ] {
+        let ok = checked_relative(bad).is_ok();
+        // `a/./b` normalizes to plain components, which is harmless.
+        assert_eq!(ok, bad == "a/./b", "{bad}");
+    }
+}
+
+#[test]
+fn the_workspace_and_its_parents_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir(&ws).unwrap();
+    assert!(matches!(
+        OutputDir::new(&ws, &ws),
+        Err(OutputError::IsWorkspace { .. })
+    ));
+    assert!(matches!(
+        OutputDir::new(&ws, &ws.join("sub/..")),
+        Err(OutputError::IsWorkspace { .. })
+    ));
+    assert!(matches!(
+        OutputDir::new(&ws, dir.path()),
+        Err(OutputError::ContainsWorkspace { .. })
+    ));
+    assert!(matches!(
+        OutputDir::new(&ws, Path::new("/")),
+        Err(OutputError::ContainsWorkspace { .. })
+    ));
+    assert!(OutputDir::new(&ws, &ws.join("public")).is_ok());
+}
+
+#[test]
+fn foreign_folders_are_refused_and_empty_or_own_ones_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&ws).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    assert!(OutputDir::new(&ws, &out).is_ok(), "empty");
+    std::fs::write(out.join("thesis.docx"), "years of work").unwrap();
+    assert!(matches!(
+        OutputDir::new(&ws, &out),
+        Err(OutputError::NotOurs { .. })
+    ));
+    std::fs::write(out.join(MARKER), "").unwrap();
+    assert!(OutputDir::new(&ws, &out).is_ok(), "marked");
+    let file = dir.path().join("file.txt");
+    std::fs::write(&file, "x").unwrap();
+    assert!(matches!(
+        OutputDir::new(&ws, &file),
+        Err(OutputError::NotAFolder { .. })
+    ));
+}
+
+#[test]
+fn write_all_replaces_the_folder_and_leaves_no_temporary_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir(&ws).unwrap();
+    let out = OutputDir::new(&ws, &ws.join("public")).unwrap();
+    out.write_all(&site(&[("index.html", "one"), ("a/b.html", "b")]))
+        .unwrap();
+    out.write_all(&site(&[("index.html", "two")])).unwrap();
+    let public = ws.join("public");
+    assert_eq!(
+        std::fs::read_to_string(public.join("index.html")).unwrap(),
+        "two"
+    );
+    assert!(!public.join("a").exists(), "old files are gone");
+    assert!(public.join(MARKER).is_file());
+    let names: Vec<_> = std::fs::read_dir(&ws)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names, ["public"]);
+}
+
+#[test]
+fn replace_and_remove_touch_one_file_and_clean_up_empty_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir(&ws).unwrap();
+    let out = OutputDir::new(&ws, &ws.join("public")).unwrap();
+    out.write_all(&site(&[("index.html", "one"), ("a/b.html", "b")]))
+        .unwrap();
+    out.reopen().unwrap();
+    out.replace("index.html", b"two").unwrap();
+    out.replace("c/d.html", b"d").unwrap();
+    out.remove("a/b.html").unwrap();
+    out.remove("never/was.html").unwrap();
+    let public = ws.join("public");
+    assert_eq!(std::fs::read(public.join("index.html")).unwrap(), b"two");
+    assert_eq!(std::fs::read(public.join("c/d.html")).unwrap(), b"d");
+    assert!(!public.join("a").exists(), "the emptied folder is removed");
+    assert!(out.has("index.html") && !out.has("a/b.html"));
+    assert!(public.join(MARKER).is_file());
+    assert!(out.replace("../escape.html", b"x").is_err());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fresh_site_keeps_unchanged_files_as_links_to_the_last_ones() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir(&ws).unwrap();
+    let out = OutputDir::new(&ws, &ws.join("public")).unwrap();
+    out.write_all(&site(&[("same.html", "same"), ("changed.html", "old")]))
+        .unwrap();
+    let public = ws.join("public");
+    let inode = |name: &str| std::fs::metadata(public.join(name)).unwrap().ino();
+    let (same, changed) = (inode("same.html"), inode("changed.html"));
+    let fresh = out.begin().unwrap();
+    assert_eq!(fresh.write("same.html", b"same").unwrap(), Placed::Kept);
+    assert_eq!(
+        fresh.write("changed.html", b"new!").unwrap(),
+        Placed::Written
+    );
+    fresh.commit().unwrap();
+    assert_eq!(inode("same.html"), same);
+    assert_ne!(inode("changed.html"), changed);
+    assert_eq!(std::fs::read(public.join("changed.html")).unwrap(), b"new!");
+}
+
+#[test]
+fn a_streamed_file_is_written_from_where_it_differs_or_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir(&ws).unwrap();
+    let out = OutputDir::new(&ws, &ws.join("public")).unwrap();
+    let old = "0123456789".repeat(1000);
+    out.write_all(&site(&[("big.json", &old)])).unwrap();
+    for (new, placed) in [
+        (old.clone(), Placed::Kept),
+        (format!("{}X{}", &old[..5000], &old[5001..]), Placed::Written),
+        (old[..9000].to_string(), Placed::Written),
+        (format!("{old}more"), Placed::Written),
+    ] {
+        let fresh = out.begin().unwrap();
+        let mut file = fresh.stream("big.json").unwrap();
+        for chunk in new.as_bytes().chunks(777) {
+            std::io::Write::write_all(&mut file, chunk).unwrap();
+        }
+        assert_eq!(file.finish().unwrap(), placed);
+        fresh.commit().unwrap();
+        let written = std::fs::read_to_string(ws.join("public/big.json")).unwrap();
+        assert!(written == new, "{} bytes", new.len());
+        // Back to the first version for the next case.
+        out.write_all(&site(&[("big.json", &old)])).unwrap();
+    }
+}
+
+#[test]
+fn a_failed_build_removes_its_fresh_folder_and_keeps_the_old_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir(&ws).unwrap();
+    let out = OutputDir::new(&ws, &ws.join("public")).unwrap();
+    out.write_all(&site(&[("index.html", "good")])).unwrap();
+    {
+        let fresh = out.begin().unwrap();
+        fresh.write("index.html", b"half").unwrap();
+        // Dropped without commit: the build failed.
+    }
+    assert_eq!(
+        std::fs::read(ws.join("public/index.html")).unwrap(),
+        b"good"
+    );
+    let names: Vec<_> = std::fs::read_dir(&ws)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names, ["public"]);
+}

@@ -1,0 +1,320 @@
+//! The pages of a site, and the variables each one's template sees: the
+//! ones every page shares (`site`, `model`, `t`, `lang`, `periods`) and the
+//! page's own (`root`, `page`, `period`, and what its kind shows).
+
+use std::sync::Arc;
+
+use minijinja::value::{Enumerator, Object, ObjectRepr};
+use minijinja::{Value, context};
+
+use super::alignment;
+use super::data::SiteData;
+use super::labels;
+use super::lists::{self, TreeLimits};
+use super::objects::ModelObject;
+use super::paths::{path_value, root_prefix};
+use crate::model::Model;
+
+/// One page to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// Relative to the output folder, `/`-separated.
+    pub path: String,
+    pub kind: PageKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageKind {
+    /// `index.html`: the current period, with mission, vision and strategy.
+    Index,
+    Dashboard(String),
+    /// Page `number` of `count` of a period's alignment map, showing these
+    /// parent units.
+    Alignment {
+        period: String,
+        number: usize,
+        count: usize,
+        units: Vec<usize>,
+    },
+    /// Only for periods that have ended.
+    Scorecard(String),
+    /// By index into `Model::units`.
+    Unit(usize),
+}
+
+impl PageKind {
+    /// The template that renders this kind of page.
+    pub fn template(&self) -> &'static str {
+        match self {
+            PageKind::Index => "index.html",
+            PageKind::Dashboard(_) => "period.html",
+            PageKind::Alignment { .. } => "alignment.html",
+            PageKind::Scorecard(_) => "scorecard.html",
+            PageKind::Unit(_) => "unit.html",
+        }
+    }
+
+    /// The `page.kind` template variable.
+    pub fn name(&self) -> &'static str {
+        match self {
+            PageKind::Index => "index",
+            PageKind::Dashboard(_) => "dashboard",
+            PageKind::Alignment { .. } => "alignment",
+            PageKind::Scorecard(_) => "scorecard",
+            PageKind::Unit(_) => "unit",
+        }
+    }
+}
+
+/// Every page of the site, in a fixed order: the unit pages first (the
+/// pages people look at while they edit), then the period-wide ones.
+pub fn pages(site: &SiteData) -> Vec<Page> {
+    let model = &site.model;
+    let mut pages = Vec::with_capacity(model.units.len() + 8);
+    for i in 0..model.units.len() {
+        if let Some(path) = site.unit_path(i) {
+            pages.push(Page {
+                path: path.to_string(),
+                kind: PageKind::Unit(i),
+            });
+        }
+    }
+    pages.push(Page {
+        path: "index.html".into(),
+        kind: PageKind::Index,
+    });
+    for period in &model.periods {
+        let name = &period.name;
+        let paths = &site.paths;
+        if let Some(path) = paths.dashboard(name) {
+            pages.push(Page {
+                path,
+                kind: PageKind::Dashboard(name.clone()),
+            });
+        }
+        let map = alignment::pages(site, name);
+        let count = map.len();
+        for (i, units) in map.into_iter().enumerate() {
+            if let Some(path) = paths.alignment_page(name, i + 1) {
+                pages.push(Page {
+                    path,
+                    kind: PageKind::Alignment {
+                        period: name.clone(),
+                        number: i + 1,
+                        count,
+                        units,
+                    },
+                });
+            }
+        }
+        if period.has_ended(model.today) {
+            if let Some(path) = paths.scorecard(name) {
+                pages.push(Page {
+                    path,
+                    kind: PageKind::Scorecard(name.clone()),
+                });
+            }
+        }
+    }
+    pages
+}
+
+/// The variables every page of one render shares.
+pub struct Shared {
+    site: Value,
+    model: Value,
+    t: Value,
+    lang: Value,
+    periods: Value,
+}
+
+impl Shared {
+    pub fn new(site: &Arc<SiteData>) -> Shared {
+        Shared {
+            site: Value::from_dyn_object(Arc::clone(site)),
+            model: Value::from_object(ModelObject(Arc::clone(site))),
+            t: labels::labels(site.language),
+            lang: Value::from(site.language.code()),
+            periods: periods_value(site),
+        }
+    }
+
+    /// The `period` variable of a page about `name`.
+    fn period(&self, name: &str) -> Value {
+        self.periods
+            .try_iter()
+            .ok()
+            .and_then(|mut periods| {
+                periods.find(|p| {
+                    p.get_attr("name")
+                        .is_ok_and(|n| n.as_str() == Some(name))
+                })
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Every period with its pages and state, for navigation.
+fn periods_value(site: &SiteData) -> Value {
+    let model = &site.model;
+    let today = model.today;
+    model
+        .periods
+        .iter()
+        .map(|period| {
+            let status = if period.has_ended(today) {
+                "ended"
+            } else if today < period.start {
+                "upcoming"
+            } else {
+                "running"
+            };
+            let paths = &site.paths;
+            context! {
+                name => period.name.clone(),
+                start => crate::period::format_date(period.start),
+                end => crate::period::format_date(period.end),
+                status => status,
+                current => site.current_period.as_deref() == Some(period.name.as_str()),
+                href => path_value(paths.dashboard(&period.name).as_deref()),
+                alignment_href => path_value(paths.alignment(&period.name).as_deref()),
+                scorecard_href => path_value(period.has_ended(today).then(|| paths.scorecard(&period.name)).flatten().as_deref()),
+                units => model.units.iter().filter(|u| u.period.as_ref() == Some(period)).count(),
+            }
+        })
+        .collect()
+}
+
+/// The variables of one page, looked up by name as the template asks for
+/// them: the shared ones, `root`, `page`, `period`, and its kind's own.
+pub struct PageContext {
+    shared: Arc<Shared>,
+    root: Value,
+    page: Value,
+    period: Value,
+    own: Vec<(&'static str, Value)>,
+}
+
+impl std::fmt::Debug for PageContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<page context>")
+    }
+}
+
+const SHARED_KEYS: [&str; 8] = [
+    "site", "model", "t", "lang", "periods", "root", "page", "period",
+];
+
+impl Object for PageContext {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        Some(match key {
+            "site" => self.shared.site.clone(),
+            "model" => self.shared.model.clone(),
+            "t" => self.shared.t.clone(),
+            "lang" => self.shared.lang.clone(),
+            "periods" => self.shared.periods.clone(),
+            "root" => self.root.clone(),
+            "page" => self.page.clone(),
+            "period" => self.period.clone(),
+            _ => return self.own.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone()),
+        })
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        let keys = SHARED_KEYS
+            .iter()
+            .copied()
+            .chain(self.own.iter().map(|(k, _)| *k))
+            .map(Value::from);
+        Enumerator::Values(keys.collect())
+    }
+}
+
+/// The variables of `page`.
+pub fn page_context(site: &Arc<SiteData>, shared: &Arc<Shared>, page: &Page) -> Value {
+    let model: &Model = &site.model;
+    let period_name = match &page.kind {
+        PageKind::Index => site.current_period.clone(),
+        PageKind::Dashboard(p) | PageKind::Scorecard(p) => Some(p.clone()),
+        PageKind::Alignment { period, .. } => Some(period.clone()),
+        PageKind::Unit(u) => model.units[*u].period.as_ref().map(|p| p.name.clone()),
+    };
+    let own: Vec<(&'static str, Value)> = match &page.kind {
+        PageKind::Index | PageKind::Dashboard(_) => match &period_name {
+            None => Vec::new(),
+            Some(name) => period_variables(site, name, page.kind == PageKind::Index),
+        },
+        PageKind::Unit(u) => {
+            let (parent, children, ancestors) = lists::unit_relations(site, *u);
+            vec![
+                ("unit", site.unit_value(*u)),
+                ("parent", parent),
+                ("children", Value::from(children)),
+                ("ancestors", Value::from(ancestors)),
+            ]
+        }
+        PageKind::Alignment {
+            period,
+            number,
+            count,
+            units,
+        } => vec![
+            (
+                "groups",
+                Value::from(alignment::groups(site, period, units)),
+            ),
+            ("pager", alignment::pager(site, period, *number, *count)),
+        ],
+        PageKind::Scorecard(name) => {
+            vec![("units", Value::from(lists::period_unit_links(site, name)))]
+        }
+    };
+    Value::from_object(PageContext {
+        root: Value::from_safe_string(root_prefix(&page.path)),
+        page: context! { kind => page.kind.name(), path => path_value(Some(&page.path)) },
+        period: period_name
+            .as_deref()
+            .map(|name| shared.period(name))
+            .unwrap_or_default(),
+        shared: Arc::clone(shared),
+        own,
+    })
+}
+
+/// What the index and a dashboard show of a period: the top of the unit
+/// tree, what needs attention, the latest check-ins, statements and figures.
+fn period_variables(site: &Arc<SiteData>, name: &str, index: bool) -> Vec<(&'static str, Value)> {
+    let units = lists::period_units(&site.model, name);
+    // Enough to act on; a list of thousands helps no one.
+    let (attention_limit, checkins) = if index { (12, 10) } else { (50, 25) };
+    let (attention_total, attention) = lists::attention(site, &units, attention_limit);
+    let tree = lists::tree(
+        site,
+        &units,
+        name,
+        TreeLimits {
+            depth: 2,
+            rows: 250,
+        },
+    );
+    vec![
+        ("tree", Value::from(tree.nodes)),
+        ("tree_hidden", Value::from(tree.hidden)),
+        ("attention", Value::from(attention)),
+        ("attention_total", Value::from(attention_total)),
+        (
+            "checkins",
+            Value::from(lists::latest_checkins(site, &units, checkins)),
+        ),
+        ("statements", Value::from(lists::statements(site, &units))),
+        ("summary", lists::summary(&site.model, &units, name)),
+    ]
+}
