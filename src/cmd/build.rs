@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::NaiveDate;
@@ -41,6 +41,8 @@ pub struct BuildArgs {
 }
 
 pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let timings = super::watch::report(false).timings;
     let today = today(args.today)?;
     let mut progress = Progress::start();
     progress.message("checking the workspace");
@@ -57,7 +59,9 @@ pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
             return Ok(Outcome::Failure);
         }
     };
+    let loaded = started.elapsed();
     let model = crate::compile(&workspace, today);
+    let compiled = started.elapsed();
 
     let mut report = Vec::new();
     let texts = source_texts(&workspace);
@@ -122,7 +126,25 @@ pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
         human_size(summary.bytes),
         output_path.display()
     );
-    std::io::stderr().flush().context("cannot write to stderr")?;
+    if timings {
+        let ms = |d: Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
+        let t = summary.timings;
+        eprintln!(
+            "  read {} · parse and link {} · render {} (pages {} · okrs.json {} · swap {}) · total {} · {} of {} files kept",
+            ms(loaded),
+            ms(compiled - loaded),
+            ms(started.elapsed() - compiled),
+            ms(t.pages),
+            ms(t.json),
+            ms(t.swap),
+            ms(started.elapsed()),
+            summary.kept,
+            summary.files,
+        );
+    }
+    std::io::stderr()
+        .flush()
+        .context("cannot write to stderr")?;
     Ok(Outcome::Success)
 }
 

@@ -100,10 +100,9 @@ fn group_rows(site: &SiteData, g: usize, in_period: &impl Fn(usize) -> bool) -> 
     for (o, objective) in unit.objectives.iter().enumerate() {
         rows += 1 + objective.key_results.len();
         for k in std::iter::once(None).chain((0..objective.key_results.len()).map(Some)) {
-            rows += site
-                .contributions
-                .get(&(g, o, k))
-                .map_or(0, |list| list.iter().filter(|&&(cu, _)| in_period(cu)).count());
+            rows += site.contributions.get(&(g, o, k)).map_or(0, |list| {
+                list.iter().filter(|&&(cu, _)| in_period(cu)).count()
+            });
         }
     }
     rows

@@ -43,34 +43,108 @@ impl Language {
 
 const CURRENCY_SIGNS: [&str; 4] = ["$", "€", "£", "¥"];
 
-/// A number with at most `decimals` decimals, trailing zeros dropped, and
-/// thousands grouped: `120,000`, `99.5`, `-0.25`.
-pub fn number_with(value: f64, decimals: usize, language: Language) -> String {
+/// Appends `n`.
+pub fn push_int(out: &mut String, n: i64) {
+    out.push_str(itoa::Buffer::new().format(n));
+}
+
+/// Appends `value` (not negative) with exactly `decimals` decimals, as
+/// `format!("{:.*}")` writes it. Integer arithmetic where the result is
+/// certain (the common case, many times per page); the formatter (exact,
+/// but slow) for values near a rounding tie or too large for it.
+fn push_fixed(out: &mut String, value: f64, decimals: usize) {
+    let Some((whole, fraction)) = exact_parts(value, decimals) else {
+        use std::fmt::Write;
+        let _ = write!(out, "{:.*}", decimals, value);
+        return;
+    };
+    out.push_str(itoa::Buffer::new().format(whole));
+    if decimals > 0 {
+        let mut buffer = itoa::Buffer::new();
+        let digits = buffer.format(fraction);
+        out.push('.');
+        for _ in digits.len()..decimals {
+            out.push('0');
+        }
+        out.push_str(digits);
+    }
+}
+
+#[cfg(test)]
+fn fixed(value: f64, decimals: usize) -> String {
+    let mut out = String::new();
+    push_fixed(&mut out, value, decimals);
+    out
+}
+
+/// Appends a number with at most `decimals` decimals, trailing zeros
+/// dropped, and thousands grouped: `120,000`, `99.5`, `−0.25`.
+pub fn push_number_with(out: &mut String, value: f64, decimals: usize, language: Language) {
     if !value.is_finite() {
-        return "–".to_string();
+        out.push('–');
+        return;
     }
     let (group, point) = language.separators();
-    let text = format!("{:.*}", decimals, value.abs());
+    let mut buffer = String::new();
+    let text: &str = match exact_parts(value.abs(), decimals) {
+        Some((whole, fraction)) => {
+            buffer.push_str(itoa::Buffer::new().format(whole));
+            if fraction > 0 {
+                buffer.push('.');
+                let mut digits = itoa::Buffer::new();
+                let digits = digits.format(fraction);
+                for _ in digits.len()..decimals {
+                    buffer.push('0');
+                }
+                buffer.push_str(digits);
+            }
+            &buffer
+        }
+        None => {
+            push_fixed(&mut buffer, value.abs(), decimals);
+            &buffer
+        }
+    };
     let (whole, fraction) = match text.split_once('.') {
         Some((whole, fraction)) => (whole, fraction.trim_end_matches('0')),
-        None => (text.as_str(), ""),
+        None => (text, ""),
     };
-    let mut out = String::with_capacity(text.len() + 4);
     let negative = value < 0.0 && (whole != "0" || !fraction.is_empty());
     if negative {
         out.push('−');
     }
     let digits = whole.len();
-    for (i, digit) in whole.chars().enumerate() {
+    for (i, digit) in whole.bytes().enumerate() {
         if i > 0 && (digits - i) % 3 == 0 {
             out.push(group);
         }
-        out.push(digit);
+        out.push(char::from(digit));
     }
     if !fraction.is_empty() {
         out.push(point);
         out.push_str(fraction);
     }
+}
+
+/// `value` (not negative) rounded to `decimals` decimals as whole and
+/// fraction digits, when integer arithmetic gives what the formatter would.
+fn exact_parts(value: f64, decimals: usize) -> Option<(u64, u64)> {
+    const POWERS: [f64; 4] = [1.0, 10.0, 100.0, 1000.0];
+    let scaled = value * POWERS.get(decimals)?;
+    let tie = (scaled - scaled.floor() - 0.5).abs() < 1e-6;
+    if !(0.0..1e15).contains(&scaled) || tie {
+        return None;
+    }
+    let scaled = scaled.round() as u64;
+    let unit = 10u64.pow(decimals as u32);
+    Some((scaled / unit, scaled % unit))
+}
+
+/// A number with at most `decimals` decimals, trailing zeros dropped, and
+/// thousands grouped: `120,000`, `99.5`, `−0.25`.
+pub fn number_with(value: f64, decimals: usize, language: Language) -> String {
+    let mut out = String::new();
+    push_number_with(&mut out, value, decimals, language);
     out
 }
 
@@ -79,13 +153,14 @@ pub fn number(value: f64, language: Language) -> String {
     number_with(value, 2, language)
 }
 
-/// A fraction in [0, 1] as a whole percentage. Only complete progress reads
-/// `100%`, and only none reads `0%`, so a nearly done key result never looks
-/// done.
-pub fn percent(fraction: f64, language: Language) -> String {
+/// Appends a fraction in [0, 1] as a whole percentage. Only complete
+/// progress reads `100%`, and only none reads `0%`, so a nearly done key
+/// result never looks done.
+pub fn push_percent(out: &mut String, fraction: f64, language: Language) {
     let _ = language;
     if !fraction.is_finite() {
-        return "–".to_string();
+        out.push('–');
+        return;
     }
     let mut whole = (fraction * 100.0).round();
     if whole >= 100.0 && fraction < 1.0 - 1e-9 {
@@ -93,22 +168,46 @@ pub fn percent(fraction: f64, language: Language) -> String {
     } else if whole <= 0.0 && fraction > 1e-9 {
         whole = 1.0;
     }
-    format!("{}%", whole as i64)
+    push_int(out, whole as i64);
+    out.push('%');
 }
 
-/// A value with its key result's unit: `€120,000`, `99.5%`, `45 points`;
-/// in Dutch `€ 120.000`, `99,5%`.
-pub fn quantity(value: f64, unit: Option<&str>, language: Language) -> String {
-    let shown = number(value, language);
+/// A fraction in [0, 1] as a whole percentage; see [`push_percent`].
+pub fn percent(fraction: f64, language: Language) -> String {
+    let mut out = String::with_capacity(4);
+    push_percent(&mut out, fraction, language);
+    out
+}
+
+/// Appends a value with its key result's unit: `€120,000`, `99.5%`,
+/// `45 points`; in Dutch `€ 120.000`, `99,5%`.
+pub fn push_quantity(out: &mut String, value: f64, unit: Option<&str>, language: Language) {
     match unit.map(str::trim) {
-        None | Some("") => shown,
-        Some("%") => format!("{shown}%"),
-        Some(sign) if CURRENCY_SIGNS.contains(&sign) => match language {
-            Language::English => format!("{sign}{shown}"),
-            Language::Dutch => format!("{sign}\u{a0}{shown}"),
-        },
-        Some(word) => format!("{shown}\u{a0}{word}"),
+        None | Some("") => push_number_with(out, value, 2, language),
+        Some("%") => {
+            push_number_with(out, value, 2, language);
+            out.push('%');
+        }
+        Some(sign) if CURRENCY_SIGNS.contains(&sign) => {
+            out.push_str(sign);
+            if language == Language::Dutch {
+                out.push('\u{a0}');
+            }
+            push_number_with(out, value, 2, language);
+        }
+        Some(word) => {
+            push_number_with(out, value, 2, language);
+            out.push('\u{a0}');
+            out.push_str(word);
+        }
     }
+}
+
+/// A value with its key result's unit; see [`push_quantity`].
+pub fn quantity(value: f64, unit: Option<&str>, language: Language) -> String {
+    let mut out = String::with_capacity(16);
+    push_quantity(&mut out, value, unit, language);
+    out
 }
 
 const MONTHS_EN: [&str; 12] = [
@@ -118,18 +217,36 @@ const MONTHS_NL: [&str; 12] = [
     "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
 ];
 
-/// A date as people read it: `5 Oct 2026` / `5 okt 2026`.
-pub fn date(date: NaiveDate, language: Language) -> String {
-    format!("{} {}", short_date(date, language), date.year())
+/// Appends a date as people read it: `5 Oct 2026` / `5 okt 2026`.
+pub fn push_date(out: &mut String, date: NaiveDate, language: Language) {
+    push_short_date(out, date, language);
+    out.push(' ');
+    push_int(out, i64::from(date.year()));
 }
 
-/// A date within a known year: `5 Oct` / `5 okt`.
-pub fn short_date(date: NaiveDate, language: Language) -> String {
+/// A date as people read it: `5 Oct 2026` / `5 okt 2026`.
+pub fn date(date: NaiveDate, language: Language) -> String {
+    let mut out = String::with_capacity(12);
+    push_date(&mut out, date, language);
+    out
+}
+
+/// Appends a date within a known year: `5 Oct` / `5 okt`.
+pub fn push_short_date(out: &mut String, date: NaiveDate, language: Language) {
     let months = match language {
         Language::English => &MONTHS_EN,
         Language::Dutch => &MONTHS_NL,
     };
-    format!("{}\u{a0}{}", date.day(), months[date.month0() as usize])
+    push_int(out, i64::from(date.day()));
+    out.push('\u{a0}');
+    out.push_str(months[date.month0() as usize]);
+}
+
+/// A date within a known year: `5 Oct` / `5 okt`.
+pub fn short_date(date: NaiveDate, language: Language) -> String {
+    let mut out = String::with_capacity(8);
+    push_short_date(&mut out, date, language);
+    out
 }
 
 #[cfg(test)]
@@ -150,6 +267,34 @@ mod tests {
         assert_eq!(number(99.5, NL), "99,5");
         assert_eq!(number(7.25, NL), "7,25");
         assert_eq!(number(92.0, EN), "92");
+    }
+
+    #[test]
+    fn fixed_decimals_match_the_standard_formatter() {
+        for value in [
+            0.0,
+            0.004,
+            0.005,
+            0.015,
+            0.125,
+            1.005,
+            2.675,
+            7.25,
+            99.5,
+            99.999,
+            123456.785,
+            1e14,
+            3e15,
+            0.1 + 0.2,
+        ] {
+            for decimals in 0..4 {
+                assert_eq!(
+                    fixed(value, decimals),
+                    format!("{value:.decimals$}"),
+                    "{value}"
+                );
+            }
+        }
     }
 
     #[test]

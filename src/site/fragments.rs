@@ -11,7 +11,9 @@ use chrono::NaiveDate;
 
 use super::data::unit_history;
 use super::format::{self, Language};
-use super::labels::{confidence_label, confidence_word, fill, label, pace_word, sentences};
+use super::labels::{
+    confidence_label, confidence_word, fill, fill_into, label, pace_word, sentences, type_word,
+};
 use super::svg::{self, ChartData, ChartText, escape_into};
 use crate::analyse::progress::metric_progress;
 use crate::model::{Checkin, ConfidenceLevel, KeyResult, KeyResultType, Unit};
@@ -26,28 +28,61 @@ pub struct Progress<'a> {
     pub pace: Option<&'a str>,
 }
 
+thread_local! {
+    /// Text being put together before it is escaped into a page.
+    static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Runs `f` with an empty scratch string (reused, so no allocation).
+fn with_scratch<T>(f: impl FnOnce(&mut String) -> T) -> T {
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut scratch) => {
+            scratch.clear();
+            f(&mut scratch)
+        }
+        Err(_) => f(&mut String::new()),
+    })
+}
+
 /// A progress bar as an SVG, coloured by pace, with its text alternative.
 pub fn progress_bar(out: &mut String, item: Progress<'_>, language: Language) {
     let words = sentences(language);
-    let done = format::percent(item.progress, language);
     let expected = item.pace.and(item.expected);
-    let mut text = match expected {
-        Some(e) => fill(
-            words.bar_with_expected,
-            &[&done, &format::percent(e, language)],
-        ),
-        None => fill(words.bar, &[&done]),
-    };
-    if let Some(pace) = item.pace {
-        text.push_str(" (");
-        text.push_str(pace_word(pace, language));
-        text.push(')');
-    }
-    let mut class = String::with_capacity(20);
-    class.push_str("pace-");
-    class.push_str(item.pace.unwrap_or("none"));
-    svg::progress_bar(out, item.progress, expected, &class, &text);
+    with_scratch(|text| {
+        let pattern = if expected.is_some() {
+            words.bar_with_expected
+        } else {
+            words.bar
+        };
+        fill_into(text, pattern, |text, i| match i {
+            0 => format::push_percent(text, item.progress, language),
+            _ => format::push_percent(text, expected.unwrap_or(0.0), language),
+        });
+        if let Some(pace) = item.pace {
+            text.push_str(" (");
+            text.push_str(pace_word(pace, language));
+            text.push(')');
+        }
+        let class = match item.pace {
+            Some(pace) if !pace_word(pace, language).is_empty() => PACE_CLASSES
+                .iter()
+                .find(|(name, _)| *name == pace)
+                .map_or("pace-none", |(_, class)| class),
+            _ => "pace-none",
+        };
+        svg::progress_bar(out, item.progress, expected, class, text);
+    });
 }
+
+/// The class of a bar's fill, by pace.
+const PACE_CLASSES: [(&str, &str); 6] = [
+    ("done", "pace-done"),
+    ("not-started", "pace-not-started"),
+    ("missed", "pace-missed"),
+    ("on-track", "pace-on-track"),
+    ("at-risk", "pace-at-risk"),
+    ("off-track", "pace-off-track"),
+];
 
 /// The bar with the percentage beside it; `large` for a page head.
 pub fn progress(out: &mut String, item: Progress<'_>, large: bool, language: Language) {
@@ -58,7 +93,7 @@ pub fn progress(out: &mut String, item: Progress<'_>, large: bool, language: Lan
     });
     progress_bar(out, item, language);
     out.push_str("<span>");
-    out.push_str(&format::percent(item.progress, language));
+    format::push_percent(out, item.progress, language);
     out.push_str("</span></span>");
 }
 
@@ -99,7 +134,10 @@ pub fn confidence_badge(
 /// A check-in's value in words: the quantity, done or not done.
 fn checkin_value(out: &mut String, checkin: &Checkin, unit: Option<&str>, language: Language) {
     if let Some(value) = checkin.value {
-        escape_into(out, &format::quantity(value, unit, language));
+        with_scratch(|text| {
+            format::push_quantity(text, value, unit, language);
+            escape_into(out, text);
+        });
     } else if let Some(done) = checkin.done {
         out.push_str(label(if done { "done" } else { "not_done" }, language));
     }
@@ -110,9 +148,7 @@ fn checkin_value(out: &mut String, checkin: &Checkin, unit: Option<&str>, langua
 /// leave out the end tags HTML lets them leave out: a page holds thousands.
 pub fn checkin_rows(out: &mut String, kr: &KeyResult, period: Option<&Period>, language: Language) {
     let mut order: Vec<usize> = (0..kr.checkins.len()).collect();
-    order.sort_by(|&a, &b| {
-        (kr.checkins[b].date, b).cmp(&(kr.checkins[a].date, a))
-    });
+    order.sort_by(|&a, &b| (kr.checkins[b].date, b).cmp(&(kr.checkins[a].date, a)));
     // Within the period's year the year goes without saying.
     let year = period.map(|p| (p.start, p.end));
     for i in order {
@@ -123,9 +159,9 @@ pub fn checkin_rows(out: &mut String, kr: &KeyResult, period: Option<&Period>, l
             start.year() == end.year() && checkin.date.year() == start.year()
         });
         if same_year {
-            out.push_str(&format::short_date(checkin.date, language));
+            format::push_short_date(out, checkin.date, language);
         } else {
-            out.push_str(&format::date(checkin.date, language));
+            format::push_date(out, checkin.date, language);
         }
         out.push_str("<td>");
         checkin_value(out, checkin, kr.unit.as_deref(), language);
@@ -144,6 +180,115 @@ pub fn checkin_rows(out: &mut String, kr: &KeyResult, period: Option<&Period>, l
         }
         out.push('\n');
     }
+}
+
+/// The badges and tags under a key result's title: pace, confidence,
+/// type, and weight and score when it has them.
+pub fn kr_meta(out: &mut String, kr: &KeyResult, language: Language) {
+    out.push_str(r#"<div class="kr-meta">"#);
+    if let Some(pace) = kr.pace {
+        pace_badge(out, pace.as_str(), language);
+        out.push(' ');
+    }
+    if let Some(confidence) = kr.confidence {
+        confidence_badge(out, confidence, true, language);
+        out.push(' ');
+    }
+    out.push_str(r#"<span class="tag">"#);
+    out.push_str(type_word(kr.kind, language));
+    out.push_str("</span>");
+    if kr.weight != 1.0 {
+        out.push_str(r#" <span class="tag">"#);
+        out.push_str(label("weight", language));
+        out.push(' ');
+        format::push_number_with(out, kr.weight, 2, language);
+        out.push_str("</span>");
+    }
+    if let Some(score) = kr.score {
+        out.push_str(r#" <span class="score-chip">"#);
+        out.push_str(label("score", language));
+        out.push(' ');
+        format::push_number_with(out, score, 2, language);
+        out.push_str("</span>");
+    }
+    out.push_str("</div>");
+}
+
+/// A key result's figures: from → current → target and the deadline for a
+/// metric; where it stands and the deadline for the others.
+pub fn kr_figures(out: &mut String, kr: &KeyResult, language: Language) {
+    let unit = kr.unit.as_deref();
+    let figure = |out: &mut String, class: &str, name: &str, value: &dyn Fn(&mut String)| {
+        out.push_str("<div");
+        if !class.is_empty() {
+            out.push_str(r#" class=""#);
+            out.push_str(class);
+            out.push('"');
+        }
+        out.push_str("><dt>");
+        out.push_str(label(name, language));
+        out.push_str("</dt><dd");
+        if name == "current" {
+            out.push_str(r#" class="figure-current""#);
+        }
+        out.push('>');
+        value(out);
+        out.push_str("</dd></div>");
+    };
+    let quantity = |value: Option<f64>| {
+        move |out: &mut String| match value {
+            Some(v) => with_scratch(|text| {
+                format::push_quantity(text, v, unit, language);
+                escape_into(out, text);
+            }),
+            None => out.push('–'),
+        }
+    };
+    out.push_str(r#"<dl class="figures">"#);
+    if kr.kind == KeyResultType::Metric {
+        figure(out, "", "from", &quantity(kr.from));
+        figure(out, "step", "current", &quantity(kr.current));
+        figure(out, "step", "target", &quantity(kr.to));
+    } else {
+        figure(out, "", "current", &|out: &mut String| match kr.kind {
+            KeyResultType::Rollup => format::push_percent(out, kr.progress, language),
+            _ if kr.done == Some(true) => out.push_str(label("done", language)),
+            _ => out.push_str(label("not_done", language)),
+        });
+    }
+    if let Some(by) = kr.by {
+        figure(out, "", "by", &|out: &mut String| {
+            format::push_date(out, by, language)
+        });
+    }
+    out.push_str("</dl>");
+}
+
+/// A key result's check-in history: a table of every check-in, newest
+/// first, with its note, that can be folded away. Nothing without
+/// check-ins.
+pub fn checkin_table(
+    out: &mut String,
+    kr: &KeyResult,
+    period: Option<&Period>,
+    language: Language,
+) {
+    if kr.checkins.is_empty() {
+        return;
+    }
+    out.push_str(r#"<details class="history" open><summary>"#);
+    out.push_str(label("checkin_history", language));
+    out.push_str(" (");
+    format::push_int(out, kr.checkins.len() as i64);
+    out.push_str(")</summary>\n<table><thead><tr>");
+    for name in ["date", "value", "confidence_label", "note"] {
+        out.push_str("<th>");
+        out.push_str(label(name, language));
+        out.push_str("</th>");
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    checkin_rows(out, kr, period, language);
+    out.push_str("</tbody></table>\n</details>");
 }
 
 /// The check-ins of a key result that carry a value (a milestone's done is
@@ -187,20 +332,21 @@ pub fn kr_chart(
     let points = checkin_values(kr);
     let q = |v: f64| format::quantity(v, unit_name, language);
     let words = sentences(language);
-    let description = match (points.first(), points.last()) {
-        (Some(first), Some(last)) => fill(
-            words.chart,
-            &[
-                &points.len().to_string(),
-                &format::date(first.0, language),
-                &format::date(last.0, language),
-                &q(last.1),
-                &q(to),
-                &format::date(by, language),
-            ],
-        ),
-        _ => fill(words.chart_empty, &[&q(to), &format::date(by, language)]),
-    };
+    let mut description = String::with_capacity(120);
+    match (points.first(), points.last()) {
+        (Some(first), Some(last)) => fill_into(&mut description, words.chart, |text, i| match i {
+            0 => format::push_int(text, points.len() as i64),
+            1 => format::push_date(text, first.0, language),
+            2 => format::push_date(text, last.0, language),
+            3 => format::push_quantity(text, last.1, unit_name, language),
+            4 => format::push_quantity(text, to, unit_name, language),
+            _ => format::push_date(text, by, language),
+        }),
+        _ => fill_into(&mut description, words.chart_empty, |text, i| match i {
+            0 => format::push_quantity(text, to, unit_name, language),
+            _ => format::push_date(text, by, language),
+        }),
+    }
     let data = ChartData {
         start: period.start,
         end: period.end,
@@ -297,7 +443,10 @@ mod tests {
         let mut out = String::new();
         pace_badge(&mut out, "off-track", Language::Dutch);
         confidence_badge(&mut out, ConfidenceLevel::AtRisk, true, Language::English);
-        assert!(out.contains(r#"<span class="badge pace-off-track">"#), "{out}");
+        assert!(
+            out.contains(r#"<span class="badge pace-off-track">"#),
+            "{out}"
+        );
         assert!(out.contains("Confidence: </span>Unsure</span>"), "{out}");
         let mut unknown = String::new();
         pace_badge(&mut unknown, "<script>", Language::English);

@@ -45,6 +45,10 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_function("confidence_badge", confidence_badge);
     env.add_function("kr_chart", kr_chart);
     env.add_function("checkin_rows", checkin_rows);
+    env.add_function("checkin_table", checkin_table);
+    env.add_function("kr_meta", kr_meta);
+    env.add_function("kr_figures", kr_figures);
+    env.add_function("has_charts", has_charts);
     env.add_function("sparkline", sparkline);
     env.add_function("aligned_to", aligned_to);
     env.add_function("contributors", contributors);
@@ -97,16 +101,18 @@ fn site(state: &State) -> Result<Arc<SiteData>, Error> {
 }
 
 fn settings(state: &State) -> Settings {
-    SETTINGS.with(Cell::get).unwrap_or_else(|| match site(state) {
-        Ok(site) => Settings {
-            language: site.language,
-            markdown: site.markdown,
-        },
-        Err(_) => Settings {
-            language: Language::English,
-            markdown: MarkdownOptions { unsafe_html: false },
-        },
-    })
+    SETTINGS
+        .with(Cell::get)
+        .unwrap_or_else(|| match site(state) {
+            Ok(site) => Settings {
+                language: site.language,
+                markdown: site.markdown,
+            },
+            Err(_) => Settings {
+                language: Language::English,
+                markdown: MarkdownOptions { unsafe_html: false },
+            },
+        })
 }
 
 fn language(state: &State) -> Language {
@@ -196,7 +202,11 @@ fn markdown_filter(state: &State, text: Value, top: Option<u8>) -> Value {
         return Value::from("");
     };
     let options = settings(state).markdown;
-    safe(markdown::render(text, top.unwrap_or(3).clamp(1, 6), options))
+    safe(markdown::render(
+        text,
+        top.unwrap_or(3).clamp(1, 6),
+        options,
+    ))
 }
 
 /// An HTML id for an objective or key result, unique within a unit page
@@ -449,17 +459,77 @@ fn kr_chart(state: &State, kr: Value, unit: Value) -> Result<Value, Error> {
 /// (`<tr>` elements, for a `<tbody>`). Within the period's year, dates
 /// leave the year out.
 fn checkin_rows(state: &State, kr: Value, unit: Option<Value>) -> Result<Value, Error> {
-    let period = match (kr.downcast_object_ref::<KeyResultObject>(), &unit) {
-        (Some(object), _) => object.0.unit().period.clone(),
-        (None, Some(unit)) => period_of(&*site(state)?, unit),
-        (None, None) => None,
-    };
+    let period = period_for(state, &kr, unit.as_ref())?;
     let language = language(state);
     let mut out = String::with_capacity(1024);
     with_key_result(&kr, |kr| {
         fragments::checkin_rows(&mut out, kr, period.as_ref(), language)
     });
     Ok(safe(out))
+}
+
+/// The period of the unit a key result value belongs to, or of `unit`.
+fn period_for(state: &State, kr: &Value, unit: Option<&Value>) -> Result<Option<Period>, Error> {
+    Ok(match (kr.downcast_object_ref::<KeyResultObject>(), unit) {
+        (Some(object), _) => object.0.unit().period.clone(),
+        (None, Some(unit)) => period_of(&*site(state)?, unit),
+        (None, None) => None,
+    })
+}
+
+/// `{{ checkin_table(kr) }}`: the check-in history of a key result, a
+/// table of every check-in (date, value, confidence, note), newest first,
+/// in a `<details>` that can be folded. Empty without check-ins.
+fn checkin_table(state: &State, kr: Value, unit: Option<Value>) -> Result<Value, Error> {
+    let period = period_for(state, &kr, unit.as_ref())?;
+    let language = language(state);
+    let mut out = String::with_capacity(1024);
+    with_key_result(&kr, |kr| {
+        fragments::checkin_table(&mut out, kr, period.as_ref(), language)
+    });
+    Ok(safe(out))
+}
+
+/// `{{ kr_meta(kr) }}`: the badges under a key result's title — pace and
+/// confidence in words, the type, and weight and score when set.
+fn kr_meta(state: &State, kr: Value) -> Value {
+    let language = language(state);
+    let mut out = String::with_capacity(256);
+    with_key_result(&kr, |kr| fragments::kr_meta(&mut out, kr, language));
+    safe(out)
+}
+
+/// `{{ kr_figures(kr) }}`: a key result's figures as a `<dl>`: from →
+/// current → target and the deadline (a metric), or where it stands.
+fn kr_figures(state: &State, kr: Value) -> Value {
+    let language = language(state);
+    let mut out = String::with_capacity(256);
+    with_key_result(&kr, |kr| fragments::kr_figures(&mut out, kr, language));
+    safe(out)
+}
+
+/// `{% if has_charts(unit) %}`: whether any key result of the unit gets a
+/// chart (a metric), say to show the charts' legend once.
+fn has_charts(unit: Value) -> bool {
+    let metric = |kind: Option<String>| kind.as_deref() == Some("metric");
+    if let Some(u) = unit.downcast_object_ref::<UnitObject>() {
+        return u
+            .0
+            .unit()
+            .objectives
+            .iter()
+            .flat_map(|o| &o.key_results)
+            .any(|kr| kr.kind == KeyResultType::Metric);
+    }
+    attr(&unit, "objectives")
+        .try_iter()
+        .is_ok_and(|mut objectives| {
+            objectives.any(|o| {
+                attr(&o, "key_results")
+                    .try_iter()
+                    .is_ok_and(|mut krs| krs.any(|kr| metric(attr_str(&kr, "type"))))
+            })
+        })
 }
 
 /// `{{ sparkline(unit) }}` or `{{ sparkline(kr, unit) }}`: progress over

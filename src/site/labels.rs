@@ -161,8 +161,8 @@ pub struct Sentences {
 const SENTENCES_EN: Sentences = Sentences {
     bar_with_expected: "{} done, {} expected by now",
     bar: "{} done",
-    chart: "{} check-ins from {} to {}; latest value {}; target {} by {}. The dashed line is the expected pace.",
-    chart_empty: "No check-ins yet; target {} by {}. The dashed line is the expected pace.",
+    chart: "{} check-ins from {} to {}; latest value {}; target {} by {}",
+    chart_empty: "No check-ins yet; target {} by {}",
     trend: "Progress from {} to {}",
     trend_empty: "No check-ins yet",
 };
@@ -170,8 +170,8 @@ const SENTENCES_EN: Sentences = Sentences {
 const SENTENCES_NL: Sentences = Sentences {
     bar_with_expected: "{} klaar, {} verwacht op dit moment",
     bar: "{} klaar",
-    chart: "{} check-ins van {} tot {}; laatste waarde {}; doel {} uiterlijk {}. De stippellijn is het verwachte tempo.",
-    chart_empty: "Nog geen check-ins; doel {} uiterlijk {}. De stippellijn is het verwachte tempo.",
+    chart: "{} check-ins van {} tot {}; laatste waarde {}; doel {} uiterlijk {}",
+    chart_empty: "Nog geen check-ins; doel {} uiterlijk {}",
     trend: "Voortgang van {} naar {}",
     trend_empty: "Nog geen check-ins",
 };
@@ -182,6 +182,20 @@ pub fn sentences(language: Language) -> &'static Sentences {
         Language::English => &SENTENCES_EN,
         Language::Dutch => &SENTENCES_NL,
     }
+}
+
+/// Appends a pattern with each `{}` replaced by what `value` appends for
+/// it (called with the placeholder's position).
+pub fn fill_into(out: &mut String, pattern: &str, mut value: impl FnMut(&mut String, usize)) {
+    let mut rest = pattern;
+    let mut i = 0;
+    while let Some(at) = rest.find("{}") {
+        out.push_str(&rest[..at]);
+        value(out, i);
+        i += 1;
+        rest = &rest[at + 2..];
+    }
+    out.push_str(rest);
 }
 
 /// Fills the `{}` of a pattern with `values`, in order.
@@ -225,6 +239,14 @@ pub fn confidence_word(level: &str, language: Language) -> &'static str {
     CONFIDENCE
         .iter()
         .find(|entry| entry.0 == level)
+        .map_or("", |entry| pick(entry, language))
+}
+
+/// The word for a key result's type (`Metric`, `Mijlpaal`, …).
+pub fn type_word(kind: crate::model::KeyResultType, language: Language) -> &'static str {
+    let name = crate::site::objects::key_result_type(kind);
+    TYPE.iter()
+        .find(|entry| entry.0 == name)
         .map_or("", |entry| pick(entry, language))
 }
 

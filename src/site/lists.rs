@@ -74,12 +74,7 @@ pub struct Tree {
 /// it (`has_children`), how many nested lists close after it (`close`), so
 /// templates nest `<ul>`s without recursion however deep the tree is, and
 /// how many units below it are not shown (`hidden`).
-pub fn tree(
-    site: &Arc<SiteData>,
-    units: &[usize],
-    period: &str,
-    limits: TreeLimits,
-) -> Tree {
+pub fn tree(site: &Arc<SiteData>, units: &[usize], period: &str, limits: TreeLimits) -> Tree {
     let model = &site.model;
     let in_tree: HashSet<usize> = units.iter().copied().collect();
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); model.units.len()];

@@ -48,7 +48,7 @@ use format::Language;
 use markdown::MarkdownOptions;
 pub use pages::{Page, PageKind};
 use pages::{Shared, page_context};
-pub use write::{BuildError, BuildSummary, build_site};
+pub use write::{BuildError, BuildSummary, BuildTimings, build_site};
 
 /// The built site: relative output path (`/`-separated) → file contents.
 /// Sorted, so writing and comparing it is deterministic.
@@ -311,10 +311,18 @@ pub fn render_site(
     let pages: Vec<(String, Vec<u8>)> = render
         .pages()
         .par_iter()
-        .map(|page| Ok((page.path.clone(), render.render_page(templates, page)?.into_bytes())))
+        .map(|page| {
+            Ok((
+                page.path.clone(),
+                render.render_page(templates, page)?.into_bytes(),
+            ))
+        })
         .collect::<Result<_, SiteError>>()?;
     let mut files: SiteFiles = pages.into_iter().collect();
-    files.insert(STYLESHEET.to_string(), templates.stylesheet.clone().into_bytes());
+    files.insert(
+        STYLESHEET.to_string(),
+        templates.stylesheet.clone().into_bytes(),
+    );
     let mut json = Vec::new();
     crate::render::json::write(&mut json, render.model()).unwrap_or_default();
     files.insert(JSON_FILE.to_string(), json);

@@ -83,7 +83,11 @@ pub fn iso_date(date: chrono::NaiveDate, buffer: &mut [u8; 10]) -> &str {
         day % 10,
     ];
     for (slot, digit) in buffer.iter_mut().zip(digits) {
-        *slot = if digit == 10 { b'-' } else { b'0' + digit as u8 };
+        *slot = if digit == 10 {
+            b'-'
+        } else {
+            b'0' + digit as u8
+        };
     }
     std::str::from_utf8(buffer).unwrap_or_default()
 }
@@ -203,7 +207,12 @@ pub fn unit_value(site: &Arc<SiteData>, index: usize) -> Value {
 }
 
 /// An objective (`key_result: None`) or a key result, as a template value.
-pub fn okr_value(site: &Arc<SiteData>, unit: usize, objective: usize, key_result: Option<usize>) -> Value {
+pub fn okr_value(
+    site: &Arc<SiteData>,
+    unit: usize,
+    objective: usize,
+    key_result: Option<usize>,
+) -> Value {
     let node = Node {
         site: Arc::clone(site),
         unit,
@@ -308,7 +317,11 @@ impl std::fmt::Debug for KeyResultObject {
 
 impl std::fmt::Debug for CheckinObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "<check-in {}>", crate::period::format_date(self.0.checkin().date))
+        write!(
+            f,
+            "<check-in {}>",
+            crate::period::format_date(self.0.checkin().date)
+        )
     }
 }
 
@@ -499,11 +512,9 @@ impl Object for List {
         let node = &self.node;
         Some(match self.kind {
             ListKind::Objectives => Value::from_object(ObjectiveObject(node.with(index, 0, 0))),
-            ListKind::KeyResults => Value::from_object(KeyResultObject(node.with(
-                node.objective,
-                index,
-                0,
-            ))),
+            ListKind::KeyResults => {
+                Value::from_object(KeyResultObject(node.with(node.objective, index, 0)))
+            }
             ListKind::Checkins => Value::from_object(CheckinObject(node.with(
                 node.objective,
                 node.key_result,
@@ -606,7 +617,11 @@ mod tests {
 
     #[test]
     fn the_model_object_is_the_json_model_key_for_key() {
-        for fixture in ["sample-okrs", "tests/fixtures/site-basic", "tests/fixtures/site-hostile"] {
+        for fixture in [
+            "sample-okrs",
+            "tests/fixtures/site-basic",
+            "tests/fixtures/site-hostile",
+        ] {
             let site = site(fixture);
             let json: serde_json::Value = serde_json::to_value(&*site.model).unwrap();
             let value = Value::from_object(ModelObject(Arc::clone(&site)));

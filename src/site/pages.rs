@@ -145,10 +145,7 @@ impl Shared {
             .try_iter()
             .ok()
             .and_then(|mut periods| {
-                periods.find(|p| {
-                    p.get_attr("name")
-                        .is_ok_and(|n| n.as_str() == Some(name))
-                })
+                periods.find(|p| p.get_attr("name").is_ok_and(|n| n.as_str() == Some(name)))
             })
             .unwrap_or_default()
     }
@@ -224,7 +221,13 @@ impl Object for PageContext {
             "root" => self.root.clone(),
             "page" => self.page.clone(),
             "period" => self.period.clone(),
-            _ => return self.own.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone()),
+            _ => {
+                return self
+                    .own
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map(|(_, v)| v.clone());
+            }
         })
     }
 

@@ -5,10 +5,9 @@
 //! Geometry is pure arithmetic on dates and numbers; the words come from the
 //! caller, already in the site's language.
 
-use std::fmt::Write;
-
 use chrono::NaiveDate;
 
+use super::format::push_int;
 use crate::period::days_between;
 
 /// Escapes text for HTML and SVG content and attribute values.
@@ -43,15 +42,20 @@ pub fn escape_into(out: &mut String, text: &str) {
 /// on every machine.
 fn coord(out: &mut String, x: f64) {
     let x = if x.is_finite() { x.round() } else { 0.0 };
-    let _ = write!(out, "{}", x as i64);
+    push_int(out, x as i64);
 }
 
 /// Appends a number with at most one decimal, without a trailing `.0`.
 fn tenths(out: &mut String, x: f64) {
-    let tenths = if x.is_finite() { (x * 10.0).round() as i64 } else { 0 };
-    let _ = write!(out, "{}", tenths / 10);
+    let tenths = if x.is_finite() {
+        (x * 10.0).round() as i64
+    } else {
+        0
+    };
+    push_int(out, tenths / 10);
     if tenths % 10 != 0 {
-        let _ = write!(out, ".{}", (tenths % 10).abs());
+        out.push('.');
+        push_int(out, (tenths % 10).abs());
     }
 }
 
@@ -183,7 +187,9 @@ fn point(out: &mut String, x: f64, y: f64) {
 fn label(out: &mut String, class: &str, x: f64, y: f64, text: &str) {
     out.push_str("<text");
     if !class.is_empty() {
-        let _ = write!(out, r#" class="{class}""#);
+        out.push_str(r#" class=""#);
+        out.push_str(class);
+        out.push('"');
     }
     out.push_str(r#" x=""#);
     coord(out, x);
@@ -200,10 +206,7 @@ fn label(out: &mut String, class: &str, x: f64, y: f64, text: &str) {
 /// by its class; the dots are zero-length segments with round caps.
 pub fn key_result_chart(out: &mut String, data: &ChartData, text: &ChartText) {
     let scale = Scale::new(data);
-    let _ = write!(
-        out,
-        r#"<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label=""#
-    );
+    out.push_str(r#"<svg class="chart" viewBox="0 0 360 140" role="img" aria-label=""#);
     escape_into(out, &text.description);
     out.push_str(r#""><path class="axis" d="M"#);
     let bottom = HEIGHT - BOTTOM;
@@ -221,7 +224,13 @@ pub fn key_result_chart(out: &mut String, data: &ChartData, text: &ChartText) {
     label(out, "y", LEFT - 6.0, scale.y(data.from), &text.from);
     label(out, "y", LEFT - 6.0, scale.y(data.to), &text.to);
     label(out, "", LEFT, HEIGHT - 6.0, &text.start);
-    label(out, "e", scale.x(data.by).min(WIDTH - RIGHT), HEIGHT - 6.0, &text.by);
+    label(
+        out,
+        "e",
+        scale.x(data.by).min(WIDTH - RIGHT),
+        HEIGHT - 6.0,
+        &text.by,
+    );
     if data.today >= scale.x0 {
         let x = scale.x(data.today);
         if x <= WIDTH - RIGHT {
@@ -272,10 +281,7 @@ pub fn sparkline(
         (days_between(start, d) as f64 / days).clamp(0.0, 1.0) * (SPARK_WIDTH - 4.0) + 2.0
     };
     let y = |p: f64| (1.0 - clamp01(p)) * (SPARK_HEIGHT - 4.0) + 2.0;
-    let _ = write!(
-        out,
-        r#"<svg class="spark" viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}" role="img" aria-label=""#
-    );
+    out.push_str(r#"<svg class="spark" viewBox="0 0 80 20" role="img" aria-label=""#);
     escape_into(out, label);
     out.push_str(r#""><path class="base" d="M2 18H78"/>"#);
     if let Some(&(date, progress)) = points.last() {

@@ -7,6 +7,7 @@
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use thiserror::Error;
@@ -35,6 +36,18 @@ pub struct BuildSummary {
     pub bytes: u64,
     /// Files whose bytes equal the last site's, kept rather than written.
     pub kept: usize,
+    /// How long the pages took (rendered and written, on all cores), how
+    /// long `okrs.json` took (at the same time), and swapping the new site
+    /// in for the last one.
+    pub timings: BuildTimings,
+}
+
+/// Where a build's time went.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BuildTimings {
+    pub pages: Duration,
+    pub json: Duration,
+    pub swap: Duration,
 }
 
 /// Renders the site of `model` into `output`, replacing what was there
@@ -57,6 +70,7 @@ pub fn build_site(
             kept.fetch_add(1, Ordering::Relaxed);
         }
     };
+    let started = Instant::now();
     let (pages, json) = rayon::join(
         || {
             // Every page is tried, so that the error reported is the first
@@ -72,17 +86,21 @@ pub fn build_site(
                     Ok(())
                 })
                 .collect();
-            results.into_iter().collect::<Result<(), BuildError>>()
+            let done = started.elapsed();
+            results
+                .into_iter()
+                .collect::<Result<(), BuildError>>()
+                .map(|()| done)
         },
-        || -> Result<(), BuildError> {
+        || -> Result<Duration, BuildError> {
             let css = templates.stylesheet().as_bytes();
             count(site.write(STYLESHEET, css)?, css.len());
             let mut json = CountingWriter::new(std::io::BufWriter::with_capacity(
                 1 << 16,
                 site.stream(JSON_FILE)?,
             ));
-            let written = crate::render::json::write(&mut json, render.model())
-                .and_then(|()| json.flush());
+            let written =
+                crate::render::json::write(&mut json, render.model()).and_then(|()| json.flush());
             let size = json.count;
             let streamed = json.inner.into_inner().map_err(|err| err.into_error());
             let placed = written
@@ -92,11 +110,12 @@ pub fn build_site(
                     source,
                 })??;
             count(placed, size);
-            Ok(())
+            Ok(started.elapsed())
         },
     );
-    pages?;
-    json?;
+    let timings_pages = pages?;
+    let timings_json = json?;
+    let swap = Instant::now();
     site.commit()?;
     let pages = render.pages().len();
     Ok(BuildSummary {
@@ -104,6 +123,11 @@ pub fn build_site(
         files: pages + 2,
         bytes: bytes.into_inner(),
         kept: kept.into_inner(),
+        timings: BuildTimings {
+            pages: timings_pages,
+            json: timings_json,
+            swap: swap.elapsed(),
+        },
     })
 }
 

@@ -333,17 +333,16 @@ impl SiteCache {
             .collect();
         // Units that moved (one was added or removed before them) are
         // found by file, id and period.
-        let moved: HashMap<UnitIdentity, usize> = if same_place.iter().any(Option::is_none)
-            && old_units.len() == last.units.len()
-        {
-            last.units
-                .iter()
-                .enumerate()
-                .map(|(i, unit)| (UnitIdentity::of(unit), i))
-                .collect()
-        } else {
-            HashMap::new()
-        };
+        let moved: HashMap<UnitIdentity, usize> =
+            if same_place.iter().any(Option::is_none) && old_units.len() == last.units.len() {
+                last.units
+                    .iter()
+                    .enumerate()
+                    .map(|(i, unit)| (UnitIdentity::of(unit), i))
+                    .collect()
+            } else {
+                HashMap::new()
+            };
         model
             .units
             .par_iter()

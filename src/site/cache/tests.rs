@@ -22,7 +22,10 @@ fn copy_sample(to: &Path) {
 fn compile(root: &Path) -> (Arc<Model>, Config) {
     let workspace = Workspace::load(root, None).unwrap();
     let today = parse_date("2026-11-27").unwrap();
-    (Arc::new(crate::compile(&workspace, today)), workspace.config)
+    (
+        Arc::new(crate::compile(&workspace, today)),
+        workspace.config,
+    )
 }
 
 /// Every file below `root`, by relative path.
@@ -32,7 +35,12 @@ fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let name = e.path().strip_prefix(root).unwrap().to_string_lossy().into_owned();
+            let name = e
+                .path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             (name, std::fs::read(e.path()).unwrap())
         })
         .collect()

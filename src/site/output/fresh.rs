@@ -62,7 +62,10 @@ impl FreshSite {
         std::fs::create_dir(&fresh).map_err(io(&fresh))?;
         let site = FreshSite {
             target: target.to_path_buf(),
-            last: target.join(super::MARKER).is_file().then(|| target.to_path_buf()),
+            last: target
+                .join(super::MARKER)
+                .is_file()
+                .then(|| target.to_path_buf()),
             fresh,
             old,
             folders: Mutex::new(HashSet::new()),
@@ -92,8 +95,7 @@ impl FreshSite {
         let destination = self.destination(name)?;
         if let Some(last) = &self.last {
             let previous = last.join(name);
-            if same_bytes(&previous, bytes) && std::fs::hard_link(&previous, &destination).is_ok()
-            {
+            if same_bytes(&previous, bytes) && std::fs::hard_link(&previous, &destination).is_ok() {
                 return Ok(Placed::Kept);
             }
         }
@@ -171,10 +173,12 @@ fn remove_folder(folder: &Path) -> Result<(), OutputError> {
             files.push(entry.into_path());
         }
     }
-    files.par_iter().try_for_each(|file| match std::fs::remove_file(file) {
-        Err(err) if err.kind() != io::ErrorKind::NotFound => Err(io(file)(err)),
-        _ => Ok(()),
-    })?;
+    files
+        .par_iter()
+        .try_for_each(|file| match std::fs::remove_file(file) {
+            Err(err) if err.kind() != io::ErrorKind::NotFound => Err(io(file)(err)),
+            _ => Ok(()),
+        })?;
     // Deepest first.
     for dir in folders.iter().rev() {
         std::fs::remove_dir(dir).map_err(io(dir))?;
@@ -245,7 +249,9 @@ impl StreamedFile {
                 let previous = self.previous.as_ref().ok_or(io::ErrorKind::NotFound)?;
                 let copied = io::copy(&mut File::open(previous)?.take(matched), &mut out)?;
                 if copied != matched {
-                    return Err(io::Error::other("the last site's file changed while it was read"));
+                    return Err(io::Error::other(
+                        "the last site's file changed while it was read",
+                    ));
                 }
             }
             self.state = State::Writing(io::BufWriter::with_capacity(1 << 16, out));

@@ -211,7 +211,6 @@ impl OutputDir {
             Err(err) => Err(io(&path)(err)),
         }
     }
-
 }
 
 /// Removes `.` and `..` components without touching the disk.

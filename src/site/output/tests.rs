@@ -154,7 +154,10 @@ fn a_streamed_file_is_written_from_where_it_differs_or_kept() {
     out.write_all(&site(&[("big.json", &old)])).unwrap();
     for (new, placed) in [
         (old.clone(), Placed::Kept),
-        (format!("{}X{}", &old[..5000], &old[5001..]), Placed::Written),
+        (
+            format!("{}X{}", &old[..5000], &old[5001..]),
+            Placed::Written,
+        ),
         (old[..9000].to_string(), Placed::Written),
         (format!("{old}more"), Placed::Written),
     ] {
