@@ -87,7 +87,7 @@ pub fn parse_config(file: Option<&SourceFile>) -> (Config, Vec<Diagnostic>) {
     let Some(file) = file else {
         return (config, Vec::new());
     };
-    let mut cx = Cx::new(&file.path, 0);
+    let mut cx = Cx::new(&file.path, &file.text, 0);
     if file.utf8_error.is_some() {
         cx.report(Code::ParseError, 0..0, "okrc.toml is not valid UTF-8")
             .help = Some("save the file with UTF-8 encoding".into());

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::source::{FilePath, LineIndex, Span};
+use crate::source::{FilePath, Span};
 
 /// How serious a diagnostic is once `[rules.levels]` has been applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -117,7 +117,7 @@ pub struct Diagnostic {
     pub message: String,
     /// The file, relative to the workspace root, `/`-separated.
     pub file: FilePath,
-    /// 1-based line and column, filled in by [`locate`] once all stages ran.
+    /// 1-based line and column, from the span.
     pub line: u32,
     pub column: u32,
     /// How to fix it.
@@ -144,8 +144,8 @@ impl Diagnostic {
             code,
             message: message.into(),
             file: file.clone(),
-            line: 0,
-            column: 0,
+            line: span.line,
+            column: span.column,
             help: None,
             label: None,
             span,
@@ -171,16 +171,6 @@ impl Diagnostic {
             self.code,
             &self.message,
         )
-    }
-}
-
-/// Fills in the line and column of every diagnostic about `file`.
-pub fn locate<'d>(diagnostics: impl IntoIterator<Item = &'d mut Diagnostic>, text: &str) {
-    let index = LineIndex::new(text);
-    for diagnostic in diagnostics {
-        let (line, column) = index.line_col(diagnostic.span.start as usize);
-        diagnostic.line = line;
-        diagnostic.column = column;
     }
 }
 

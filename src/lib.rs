@@ -28,13 +28,11 @@ pub mod starter;
 pub mod watch;
 pub mod workspace;
 
-use std::collections::{BTreeMap, HashMap};
-
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use config::Rules;
-use diagnostic::{Diagnostic, locate};
+use diagnostic::Diagnostic;
 use model::{JSON_VERSION, Model};
 use parse::ParsedFile;
 use workspace::Workspace;
@@ -68,7 +66,10 @@ pub fn link(workspace: &Workspace, parsed: Vec<ParsedFile>, today: NaiveDate) ->
     let mut units = resolve::resolve(units, &broken, config, &mut diagnostics);
     analyse::analyse(&mut units, config, today, &mut diagnostics);
     apply_levels(&mut diagnostics, &config.rules);
-    locate_all(&mut diagnostics, workspace);
+    debug_assert!(
+        diagnostics.iter().all(|d| d.line > 0),
+        "every span is located when made"
+    );
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 
     let mut periods: Vec<period::Period> = Vec::new();
@@ -108,24 +109,4 @@ fn apply_levels(diagnostics: &mut Vec<Diagnostic>, rules: &Rules) {
             },
         }
     });
-}
-
-/// Fills in lines and columns, reading each file's line starts once.
-fn locate_all(diagnostics: &mut [Diagnostic], workspace: &Workspace) {
-    let texts: HashMap<&str, &str> = workspace
-        .files
-        .iter()
-        .chain(&workspace.config_file)
-        .map(|file| (&*file.path, file.text.as_str()))
-        .collect();
-    let mut by_file: BTreeMap<source::FilePath, Vec<&mut Diagnostic>> = BTreeMap::new();
-    for diagnostic in diagnostics.iter_mut() {
-        by_file
-            .entry(diagnostic.file.clone())
-            .or_default()
-            .push(diagnostic);
-    }
-    for (file, group) in by_file {
-        locate(group, texts.get(&*file).copied().unwrap_or(""));
-    }
 }

@@ -11,27 +11,59 @@ use std::sync::Arc;
 /// appears in diagnostics and in the JSON output.
 pub type FilePath = Arc<str>;
 
-/// A byte range into a [`SourceFile::text`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+/// A byte range into a [`SourceFile::text`], with the 1-based line and
+/// column of its start once located.
+///
+/// Parsing locates every span it makes while it has the file's text, so the
+/// later stages (and their diagnostics) need no text to say where they are,
+/// and a one-shot run can let go of each file's text as soon as it is parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
     pub start: u32,
     pub end: u32,
+    /// 0 while not located.
+    pub line: u32,
+    pub column: u32,
 }
 
 impl Span {
-    pub fn new(start: usize, end: usize) -> Self {
+    /// An unlocated span.
+    fn new(start: usize, end: usize) -> Self {
         Span {
             start: start.min(u32::MAX as usize) as u32,
             end: end.max(start).min(u32::MAX as usize) as u32,
+            line: 0,
+            column: 0,
+        }
+    }
+
+    /// A span located in `lines`.
+    pub fn located(start: usize, end: usize, lines: &LineIndex<'_>) -> Self {
+        let (line, column) = lines.line_col(start);
+        Span {
+            line,
+            column,
+            ..Span::new(start, end)
         }
     }
 
     /// The span of the file's first character: where problems about a whole
     /// file (or a default id that has no key) are reported.
-    pub const FILE_START: Span = Span { start: 0, end: 0 };
+    pub const FILE_START: Span = Span {
+        start: 0,
+        end: 0,
+        line: 1,
+        column: 1,
+    };
 
-    pub fn shifted(self, by: usize) -> Span {
-        Span::new(self.start as usize + by, self.end as usize + by)
+    pub fn is_located(&self) -> bool {
+        self.line > 0
+    }
+}
+
+impl Default for Span {
+    fn default() -> Self {
+        Span::FILE_START
     }
 }
 
@@ -96,12 +128,7 @@ pub struct LineIndex<'t> {
 impl<'t> LineIndex<'t> {
     pub fn new(text: &'t str) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex { text, line_starts }
     }
 

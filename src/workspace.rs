@@ -9,6 +9,7 @@ use walkdir::WalkDir;
 
 use crate::config::{CONFIG_FILE, Config, parse_config};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::parse::{ParsedFile, parse_unit_file};
 use crate::source::{FilePath, SourceFile, Span, starts_with_front_matter};
 
 /// Folders never searched for unit files, wherever they are.
@@ -45,6 +46,67 @@ impl Workspace {
     /// Reads `okrc.toml` and every unit file below `root`, in parallel.
     /// `output` overrides the output folder to skip (from `build -o`).
     pub fn load(root: &Path, output: Option<&Path>) -> Result<Workspace, WorkspaceError> {
+        let (mut workspace, paths) = Workspace::scan(root, output)?;
+        let read: Vec<Result<Option<SourceFile>, Diagnostic>> = paths
+            .par_iter()
+            .map(|(path, relative)| read_unit_file(path, relative))
+            .collect();
+        workspace.files.reserve(read.len());
+        for result in read {
+            match result {
+                Ok(Some(file)) => workspace.files.push(file),
+                Ok(None) => {}
+                Err(diagnostic) => workspace.read_errors.push(diagnostic),
+            }
+        }
+        Ok(workspace)
+    }
+
+    /// For one-shot runs: reads and parses every unit file in one parallel
+    /// pass, letting go of each file's text as soon as it is parsed, so a run
+    /// never holds all texts and the whole model at once. The workspace comes
+    /// back without `files`; [`Workspace::texts_of`] reads the few a report
+    /// shows again.
+    pub fn load_parsed(
+        root: &Path,
+        output: Option<&Path>,
+    ) -> Result<(Workspace, Vec<ParsedFile>), WorkspaceError> {
+        let (mut workspace, paths) = Workspace::scan(root, output)?;
+        let read: Vec<Result<Option<ParsedFile>, Diagnostic>> = paths
+            .par_iter()
+            .map(|(path, relative)| {
+                // Each thread reads into the same buffer again and again:
+                // fresh memory for every file costs more (the kernel zeroes
+                // each new page) than reading and parsing the file.
+                BUFFER.with_borrow_mut(|buffer| {
+                    read_into(path, relative, buffer)?;
+                    if !starts_with_front_matter(buffer) {
+                        return Ok(None);
+                    }
+                    let file = SourceFile::from_bytes(relative.as_str(), std::mem::take(buffer));
+                    let parsed = parse_unit_file(&file);
+                    *buffer = file.text.into_bytes();
+                    Ok(Some(parsed))
+                })
+            })
+            .collect();
+        let mut parsed = Vec::with_capacity(read.len());
+        for result in read {
+            match result {
+                Ok(Some(file)) => parsed.push(file),
+                Ok(None) => {}
+                Err(diagnostic) => workspace.read_errors.push(diagnostic),
+            }
+        }
+        Ok((workspace, parsed))
+    }
+
+    /// Opens the workspace: reads and parses `okrc.toml` and finds the unit
+    /// files, without reading them.
+    fn scan(
+        root: &Path,
+        output: Option<&Path>,
+    ) -> Result<(Workspace, Vec<(PathBuf, String)>), WorkspaceError> {
         let metadata = std::fs::metadata(root).map_err(|source| WorkspaceError::Open {
             path: root.to_path_buf(),
             source,
@@ -60,26 +122,40 @@ impl Workspace {
             None => root.join(&config.output),
         };
         let paths = unit_file_candidates(root, &output, &mut read_errors);
-        let read: Vec<Result<Option<SourceFile>, Diagnostic>> = paths
-            .par_iter()
-            .map(|(path, relative)| read_unit_file(path, relative))
-            .collect();
-        let mut files = Vec::with_capacity(read.len());
-        for result in read {
-            match result {
-                Ok(Some(file)) => files.push(file),
-                Ok(None) => {}
-                Err(diagnostic) => read_errors.push(diagnostic),
-            }
-        }
-        Ok(Workspace {
+        let workspace = Workspace {
             root: root.to_path_buf(),
             config,
             config_file,
             config_diagnostics,
-            files,
+            files: Vec::new(),
             read_errors,
-        })
+        };
+        Ok((workspace, paths))
+    }
+
+    /// The texts of `files` (workspace paths), from memory where the
+    /// workspace holds them, else read again from disk: for showing the
+    /// source lines of diagnostics. Files that cannot be read are left out.
+    pub fn texts_of<'f>(&self, files: impl IntoIterator<Item = &'f str>) -> Vec<SourceFile> {
+        let mut wanted: Vec<&str> = files.into_iter().collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        wanted
+            .into_iter()
+            .filter_map(|file| {
+                let held = self
+                    .files
+                    .iter()
+                    .chain(&self.config_file)
+                    .find(|f| &*f.path == file);
+                match held {
+                    Some(held) => Some(held.clone()),
+                    None => std::fs::read(self.root.join(file))
+                        .ok()
+                        .map(|bytes| SourceFile::from_bytes(file, bytes)),
+                }
+            })
+            .collect()
     }
 
     /// The output folder: `okrc.toml`'s `output`, relative to the root.
@@ -180,6 +256,20 @@ pub fn unit_file_candidates(
     }
     paths.sort_by(|a, b| a.1.cmp(&b.1));
     paths
+}
+
+thread_local! {
+    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Reads a file into `buffer`, replacing what it held.
+fn read_into(path: &Path, relative: &str, buffer: &mut Vec<u8>) -> Result<(), Diagnostic> {
+    use std::io::Read;
+    buffer.clear();
+    std::fs::File::open(path)
+        .and_then(|mut file| file.read_to_end(buffer))
+        .map(|_| ())
+        .map_err(|err| io_error(&FilePath::from(relative), &err))
 }
 
 /// Reads one file: `None` when it is not a unit file (no front matter), an

@@ -57,6 +57,29 @@ fn the_starter_is_for_the_quarter_of_today_and_checks_clean() {
 }
 
 #[test]
+fn the_starter_builds_a_site_with_its_mission_rendered() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("okrs");
+    assert_eq!(init(&dir, "2026-11-27").status.code(), Some(0));
+    let output = run(okrc()
+        .arg("build")
+        .arg(&dir)
+        .args(["--today", "2026-11-27"]));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let index = std::fs::read_to_string(dir.join("public/index.html")).unwrap();
+    assert!(
+        index.contains("<strong>") || index.contains("<em>"),
+        "the starter's Markdown mission is rendered"
+    );
+    assert!(dir.join("public/okrs.json").is_file());
+}
+
+#[test]
 fn its_output_lists_the_files_and_the_next_steps() {
     let parent = tempfile::tempdir().unwrap();
     let output =

@@ -41,8 +41,8 @@ pub enum Format {
 
 pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     let today = today(args.today)?;
-    let workspace = Workspace::load(&args.dir, None)?;
-    let model = crate::compile(&workspace, today);
+    let (workspace, parsed) = Workspace::load_parsed(&args.dir, None)?;
+    let model = crate::link(&workspace, parsed, today);
     let reported = report(&args, &workspace, &model);
     // The process ends here: freeing a 10,000-unit model one allocation at a
     // time takes longer than the operating system reclaiming it.
@@ -65,7 +65,11 @@ fn report(args: &CheckArgs, workspace: &Workspace, model: &Model) -> anyhow::Res
             // Render into memory, then let anstream strip the colours when
             // stdout is not a terminal or NO_COLOR is set.
             let mut text = Vec::new();
-            let texts = source_texts(workspace);
+            let sources = workspace.texts_of(model.diagnostics.iter().map(|d| &*d.file));
+            let texts = sources
+                .iter()
+                .map(|f| (&*f.path, f.text.as_str()))
+                .collect();
             render::human::write(&mut text, &model.diagnostics, &texts, &args.dir, true)?;
             let bold = anstyle::Style::new().bold();
             writeln!(text, "{bold}{}{bold:#}", render::human::summary(model))?;

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use super::toml::{Array, Key, Table, Value, ValueKind, same_key};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::period::parse_date;
-use crate::source::{FilePath, Span};
+use crate::source::{FilePath, LineIndex, Span};
 
 /// What a key holds, for validation messages and the JSON Schema.
 #[derive(Debug, Clone, Copy)]
@@ -82,21 +82,25 @@ pub struct Cx<'a> {
     pub file: &'a FilePath,
     /// Offset of the TOML text within the file.
     pub base: usize,
+    /// The whole file's lines, to locate every span made.
+    lines: LineIndex<'a>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> Cx<'a> {
-    pub fn new(file: &'a FilePath, base: usize) -> Self {
+    /// A context for the TOML text that starts at byte `base` of `text`.
+    pub fn new(file: &'a FilePath, text: &'a str, base: usize) -> Self {
         Cx {
             file,
             base,
+            lines: LineIndex::new(text),
             diagnostics: Vec::new(),
         }
     }
 
-    /// A span of the TOML text as a span of the file.
+    /// A span of the TOML text as a located span of the file.
     pub fn span(&self, range: Range<usize>) -> Span {
-        Span::new(range.start, range.end).shifted(self.base)
+        Span::located(range.start + self.base, range.end + self.base, &self.lines)
     }
 
     pub fn report(

@@ -15,7 +15,7 @@ pub mod toml;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Unit, UnitOrigin};
-use crate::source::{SourceFile, Span};
+use crate::source::{LineIndex, SourceFile, Span};
 use fields::{Cx, TableReader};
 use front_matter::split_front_matter;
 
@@ -53,19 +53,22 @@ pub fn parse_unit_file(file: &SourceFile) -> ParsedFile {
     };
     if let Some(at) = file.utf8_error {
         return fail(
-            Span::new(at, at + 1),
+            Span::located(at, at + 1, &LineIndex::new(&file.text)),
             "the file is not valid UTF-8",
             "save the file with UTF-8 encoding",
         );
     }
     let Some(front_matter) = split_front_matter(&file.text) else {
         return fail(
-            Span::new(0, 3),
+            Span {
+                end: 3,
+                ..Span::FILE_START
+            },
             "the front matter opened here is never closed",
             "end the front matter with a line that is exactly `+++`",
         );
     };
-    let mut cx = Cx::new(&file.path, front_matter.toml_offset);
+    let mut cx = Cx::new(&file.path, &file.text, front_matter.toml_offset);
     let document = toml::parse(front_matter.toml);
     for error in document.value_errors() {
         let help = match error.kind {

@@ -38,7 +38,9 @@ pub fn write(
             Level::Error => SnippetLevel::ERROR,
             Level::Warning => SnippetLevel::WARNING,
         };
-        let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
+        let title = level
+            .primary_title(printable(&d.message))
+            .id(d.code.as_str());
         let mut group: Group = match index.line(d.line) {
             Some((line_offset, line)) => {
                 let span = caret_span(
@@ -49,7 +51,7 @@ pub fn write(
                 );
                 let annotation = AnnotationKind::Primary.span(span);
                 let annotation = match &d.label {
-                    Some(label) => annotation.label(label.as_str()),
+                    Some(label) => annotation.label(printable(label)),
                     None => annotation,
                 };
                 title.element(
@@ -66,11 +68,27 @@ pub fn write(
             ),
         };
         if let Some(help) = &d.help {
-            group = group.element(SnippetLevel::HELP.message(help.as_str()));
+            group = group.element(SnippetLevel::HELP.message(printable(help)));
         }
         writeln!(out, "{}\n", renderer.render(&[group]))?;
     }
     Ok(())
+}
+
+/// Text from the input, with control characters (an escape sequence in a
+/// unit id, say) written out instead of sent to the terminal.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| match c {
+            '\n' => "\n".to_string(),
+            c if c.is_control() => c.escape_default().to_string(),
+            c => c.to_string(),
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// The span to underline, relative to its line: the offending bytes on the
@@ -113,6 +131,12 @@ pub fn summary(model: &Model) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_from_the_input_are_written_out() {
+        assert_eq!(printable("unit `\u{1b}[2Jx`"), "unit `\\u{1b}[2Jx`");
+        assert_eq!(printable("plain"), "plain");
+    }
 
     #[test]
     fn carets_are_at_least_one_character_wide() {
