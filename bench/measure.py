@@ -24,10 +24,17 @@ def run_once(command, env):
     return elapsed, usage.ru_maxrss / 1024.0, usage.ru_utime + usage.ru_stime, exit_code
 
 
-def measure(command, runs=10, warmup=1, env=None):
+def measure(command, runs=10, warmup=1, env=None, before=None):
+    """Runs `command` `warmup` times, then `runs` times measured. `before`,
+    if given, is called (untimed) before every run."""
+    def once():
+        if before:
+            before()
+        return run_once(command, env)
+
     for _ in range(warmup):
-        run_once(command, env)
-    samples = [run_once(command, env) for _ in range(runs)]
+        once()
+    samples = [once() for _ in range(runs)]
     codes = {s[3] for s in samples}
     return {
         "command": " ".join(command),

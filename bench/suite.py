@@ -4,7 +4,9 @@
 For each size it generates a realistic workspace (bench/gen_workspace.py) and
 measures, as medians over several runs:
 
-- `okrc check` and `okrc build`: wall time, CPU time and peak memory;
+- `okrc check` and `okrc build`: wall time, CPU time and peak memory; `build`
+  into a fresh output folder (as in CI, from a clean checkout) and again over
+  its last site (as on a laptop: unchanged files are linked, not written);
 - Hugo (Debian package `hugo`) building the same Markdown files with a minimal
   layout (one page per unit listing its objectives, plus list pages);
 - the I/O floor: reading every input file, plus copying okrc's output tree;
@@ -12,7 +14,13 @@ measures, as medians over several runs:
 
     python3 bench/suite.py --sizes 1000,10000 --runs 5
     python3 bench/suite.py --sizes 100000 --runs 3 --no-hugo
+    python3 bench/suite.py --sizes 200 --runs 1 --watch --check   # CI
 
+A fresh output folder is made by renaming the last one aside (deleted at the
+end), not by deleting it: deleting ten thousand files just before creating
+ten thousand more measures the file system's inode reuse, not the build.
+With --check the suite exits 1 when a command fails or okrc's site does not
+have one page per unit, so CI notices when it stops working.
 It prints a Markdown table (paste it into BENCHMARKS.md) and, with --json, the
 raw figures.
 """
@@ -105,14 +113,37 @@ def io_floor(source, output, runs):
     return {"read_s": read, "copy_s": copy, "median_s": read + copy}
 
 
+class Aside:
+    """Moves an output folder out of the way before each run (untimed), so
+    every run writes a fresh folder; removes what it moved at the end."""
+
+    def __init__(self, path):
+        self.path = path
+        self.trash = tempfile.mkdtemp(prefix="okrc-bench-aside-", dir=os.path.dirname(path))
+        self.count = 0
+
+    def __call__(self):
+        if os.path.exists(self.path):
+            self.count += 1
+            os.rename(self.path, os.path.join(self.trash, str(self.count)))
+
+    def clean(self):
+        shutil.rmtree(self.trash, ignore_errors=True)
+
+
 def watch_latency(source, runs):
+    """Edit-to-site latency on a copy of the workspace (the script edits a file)."""
     script = os.path.join(ROOT, "bench", "watch_latency.py")
-    if not os.path.exists(script):
-        return None
-    result = subprocess.run([sys.executable, script, source, "--edits", str(runs), "--json"],
-                            capture_output=True, text=True)
+    copy = tempfile.mkdtemp(prefix="okrc-bench-watch-")
+    try:
+        shutil.copytree(source, os.path.join(copy, "ws"))
+        result = subprocess.run([sys.executable, script, os.path.join(copy, "ws"), "--runs", str(runs),
+                                 "--binary", OKRC, "--output", os.path.join(copy, "out"), "--json"],
+                                capture_output=True, text=True)
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
     if result.returncode != 0:
-        print(result.stderr, file=sys.stderr)
+        print(result.stdout + result.stderr, file=sys.stderr)
         return None
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -124,7 +155,9 @@ def main():
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--watch", action="store_true", help="also measure the watch edit-to-site latency")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--check", action="store_true", help="exit 1 if anything failed (for CI)")
     args = parser.parse_args()
+    failures = []
 
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     hugo = None if args.no_hugo else shutil.which("hugo")
@@ -134,37 +167,71 @@ def main():
         output = f"/tmp/okrc-bench-{units}-out"
         row = {"units": units, "input_mb": tree_size(source)[1] / 1e6}
         row["check"] = measure([OKRC, "check", source, "--today", TODAY], args.runs)
-        row["build"] = measure([OKRC, "build", source, "-o", output, "--today", TODAY], args.runs)
+        build = [OKRC, "build", source, "-o", output, "--today", TODAY]
+        aside = Aside(output)
+        try:
+            row["build"] = measure(build, args.runs, before=aside)
+        finally:
+            aside.clean()
+        row["rebuild"] = measure(build, args.runs)
         files, size = tree_size(output)
         row["output_files"], row["output_mb"] = files, size / 1e6
         row["floor"] = io_floor(source, output, args.runs)
         if hugo:
             site = hugo_site(units, source)
-            row["hugo"] = measure([hugo, "--quiet", "-s", site, "-d", os.path.join(site, "public")], args.runs)
+            public = os.path.join(site, "public")
+            aside = Aside(public)
+            try:
+                row["hugo"] = measure([hugo, "--quiet", "-s", site, "-d", public], args.runs, before=aside)
+            finally:
+                aside.clean()
         if args.watch:
             row["watch"] = watch_latency(source, max(args.runs, 10))
+            if row["watch"] is None:
+                failures.append(f"watch latency at {units} units")
+        for name in ("check", "build", "rebuild", "hugo"):
+            if name in row and row[name]["exit_codes"] != [0]:
+                failures.append(f"{name} at {units} units exited {row[name]['exit_codes']}")
+        if files < units:
+            failures.append(f"okrc's site at {units} units has {files} files, fewer than its units")
         rows.append(row)
         print(f"measured {units} units", file=sys.stderr)
 
     if args.json:
         print(json.dumps(rows, indent=2))
-        return
-    print(f"| units | input | okrc check | okrc build | build peak memory | output | I/O floor | Hugo | Hugo peak memory | build vs Hugo | watch edit→site |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    else:
+        print_table(rows)
+    if args.check and failures:
+        print("benchmark suite failed:\n  " + "\n  ".join(failures), file=sys.stderr)
+        return 1
+    return 0
+
+
+def print_table(rows):
+    print("| units | input | okrc check | okrc build (fresh folder) | okrc rebuild | build peak memory "
+          "| output | I/O floor (read + copy) | Hugo | Hugo peak memory | Hugo ÷ okrc build "
+          "| watch: edit → page / → all written / rebuild |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         hugo_row = row.get("hugo")
         watch = row.get("watch")
-        print("| {units:,} | {input:.0f} MB | {check:.3f} s ({check_mb:.0f} MB) | {build:.3f} s | {build_mb:.0f} MB | {files:,} files, {out:.0f} MB | {floor:.3f} s | {hugo} | {hugo_mb} | {ratio} | {watch} |".format(
-            units=row["units"], input=row["input_mb"],
-            check=row["check"]["median_s"], check_mb=row["check"]["peak_mb"],
-            build=row["build"]["median_s"], build_mb=row["build"]["peak_mb"],
-            files=row["output_files"], out=row["output_mb"], floor=row["floor"]["median_s"],
-            hugo=f"{hugo_row['median_s']:.2f} s" if hugo_row else "–",
-            hugo_mb=f"{hugo_row['peak_mb']:.0f} MB" if hugo_row else "–",
-            ratio=f"{hugo_row['median_s'] / row['build']['median_s']:.1f}× faster" if hugo_row else "–",
-            watch=f"{watch['median_ms']:.0f} ms" if watch else "–",
-        ))
+        floor = row["floor"]
+        print("| {units:,} | {input:.0f} MB | {check:.3f} s, {check_mb:.0f} MB | {build:.3f} s (CPU {cpu:.2f} s) "
+              "| {rebuild:.3f} s | {build_mb:.0f} MB | {files:,} files, {out:.0f} MB "
+              "| {floor:.3f} s ({read:.3f} + {copy:.3f}) | {hugo} | {hugo_mb} | {ratio} | {watch} |".format(
+                  units=row["units"], input=row["input_mb"],
+                  check=row["check"]["median_s"], check_mb=row["check"]["peak_mb"],
+                  build=row["build"]["median_s"], cpu=row["build"]["cpu_s"],
+                  rebuild=row["rebuild"]["median_s"], build_mb=row["build"]["peak_mb"],
+                  files=row["output_files"], out=row["output_mb"],
+                  floor=floor["median_s"], read=floor["read_s"], copy=floor["copy_s"],
+                  hugo=f"{hugo_row['median_s']:.2f} s" if hugo_row else "–",
+                  hugo_mb=f"{hugo_row['peak_mb']:.0f} MB" if hugo_row else "–",
+                  ratio=f"{hugo_row['median_s'] / row['build']['median_s']:.1f}×" if hugo_row else "–",
+                  watch=(f"{watch['page_ms']:.0f} / {watch['done_ms']:.0f} / {watch['rebuild_ms']:.0f} ms"
+                         if watch else "–"),
+              ))
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

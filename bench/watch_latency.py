@@ -22,6 +22,7 @@ The edited file is restored at the end. Medians, not means: the machines are
 shared and noisy.
 """
 import argparse
+import json
 import os
 import re
 import statistics
@@ -109,6 +110,7 @@ def main():
     parser.add_argument("--output", default=None, help="output folder (default: a folder in /tmp)")
     parser.add_argument("--today", default="2026-11-27")
     parser.add_argument("--pause", type=float, default=0.3, help="seconds between edits")
+    parser.add_argument("--json", action="store_true", help="also print the medians as one line of JSON")
     args = parser.parse_args()
 
     workspace = os.path.abspath(args.workspace)
@@ -184,6 +186,14 @@ def main():
     show("rebuild (okrc's total)", rebuild)
     for s, values in stages.items():
         show(f"  {s}", values)
+    if args.json:
+        print(json.dumps({
+            "edits": args.runs,
+            "page_ms": statistics.median(to_page),
+            "done_ms": statistics.median(to_done),
+            "rebuild_ms": statistics.median(rebuild),
+            "stages_ms": {s: statistics.median(v) for s, v in stages.items()},
+        }))
 
 
 if __name__ == "__main__":
