@@ -16,7 +16,6 @@ use chrono::NaiveDate;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::check::source_texts;
 use super::{Outcome, outcome, parse_today_arg, today};
 use crate::render;
 use crate::site::output::OutputDir;
@@ -46,7 +45,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
     let today = today(args.today)?;
     let mut progress = Progress::start();
     progress.message("checking the workspace");
-    let mut workspace = Workspace::load(&args.dir, args.output.as_deref())?;
+    let (workspace, parsed) = Workspace::load_parsed(&args.dir, args.output.as_deref())?;
     let output_path = args
         .output
         .clone()
@@ -60,15 +59,21 @@ pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
         }
     };
     let loaded = started.elapsed();
-    let model = crate::compile(&workspace, today);
+    let model = crate::link(&workspace, parsed, today);
     let compiled = started.elapsed();
 
     let mut report = Vec::new();
-    let texts = source_texts(&workspace);
+    // Read again: only the few files diagnostics quote.
+    let sources = workspace.texts_of(model.diagnostics.iter().map(|d| &*d.file));
+    let texts = sources
+        .iter()
+        .map(|f| (&*f.path, f.text.as_str()))
+        .collect();
     render::human::write(&mut report, &model.diagnostics, &texts, &args.dir, true)?;
     let bold = anstyle::Style::new().bold();
     writeln!(report, "{bold}{}{bold:#}", render::human::summary(&model))?;
     drop(texts);
+    drop(sources);
     progress.suspend(|| {
         let mut stderr = anstream::AutoStream::auto(std::io::stderr().lock());
         stderr.write_all(&report)
@@ -94,8 +99,6 @@ pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
             return Ok(Outcome::InputErrors);
         }
     };
-    // The files' text is no longer needed: the model has what the site shows.
-    drop(std::mem::take(&mut workspace.files));
     let model = Arc::new(model);
     progress.pages(model.units.len() as u64 + 1);
     let built = build_site(
@@ -130,7 +133,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
         let ms = |d: Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
         let t = summary.timings;
         eprintln!(
-            "  read {} · parse and link {} · render {} (pages {} · okrs.json {} · swap {}) · total {} · {} of {} files kept",
+            "  read and parse {} · link {} · render {} (pages {} · okrs.json {} · swap {}) · total {} · {} of {} files kept",
             ms(loaded),
             ms(compiled - loaded),
             ms(started.elapsed() - compiled),

@@ -181,6 +181,17 @@ enum Reason {
     Unsure,
 }
 
+impl Reason {
+    const ALL: [Reason; 6] = [
+        Reason::Missed,
+        Reason::OffTrack,
+        Reason::AtRisk,
+        Reason::Stale,
+        Reason::NotConfident,
+        Reason::Unsure,
+    ];
+}
+
 /// Key results that are missed, off track, at risk, without a recent
 /// check-in (the `stale-checkin` lint), or whose owners are not confident,
 /// most urgent first: how many there are, and the first `limit` as
@@ -194,29 +205,31 @@ pub fn attention(site: &Arc<SiteData>, units: &[usize], limit: usize) -> (usize,
         .filter(|d| d.code == Code::StaleCheckin)
         .map(|d| (&*d.file, d.span.start))
         .collect();
-    let mut found: Vec<(Reason, usize, usize, usize, Vec<Reason>)> = Vec::new();
+    // Each key result's reasons as a set of bits, in `Reason` order.
+    let mut found: Vec<(Reason, usize, usize, usize, u8)> = Vec::new();
     for &u in units {
         let unit = &model.units[u];
         for (o, objective) in unit.objectives.iter().enumerate() {
             for (k, kr) in objective.key_results.iter().enumerate() {
-                let mut reasons = Vec::new();
+                let mut reasons = 0u8;
+                let mut add = |reason: Reason| reasons |= 1 << reason as u8;
                 match kr.pace {
-                    Some(Pace::Missed) => reasons.push(Reason::Missed),
-                    Some(Pace::OffTrack) => reasons.push(Reason::OffTrack),
-                    Some(Pace::AtRisk) => reasons.push(Reason::AtRisk),
+                    Some(Pace::Missed) => add(Reason::Missed),
+                    Some(Pace::OffTrack) => add(Reason::OffTrack),
+                    Some(Pace::AtRisk) => add(Reason::AtRisk),
                     _ => {}
                 }
-                if stale.contains(&(&*unit.file, kr.origin.span.start)) {
-                    reasons.push(Reason::Stale);
+                if !stale.is_empty() && stale.contains(&(&*unit.file, kr.origin.span.start)) {
+                    add(Reason::Stale);
                 }
                 if kr.pace != Some(Pace::Done) {
                     match kr.confidence {
-                        Some(ConfidenceLevel::OffTrack) => reasons.push(Reason::NotConfident),
-                        Some(ConfidenceLevel::AtRisk) => reasons.push(Reason::Unsure),
+                        Some(ConfidenceLevel::OffTrack) => add(Reason::NotConfident),
+                        Some(ConfidenceLevel::AtRisk) => add(Reason::Unsure),
                         _ => {}
                     }
                 }
-                if let Some(&first) = reasons.iter().min() {
+                if let Some(&first) = Reason::ALL.iter().find(|r| reasons & (1 << **r as u8) != 0) {
                     found.push((first, u, o, k, reasons));
                 }
             }
@@ -232,8 +245,9 @@ pub fn attention(site: &Arc<SiteData>, units: &[usize], limit: usize) -> (usize,
     let shown = found
         .into_iter()
         .map(|(_, u, o, k, reasons)| {
-            let reasons: Vec<Value> = reasons
+            let reasons: Vec<Value> = Reason::ALL
                 .into_iter()
+                .filter(|r| reasons & (1 << *r as u8) != 0)
                 .map(|reason| {
                     let (kind, value) = match reason {
                         Reason::Missed => ("pace", "missed"),
@@ -266,31 +280,40 @@ fn key_result_link(site: &Arc<SiteData>, u: usize, o: usize, k: usize) -> Value 
 /// The `limit` latest check-ins of the units, up to today, newest first:
 /// each `{unit, objective, key_result, checkin, href}`.
 pub fn latest_checkins(site: &Arc<SiteData>, units: &[usize], limit: usize) -> Vec<Value> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
     let model = &site.model;
-    let mut all: Vec<(chrono::NaiveDate, usize, usize, usize, usize)> = Vec::new();
+    // Newest first, then in model order: the greater key is shown first.
+    // A heap of the `limit` best seen so far (its worst on top) keeps a
+    // dashboard over hundreds of thousands of check-ins from sorting them all.
+    type Key = (chrono::NaiveDate, Reverse<(usize, usize, usize, usize)>);
+    let mut best: BinaryHeap<Reverse<Key>> = BinaryHeap::with_capacity(limit + 1);
     for &u in units {
         for (o, objective) in model.units[u].objectives.iter().enumerate() {
             for (k, kr) in objective.key_results.iter().enumerate() {
                 for (c, checkin) in kr.checkins.iter().enumerate() {
-                    if checkin.date <= model.today {
-                        all.push((checkin.date, u, o, k, c));
+                    if checkin.date > model.today || limit == 0 {
+                        continue;
+                    }
+                    let key = (checkin.date, Reverse((u, o, k, c)));
+                    if best.len() < limit {
+                        best.push(Reverse(key));
+                    } else if best.peek().is_some_and(|worst| key > worst.0) {
+                        best.pop();
+                        best.push(Reverse(key));
                     }
                 }
             }
         }
     }
-    let order = |a: &(chrono::NaiveDate, usize, usize, usize, usize),
-                 b: &(chrono::NaiveDate, usize, usize, usize, usize)| {
-        b.0.cmp(&a.0)
-            .then((a.1, a.2, a.3, a.4).cmp(&(b.1, b.2, b.3, b.4)))
-    };
-    if limit < all.len() {
-        all.select_nth_unstable_by(limit, order);
-        all.truncate(limit);
-    }
-    all.sort_by(order);
+    // Ascending `Reverse<Key>` is descending `Key`: best first.
+    let all: Vec<(usize, usize, usize, usize)> = best
+        .into_sorted_vec()
+        .into_iter()
+        .map(|Reverse((_, Reverse(at)))| at)
+        .collect();
     all.into_iter()
-        .map(|(_, u, o, k, c)| {
+        .map(|(u, o, k, c)| {
             let item = key_result_link(site, u, o, k);
             let checkin = super::objects::checkin_value(site, (u, o, k, c));
             context! { checkin => checkin, ..item }
