@@ -186,64 +186,70 @@ impl SiteCache {
             Some(output.begin()?)
         };
         let slowest: Mutex<Option<(String, Duration)>> = Mutex::new(None);
-        let results: Vec<Result<Done, BuildError>> = render
-            .pages()
-            .par_iter()
-            .map(|page| {
-                let cached = self.pages.get(&page.path);
-                if let Some(cached) = cached {
-                    if cached.fingerprint == fingerprint(page, cached.used.as_deref())
-                        && output.has(&page.path)
-                    {
-                        return Ok(Done {
-                            path: page.path.clone(),
-                            page: cached.clone(),
-                            rendered: None,
-                            written: false,
-                        });
-                    }
+        let all = render.pages();
+        let current = |page: &Page| -> Option<&CachedPage> {
+            let cached = self.pages.get(&page.path)?;
+            (cached.fingerprint == fingerprint(page, cached.used.as_deref())
+                && output.has(&page.path))
+            .then_some(cached)
+        };
+        // The pages to render again: unit pages first, so that the page
+        // someone just saved shows soonest, then the index, dashboards and
+        // alignment maps, which read every unit and take longest.
+        let kept: Vec<Option<&CachedPage>> = all.par_iter().map(current).collect();
+        let mut todo: Vec<usize> = (0..all.len()).filter(|&i| kept[i].is_none()).collect();
+        todo.sort_by_key(|&i| !matches!(all[i].kind, PageKind::Unit(_)));
+        let render_one = |page: &Page| -> Result<Done, BuildError> {
+            let cached = self.pages.get(&page.path);
+            let took = Instant::now();
+            let (html, used) = recording_use(|| render.render_page(templates, page));
+            let html = html?;
+            let took = took.elapsed();
+            let hash = hash_bytes(html.as_bytes());
+            let written = match &fresh {
+                Some(fresh) => {
+                    fresh.write(&page.path, html.as_bytes())?;
+                    true
                 }
-                let took = Instant::now();
-                let (html, used) = recording_use(|| render.render_page(templates, page));
-                let html = html?;
-                let took = took.elapsed();
-                let hash = hash_bytes(html.as_bytes());
-                let written = match &fresh {
-                    Some(fresh) => {
-                        fresh.write(&page.path, html.as_bytes())?;
-                        true
-                    }
-                    None if cached.is_none_or(|c| c.hash != hash) || !output.has(&page.path) => {
-                        output.replace(&page.path, html.as_bytes())?;
-                        true
-                    }
-                    None => false,
-                };
-                let mut slowest = slowest.lock().unwrap_or_else(|e| e.into_inner());
-                if slowest.as_ref().is_none_or(|(_, most)| took > *most) {
-                    *slowest = Some((page.path.clone(), took));
+                None if cached.is_none_or(|c| c.hash != hash) || !output.has(&page.path) => {
+                    output.replace(&page.path, html.as_bytes())?;
+                    true
                 }
-                let used = depends_on_used(&page.kind).then_some(used);
-                Ok(Done {
-                    path: page.path.clone(),
-                    page: CachedPage {
-                        fingerprint: fingerprint(page, used.as_deref()),
-                        used,
-                        hash,
-                    },
-                    rendered: Some(took),
-                    written,
-                })
+                None => false,
+            };
+            let mut slowest = slowest.lock().unwrap_or_else(|e| e.into_inner());
+            if slowest.as_ref().is_none_or(|(_, most)| took > *most) {
+                *slowest = Some((page.path.clone(), took));
+            }
+            let used = depends_on_used(&page.kind).then_some(used);
+            Ok(Done {
+                path: page.path.clone(),
+                page: CachedPage {
+                    fingerprint: fingerprint(page, used.as_deref()),
+                    used,
+                    hash,
+                },
+                rendered: Some(took),
+                written,
             })
-            .collect();
+        };
+        let mut results: Vec<(usize, Result<Done, BuildError>)> =
+            todo.par_iter().map(|&i| (i, render_one(&all[i]))).collect();
+        // The first error in page order, whichever thread met it first.
+        results.sort_unstable_by_key(|(i, _)| *i);
         let mut summary = CacheBuild {
             pages: started.elapsed(),
             ..CacheBuild::default()
         };
         let rest = Instant::now();
-        let mut pages = HashMap::with_capacity(results.len());
-        // The first error in page order, whichever thread met it first.
-        for result in results {
+        let mut pages = HashMap::with_capacity(all.len());
+        for (page, kept) in all.iter().zip(kept) {
+            if let Some(cached) = kept {
+                summary.unchanged += 1;
+                pages.insert(page.path.clone(), cached.clone());
+            }
+        }
+        for (_, result) in results {
             let done = result?;
             summary.rendered += usize::from(done.rendered.is_some());
             if done.written {
