@@ -497,3 +497,95 @@ fn an_empty_workspace_builds_a_site_that_says_so() {
     let index = std::fs::read_to_string(dir.path().join("ws/public/index.html")).unwrap();
     assert!(index.contains("No periods yet"));
 }
+
+/// The inode of every file below `root`: a file kept by a rebuild is the
+/// last site's file linked into the new one, not a copy.
+fn inodes(root: &Path) -> BTreeMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let name = e.path().strip_prefix(root).unwrap().to_string_lossy();
+            (name.into_owned(), e.metadata().unwrap().ino())
+        })
+        .collect()
+}
+
+#[test]
+fn a_rebuild_keeps_unchanged_pages_and_writes_what_a_build_from_scratch_does() {
+    let dir = workspace_copy("site-basic");
+    let ws = dir.path().join("ws");
+    let site = dir.path().join("site");
+    let build_into = |out: &Path| {
+        let output = okrc(
+            &[
+                "build",
+                ws.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+                "--today",
+                TODAY,
+            ],
+            dir.path(),
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    };
+    // What a build from scratch writes, into a folder used once.
+    let scratch = |name: &str| {
+        let out = dir.path().join(name);
+        build_into(&out);
+        read_tree(&out)
+    };
+    build_into(&site);
+    assert!(
+        site.join(".okrc-pages").is_file(),
+        "the build leaves its manifest"
+    );
+
+    // Nothing changed: every file is kept, none written again.
+    let before = inodes(&site);
+    build_into(&site);
+    let after = inodes(&site);
+    let marker_and_manifest = [".okrc-site", ".okrc-pages"];
+    for (name, inode) in &before {
+        if !marker_and_manifest.contains(&name.as_str()) {
+            assert_eq!(after.get(name), Some(inode), "{name} was written again");
+        }
+    }
+    assert_eq!(read_tree(&site), scratch("scratch-1"));
+
+    // One unit's notes change: its page and okrs.json are written, a page
+    // of another period is kept, and the site equals a build from scratch.
+    let mobile = ws.join("teams/mobile.md");
+    let text = std::fs::read_to_string(&mobile).unwrap();
+    std::fs::write(
+        &mobile,
+        format!("{text}\nA note added for the rebuild test.\n"),
+    )
+    .unwrap();
+    let before = inodes(&site);
+    build_into(&site);
+    let after = inodes(&site);
+    let mobile_page = "periods/2026-q4/units/mobile.html";
+    let other_period = "periods/2026-q3/units/digital.html";
+    assert_ne!(after[mobile_page], before[mobile_page]);
+    assert_ne!(after["okrs.json"], before["okrs.json"]);
+    assert_eq!(after[other_period], before[other_period]);
+    let tree = read_tree(&site);
+    assert!(
+        String::from_utf8_lossy(&tree[mobile_page]).contains("A note added for the rebuild test.")
+    );
+    assert_eq!(tree, scratch("scratch-2"));
+
+    // A page changed in the output behind okrc's back, and a damaged
+    // manifest: the next build still writes exactly what a fresh one does.
+    std::fs::write(site.join(other_period), "changed by hand").unwrap();
+    build_into(&site);
+    assert_eq!(read_tree(&site), scratch("scratch-3"));
+    std::fs::write(site.join(".okrc-pages"), "okrc-pages 1 garbage\npage x").unwrap();
+    std::fs::write(site.join(mobile_page), "").unwrap();
+    build_into(&site);
+    assert_eq!(read_tree(&site), scratch("scratch-4"));
+}

@@ -19,7 +19,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::{Outcome, outcome, parse_today_arg, today};
 use crate::render;
 use crate::site::output::OutputDir;
-use crate::site::{Templates, build_site};
+use crate::site::{SiteCache, Templates};
 use crate::workspace::Workspace;
 
 #[derive(Debug, Args)]
@@ -101,7 +101,10 @@ pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
     };
     let model = Arc::new(model);
     progress.pages(model.units.len() as u64 + 1);
-    let built = build_site(
+    // What the last site was rendered from: pages whose inputs did not
+    // change are linked from it rather than rendered again.
+    let mut cache = SiteCache::resume(&output).one_shot();
+    let built = cache.build(
         Arc::clone(&model),
         &workspace.config,
         &templates,
@@ -125,26 +128,28 @@ pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
     std::mem::forget(model);
     eprintln!(
         "Built {} ({}) into `{}`.",
-        render::count(summary.pages, "page"),
+        render::count(summary.pages_count, "page"),
         human_size(summary.bytes),
         output_path.display()
     );
     if timings {
         let ms = |d: Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
-        let t = summary.timings;
         eprintln!(
-            "  read and parse {} · link {} · render {} (pages {} · okrs.json {} · swap {}) · total {} · {} of {} files kept",
+            "  read and parse {} · link {} · render {} (pages {} · swap {}) · total {} · {} pages rendered, {} files kept, {} written",
             ms(loaded),
             ms(compiled - loaded),
             ms(started.elapsed() - compiled),
-            ms(t.pages),
-            ms(t.json),
-            ms(t.swap),
+            ms(summary.pages),
+            ms(summary.rest),
             ms(started.elapsed()),
-            summary.kept,
-            summary.files,
+            summary.rendered,
+            summary.unchanged,
+            summary.written,
         );
     }
+    // Freeing a large model and cache takes a while, and the process is
+    // done with them.
+    std::mem::forget(cache);
     std::io::stderr()
         .flush()
         .context("cannot write to stderr")?;

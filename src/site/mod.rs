@@ -1,9 +1,10 @@
 //! Stage 4, the site: the model rendered as a static progress site (SPEC §6).
 //! A [`SiteRender`] is pure: the same model, config and templates always
-//! give the same bytes for every page. `okrc build` renders the pages on all
-//! cores and writes each one as soon as it is made ([`build_site`]), so the
-//! site is never held in memory; `watch`/`serve` render again after every
-//! change, only the pages whose inputs changed ([`SiteCache`]).
+//! give the same bytes for every page. `okrc build`, `watch` and `serve`
+//! build through a [`SiteCache`]: pages render on all cores and each is
+//! written as soon as it is made, so the site is never held in memory; a
+//! page whose inputs did not change since the last build (in this process,
+//! or as the last site's manifest says) is kept rather than rendered again.
 //!
 //! ```text
 //! Model ──► SiteData (paths, indexes; once) ──► pages (rayon, one template
@@ -30,7 +31,6 @@ pub mod output;
 mod pages;
 pub mod paths;
 pub mod svg;
-mod write;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -48,7 +48,6 @@ use format::Language;
 use markdown::MarkdownOptions;
 pub use pages::{Page, PageKind};
 use pages::{Shared, page_context};
-pub use write::{BuildError, BuildSummary, BuildTimings, build_site};
 
 /// The built site: relative output path (`/`-separated) → file contents.
 /// Sorted, so writing and comparing it is deterministic.
@@ -77,6 +76,15 @@ const BUILTIN: &[(&str, &str)] = &[
     ),
     (STYLESHEET, include_str!("../../templates/style.css")),
 ];
+
+/// Why a build wrote no site.
+#[derive(Debug, Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Site(#[from] SiteError),
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
+}
 
 /// Why a site could not be rendered.
 #[derive(Debug, Error)]
@@ -300,7 +308,7 @@ pub const JSON_FILE: &str = "okrs.json";
 /// Renders the whole site in memory: every page (in parallel), the
 /// stylesheet and `okrs.json`. Pure: reads no files and no clock. For tests
 /// and benchmarks; `okrc build` writes each page as it renders it
-/// ([`build_site`]).
+/// ([`SiteCache::build`]).
 pub fn render_site(
     model: Arc<Model>,
     config: &Config,

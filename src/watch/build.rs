@@ -175,6 +175,7 @@ impl Session {
             &self.workspace.config,
             templates,
             &self.output,
+            &|| {},
         );
         drop(model);
         let built = match built {

@@ -110,6 +110,7 @@ impl Session {
                 .collect()
         };
         kept.extend(parsed);
+        let cache = SiteCache::resume(&output);
         let mut session = Session {
             options,
             root,
@@ -120,7 +121,7 @@ impl Session {
             templates: None,
             output,
             output_path,
-            cache: SiteCache::default(),
+            cache,
             spare: None,
             parsed_since: (0, Duration::ZERO),
             touched: Vec::new(),
@@ -231,7 +232,7 @@ impl Session {
         if output_path != self.output_path {
             self.output = OutputDir::new(&self.options.root, &output_path)?;
             self.output_path = output_path;
-            self.cache = SiteCache::default();
+            self.cache = SiteCache::resume(&self.output);
         }
         let mut kept = BTreeMap::new();
         for file in &workspace.files {

@@ -28,17 +28,19 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
+use super::BuildError;
 use super::data::recording_use;
-use super::output::{OutputDir, OutputError};
+use super::output::{OutputDir, OutputError, Placed};
 use super::pages::{Page, PageKind};
-use super::write::BuildError;
 use super::{JSON_FILE, STYLESHEET, SiteRender, Templates};
 use crate::config::Config;
 use crate::model::{Model, Unit};
 use crate::source::FilePath;
 use fingerprint::{global_hash, hash_bytes, hasher, node_hashes};
+use manifest::{MANIFEST, Manifest, Recorded};
 
 mod fingerprint;
+mod manifest;
 
 /// What the last build wrote, to build the next one from.
 #[derive(Debug, Default)]
@@ -49,27 +51,35 @@ pub struct SiteCache {
     /// In the order of the last model's units: each unit's JSON.
     units: Vec<Arc<UnitJson>>,
     pages: HashMap<String, CachedPage>,
-    /// The fingerprint of `okrs.json` and of the stylesheet as written.
-    json: Option<u64>,
-    stylesheet: Option<u64>,
+    /// The fingerprint and length of `okrs.json` and of the stylesheet as
+    /// written.
+    json: Option<Recorded>,
+    stylesheet: Option<Recorded>,
     /// Whether the output folder holds what the cache describes.
     written: bool,
+    /// Whether `pages` came from the last site's manifest ([`SiteCache::resume`]).
+    resumed: bool,
+    /// Hash each unit's JSON without holding it, and write `okrs.json`
+    /// straight from the model ([`SiteCache::one_shot`]).
+    stream_json: bool,
 }
 
-/// A unit's part of `okrs.json`.
+/// A unit's part of `okrs.json`: its hash, and its bytes when the cache
+/// holds them (see [`SiteCache::one_shot`]).
 #[derive(Debug)]
 struct UnitJson {
     json: Vec<u8>,
     hash: u64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct CachedPage {
     fingerprint: u64,
     /// The units its render used, when it depends on those only.
     used: Option<Vec<usize>>,
-    /// A hash of its bytes.
+    /// A hash of its bytes, and how many there are.
     hash: u64,
+    len: u64,
 }
 
 /// A unit across builds: the same file, id and period.
@@ -101,7 +111,11 @@ pub struct CacheBuild {
     pub rendered: usize,
     /// The page that took longest to render, and how long.
     pub slowest: Option<(String, Duration)>,
-    /// Rendering and writing the pages.
+    /// Pages in the site, and the bytes of all its files.
+    pub pages_count: usize,
+    pub bytes: u64,
+    /// Rendering and writing the pages (and, for a fresh site, okrs.json
+    /// and the stylesheet at the same time).
     pub pages: Duration,
     /// Writing `okrs.json` and the stylesheet, removing gone pages.
     pub rest: Duration,
@@ -116,6 +130,39 @@ struct Done {
 }
 
 impl SiteCache {
+    /// For a single build (`okrc build`): each unit's JSON is hashed but not
+    /// held, and `okrs.json` is written straight from the model, so memory
+    /// stays at the model and a page per core.
+    pub fn one_shot(mut self) -> SiteCache {
+        self.stream_json = true;
+        self
+    }
+
+    /// A cache that knows what the site in `output` was rendered from, as
+    /// its manifest says, so that a build links the pages whose inputs did
+    /// not change instead of rendering them. Empty when there is no site,
+    /// no manifest, or one this okrc binary did not write.
+    pub fn resume(output: &OutputDir) -> SiteCache {
+        let path = output.path().join(MANIFEST);
+        let manifest = match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.is_file() && output.is_ours() => std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|text| Manifest::decode(&text)),
+            _ => None,
+        };
+        match manifest {
+            Some(manifest) => SiteCache {
+                today: manifest.today,
+                pages: manifest.pages,
+                json: manifest.json,
+                stylesheet: manifest.stylesheet,
+                resumed: true,
+                ..SiteCache::default()
+            },
+            None => SiteCache::default(),
+        }
+    }
+
     /// Renders and writes the site for `model`: everything on the first
     /// build, then only the pages whose inputs changed, and of those only
     /// the files whose bytes changed. The output folder ends up byte for
@@ -127,8 +174,9 @@ impl SiteCache {
         config: &Config,
         templates: &Templates,
         output: &OutputDir,
+        on_page: &(dyn Fn() + Sync),
     ) -> Result<CacheBuild, BuildError> {
-        let result = self.try_build(model, config, templates, output);
+        let result = self.try_build(model, config, templates, output, on_page);
         if result.is_err() {
             *self = SiteCache::default();
         }
@@ -141,6 +189,7 @@ impl SiteCache {
         config: &Config,
         templates: &Templates,
         output: &OutputDir,
+        on_page: &(dyn Fn() + Sync),
     ) -> Result<CacheBuild, BuildError> {
         let started = Instant::now();
         if self.today != Some(model.today) {
@@ -180,63 +229,147 @@ impl SiteCache {
         };
         let fresh = if self.written {
             output.reopen()?;
+            // Until this rebuild is done the site is neither the last nor
+            // the next: no manifest may vouch for it.
+            output.remove(MANIFEST)?;
             None
         } else {
-            self.pages.clear();
+            if !self.resumed {
+                self.pages.clear();
+            }
             Some(output.begin()?)
         };
         let slowest: Mutex<Option<(String, Duration)>> = Mutex::new(None);
         let all = render.pages();
+        // A page whose inputs did not change since the last build stays as
+        // it is (rebuilding in place) or is linked from the last site (a
+        // fresh site after `resume`).
         let current = |page: &Page| -> Option<&CachedPage> {
             let cached = self.pages.get(&page.path)?;
-            (cached.fingerprint == fingerprint(page, cached.used.as_deref())
-                && output.has(&page.path))
-            .then_some(cached)
-        };
-        // The pages to render again: unit pages first, so that the page
-        // someone just saved shows soonest, then the index, dashboards and
-        // alignment maps, which read every unit and take longest.
-        let kept: Vec<Option<&CachedPage>> = all.par_iter().map(current).collect();
-        let mut todo: Vec<usize> = (0..all.len()).filter(|&i| kept[i].is_none()).collect();
-        todo.sort_by_key(|&i| !matches!(all[i].kind, PageKind::Unit(_)));
-        let render_one = |page: &Page| -> Result<Done, BuildError> {
-            let cached = self.pages.get(&page.path);
-            let took = Instant::now();
-            let (html, used) = recording_use(|| render.render_page(templates, page));
-            let html = html?;
-            let took = took.elapsed();
-            let hash = hash_bytes(html.as_bytes());
-            let written = match &fresh {
-                Some(fresh) => {
-                    fresh.write(&page.path, html.as_bytes())?;
-                    true
-                }
-                None if cached.is_none_or(|c| c.hash != hash) || !output.has(&page.path) => {
-                    output.replace(&page.path, html.as_bytes())?;
-                    true
-                }
-                None => false,
-            };
-            let mut slowest = slowest.lock().unwrap_or_else(|e| e.into_inner());
-            if slowest.as_ref().is_none_or(|(_, most)| took > *most) {
-                *slowest = Some((page.path.clone(), took));
+            if cached.fingerprint != fingerprint(page, cached.used.as_deref()) {
+                return None;
             }
-            let used = depends_on_used(&page.kind).then_some(used);
-            Ok(Done {
-                path: page.path.clone(),
-                page: CachedPage {
-                    fingerprint: fingerprint(page, used.as_deref()),
-                    used,
-                    hash,
-                },
-                rendered: Some(took),
-                written,
-            })
+            let there = match &fresh {
+                Some(fresh) => fresh.keep(&page.path, cached.len).unwrap_or(false),
+                None => output.has(&page.path),
+            };
+            if there {
+                on_page();
+            }
+            there.then_some(cached)
         };
-        let mut results: Vec<(usize, Result<Done, BuildError>)> =
-            todo.par_iter().map(|&i| (i, render_one(&all[i]))).collect();
-        // The first error in page order, whichever thread met it first.
-        results.sort_unstable_by_key(|(i, _)| *i);
+        let stylesheet = Recorded {
+            fingerprint: hash_bytes(templates.stylesheet().as_bytes()),
+            len: templates.stylesheet().len() as u64,
+        };
+        let json = json_fingerprint(&model, &units);
+        let pages_done = || {
+            // The pages to render again: unit pages first, so that the page
+            // someone just saved shows soonest, then the index, dashboards
+            // and alignment maps, which read every unit and take longest.
+            let kept: Vec<Option<&CachedPage>> = all.par_iter().map(current).collect();
+            let mut todo: Vec<usize> = (0..all.len()).filter(|&i| kept[i].is_none()).collect();
+            todo.sort_by_key(|&i| !matches!(all[i].kind, PageKind::Unit(_)));
+            let render_one = |page: &Page| -> Result<Done, BuildError> {
+                let cached = self.pages.get(&page.path);
+                let took = Instant::now();
+                let (html, used) = recording_use(|| render.render_page(templates, page));
+                let html = html?;
+                let took = took.elapsed();
+                let hash = hash_bytes(html.as_bytes());
+                let written = match &fresh {
+                    Some(fresh) => fresh.write(&page.path, html.as_bytes())? == Placed::Written,
+                    None if cached.is_none_or(|c| c.hash != hash) || !output.has(&page.path) => {
+                        output.replace(&page.path, html.as_bytes())?;
+                        true
+                    }
+                    None => false,
+                };
+                on_page();
+                let mut slowest = slowest.lock().unwrap_or_else(|e| e.into_inner());
+                if slowest.as_ref().is_none_or(|(_, most)| took > *most) {
+                    *slowest = Some((page.path.clone(), took));
+                }
+                let used = depends_on_used(&page.kind).then_some(used);
+                Ok(Done {
+                    path: page.path.clone(),
+                    page: CachedPage {
+                        fingerprint: fingerprint(page, used.as_deref()),
+                        used,
+                        hash,
+                        len: html.len() as u64,
+                    },
+                    rendered: Some(took),
+                    written,
+                })
+            };
+            let mut results: Vec<(usize, Result<Done, BuildError>)> =
+                todo.par_iter().map(|&i| (i, render_one(&all[i]))).collect();
+            // The first error in page order, whichever thread met it first.
+            results.sort_unstable_by_key(|(i, _)| *i);
+            (kept, results)
+        };
+        // The stylesheet and okrs.json: what did not change is kept.
+        // Returns the files written and kept, and okrs.json's length.
+        let others_done = || -> Result<(usize, usize, u64), BuildError> {
+            let (mut written, mut kept) = (0, 0);
+            let last_json = self.json.filter(|last| last.fingerprint == json);
+            let mut json_len = last_json.map_or(0, |last| last.len);
+            let same_stylesheet = self.stylesheet == Some(stylesheet);
+            match &fresh {
+                Some(fresh) => {
+                    if same_stylesheet && fresh.keep(STYLESHEET, stylesheet.len)? {
+                        kept += 1;
+                    } else {
+                        fresh.write(STYLESHEET, templates.stylesheet().as_bytes())?;
+                        written += 1;
+                    }
+                    if last_json
+                        .is_some_and(|last| fresh.keep(JSON_FILE, last.len).unwrap_or(false))
+                    {
+                        kept += 1;
+                    } else {
+                        let mut file = fresh.stream(JSON_FILE)?;
+                        json_len = write_json(&mut file, &model, &units, self.stream_json)
+                            .map_err(|source| OutputError::Io {
+                                path: JSON_FILE.into(),
+                                source,
+                            })?;
+                        match file.finish()? {
+                            Placed::Written => written += 1,
+                            Placed::Kept => kept += 1,
+                        }
+                    }
+                }
+                None => {
+                    if same_stylesheet && output.has(STYLESHEET) {
+                        kept += 1;
+                    } else {
+                        output.replace(STYLESHEET, templates.stylesheet().as_bytes())?;
+                        written += 1;
+                    }
+                    if last_json.is_some() && output.has(JSON_FILE) {
+                        kept += 1;
+                    } else {
+                        output.replace_with(JSON_FILE, |out| {
+                            json_len = write_json(out, &model, &units, self.stream_json)?;
+                            Ok(())
+                        })?;
+                        written += 1;
+                    }
+                }
+            }
+            Ok((written, kept, json_len))
+        };
+        // A fresh site writes okrs.json (most of its bytes) on one core while
+        // pages render on the others; a rebuild in place writes the pages
+        // first, for the page someone just saved to show soonest.
+        let ((kept, results), others) = if fresh.is_some() {
+            rayon::join(pages_done, others_done)
+        } else {
+            let pages = pages_done();
+            (pages, others_done())
+        };
         let mut summary = CacheBuild {
             pages: started.elapsed(),
             ..CacheBuild::default()
@@ -246,6 +379,7 @@ impl SiteCache {
         for (page, kept) in all.iter().zip(kept) {
             if let Some(cached) = kept {
                 summary.unchanged += 1;
+                summary.bytes += cached.len;
                 pages.insert(page.path.clone(), cached.clone());
             }
         }
@@ -257,49 +391,39 @@ impl SiteCache {
             } else {
                 summary.unchanged += 1;
             }
+            summary.bytes += done.page.len;
             pages.insert(done.path, done.page);
         }
         summary.slowest = slowest.into_inner().unwrap_or_else(|e| e.into_inner());
+        let (written, kept, json_len) = others?;
+        summary.written += written;
+        summary.unchanged += kept;
+        summary.bytes += stylesheet.len + json_len;
+        summary.pages_count = all.len();
 
-        // The stylesheet and okrs.json.
-        let stylesheet = hash_bytes(templates.stylesheet().as_bytes());
-        let json = json_fingerprint(&model, &units);
-        match &fresh {
-            Some(fresh) => {
-                fresh.write(STYLESHEET, templates.stylesheet().as_bytes())?;
-                let mut file = fresh.stream(JSON_FILE)?;
-                write_json(&mut file, &model, &units).map_err(|source| OutputError::Io {
-                    path: JSON_FILE.into(),
-                    source,
-                })?;
-                file.finish()?;
-                summary.written += 2;
-            }
-            None => {
-                for (written, new, name) in [
-                    (self.stylesheet, stylesheet, STYLESHEET),
-                    (self.json, json, JSON_FILE),
-                ] {
-                    if written == Some(new) && output.has(name) {
-                        summary.unchanged += 1;
-                        continue;
-                    }
-                    if name == STYLESHEET {
-                        output.replace(name, templates.stylesheet().as_bytes())?;
-                    } else {
-                        output.replace_with(name, |out| write_json(out, &model, &units))?;
-                    }
-                    summary.written += 1;
-                }
-            }
-        }
+        let json = Recorded {
+            fingerprint: json,
+            len: json_len,
+        };
+        let manifest = Manifest {
+            today: Some(model.today),
+            json: Some(json),
+            stylesheet: Some(stylesheet),
+            pages,
+        };
+        let manifest_text = manifest.encode();
+        let pages = manifest.pages;
         match fresh {
-            Some(fresh) => fresh.commit()?,
+            Some(fresh) => {
+                fresh.write(MANIFEST, manifest_text.as_bytes())?;
+                fresh.commit()?;
+            }
             None => {
                 for gone in self.pages.keys().filter(|p| !pages.contains_key(*p)) {
                     output.remove(gone)?;
                     summary.removed += 1;
                 }
+                output.replace(MANIFEST, manifest_text.as_bytes())?;
             }
         }
         summary.rest = rest.elapsed();
@@ -311,12 +435,14 @@ impl SiteCache {
             drop_later(old);
         }
         self.written = true;
+        self.resumed = false;
         Ok(summary)
     }
 
     /// The JSON of each unit of `model`: kept from the last build for units
     /// that did not change, made for the others (in parallel).
     fn units_of(&mut self, model: &Model) -> Vec<Arc<UnitJson>> {
+        let stream_json = self.stream_json;
         let old_units = std::mem::take(&mut self.units);
         let empty = Model {
             units: Vec::new(),
@@ -359,9 +485,21 @@ impl SiteCache {
                     (last.units[i] == *unit).then(|| Arc::clone(&old_units[i]))
                 })
                 .unwrap_or_else(|| {
+                    if stream_json {
+                        let mut hashed = HashWriter(hasher());
+                        // Writing into a hasher cannot fail, nor can
+                        // serializing the model.
+                        let _ = serde_json::to_writer(&mut hashed, unit);
+                        return Arc::new(UnitJson {
+                            hash: hashed.0.finish(),
+                            json: Vec::new(),
+                        });
+                    }
                     let json = serde_json::to_vec(unit).unwrap_or_default();
+                    let mut hashed = HashWriter(hasher());
+                    hashed.0.write(&json);
                     Arc::new(UnitJson {
-                        hash: hash_bytes(&json),
+                        hash: hashed.0.finish(),
                         json,
                     })
                 })
@@ -422,25 +560,78 @@ fn head_json(model: &Model) -> String {
 
 /// `okrs.json` (as `check --format json` writes it), with each unit's kept
 /// JSON in place of the empty `units` list.
-fn write_json(out: &mut dyn Write, model: &Model, units: &[Arc<UnitJson>]) -> std::io::Result<()> {
+fn write_json(
+    out: &mut dyn Write,
+    model: &Model,
+    units: &[Arc<UnitJson>],
+    stream: bool,
+) -> std::io::Result<u64> {
+    if stream {
+        let mut out = CountingWriter {
+            inner: std::io::BufWriter::with_capacity(1 << 16, out),
+            count: 0,
+        };
+        crate::render::json::write(&mut out, model)?;
+        out.flush()?;
+        return Ok(out.count);
+    }
     const EMPTY: &str = "\"units\":[]";
     let head = head_json(model);
     // Every quote inside a JSON string is escaped, so the first unescaped
     // `"units":[]` is the top-level key.
     let at = head.find(EMPTY).unwrap_or(head.len());
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-    out.write_all(&head.as_bytes()[..at])?;
-    out.write_all(b"\"units\":[")?;
+    let mut len = 0u64;
+    let mut put = |bytes: &[u8]| -> std::io::Result<()> {
+        len += bytes.len() as u64;
+        out.write_all(bytes)
+    };
+    put(&head.as_bytes()[..at])?;
+    put(b"\"units\":[")?;
     for (i, unit) in units.iter().enumerate() {
         if i > 0 {
-            out.write_all(b",")?;
+            put(b",")?;
         }
-        out.write_all(&unit.json)?;
+        put(&unit.json)?;
     }
-    out.write_all(b"]")?;
-    out.write_all(&head.as_bytes()[(at + EMPTY.len()).min(head.len())..])?;
-    out.write_all(b"\n")?;
-    out.flush()
+    put(b"]")?;
+    put(&head.as_bytes()[(at + EMPTY.len()).min(head.len())..])?;
+    put(b"\n")?;
+    out.flush()?;
+    Ok(len)
+}
+
+/// Feeds what is written to it to a hasher: the same bytes hash the same
+/// however they are cut into writes.
+struct HashWriter(std::collections::hash_map::DefaultHasher);
+
+impl Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Counts the bytes written through it.
+struct CountingWriter<W> {
+    inner: W,
+    count: u64,
+}
+
+impl<W: Write> Write for CountingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Freeing a large model takes a while; do it off the rebuild's path.

@@ -49,7 +49,10 @@ fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
 /// Builds `model` from scratch (as `okrc build` does) into `folder`.
 fn fresh_build(folder: &Path, model: &Arc<Model>, config: &Config, templates: &Templates) {
     let output = OutputDir::new(folder.parent().unwrap(), folder).unwrap();
-    crate::site::build_site(Arc::clone(model), config, templates, &output, &|| {}).unwrap();
+    SiteCache::default()
+        .one_shot()
+        .build(Arc::clone(model), config, templates, &output, &|| {})
+        .unwrap();
 }
 
 fn output_in(dir: &Path, name: &str) -> OutputDir {
@@ -120,7 +123,13 @@ fn a_kept_cache_renders_what_a_fresh_render_does_after_every_edit() {
         let fresh = sites.path().join(format!("fresh-{i}"));
         fresh_build(&fresh, &model, &config, &templates);
         let built = cache
-            .build(Arc::clone(&model), &config, &templates, &kept_output)
+            .build(
+                Arc::clone(&model),
+                &config,
+                &templates,
+                &kept_output,
+                &|| {},
+            )
             .unwrap();
         let expected = tree(&fresh);
         let got = tree(kept_output.path());
@@ -157,7 +166,7 @@ fn okrs_json_is_the_document_of_check_format_json() {
     let output = output_in(sites.path(), "site");
     let mut cache = SiteCache::default();
     cache
-        .build(Arc::clone(&model), &config, &templates, &output)
+        .build(Arc::clone(&model), &config, &templates, &output, &|| {})
         .unwrap();
     let mut expected = Vec::new();
     crate::render::json::write(&mut expected, &model).unwrap();
@@ -166,7 +175,7 @@ fn okrs_json_is_the_document_of_check_format_json() {
     edit(dir.path(), "teams/platform.md", "value = ", "value = 1");
     let (model, config) = compile(dir.path());
     cache
-        .build(Arc::clone(&model), &config, &templates, &output)
+        .build(Arc::clone(&model), &config, &templates, &output, &|| {})
         .unwrap();
     let mut expected = Vec::new();
     crate::render::json::write(&mut expected, &model).unwrap();
@@ -183,9 +192,11 @@ fn nothing_is_rendered_or_written_again_when_nothing_changed() {
     let output = output_in(sites.path(), "site");
     let mut cache = SiteCache::default();
     cache
-        .build(Arc::clone(&model), &config, &templates, &output)
+        .build(Arc::clone(&model), &config, &templates, &output, &|| {})
         .unwrap();
-    let again = cache.build(model, &config, &templates, &output).unwrap();
+    let again = cache
+        .build(model, &config, &templates, &output, &|| {})
+        .unwrap();
     assert_eq!((again.rendered, again.written, again.removed), (0, 0, 0));
 }
 
@@ -199,10 +210,12 @@ fn a_page_deleted_from_the_output_comes_back_on_the_next_build() {
     let output = output_in(sites.path(), "site");
     let mut cache = SiteCache::default();
     cache
-        .build(Arc::clone(&model), &config, &templates, &output)
+        .build(Arc::clone(&model), &config, &templates, &output, &|| {})
         .unwrap();
     std::fs::remove_file(output.path().join("index.html")).unwrap();
-    let again = cache.build(model, &config, &templates, &output).unwrap();
+    let again = cache
+        .build(model, &config, &templates, &output, &|| {})
+        .unwrap();
     assert_eq!(again.written, 1);
     assert!(output.path().join("index.html").is_file());
 }
@@ -222,7 +235,9 @@ fn pages_of_templates_that_read_model_follow_every_change() {
     let output = output_in(sites.path(), "kept");
     let mut cache = SiteCache::default();
     let (model, config) = compile(root);
-    cache.build(model, &config, &templates, &output).unwrap();
+    cache
+        .build(model, &config, &templates, &output, &|| {})
+        .unwrap();
     edit(
         root,
         "teams/klantenservice.md",
@@ -233,7 +248,9 @@ fn pages_of_templates_that_read_model_follow_every_change() {
     let (model, config) = compile(root);
     let fresh = sites.path().join("fresh");
     fresh_build(&fresh, &model, &config, &templates);
-    cache.build(model, &config, &templates, &output).unwrap();
+    cache
+        .build(model, &config, &templates, &output, &|| {})
+        .unwrap();
     let expected = tree(&fresh);
     let got = tree(output.path());
     for (name, bytes) in &expected {

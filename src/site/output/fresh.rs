@@ -103,6 +103,24 @@ impl FreshSite {
         Ok(Placed::Written)
     }
 
+    /// Links the last site's `name` into the new site without reading it,
+    /// when the caller knows its bytes are still right (the build manifest
+    /// says it was rendered from the same inputs) and it is a plain file of
+    /// the `len` bytes the manifest recorded. False when it cannot: the
+    /// caller renders the file instead.
+    pub fn keep(&self, name: &str, len: u64) -> Result<bool, OutputError> {
+        let Some(last) = &self.last else {
+            return Ok(false);
+        };
+        let previous = last.join(checked_relative(name)?);
+        match std::fs::symlink_metadata(&previous) {
+            Ok(meta) if meta.is_file() && meta.len() == len => {}
+            _ => return Ok(false),
+        }
+        let destination = self.destination(name)?;
+        Ok(std::fs::hard_link(&previous, &destination).is_ok())
+    }
+
     /// A file of the new site written as a stream, for files too large to
     /// hold (`okrs.json`): compared with the last site's as it comes, and
     /// written only from where it differs.

@@ -113,6 +113,11 @@ impl OutputDir {
     }
 
     /// Starts a new site beside the output folder; see [`FreshSite`].
+    /// Whether the output folder is a site okrc built (it has the marker).
+    pub fn is_ours(&self) -> bool {
+        self.path.join(MARKER).is_file()
+    }
+
     pub fn begin(&self) -> Result<FreshSite, OutputError> {
         FreshSite::begin(&self.path)
     }
