@@ -411,12 +411,12 @@ fn key_result_from_value(value: &Value) -> KeyResult {
         }
     }
     KeyResult {
-        id: attr_str(value, "id").unwrap_or_default().into(),
-        title: attr_str(value, "title").unwrap_or_default().into(),
+        id: attr_str(value, "id").unwrap_or_default(),
+        title: attr_str(value, "title").unwrap_or_default(),
         kind,
         from: as_number(&attr(value, "from")),
         to: as_number(&attr(value, "to")),
-        unit: attr_str(value, "unit").map(Into::into),
+        unit: attr_str(value, "unit"),
         by: attr_date(value, "by"),
         current: as_number(&attr(value, "current")),
         done: None,
