@@ -20,7 +20,7 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::io::Write;
+use std::io::{IoSlice, Write};
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -198,8 +198,12 @@ impl SiteCache {
             self.pages.clear();
             self.today = Some(model.today);
         }
-        let units = self.units_of(&model);
-        let render = SiteRender::new(Arc::clone(&model), config);
+        // Each unit's JSON (on all cores) and the site's paths and indexes.
+        let for_render = Arc::clone(&model);
+        let (units, render) = rayon::join(
+            || self.units_of(&model),
+            || SiteRender::new(for_render, config),
+        );
         let site = &render.site;
         let nodes = node_hashes(&units, site);
         let global = global_hash(&model, config, templates, site, &nodes);
@@ -580,23 +584,32 @@ fn write_json(
     // Every quote inside a JSON string is escaped, so the first unescaped
     // `"units":[]` is the top-level key.
     let at = head.find(EMPTY).unwrap_or(head.len());
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-    let mut len = 0u64;
-    let mut put = |bytes: &[u8]| -> std::io::Result<()> {
-        len += bytes.len() as u64;
-        out.write_all(bytes)
-    };
-    put(&head.as_bytes()[..at])?;
-    put(b"\"units\":[")?;
+    // Straight from each unit's bytes to the file, a thousand pieces a
+    // call: copying 100 MB through a buffer first doubled the time.
+    let mut slices: Vec<IoSlice<'_>> = Vec::with_capacity(units.len() * 2 + 4);
+    slices.push(IoSlice::new(&head.as_bytes()[..at]));
+    slices.push(IoSlice::new(b"\"units\":["));
     for (i, unit) in units.iter().enumerate() {
         if i > 0 {
-            put(b",")?;
+            slices.push(IoSlice::new(b","));
         }
-        put(&unit.json)?;
+        slices.push(IoSlice::new(&unit.json));
     }
-    put(b"]")?;
-    put(&head.as_bytes()[(at + EMPTY.len()).min(head.len())..])?;
-    put(b"\n")?;
+    slices.push(IoSlice::new(b"]"));
+    slices.push(IoSlice::new(
+        &head.as_bytes()[(at + EMPTY.len()).min(head.len())..],
+    ));
+    slices.push(IoSlice::new(b"\n"));
+    let len = slices.iter().map(|s| s.len() as u64).sum();
+    let mut rest: &mut [IoSlice<'_>] = &mut slices;
+    IoSlice::advance_slices(&mut rest, 0);
+    while !rest.is_empty() {
+        let n = out.write_vectored(&rest[..rest.len().min(1024)])?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::WriteZero.into());
+        }
+        IoSlice::advance_slices(&mut rest, n);
+    }
     out.flush()?;
     Ok(len)
 }

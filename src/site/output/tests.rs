@@ -119,6 +119,40 @@ fn replace_and_remove_touch_one_file_and_clean_up_empty_folders() {
     assert!(out.replace("../escape.html", b"x").is_err());
 }
 
+#[test]
+fn a_large_file_is_replaced_whole_and_its_old_bytes_let_go_of_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir(&ws).unwrap();
+    let out = OutputDir::new(&ws, &ws.join("public")).unwrap();
+    let large = |byte: u8| vec![byte; LARGE_FILE as usize + 10];
+    out.write_all(&site(&[("okrs.json", "{}")])).unwrap();
+    out.reopen().unwrap();
+    let public = ws.join("public");
+    for (round, byte) in [b'a', b'b', b'c'].into_iter().enumerate() {
+        out.replace_with("okrs.json", |w| w.write_all(&large(byte)))
+            .unwrap();
+        assert_eq!(
+            std::fs::read(public.join("okrs.json")).unwrap(),
+            large(byte),
+            "{round}"
+        );
+    }
+    // The hidden link to the old bytes goes away by itself.
+    let leftovers = || {
+        std::fs::read_dir(&public)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.contains("okrc-old") || name.contains("okrc-tmp"))
+            .collect::<Vec<_>>()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !leftovers().is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert_eq!(leftovers(), Vec::<String>::new());
+}
+
 #[cfg(unix)]
 #[test]
 fn a_fresh_site_keeps_unchanged_files_as_links_to_the_last_ones() {
