@@ -34,6 +34,9 @@ pub const MANIFEST: &str = ".okrc-pages";
 
 const MAGIC: &str = "okrc-pages 1";
 
+/// The largest manifest read: a million pages of long paths.
+pub const MANIFEST_LIMIT: u64 = 256 << 20;
+
 /// A file of the last site: its fingerprint and its length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Recorded {

@@ -37,7 +37,7 @@ use crate::config::Config;
 use crate::model::{Model, Unit};
 use crate::source::FilePath;
 use fingerprint::{global_hash, hash_bytes, hasher, node_hashes};
-use manifest::{MANIFEST, Manifest, Recorded};
+use manifest::{MANIFEST, MANIFEST_LIMIT, Manifest, Recorded};
 
 mod fingerprint;
 mod manifest;
@@ -145,9 +145,13 @@ impl SiteCache {
     pub fn resume(output: &OutputDir) -> SiteCache {
         let path = output.path().join(MANIFEST);
         let manifest = match std::fs::symlink_metadata(&path) {
-            Ok(meta) if meta.is_file() && output.is_ours() => std::fs::read_to_string(&path)
-                .ok()
-                .and_then(|text| Manifest::decode(&text)),
+            // A manifest lists each page on one short line: anything larger
+            // than this is not one okrc wrote, and is not read.
+            Ok(meta) if meta.is_file() && meta.len() < MANIFEST_LIMIT && output.is_ours() => {
+                std::fs::read_to_string(&path)
+                    .ok()
+                    .and_then(|text| Manifest::decode(&text))
+            }
             _ => None,
         };
         match manifest {
@@ -248,11 +252,14 @@ impl SiteCache {
         // A page whose inputs did not change since the last build stays as
         // it is (rebuilding in place) or is linked from the last site (a
         // fresh site after `resume`).
-        let current = |page: &Page| -> Option<&CachedPage> {
+        // A page whose inputs did not change since the last build stays as
+        // it is (rebuilding in place) or is linked from the last site (a
+        // fresh site after `resume`), once it is found there.
+        let unchanged = |page: &Page| -> Option<&CachedPage> {
             let cached = self.pages.get(&page.path)?;
-            if cached.fingerprint != fingerprint(page, cached.used.as_deref()) {
-                return None;
-            }
+            (cached.fingerprint == fingerprint(page, cached.used.as_deref())).then_some(cached)
+        };
+        let there = |page: &Page, cached: &CachedPage| -> bool {
             let there = match &fresh {
                 Some(fresh) => fresh.keep(&page.path, cached.len).unwrap_or(false),
                 None => output.has(&page.path),
@@ -260,7 +267,7 @@ impl SiteCache {
             if there {
                 on_page();
             }
-            there.then_some(cached)
+            there
         };
         let stylesheet = Recorded {
             fingerprint: hash_bytes(templates.stylesheet().as_bytes()),
@@ -271,7 +278,7 @@ impl SiteCache {
             // The pages to render again: unit pages first, so that the page
             // someone just saved shows soonest, then the index, dashboards
             // and alignment maps, which read every unit and take longest.
-            let kept: Vec<Option<&CachedPage>> = all.par_iter().map(current).collect();
+            let mut kept: Vec<Option<&CachedPage>> = all.par_iter().map(unchanged).collect();
             let mut todo: Vec<usize> = (0..all.len()).filter(|&i| kept[i].is_none()).collect();
             todo.sort_by_key(|&i| !matches!(all[i].kind, PageKind::Unit(_)));
             let render_one = |page: &Page| -> Result<Done, BuildError> {
@@ -309,6 +316,24 @@ impl SiteCache {
             };
             let mut results: Vec<(usize, Result<Done, BuildError>)> =
                 todo.par_iter().map(|&i| (i, render_one(&all[i]))).collect();
+            // Then the pages whose inputs did not change: looking for each
+            // on disk takes longer than rendering the few that did. One
+            // that is not there (deleted by hand, say) is rendered after all.
+            let missing: Vec<usize> = kept
+                .par_iter()
+                .enumerate()
+                .filter(|(i, cached)| cached.is_some_and(|cached| !there(&all[*i], cached)))
+                .map(|(i, _)| i)
+                .collect();
+            for &i in &missing {
+                kept[i] = None;
+            }
+            results.extend(
+                missing
+                    .par_iter()
+                    .map(|&i| (i, render_one(&all[i])))
+                    .collect::<Vec<_>>(),
+            );
             // The first error in page order, whichever thread met it first.
             results.sort_unstable_by_key(|(i, _)| *i);
             (kept, results)
