@@ -26,22 +26,27 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// Builds fixture `name` into a fresh temporary folder.
-fn build(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("site");
+/// Builds the workspace `ws` into `out`, which must succeed.
+fn build_into(ws: &Path, out: &Path, cwd: &Path) {
     let output = okrc(
         &[
             "build",
-            fixture(name).to_str().unwrap(),
+            ws.to_str().unwrap(),
             "-o",
             out.to_str().unwrap(),
             "--today",
             TODAY,
         ],
-        dir.path(),
+        cwd,
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+/// Builds fixture `name` into a fresh temporary folder.
+fn build(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    build_into(&fixture(name), &out, dir.path());
     (dir, out)
 }
 
@@ -518,20 +523,7 @@ fn a_rebuild_keeps_unchanged_pages_and_writes_what_a_build_from_scratch_does() {
     let dir = workspace_copy("site-basic");
     let ws = dir.path().join("ws");
     let site = dir.path().join("site");
-    let build_into = |out: &Path| {
-        let output = okrc(
-            &[
-                "build",
-                ws.to_str().unwrap(),
-                "-o",
-                out.to_str().unwrap(),
-                "--today",
-                TODAY,
-            ],
-            dir.path(),
-        );
-        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    };
+    let build_into = |out: &Path| build_into(&ws, out, dir.path());
     // What a build from scratch writes, into a folder used once.
     let scratch = |name: &str| {
         let out = dir.path().join(name);

@@ -24,16 +24,19 @@ pub const PAGE_GROUPS: usize = 50;
 /// most, unless one parent unit alone has more.
 pub const PAGE_ROWS: usize = 1000;
 
+/// Whether unit `u` belongs to `period`.
+fn is_in_period(model: &Model, u: usize, period: &str) -> bool {
+    model.units[u]
+        .period
+        .as_ref()
+        .is_some_and(|p| p.name == period)
+}
+
 /// The parent units of a period's alignment map, page by page (indices
 /// into `Model::units`). Always at least one page, maybe empty.
 pub fn pages(site: &SiteData, period: &str) -> Vec<Vec<usize>> {
     let model = &site.model;
-    let in_period = |u: usize| {
-        model.units[u]
-            .period
-            .as_ref()
-            .is_some_and(|p| p.name == period)
-    };
+    let in_period = |u: usize| is_in_period(model, u, period);
     let mut targets: BTreeSet<usize> = BTreeSet::new();
     for (u, unit) in model.units.iter().enumerate() {
         if !in_period(u) {
@@ -113,12 +116,7 @@ fn group_rows(site: &SiteData, g: usize, in_period: &impl Fn(usize) -> bool) -> 
 /// covered}]}]}`, contributors being `{unit, objective, href}`.
 pub fn groups(site: &Arc<SiteData>, period: &str, units: &[usize]) -> Vec<Value> {
     let model = &site.model;
-    let in_period = |u: usize| {
-        model.units[u]
-            .period
-            .as_ref()
-            .is_some_and(|p| p.name == period)
-    };
+    let in_period = |u: usize| is_in_period(model, u, period);
     let contributing = |key: (usize, usize, Option<usize>)| -> Vec<Value> {
         let mut seen = HashSet::new();
         site.contributions

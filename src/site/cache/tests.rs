@@ -55,6 +55,29 @@ fn fresh_build(folder: &Path, model: &Arc<Model>, config: &Config, templates: &T
         .unwrap();
 }
 
+/// The sample workspace compiled and built once by a cache, with the
+/// folders that hold the workspace and the site.
+fn sample_built() -> (
+    [tempfile::TempDir; 2],
+    Arc<Model>,
+    Config,
+    Templates,
+    OutputDir,
+    SiteCache,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    copy_sample(dir.path());
+    let (model, config) = compile(dir.path());
+    let templates = Templates::builtin().unwrap();
+    let sites = tempfile::tempdir().unwrap();
+    let output = output_in(sites.path(), "site");
+    let mut cache = SiteCache::default();
+    cache
+        .build(Arc::clone(&model), &config, &templates, &output, &|| {})
+        .unwrap();
+    ([dir, sites], model, config, templates, output, cache)
+}
+
 fn output_in(dir: &Path, name: &str) -> OutputDir {
     OutputDir::new(dir, &dir.join(name)).unwrap()
 }
@@ -158,22 +181,18 @@ fn a_kept_cache_renders_what_a_fresh_render_does_after_every_edit() {
 
 #[test]
 fn okrs_json_is_the_document_of_check_format_json() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_sample(dir.path());
-    let (model, config) = compile(dir.path());
-    let templates = Templates::builtin().unwrap();
-    let sites = tempfile::tempdir().unwrap();
-    let output = output_in(sites.path(), "site");
-    let mut cache = SiteCache::default();
-    cache
-        .build(Arc::clone(&model), &config, &templates, &output, &|| {})
-        .unwrap();
+    let ([workspace, _site], model, _, templates, output, mut cache) = sample_built();
     let mut expected = Vec::new();
     crate::render::json::write(&mut expected, &model).unwrap();
     assert!(std::fs::read(output.path().join(JSON_FILE)).unwrap() == expected);
     // And again after a change, written from the kept parts.
-    edit(dir.path(), "teams/platform.md", "value = ", "value = 1");
-    let (model, config) = compile(dir.path());
+    edit(
+        workspace.path(),
+        "teams/platform.md",
+        "value = ",
+        "value = 1",
+    );
+    let (model, config) = compile(workspace.path());
     cache
         .build(Arc::clone(&model), &config, &templates, &output, &|| {})
         .unwrap();
@@ -184,16 +203,7 @@ fn okrs_json_is_the_document_of_check_format_json() {
 
 #[test]
 fn nothing_is_rendered_or_written_again_when_nothing_changed() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_sample(dir.path());
-    let (model, config) = compile(dir.path());
-    let templates = Templates::builtin().unwrap();
-    let sites = tempfile::tempdir().unwrap();
-    let output = output_in(sites.path(), "site");
-    let mut cache = SiteCache::default();
-    cache
-        .build(Arc::clone(&model), &config, &templates, &output, &|| {})
-        .unwrap();
+    let (_dirs, model, config, templates, output, mut cache) = sample_built();
     let again = cache
         .build(model, &config, &templates, &output, &|| {})
         .unwrap();
@@ -202,16 +212,7 @@ fn nothing_is_rendered_or_written_again_when_nothing_changed() {
 
 #[test]
 fn a_page_deleted_from_the_output_comes_back_on_the_next_build() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_sample(dir.path());
-    let (model, config) = compile(dir.path());
-    let templates = Templates::builtin().unwrap();
-    let sites = tempfile::tempdir().unwrap();
-    let output = output_in(sites.path(), "site");
-    let mut cache = SiteCache::default();
-    cache
-        .build(Arc::clone(&model), &config, &templates, &output, &|| {})
-        .unwrap();
+    let (_dirs, model, config, templates, output, mut cache) = sample_built();
     std::fs::remove_file(output.path().join("index.html")).unwrap();
     let again = cache
         .build(model, &config, &templates, &output, &|| {})

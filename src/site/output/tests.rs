@@ -2,6 +2,15 @@
 use super::*;
 use crate::site::SiteFiles;
 
+/// A temporary workspace `ws` and its output folder `ws/public`.
+fn workspace_with_output() -> (tempfile::TempDir, PathBuf, OutputDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir(&ws).unwrap();
+    let out = OutputDir::new(&ws, &ws.join("public")).unwrap();
+    (dir, ws, out)
+}
+
 fn site(pairs: &[(&str, &str)]) -> SiteFiles {
     pairs
         .iter()
@@ -76,10 +85,7 @@ fn foreign_folders_are_refused_and_empty_or_own_ones_accepted() {
 
 #[test]
 fn write_all_replaces_the_folder_and_leaves_no_temporary_folders() {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("ws");
-    std::fs::create_dir(&ws).unwrap();
-    let out = OutputDir::new(&ws, &ws.join("public")).unwrap();
+    let (_dir, ws, out) = workspace_with_output();
     out.write_all(&site(&[("index.html", "one"), ("a/b.html", "b")]))
         .unwrap();
     out.write_all(&site(&[("index.html", "two")])).unwrap();
@@ -99,10 +105,7 @@ fn write_all_replaces_the_folder_and_leaves_no_temporary_folders() {
 
 #[test]
 fn replace_and_remove_touch_one_file_and_clean_up_empty_folders() {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("ws");
-    std::fs::create_dir(&ws).unwrap();
-    let out = OutputDir::new(&ws, &ws.join("public")).unwrap();
+    let (_dir, ws, out) = workspace_with_output();
     out.write_all(&site(&[("index.html", "one"), ("a/b.html", "b")]))
         .unwrap();
     out.reopen().unwrap();
@@ -121,10 +124,7 @@ fn replace_and_remove_touch_one_file_and_clean_up_empty_folders() {
 
 #[test]
 fn a_large_file_is_replaced_whole_and_its_old_bytes_let_go_of_later() {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("ws");
-    std::fs::create_dir(&ws).unwrap();
-    let out = OutputDir::new(&ws, &ws.join("public")).unwrap();
+    let (_dir, ws, out) = workspace_with_output();
     let large = |byte: u8| vec![byte; LARGE_FILE as usize + 10];
     out.write_all(&site(&[("okrs.json", "{}")])).unwrap();
     out.reopen().unwrap();
@@ -157,10 +157,7 @@ fn a_large_file_is_replaced_whole_and_its_old_bytes_let_go_of_later() {
 #[test]
 fn a_fresh_site_keeps_unchanged_files_as_links_to_the_last_ones() {
     use std::os::unix::fs::MetadataExt;
-    let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("ws");
-    std::fs::create_dir(&ws).unwrap();
-    let out = OutputDir::new(&ws, &ws.join("public")).unwrap();
+    let (_dir, ws, out) = workspace_with_output();
     out.write_all(&site(&[("same.html", "same"), ("changed.html", "old")]))
         .unwrap();
     let public = ws.join("public");
@@ -180,10 +177,7 @@ fn a_fresh_site_keeps_unchanged_files_as_links_to_the_last_ones() {
 
 #[test]
 fn a_streamed_file_is_written_from_where_it_differs_or_kept() {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("ws");
-    std::fs::create_dir(&ws).unwrap();
-    let out = OutputDir::new(&ws, &ws.join("public")).unwrap();
+    let (_dir, ws, out) = workspace_with_output();
     let old = "0123456789".repeat(1000);
     out.write_all(&site(&[("big.json", &old)])).unwrap();
     for (new, placed) in [
@@ -211,10 +205,7 @@ fn a_streamed_file_is_written_from_where_it_differs_or_kept() {
 
 #[test]
 fn a_failed_build_removes_its_fresh_folder_and_keeps_the_old_site() {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("ws");
-    std::fs::create_dir(&ws).unwrap();
-    let out = OutputDir::new(&ws, &ws.join("public")).unwrap();
+    let (_dir, ws, out) = workspace_with_output();
     out.write_all(&site(&[("index.html", "good")])).unwrap();
     {
         let fresh = out.begin().unwrap();
