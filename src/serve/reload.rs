@@ -5,6 +5,7 @@
 //! diagnostics. Built files never contain either: they are added to the
 //! response only.
 
+use crate::site::svg::escape;
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
@@ -86,7 +87,7 @@ fn overlay(report: &str) -> String {
             "Fix the input and this page reloads by itself.</p>",
             r#"<pre style="margin:0;white-space:pre-wrap;color:inherit;background:none">{}</pre></div>"#
         ),
-        escape_html(report)
+        escape(report)
     )
 }
 
@@ -117,7 +118,7 @@ pub fn not_found_page(path: &str, status: &Status) -> Vec<u8> {
             "<p>Nothing is built at <code>{}</code>{}.</p>\n",
             "<p><a href=\"/\">Go to the start page</a></p>\n</main>\n</body>\n</html>\n"
         ),
-        escape_html(path),
+        escape(path),
         if status.build == 0 {
             " yet: the first build is still running"
         } else {
@@ -134,22 +135,6 @@ fn find_last_ignore_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     (0..=haystack.len() - needle.len())
         .rev()
         .find(|&at| haystack[at..at + needle.len()].eq_ignore_ascii_case(needle))
-}
-
-/// Text made safe to put between HTML tags or in an attribute.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
