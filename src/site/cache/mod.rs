@@ -29,7 +29,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use super::BuildError;
-use super::data::recording_use;
+use super::data::{SiteData, recording_use};
 use super::output::{OutputDir, OutputError, Placed};
 use super::pages::{Page, PageKind};
 use super::{JSON_FILE, STYLESHEET, SiteRender, Templates};
@@ -202,38 +202,21 @@ impl SiteCache {
             self.pages.clear();
             self.today = Some(model.today);
         }
+        // A single build with no last site to compare against needs the
+        // fingerprints only for the manifest it leaves: the units' hashes
+        // then come from writing okrs.json, not from serializing twice.
+        let hash_later = self.stream_json && self.pages.is_empty() && !self.written;
         // Each unit's JSON (on all cores) and the site's paths and indexes.
         let for_render = Arc::clone(&model);
         let (units, render) = rayon::join(
-            || self.units_of(&model),
+            || (!hash_later).then(|| self.units_of(&model)),
             || SiteRender::new(for_render, config),
         );
-        let site = &render.site;
-        let nodes = node_hashes(&units, site);
-        let global = global_hash(&model, config, templates, site, &nodes);
-        let everything = everything_hash(&model, global, &nodes);
+        let prints = units
+            .as_deref()
+            .map(|units| Fingerprints::new(&model, config, templates, &render.site, units));
         let fingerprint = |page: &Page, used: Option<&[usize]>| -> u64 {
-            let mut hasher = hasher();
-            page.path.hash(&mut hasher);
-            match used {
-                Some(used) if !templates.uses_model => {
-                    global.hash(&mut hasher);
-                    if let PageKind::Alignment {
-                        number,
-                        count,
-                        units,
-                        ..
-                    } = &page.kind
-                    {
-                        (number, count, units).hash(&mut hasher);
-                    }
-                    for &u in used {
-                        (u, nodes.get(u)).hash(&mut hasher);
-                    }
-                }
-                _ => everything.hash(&mut hasher),
-            }
-            hasher.finish()
+            prints.as_ref().map_or(0, |prints| prints.of(page, used))
         };
         let fresh = if self.written {
             output.reopen()?;
@@ -249,9 +232,6 @@ impl SiteCache {
         };
         let slowest: Mutex<Option<(String, Duration)>> = Mutex::new(None);
         let all = render.pages();
-        // A page whose inputs did not change since the last build stays as
-        // it is (rebuilding in place) or is linked from the last site (a
-        // fresh site after `resume`).
         // A page whose inputs did not change since the last build stays as
         // it is (rebuilding in place) or is linked from the last site (a
         // fresh site after `resume`), once it is found there.
@@ -273,7 +253,9 @@ impl SiteCache {
             fingerprint: hash_bytes(templates.stylesheet().as_bytes()),
             len: templates.stylesheet().len() as u64,
         };
-        let json = json_fingerprint(&model, &units);
+        let json = units
+            .as_deref()
+            .map(|units| json_fingerprint(&model, units));
         let pages_done = || {
             // The pages to render again: unit pages first, so that the page
             // someone just saved shows soonest, then the index, dashboards
@@ -340,9 +322,10 @@ impl SiteCache {
         };
         // The stylesheet and okrs.json: what did not change is kept.
         // Returns the files written and kept, and okrs.json's length.
-        let others_done = || -> Result<(usize, usize, u64), BuildError> {
+        let others_done = || -> Result<(usize, usize, u64, Option<Vec<u64>>), BuildError> {
             let (mut written, mut kept) = (0, 0);
-            let last_json = self.json.filter(|last| last.fingerprint == json);
+            let mut hashes = None;
+            let last_json = self.json.filter(|last| Some(last.fingerprint) == json);
             let mut json_len = last_json.map_or(0, |last| last.len);
             let same_stylesheet = self.stylesheet == Some(stylesheet);
             match &fresh {
@@ -359,11 +342,17 @@ impl SiteCache {
                         kept += 1;
                     } else {
                         let mut file = fresh.stream(JSON_FILE)?;
-                        json_len = write_json(&mut file, &model, &units, self.stream_json)
-                            .map_err(|source| OutputError::Io {
-                                path: JSON_FILE.into(),
-                                source,
-                            })?;
+                        let result = match units.as_deref() {
+                            Some(units) => write_json(&mut file, &model, units, self.stream_json),
+                            None => write_json_hashing(&mut file, &model).map(|(len, of_units)| {
+                                hashes = Some(of_units);
+                                len
+                            }),
+                        };
+                        json_len = result.map_err(|source| OutputError::Io {
+                            path: JSON_FILE.into(),
+                            source,
+                        })?;
                         match file.finish()? {
                             Placed::Written => written += 1,
                             Placed::Kept => kept += 1,
@@ -380,15 +369,17 @@ impl SiteCache {
                     if last_json.is_some() && output.has(JSON_FILE) {
                         kept += 1;
                     } else {
+                        // Rebuilding in place: this cache holds its units.
+                        let units = units.as_deref().unwrap_or_default();
                         output.replace_with(JSON_FILE, |out| {
-                            json_len = write_json(out, &model, &units, self.stream_json)?;
+                            json_len = write_json(out, &model, units, self.stream_json)?;
                             Ok(())
                         })?;
                         written += 1;
                     }
                 }
             }
-            Ok((written, kept, json_len))
+            Ok((written, kept, json_len, hashes))
         };
         // A fresh site writes okrs.json (most of its bytes) on one core while
         // pages render on the others; a rebuild in place writes the pages
@@ -424,14 +415,36 @@ impl SiteCache {
             pages.insert(done.path, done.page);
         }
         summary.slowest = slowest.into_inner().unwrap_or_else(|e| e.into_inner());
-        let (written, kept, json_len) = others?;
+        let (written, kept, json_len, hashes) = others?;
         summary.written += written;
         summary.unchanged += kept;
         summary.bytes += stylesheet.len + json_len;
         summary.pages_count = all.len();
-
+        // Fingerprints left for later: the units' hashes are known now.
+        let units = match (units, hashes) {
+            (Some(units), _) => units,
+            (None, Some(hashes)) => {
+                let units: Vec<Arc<UnitJson>> = hashes
+                    .into_iter()
+                    .map(|hash| {
+                        Arc::new(UnitJson {
+                            json: Vec::new(),
+                            hash,
+                        })
+                    })
+                    .collect();
+                let prints = Fingerprints::new(&model, config, templates, &render.site, &units);
+                for page in all {
+                    if let Some(cached) = pages.get_mut(&page.path) {
+                        cached.fingerprint = prints.of(page, cached.used.as_deref());
+                    }
+                }
+                units
+            }
+            (None, None) => Vec::new(),
+        };
         let json = Recorded {
-            fingerprint: json,
+            fingerprint: json_fingerprint(&model, &units),
             len: json_len,
         };
         let manifest = Manifest {
@@ -459,6 +472,7 @@ impl SiteCache {
         self.pages = pages;
         self.stylesheet = Some(stylesheet);
         self.json = Some(json);
+        // A single build holds no unit JSON (`one_shot`): nothing to keep.
         self.units = units;
         if let Some(old) = self.last.replace(model) {
             drop_later(old);
@@ -535,6 +549,79 @@ impl SiteCache {
             })
             .collect()
     }
+}
+
+/// What every page's fingerprint is made from.
+struct Fingerprints {
+    /// Site-wide inputs.
+    global: u64,
+    /// Everything: for pages that show the whole model.
+    everything: u64,
+    /// Each unit and what the site's indexes say about it.
+    nodes: Vec<u64>,
+    uses_model: bool,
+}
+
+impl Fingerprints {
+    fn new(
+        model: &Model,
+        config: &Config,
+        templates: &Templates,
+        site: &SiteData,
+        units: &[Arc<UnitJson>],
+    ) -> Fingerprints {
+        let nodes = node_hashes(units, site);
+        let global = global_hash(model, config, templates, site, &nodes);
+        Fingerprints {
+            everything: everything_hash(model, global, &nodes),
+            global,
+            nodes,
+            uses_model: templates.uses_model,
+        }
+    }
+
+    /// The fingerprint of `page`, rendered from the units `used` (or from
+    /// everything).
+    fn of(&self, page: &Page, used: Option<&[usize]>) -> u64 {
+        let mut hasher = hasher();
+        page.path.hash(&mut hasher);
+        match used {
+            Some(used) if !self.uses_model => {
+                self.global.hash(&mut hasher);
+                if let PageKind::Alignment {
+                    number,
+                    count,
+                    units,
+                    ..
+                } = &page.kind
+                {
+                    (number, count, units).hash(&mut hasher);
+                }
+                for &u in used {
+                    (u, self.nodes.get(u)).hash(&mut hasher);
+                }
+            }
+            _ => self.everything.hash(&mut hasher),
+        }
+        hasher.finish()
+    }
+}
+
+/// `okrs.json` written straight from the model (on all cores), with each
+/// unit's hash as [`SiteCache::units_of`] makes it.
+fn write_json_hashing(out: &mut dyn Write, model: &Model) -> std::io::Result<(u64, Vec<u64>)> {
+    let mut out = CountingWriter {
+        inner: std::io::BufWriter::with_capacity(1 << 16, out),
+        count: 0,
+    };
+    let hash = |bytes: &[u8]| {
+        let mut hashed = hasher();
+        hashed.write(bytes);
+        hashed.finish()
+    };
+    let hashes = crate::render::json::write_hashed(&mut out, model, &hash)?;
+    out.flush()?;
+    Ok((out.count, hashes))
 }
 
 /// Does a page of this kind depend only on the units its render used (and
