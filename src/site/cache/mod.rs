@@ -322,7 +322,7 @@ impl SiteCache {
         };
         // The stylesheet and okrs.json: what did not change is kept.
         // Returns the files written and kept, and okrs.json's length.
-        let others_done = || -> Result<(usize, usize, u64, Option<Vec<u64>>), BuildError> {
+        let others_done = || -> Result<OtherFiles, BuildError> {
             let (mut written, mut kept) = (0, 0);
             let mut hashes = None;
             let last_json = self.json.filter(|last| Some(last.fingerprint) == json);
@@ -379,7 +379,12 @@ impl SiteCache {
                     }
                 }
             }
-            Ok((written, kept, json_len, hashes))
+            Ok(OtherFiles {
+                written,
+                kept,
+                json_len,
+                hashes,
+            })
         };
         // A fresh site writes okrs.json (most of its bytes) on one core while
         // pages render on the others; a rebuild in place writes the pages
@@ -415,7 +420,12 @@ impl SiteCache {
             pages.insert(done.path, done.page);
         }
         summary.slowest = slowest.into_inner().unwrap_or_else(|e| e.into_inner());
-        let (written, kept, json_len, hashes) = others?;
+        let OtherFiles {
+            written,
+            kept,
+            json_len,
+            hashes,
+        } = others?;
         summary.written += written;
         summary.unchanged += kept;
         summary.bytes += stylesheet.len + json_len;
@@ -549,6 +559,16 @@ impl SiteCache {
             })
             .collect()
     }
+}
+
+/// How the stylesheet and `okrs.json` went: files written and kept, the
+/// length of `okrs.json`, and its units' hashes when they were made while
+/// writing it.
+struct OtherFiles {
+    written: usize,
+    kept: usize,
+    json_len: u64,
+    hashes: Option<Vec<u64>>,
 }
 
 /// What every page's fingerprint is made from.
