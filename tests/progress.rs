@@ -71,7 +71,10 @@ fn a_slow_build_shows_progress_on_a_terminal_and_nothing_when_piped() {
     let stderr = String::from_utf8_lossy(&piped.stderr);
     assert!(stderr.contains("Built "), "{stderr}");
     assert!(!stderr.contains("rendering pages"), "{stderr}");
-    assert!(!stderr.contains('\r'), "no line redrawn when piped: {stderr:?}");
+    assert!(
+        !stderr.contains('\r'),
+        "no line redrawn when piped: {stderr:?}"
+    );
 
     // On a terminal, a build over a second shows the line (and clears it).
     let started = std::time::Instant::now();
