@@ -24,7 +24,7 @@ use crate::workspace::is_skipped;
 /// How long the debouncer waits after a path's last event before passing
 /// it on: long enough to merge an editor's write-rename-chmod, short enough
 /// to feel instant.
-pub const DEBOUNCE: Duration = Duration::from_millis(40);
+pub const DEBOUNCE: Duration = Duration::from_millis(25);
 
 /// How often the debouncer looks for events that are due.
 pub const TICK: Duration = Duration::from_millis(10);
