@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use super::session::{Session, StartError};
 use crate::diagnostic::{Code, Tally};
 use crate::site::Templates;
+use crate::site::output::OutputError;
 
 /// How long each stage of a rebuild took.
 #[derive(Debug, Clone, Default)]
@@ -202,12 +203,15 @@ impl Session {
         })
     }
 
-    /// Gets ready for the next rebuild while nothing happens: clones the
-    /// parses `link` will consume, so a rebuild does not pay for it.
-    pub fn prepare(&mut self) {
+    /// Gets ready for the next rebuild while nothing happens: writes the
+    /// site's manifest (for the next `okrc build`), and clones the parses
+    /// `link` will consume, so a rebuild pays for neither.
+    pub fn prepare(&mut self) -> Result<(), OutputError> {
+        let written = self.cache.write_manifest(&self.output);
         if self.spare.is_none() {
             self.spare = Some(self.kept.values().map(|k| k.parsed.clone()).collect());
         }
+        written
     }
 
     /// Freeing a large model takes a while; do it off the rebuild's path.

@@ -67,7 +67,11 @@ pub fn run(
     let build = session.build(started, Duration::ZERO)?;
     print_build(session, &build, report, "Built");
     on_build(&build);
-    session.prepare();
+    if let Err(err) = session.prepare() {
+        warn(&format!(
+            "the site's manifest was not written ({err}); the next `okrc build` renders every page"
+        ));
+    }
     loop {
         let Some(changes) = next_changes(messages, session)? else {
             return Ok(());
@@ -99,7 +103,11 @@ pub fn run(
         let build = session.build(started, read)?;
         print_build(session, &build, report, "Rebuilt");
         on_build(&build);
-        session.prepare();
+        if let Err(err) = session.prepare() {
+            warn(&format!(
+                "the site's manifest was not written ({err}); the next `okrc build` renders every page"
+            ));
+        }
     }
 }
 

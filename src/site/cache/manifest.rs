@@ -73,39 +73,51 @@ fn binary() -> u64 {
     })
 }
 
-impl Manifest {
-    pub fn encode(&self) -> String {
-        let mut out = String::with_capacity(64 + self.pages.len() * 48);
-        let today = self.today.map(|d| d.to_string()).unwrap_or_default();
-        let _ = writeln!(out, "{MAGIC} {:x} {today}", binary());
-        for (name, file) in [("json", self.json), ("stylesheet", self.stylesheet)] {
-            if let Some(file) = file {
-                let _ = writeln!(out, "{name} {:x} {}", file.fingerprint, file.len);
-            }
+/// The manifest of a site: `pages` sorted by path, so that two builds of
+/// the same input write the same bytes.
+pub fn encode(
+    today: Option<NaiveDate>,
+    json: Option<Recorded>,
+    stylesheet: Option<Recorded>,
+    pages: &HashMap<String, CachedPage>,
+) -> String {
+    let mut out = String::with_capacity(64 + pages.len() * 48);
+    let today = today.map(|d| d.to_string()).unwrap_or_default();
+    let _ = writeln!(out, "{MAGIC} {:x} {today}", binary());
+    for (name, file) in [("json", json), ("stylesheet", stylesheet)] {
+        if let Some(file) = file {
+            let _ = writeln!(out, "{name} {:x} {}", file.fingerprint, file.len);
         }
-        // Sorted, so that two builds of the same input write the same bytes.
-        let mut pages: Vec<(&String, &CachedPage)> = self.pages.iter().collect();
-        pages.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        for (path, page) in pages {
-            let _ = write!(
-                out,
-                "page {:x} {:x} {} ",
-                page.fingerprint, page.hash, page.len
-            );
-            match &page.used {
-                None => out.push('-'),
-                Some(used) => {
-                    for (i, u) in used.iter().enumerate() {
-                        if i > 0 {
-                            out.push(',');
-                        }
-                        let _ = write!(out, "{u}");
+    }
+    let mut pages: Vec<(&String, &CachedPage)> = pages.iter().collect();
+    pages.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (path, page) in pages {
+        let _ = write!(
+            out,
+            "page {:x} {:x} {} ",
+            page.fingerprint, page.hash, page.len
+        );
+        match &page.used {
+            None => out.push('-'),
+            Some(used) => {
+                for (i, u) in used.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
                     }
+                    let _ = write!(out, "{u}");
                 }
             }
-            let _ = writeln!(out, " {path}");
         }
-        out
+        let _ = writeln!(out, " {path}");
+    }
+    out
+}
+
+impl Manifest {
+    /// [`encode`] of this manifest.
+    #[cfg(test)]
+    pub fn encode(&self) -> String {
+        encode(self.today, self.json, self.stylesheet, &self.pages)
     }
 
     /// The manifest in `text`, if this binary wrote it and it reads cleanly.

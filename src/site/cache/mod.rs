@@ -15,8 +15,11 @@
 //! - A page whose fingerprint matches is neither rendered nor written; a
 //!   page rendered again is written only if its bytes' hash changed.
 //!   Unit pages are written first, `okrs.json` last.
+//! - The site keeps a manifest of the fingerprints (`manifest.rs`), so the
+//!   next process (`okrc build`, or `watch` started again) can resume.
 //!
-//! The first build writes a whole fresh site, like `okrc build`.
+//! `okrc build` is one build of a cache ([`SiteCache::one_shot`]); the
+//! first build of a cache writes a whole fresh site and swaps it in.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -57,8 +60,9 @@ pub struct SiteCache {
     stylesheet: Option<Recorded>,
     /// Whether the output folder holds what the cache describes.
     written: bool,
-    /// Whether `pages` came from the last site's manifest ([`SiteCache::resume`]).
-    resumed: bool,
+    /// A rebuild in place has left the site without a manifest; it is
+    /// written when `watch` is idle ([`SiteCache::write_manifest`]).
+    manifest_due: bool,
     /// Hash each unit's JSON without holding it, and write `okrs.json`
     /// straight from the model ([`SiteCache::one_shot`]).
     stream_json: bool,
@@ -160,7 +164,6 @@ impl SiteCache {
                 pages: manifest.pages,
                 json: manifest.json,
                 stylesheet: manifest.stylesheet,
-                resumed: true,
                 ..SiteCache::default()
             },
             None => SiteCache::default(),
@@ -225,9 +228,8 @@ impl SiteCache {
             output.remove(MANIFEST)?;
             None
         } else {
-            if !self.resumed {
-                self.pages.clear();
-            }
+            // `pages` is empty here unless `resume` read them from the
+            // last site's manifest.
             Some(output.begin()?)
         };
         let slowest: Mutex<Option<(String, Duration)>> = Mutex::new(None);
@@ -457,17 +459,11 @@ impl SiteCache {
             fingerprint: json_fingerprint(&model, &units),
             len: json_len,
         };
-        let manifest = Manifest {
-            today: Some(model.today),
-            json: Some(json),
-            stylesheet: Some(stylesheet),
-            pages,
-        };
-        let manifest_text = manifest.encode();
-        let pages = manifest.pages;
         match fresh {
             Some(fresh) => {
-                fresh.write(MANIFEST, manifest_text.as_bytes())?;
+                let text =
+                    manifest::encode(Some(model.today), Some(json), Some(stylesheet), &pages);
+                fresh.write(MANIFEST, text.as_bytes())?;
                 fresh.commit()?;
             }
             None => {
@@ -475,7 +471,7 @@ impl SiteCache {
                     output.remove(gone)?;
                     summary.removed += 1;
                 }
-                output.replace(MANIFEST, manifest_text.as_bytes())?;
+                self.manifest_due = true;
             }
         }
         summary.rest = rest.elapsed();
@@ -488,8 +484,18 @@ impl SiteCache {
             drop_later(old);
         }
         self.written = true;
-        self.resumed = false;
         Ok(summary)
+    }
+
+    /// After a rebuild in place, writes the manifest the next `okrc build`
+    /// resumes from. `watch` calls this once the rebuild is reported and
+    /// the browsers reloaded, so that a save does not wait for it.
+    pub fn write_manifest(&mut self, output: &OutputDir) -> Result<(), OutputError> {
+        if !std::mem::take(&mut self.manifest_due) {
+            return Ok(());
+        }
+        let text = manifest::encode(self.today, self.json, self.stylesheet, &self.pages);
+        output.replace(MANIFEST, text.as_bytes())
     }
 
     /// The JSON of each unit of `model`: kept from the last build for units
