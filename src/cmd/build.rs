@@ -100,7 +100,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
         }
     };
     let model = Arc::new(model);
-    progress.pages(model.units.len() as u64 + 1);
+    progress.pages();
     // What the last site was rendered from: pages whose inputs did not
     // change are linked from it rather than rendered again.
     let mut cache = SiteCache::resume(&output).one_shot();
@@ -109,7 +109,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
         &workspace.config,
         &templates,
         &output,
-        &|| progress.page(),
+        &|total| progress.page(total),
     );
     progress.clear();
     let summary = match built {
@@ -212,8 +212,7 @@ impl Progress {
     }
 
     /// From here on the line counts pages.
-    fn pages(&self, total: u64) {
-        self.bar.set_length(total);
+    fn pages(&self) {
         self.bar.set_position(0);
         self.bar.set_style(
             ProgressStyle::with_template("{spinner} rendering pages {bar:30} {pos}/{len}")
@@ -221,7 +220,11 @@ impl Progress {
         );
     }
 
-    fn page(&self) {
+    /// One more page of `total`.
+    fn page(&self, total: usize) {
+        if self.bar.length() != Some(total as u64) {
+            self.bar.set_length(total as u64);
+        }
         self.bar.inc(1);
     }
 

@@ -305,38 +305,6 @@ impl SiteRender {
 /// The name of the model's JSON in the output folder.
 pub const JSON_FILE: &str = "okrs.json";
 
-/// Renders the whole site in memory: every page (in parallel), the
-/// stylesheet and `okrs.json`. Pure: reads no files and no clock. For tests
-/// and benchmarks; `okrc build` writes each page as it renders it
-/// ([`SiteCache::build`]).
-pub fn render_site(
-    model: Arc<Model>,
-    config: &Config,
-    templates: &Templates,
-) -> Result<SiteFiles, SiteError> {
-    use rayon::prelude::*;
-    let render = SiteRender::new(model, config);
-    let pages: Vec<(String, Vec<u8>)> = render
-        .pages()
-        .par_iter()
-        .map(|page| {
-            Ok((
-                page.path.clone(),
-                render.render_page(templates, page)?.into_bytes(),
-            ))
-        })
-        .collect::<Result<_, SiteError>>()?;
-    let mut files: SiteFiles = pages.into_iter().collect();
-    files.insert(
-        STYLESHEET.to_string(),
-        templates.stylesheet.clone().into_bytes(),
-    );
-    let mut json = Vec::new();
-    crate::render::json::write(&mut json, render.model()).unwrap_or_default();
-    files.insert(JSON_FILE.to_string(), json);
-    Ok(files)
-}
-
 /// Drops the indentation at the start of lines (a good share of a page's
 /// bytes), except inside `<pre>` and `<textarea>`, where it is content.
 /// Applied to template sources once, when they are loaded, so pages come

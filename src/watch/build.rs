@@ -176,7 +176,7 @@ impl Session {
             &self.workspace.config,
             templates,
             &self.output,
-            &|| {},
+            &|_| {},
         );
         drop(model);
         let built = match built {

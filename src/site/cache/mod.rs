@@ -172,7 +172,8 @@ impl SiteCache {
 
     /// Renders and writes the site for `model`: everything on the first
     /// build, then only the pages whose inputs changed, and of those only
-    /// the files whose bytes changed. The output folder ends up byte for
+    /// the files whose bytes changed. `on_page` hears of each page done,
+    /// with how many the site has. The output folder ends up byte for
     /// byte what `okrc build` writes. On an error the cache forgets what it
     /// knew, so the next build starts afresh.
     pub fn build(
@@ -181,7 +182,7 @@ impl SiteCache {
         config: &Config,
         templates: &Templates,
         output: &OutputDir,
-        on_page: &(dyn Fn() + Sync),
+        on_page: &(dyn Fn(usize) + Sync),
     ) -> Result<CacheBuild, BuildError> {
         let result = self.try_build(model, config, templates, output, on_page);
         if result.is_err() {
@@ -196,7 +197,7 @@ impl SiteCache {
         config: &Config,
         templates: &Templates,
         output: &OutputDir,
-        on_page: &(dyn Fn() + Sync),
+        on_page: &(dyn Fn(usize) + Sync),
     ) -> Result<CacheBuild, BuildError> {
         let started = Instant::now();
         if self.today != Some(model.today) {
@@ -247,7 +248,7 @@ impl SiteCache {
                 None => output.has(&page.path),
             };
             if there {
-                on_page();
+                on_page(all.len());
             }
             there
         };
@@ -280,7 +281,7 @@ impl SiteCache {
                     }
                     None => false,
                 };
-                on_page();
+                on_page(all.len());
                 let mut slowest = slowest.lock().unwrap_or_else(|e| e.into_inner());
                 if slowest.as_ref().is_none_or(|(_, most)| took > *most) {
                     *slowest = Some((page.path.clone(), took));

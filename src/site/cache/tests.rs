@@ -51,7 +51,7 @@ fn fresh_build(folder: &Path, model: &Arc<Model>, config: &Config, templates: &T
     let output = OutputDir::new(folder.parent().unwrap(), folder).unwrap();
     SiteCache::default()
         .one_shot()
-        .build(Arc::clone(model), config, templates, &output, &|| {})
+        .build(Arc::clone(model), config, templates, &output, &|_| {})
         .unwrap();
 }
 
@@ -73,7 +73,7 @@ fn sample_built() -> (
     let output = output_in(sites.path(), "site");
     let mut cache = SiteCache::default();
     cache
-        .build(Arc::clone(&model), &config, &templates, &output, &|| {})
+        .build(Arc::clone(&model), &config, &templates, &output, &|_| {})
         .unwrap();
     ([dir, sites], model, config, templates, output, cache)
 }
@@ -151,7 +151,7 @@ fn a_kept_cache_renders_what_a_fresh_render_does_after_every_edit() {
                 &config,
                 &templates,
                 &kept_output,
-                &|| {},
+                &|_| {},
             )
             .unwrap();
         if i > 0 {
@@ -200,7 +200,7 @@ fn okrs_json_is_the_document_of_check_format_json() {
     );
     let (model, config) = compile(workspace.path());
     cache
-        .build(Arc::clone(&model), &config, &templates, &output, &|| {})
+        .build(Arc::clone(&model), &config, &templates, &output, &|_| {})
         .unwrap();
     let mut expected = Vec::new();
     crate::render::json::write(&mut expected, &model).unwrap();
@@ -211,7 +211,7 @@ fn okrs_json_is_the_document_of_check_format_json() {
 fn nothing_is_rendered_or_written_again_when_nothing_changed() {
     let (_dirs, model, config, templates, output, mut cache) = sample_built();
     let again = cache
-        .build(model, &config, &templates, &output, &|| {})
+        .build(model, &config, &templates, &output, &|_| {})
         .unwrap();
     assert_eq!((again.rendered, again.written, again.removed), (0, 0, 0));
 }
@@ -221,7 +221,7 @@ fn a_page_deleted_from_the_output_comes_back_on_the_next_build() {
     let (_dirs, model, config, templates, output, mut cache) = sample_built();
     std::fs::remove_file(output.path().join("index.html")).unwrap();
     let again = cache
-        .build(model, &config, &templates, &output, &|| {})
+        .build(model, &config, &templates, &output, &|_| {})
         .unwrap();
     assert_eq!(again.written, 1);
     assert!(output.path().join("index.html").is_file());
@@ -243,7 +243,7 @@ fn pages_of_templates_that_read_model_follow_every_change() {
     let mut cache = SiteCache::default();
     let (model, config) = compile(root);
     cache
-        .build(model, &config, &templates, &output, &|| {})
+        .build(model, &config, &templates, &output, &|_| {})
         .unwrap();
     edit(
         root,
@@ -256,7 +256,7 @@ fn pages_of_templates_that_read_model_follow_every_change() {
     let fresh = sites.path().join("fresh");
     fresh_build(&fresh, &model, &config, &templates);
     cache
-        .build(model, &config, &templates, &output, &|| {})
+        .build(model, &config, &templates, &output, &|_| {})
         .unwrap();
     cache.write_manifest(&output).unwrap();
     let expected = tree(&fresh);
