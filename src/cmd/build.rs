@@ -62,18 +62,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
     let model = crate::link(&workspace, parsed, today);
     let compiled = started.elapsed();
 
-    let mut report = Vec::new();
-    // Read again: only the few files diagnostics quote.
-    let sources = workspace.texts_of(model.diagnostics.iter().map(|d| &*d.file));
-    let texts = sources
-        .iter()
-        .map(|f| (&*f.path, f.text.as_str()))
-        .collect();
-    render::human::write(&mut report, &model.diagnostics, &texts, &args.dir, true)?;
-    let bold = anstyle::Style::new().bold();
-    writeln!(report, "{bold}{}{bold:#}", render::human::summary(&model))?;
-    drop(texts);
-    drop(sources);
+    let report = super::check::human_report(&workspace, &model, &args.dir)?;
     progress.suspend(|| {
         let mut stderr = anstream::AutoStream::auto(std::io::stderr().lock());
         stderr.write_all(&report)

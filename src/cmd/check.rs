@@ -64,20 +64,32 @@ fn report(args: &CheckArgs, workspace: &Workspace, model: &Model) -> anyhow::Res
         Format::Human => {
             // Render into memory, then let anstream strip the colours when
             // stdout is not a terminal or NO_COLOR is set.
-            let mut text = Vec::new();
-            let sources = workspace.texts_of(model.diagnostics.iter().map(|d| &*d.file));
-            let texts = sources
-                .iter()
-                .map(|f| (&*f.path, f.text.as_str()))
-                .collect();
-            render::human::write(&mut text, &model.diagnostics, &texts, &args.dir, true)?;
-            let bold = anstyle::Style::new().bold();
-            writeln!(text, "{bold}{}{bold:#}", render::human::summary(model))?;
+            let text = human_report(workspace, model, &args.dir)?;
             return super::print(&text).map(|()| outcome(model, args.deny_warnings));
         }
     };
     super::ignore_broken_pipe(written)?;
     Ok(outcome(model, args.deny_warnings))
+}
+
+/// The diagnostics as people read them, and the summary line, with colour
+/// codes (the caller's stream strips them where colour is off). The few
+/// files diagnostics quote are read again: the workspace let go of them.
+pub fn human_report(
+    workspace: &Workspace,
+    model: &Model,
+    dir: &std::path::Path,
+) -> std::io::Result<Vec<u8>> {
+    let mut text = Vec::new();
+    let sources = workspace.texts_of(model.diagnostics.iter().map(|d| &*d.file));
+    let texts = sources
+        .iter()
+        .map(|f| (&*f.path, f.text.as_str()))
+        .collect();
+    render::human::write(&mut text, &model.diagnostics, &texts, dir, true)?;
+    let bold = anstyle::Style::new().bold();
+    writeln!(text, "{bold}{}{bold:#}", render::human::summary(model))?;
+    Ok(text)
 }
 
 /// Streams the JSON document: at 10,000 units it is tens of megabytes, not
