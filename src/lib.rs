@@ -17,6 +17,7 @@ pub mod diagnostic;
 pub mod edit;
 pub mod model;
 pub mod parse;
+pub mod people;
 pub mod period;
 pub mod render;
 pub mod resolve;

@@ -1,6 +1,8 @@
 //! Stage 3: progress, expected progress, pace, confidence and score for every
 //! key result, objective and unit, then the lints. `today` is a parameter.
 
+pub mod attention;
+pub mod changes;
 mod lints;
 pub mod progress;
 
@@ -28,9 +30,10 @@ pub fn analyse(
         }
     });
     roll_up(units);
-    units
-        .par_iter_mut()
-        .for_each(|unit| summarise_unit(unit, today));
+    units.par_iter_mut().for_each(|unit| {
+        summarise_unit(unit, today);
+        mark_due_checkins(unit, config.rules.stale_after_days, today);
+    });
     lints::check(units, config, today, diagnostics);
 }
 
@@ -67,7 +70,9 @@ fn measure_key_result(
             let checked = with(|c| c.done.is_some())
                 .and_then(|c| c.done)
                 .unwrap_or(false);
-            let done = kr.done.unwrap_or(false) || checked;
+            // From the file, not `kr.done`: analysing again as of another day
+            // must not keep a later check-in's `done`.
+            let done = kr.origin.done || checked;
             kr.done = Some(done);
             kr.progress = if done { 1.0 } else { 0.0 };
         }
@@ -76,6 +81,20 @@ fn measure_key_result(
     }
     if let (Some(period), Some(by)) = (period, kr.by) {
         kr.expected = expected_progress(period.start, by, today);
+    }
+}
+
+/// Marks the key results due a check-in (`KeyResult::stale`).
+fn mark_due_checkins(unit: &mut Unit, stale_after: i64, today: NaiveDate) {
+    let mut due = Vec::new();
+    for objective in &unit.objectives {
+        for kr in &objective.key_results {
+            due.push(lints::due_checkin(unit, kr, stale_after, today).is_some());
+        }
+    }
+    let mut due = due.into_iter();
+    for kr in unit.objectives.iter_mut().flat_map(|o| &mut o.key_results) {
+        kr.stale = due.next().unwrap_or(false);
     }
 }
 
