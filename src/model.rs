@@ -317,6 +317,10 @@ pub enum Colour {
     Green,
 }
 
+/// A number that serializes as the model's numbers do: `92`, not `92.0`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PlainNumber(#[serde(serialize_with = "number")] pub f64);
+
 /// Numbers are written as plain JSON numbers: `92`, not `92.0`.
 fn number<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
     let value = *value;

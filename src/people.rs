@@ -12,6 +12,17 @@ pub fn same_person(a: &str, b: &str) -> bool {
     key(a) == key(b)
 }
 
+/// `names` without repeats of one person, the first spelling kept.
+pub fn distinct(names: &[String]) -> Vec<&str> {
+    let mut kept: Vec<&str> = Vec::with_capacity(names.len());
+    for name in names {
+        if !kept.iter().any(|k| same_person(k, name)) {
+            kept.push(name.trim());
+        }
+    }
+    kept
+}
+
 /// What tells people apart: the name trimmed and lowercased.
 pub fn key(name: &str) -> String {
     name.trim().to_lowercase()
@@ -75,7 +86,8 @@ pub fn slug(name: &str) -> String {
 /// The slug of each of `people` (in order), made unique with `-2`, `-3`…
 /// in the order given.
 pub fn slugs(people: &[String]) -> Vec<String> {
-    let mut taken: BTreeMap<String, usize> = BTreeMap::new();
+    // `index` is the page listing everyone.
+    let mut taken: BTreeMap<String, usize> = BTreeMap::from([("index".to_string(), 0)]);
     people
         .iter()
         .map(|name| {

@@ -7,6 +7,7 @@ pub mod check;
 pub mod checkin;
 pub mod completions;
 pub mod init;
+pub mod report;
 pub mod schema;
 pub mod serve;
 pub mod status;
@@ -53,6 +54,8 @@ pub enum Command {
     Checkin(checkin::CheckinArgs),
     /// Show the period's progress as a tree in the terminal.
     Status(status::StatusArgs),
+    /// The weekly check-in digest: what moved, what needs attention, who owes a check-in.
+    Report(report::ReportArgs),
     /// Print the JSON Schema of the front matter (or of okrc.toml), for editors.
     Schema(schema::SchemaArgs),
     /// Print a shell completion script.
@@ -91,6 +94,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Init(args) => init::run(args),
         Command::Checkin(args) => checkin::run(args),
         Command::Status(args) => status::run(args),
+        Command::Report(args) => report::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => completions::run_man(args),

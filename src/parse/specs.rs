@@ -220,6 +220,11 @@ pub static CONFIG: TableSpec = TableSpec {
             "The output folder, relative to the workspace. Default: `public`.",
         ),
         field(
+            "base_url",
+            Shape::String,
+            "Where the site is published (`https://okrs.example.org/`): `okrc report` links to its pages.",
+        ),
+        field(
             "period",
             Shape::String,
             "The period of files that name none.",
