@@ -303,7 +303,11 @@ fn the_dutch_site_speaks_dutch_and_formats_numbers_and_dates_the_dutch_way() {
     assert!(unit.contains("7,6"), "decimal comma");
     assert!(unit.contains("€\u{a0}101.500,5"), "grouping and currency");
     assert!(unit.contains("12\u{a0}okt 2026"), "Dutch month names");
-    assert!(unit.contains("Onzeker"), "confidence in words");
+    // Confidence in the files' three levels, in Dutch, always labelled.
+    assert!(
+        unit.contains(r#"confidence-at-risk">Vertrouwen: risico</span>"#),
+        "confidence in words"
+    );
     assert!(!unit.contains(">Progress<") && !unit.contains("Key results"));
 }
 
