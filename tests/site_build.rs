@@ -585,3 +585,17 @@ fn a_rebuild_keeps_unchanged_pages_and_writes_what_a_build_from_scratch_does() {
     build_into(&site);
     assert_eq!(read_tree(&site), scratch("scratch-4"));
 }
+
+#[test]
+fn the_alignment_map_says_the_pace_in_words_and_colours_bars_at_zero() {
+    let (_dir, out) = build("site-basic");
+    let map = std::fs::read_to_string(out.join("periods/2026-q4/alignment.html")).unwrap();
+    // Every bar's pace is also a word beside it, not only a colour.
+    let bars = map.matches(r#"<svg class="bar "#).count();
+    let words = map.matches(r#"<span class="badge pace-"#).count();
+    assert!(bars > 0, "{map}");
+    assert_eq!(bars, words, "one pace word per bar");
+    // A bar's track is tinted by its pace, so 0 % shows its colour too.
+    assert!(!map.contains(r#"<svg class="bar bar-pace-none"#), "{map}");
+    assert!(map.contains(r#"<svg class="bar bar-pace-"#), "{map}");
+}
