@@ -599,3 +599,15 @@ fn the_alignment_map_says_the_pace_in_words_and_colours_bars_at_zero() {
     assert!(!map.contains(r#"<svg class="bar bar-pace-none"#), "{map}");
     assert!(map.contains(r#"<svg class="bar bar-pace-"#), "{map}");
 }
+
+#[test]
+fn phones_see_the_key_figures_before_the_mission_vision_and_strategy() {
+    let (_dir, out) = build("site-basic");
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let figures = index.find(r#"<ul class="stats">"#).expect("key figures");
+    let statements = index
+        .find(r#"<section class="statements""#)
+        .expect("a mission, vision or strategy");
+    // Document order is what a narrow screen shows; wide screens reorder.
+    assert!(figures < statements);
+}
