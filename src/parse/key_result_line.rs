@@ -136,9 +136,7 @@ fn unmeasurable(line: &str) -> KeyResultLine {
 fn clean_title(title: &str) -> &str {
     let mut title = title.trim();
     loop {
-        let trimmed = title
-            .trim_end_matches([',', ';', ':', '–', '—'])
-            .trim_end();
+        let trimmed = title.trim_end_matches([',', ';', ':', '–', '—']).trim_end();
         let trimmed = trimmed.strip_suffix(" -").unwrap_or(trimmed).trim_end();
         if trimmed == title {
             return title;
@@ -276,7 +274,10 @@ mod tests {
     fn titles_keep_no_separator_from_a_one_line_list() {
         assert_eq!(metric("Raise NPS, from 30 to 45").0, "Raise NPS");
         assert_eq!(metric("Raise NPS - from 30 to 45").0, "Raise NPS");
-        assert_eq!(metric("Klanttevredenheid: van 7 naar 8").0, "Klanttevredenheid");
+        assert_eq!(
+            metric("Klanttevredenheid: van 7 naar 8").0,
+            "Klanttevredenheid"
+        );
         assert_eq!(
             parse_key_result_line("[ ] Retire the build farm,").ok(),
             Some(KeyResultLine::Milestone {
