@@ -345,11 +345,16 @@ fn progress(state: &State, item: Value, large: Option<bool>) -> Value {
 }
 
 /// `{{ pace_badge(kr.pace) }}`: the pace in words, with a shape and colour
-/// that repeat it. Empty for none.
-fn pace_badge(state: &State, pace: Option<Value>) -> Value {
+/// that repeat it; `pace_badge(kr.pace, kr.by)` adds a pending milestone's
+/// deadline ("Due 15 Jan 2027"). Empty for none.
+fn pace_badge(state: &State, pace: Option<Value>, by: Option<Value>) -> Value {
     let mut out = String::new();
+    let by = by
+        .as_ref()
+        .and_then(|b| b.as_str())
+        .and_then(crate::period::parse_date);
     if let Some(pace) = pace.as_ref().and_then(|p| p.as_str()) {
-        fragments::pace_badge(&mut out, pace, language(state));
+        fragments::pace_badge(&mut out, pace, by, language(state));
     }
     safe(out)
 }
