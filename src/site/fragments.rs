@@ -24,6 +24,8 @@ pub struct Progress<'a> {
     pub progress: f64,
     pub expected: Option<f64>,
     pub pace: Option<&'a str>,
+    /// A key result's deadline, which a pending one reads out ("Due 31 Dec").
+    pub by: Option<NaiveDate>,
 }
 
 thread_local! {
@@ -59,6 +61,10 @@ pub fn progress_bar(out: &mut String, item: Progress<'_>, language: Language) {
         if let Some(pace) = item.pace {
             text.push_str(" (");
             text.push_str(pace_word(pace, language));
+            if let (Some(by), "pending") = (item.by, pace) {
+                text.push(' ');
+                format::push_date(text, by, language);
+            }
             text.push(')');
         }
         let class = match item.pace {
@@ -426,6 +432,7 @@ mod tests {
             progress: 0.42,
             expected: Some(0.6),
             pace: Some("at-risk"),
+            by: None,
         };
         progress(&mut out, item, false, Language::English);
         assert!(

@@ -301,6 +301,7 @@ fn with_progress<T>(item: &Value, f: impl FnOnce(Progress<'_>) -> T) -> T {
             progress: kr.progress,
             expected: Some(kr.expected),
             pace: kr.pace.map(|p| p.as_str()),
+            by: kr.by,
         });
     }
     if let Some(o) = item.downcast_object_ref::<ObjectiveObject>() {
@@ -309,6 +310,7 @@ fn with_progress<T>(item: &Value, f: impl FnOnce(Progress<'_>) -> T) -> T {
             progress: o.progress,
             expected: Some(o.expected),
             pace: o.pace.map(|p| p.as_str()),
+            by: o.by,
         });
     }
     if let Some(u) = item.downcast_object_ref::<UnitObject>() {
@@ -322,6 +324,9 @@ fn with_progress<T>(item: &Value, f: impl FnOnce(Progress<'_>) -> T) -> T {
         progress: as_number(&attr(item, "progress")).unwrap_or(0.0),
         expected: as_number(&attr(item, "expected")),
         pace: pace.as_deref(),
+        by: attr_str(item, "by")
+            .as_deref()
+            .and_then(crate::period::parse_date),
     })
 }
 
