@@ -106,7 +106,14 @@ impl Scan {
                             1
                         };
                     match string_end(text, i) {
-                        Some(end) => {
+                        // A one-line string left open before the cursor's line:
+                        // read on from the next line.
+                        Err(Some(line_end)) => {
+                            i = line_end;
+                            scan.slot = None;
+                            continue;
+                        }
+                        Ok(end) => {
                             i = end;
                             scan.slot = match scan.slot {
                                 // A quoted key: `"key" = ...`.
@@ -115,7 +122,7 @@ impl Scan {
                             };
                             continue;
                         }
-                        None => {
+                        Err(None) => {
                             scan.slot = match (&scan.slot, &scan.key) {
                                 (Some(Slot::Key { .. }), _) | (_, None) => None,
                                 (_, Some(key)) => Some(Slot::String {
@@ -227,32 +234,34 @@ fn nested(table: &'static TableSpec, key: &str) -> Option<&'static TableSpec> {
     }
 }
 
-/// The offset just after the string that opens at `start`, if it closes.
-fn string_end(text: &str, start: usize) -> Option<usize> {
+/// The offset just after the string that opens at `start`; if it does not
+/// close, `Err` with the end of its line when a one-line string stops there,
+/// or `Err(None)` when it runs to the end of the text (the cursor is in it).
+fn string_end(text: &str, start: usize) -> Result<usize, Option<usize>> {
     let bytes = text.as_bytes();
     let quote = bytes[start];
     let triple = if quote == b'"' { "\"\"\"" } else { "'''" };
     if text[start..].starts_with(triple) {
         let body = start + 3;
-        let close = text[body..].find(triple)?;
+        let close = text[body..].find(triple).ok_or(None)?;
         // Up to two quotes may stand right before the closing three.
         let mut end = body + close + 3;
         while end < bytes.len() && bytes[end] == quote && end < body + close + 5 {
             end += 1;
         }
-        return Some(end);
+        return Ok(end);
     }
     let mut i = start + 1;
     while i < bytes.len() {
         match bytes[i] {
             b'\\' if quote == b'"' => i += 1,
-            b'\n' => return None,
-            c if c == quote => return Some(i + 1),
+            b'\n' => return Err(Some(i)),
+            c if c == quote => return Ok(i + 1),
             _ => {}
         }
         i += 1;
     }
-    None
+    Err(None)
 }
 
 #[cfg(test)]
@@ -317,6 +326,13 @@ mod tests {
         );
         let (_, slot) = at("+++\n[[objectives]]\naligns_to = [\n  \"O1\",\n  \"|\n]").unwrap();
         assert!(matches!(slot, Slot::String { ref key, .. } if key == "aligns_to"));
+    }
+
+    #[test]
+    fn a_string_left_open_on_an_earlier_line_does_not_hide_the_cursor() {
+        let (table, slot) = at("+++\nparent = \"\n[[objectives]]\nal|").unwrap();
+        assert_eq!(table, "objective");
+        assert!(matches!(slot, Slot::Key { .. }));
     }
 
     #[test]

@@ -408,8 +408,11 @@ impl Server {
         let Some(document) = self.session.docs.get(&path) else {
             return Ok(Value::Null);
         };
-        let start = document.lines.offset(&document.text, params.range.start);
-        let end = document.lines.offset(&document.text, params.range.end);
+        // Whole lines: a cursor anywhere on the line of a diagnostic gets its fixes.
+        let line_start = lsp_types::Position::new(params.range.start.line, 0);
+        let line_end = lsp_types::Position::new(params.range.end.line, u32::MAX);
+        let start = document.lines.offset(&document.text, line_start);
+        let end = document.lines.offset(&document.text, line_end);
         let actions: Vec<CodeActionOrCommand> =
             fixes::code_actions(&self.session, &path, uri, start, end)
                 .into_iter()
