@@ -315,3 +315,156 @@ fn a_buffer_that_does_not_parse_still_answers() {
     }
     assert_eq!(client.shutdown(), Some(0));
 }
+
+/// The real-client test: Neovim 0.7's built-in LSP client. Skips, saying
+/// so, where `nvim` is missing, unless CI is set.
+#[test]
+fn neovim_shows_typos_as_you_type_and_completes_the_parent_s_key_results() {
+    let nvim = std::process::Command::new("nvim").arg("--version").output();
+    if !nvim.is_ok_and(|o| o.status.success()) {
+        let message =
+            "\n!!! SKIPPED the Neovim test: `nvim` is not installed (apt-get install neovim)\n";
+        if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
+            panic!("CI is set, so the Neovim test must run:{message}");
+        }
+        eprintln!("{message}");
+        return;
+    }
+    let dir = fixture_copy("lsp");
+    let result_file = dir.path().join(".nvim-result.json");
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/editors/neovim.lua");
+    let home = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("nvim")
+        .args(["--headless", "--clean", "-n", "-u", "NONE", "-c"])
+        .arg(format!("luafile {}", script.display()))
+        .env("OKRC", env!("CARGO_BIN_EXE_okrc"))
+        .env("OKRC_WORKSPACE", dir.path())
+        .env("OKRC_RESULT", &result_file)
+        .env("SOURCE_DATE_EPOCH", support::epoch_of(TODAY))
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path())
+        .env("XDG_DATA_HOME", home.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("nvim runs");
+    assert!(status.success(), "nvim exited with {status}");
+    let result: Value = serde_json::from_str(
+        &std::fs::read_to_string(&result_file).expect("nvim wrote its result"),
+    )
+    .expect("JSON");
+    assert_eq!(result["errors"], json!([]), "{result}");
+    assert_eq!(result["diagnostics_arrived"], true, "{result}");
+    let typo = result["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "unknown-field")
+        .expect("the typo is reported");
+    assert_eq!(
+        (typo["line"].clone(), typo["col"].clone()),
+        (json!(6), json!(0))
+    );
+    let completion = result["completion"].as_array().unwrap();
+    let labels: Vec<&str> = completion
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels[..5],
+        ["O1", "O1.KR1", "O1.KR2", "O2", "O2.KR1"],
+        "{result}"
+    );
+    assert!(
+        completion[5 - 1]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("Monthly cloud spend")
+    );
+}
+
+mod fuzz {
+    //! Arbitrary buffers fed to the language server's document entry point
+    //! (a new text for a file, then every request at many positions): no
+    //! panic, and every published range inside the buffer.
+
+    use std::path::Path;
+
+    use lsp_types::{Position, Uri};
+    use okrc::lsp::session::Session;
+    use okrc::lsp::{complete, diagnostics, fixes, navigate};
+    use proptest::prelude::*;
+
+    const COMPANY: &str = include_str!("fixtures/lsp/company.md");
+
+    /// A real unit file, then edits: characters that matter to TOML, to the
+    /// position mapping (multi-byte, surrogate pairs, CR) and to references.
+    fn buffer() -> impl Strategy<Value = String> {
+        let edits = prop::collection::vec(
+            (
+                any::<prop::sample::Index>(),
+                0usize..4,
+                "[\"'=\\[\\]{}#.,\r\n a-zé𝄞\u{feff}O1KR]{0,6}",
+            ),
+            0..8,
+        );
+        let base = prop_oneof![
+            Just(super::TEAM.to_string()),
+            Just(super::TEAM.replace('\n', "\r\n")),
+            Just(format!("\u{feff}{}", super::TEAM)),
+            "[+\"'=\\[\\]{}#.,\r\n a-zé𝄞O1KR_]{0,200}".prop_map(|s| format!("+++\n{s}")),
+        ];
+        (base, edits).prop_map(|(mut text, edits)| {
+            for (at, remove, insert) in edits {
+                let mut offset = at.index(text.len() + 1);
+                while !text.is_char_boundary(offset) {
+                    offset -= 1;
+                }
+                let mut end = (offset + remove).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                text.replace_range(offset..end, &insert);
+            }
+            text
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_buffer_gets_answers_and_never_a_panic(
+            text in buffer(),
+            positions in prop::collection::vec((0u32..30, 0u32..80), 1..12),
+        ) {
+            let today = chrono::NaiveDate::from_ymd_opt(2026, 10, 10).unwrap();
+            let mut session = Session::in_memory(Path::new("/ws"), today);
+            session.set_text("company.md".into(), COMPANY.replace("+++\nid", "+++\nperiod = \"2026-Q4\"\nid"), false);
+            session.set_text("teams/payments.md".into(), text.clone(), true);
+            session.relink();
+            let lines = text.split('\n').count() as u32;
+            for (file, list) in diagnostics::by_file(&session) {
+                if &*file == "teams/payments.md" {
+                    for d in list {
+                        prop_assert!(d.range.start <= d.range.end);
+                        prop_assert!(d.range.end.line < lines, "{:?} past {lines} lines", d.range);
+                    }
+                }
+            }
+            let uri: Uri = "file:///ws/teams/payments.md".parse().unwrap();
+            let document = session.docs.get("teams/payments.md").unwrap().clone();
+            for (line, character) in positions {
+                let offset = document.lines.offset(&document.text, Position::new(line, character));
+                prop_assert!(offset <= text.len());
+                let _ = complete::complete(&session, "teams/payments.md", offset);
+                if let Some(found) = navigate::item_at(&session, "teams/payments.md", offset) {
+                    let _ = navigate::hover(&session.model, found.item);
+                    let _ = navigate::definition(&session.model, found.item);
+                    let _ = navigate::references(&session.model, found.item);
+                }
+                let _ = fixes::code_actions(&session, "teams/payments.md", &uri, offset, offset + 10);
+            }
+        }
+    }
+}

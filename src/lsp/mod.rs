@@ -51,7 +51,8 @@ use session::Session;
 pub fn run_stdio(today: NaiveDate) -> anyhow::Result<()> {
     let (connection, io_threads) = Connection::stdio();
     serve(connection, today)?;
-    io_threads.join()?;
+    // The editor may be gone already: nothing is left to say to it.
+    let _ = io_threads.join();
     Ok(())
 }
 
@@ -178,7 +179,10 @@ impl Server {
                 recv(self.connection.receiver) -> message => {
                     let Ok(message) = message else { return Ok(()) };
                     if let Message::Request(request) = &message {
-                        if self.connection.handle_shutdown(request)? {
+                        // An editor that quits may close the pipe before `exit`:
+                        // the end all the same.
+                        if request.method == lsp_types::request::Shutdown::METHOD {
+                            let _ = self.connection.handle_shutdown(request);
                             return Ok(());
                         }
                     }
