@@ -303,7 +303,11 @@ fn the_dutch_site_speaks_dutch_and_formats_numbers_and_dates_the_dutch_way() {
     assert!(unit.contains("7,6"), "decimal comma");
     assert!(unit.contains("€\u{a0}101.500,5"), "grouping and currency");
     assert!(unit.contains("12\u{a0}okt 2026"), "Dutch month names");
-    assert!(unit.contains("Onzeker"), "confidence in words");
+    // Confidence in the files' three levels, in Dutch, always labelled.
+    assert!(
+        unit.contains(r#"confidence-at-risk">Vertrouwen: risico</span>"#),
+        "confidence in words"
+    );
     assert!(!unit.contains(">Progress<") && !unit.contains("Key results"));
 }
 
@@ -580,4 +584,30 @@ fn a_rebuild_keeps_unchanged_pages_and_writes_what_a_build_from_scratch_does() {
     std::fs::write(site.join(mobile_page), "").unwrap();
     build_into(&site);
     assert_eq!(read_tree(&site), scratch("scratch-4"));
+}
+
+#[test]
+fn the_alignment_map_says_the_pace_in_words_and_colours_bars_at_zero() {
+    let (_dir, out) = build("site-basic");
+    let map = std::fs::read_to_string(out.join("periods/2026-q4/alignment.html")).unwrap();
+    // Every bar's pace is also a word beside it, not only a colour.
+    let bars = map.matches(r#"<svg class="bar "#).count();
+    let words = map.matches(r#"<span class="badge pace-"#).count();
+    assert!(bars > 0, "{map}");
+    assert_eq!(bars, words, "one pace word per bar");
+    // A bar's track is tinted by its pace, so 0 % shows its colour too.
+    assert!(!map.contains(r#"<svg class="bar bar-pace-none"#), "{map}");
+    assert!(map.contains(r#"<svg class="bar bar-pace-"#), "{map}");
+}
+
+#[test]
+fn phones_see_the_key_figures_before_the_mission_vision_and_strategy() {
+    let (_dir, out) = build("site-basic");
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let figures = index.find(r#"<ul class="stats">"#).expect("key figures");
+    let statements = index
+        .find(r#"<section class="statements""#)
+        .expect("a mission, vision or strategy");
+    // Document order is what a narrow screen shows; wide screens reorder.
+    assert!(figures < statements);
 }

@@ -111,8 +111,9 @@ pub fn pace_badge(out: &mut String, pace: &str, language: Language) {
     out.push_str("</span>");
 }
 
-/// A confidence level in words; `labelled` adds "Confidence:" for screen
-/// readers (leave it out where a column header says it).
+/// A confidence level in words after a visible "Confidence:", so that it
+/// never reads as pace; leave the label out (`labelled` false) only where a
+/// column header says it.
 pub fn confidence_badge(
     out: &mut String,
     level: ConfidenceLevel,
@@ -123,9 +124,8 @@ pub fn confidence_badge(
     out.push_str(level.as_str());
     out.push_str(r#"">"#);
     if labelled {
-        out.push_str(r#"<span class="visually-hidden">"#);
         out.push_str(confidence_label(language));
-        out.push_str(": </span>");
+        out.push_str(": ");
     }
     out.push_str(confidence_word(level.as_str(), language));
     out.push_str("</span>");
@@ -447,7 +447,13 @@ mod tests {
             out.contains(r#"<span class="badge pace-off-track">"#),
             "{out}"
         );
-        assert!(out.contains("Confidence: </span>Unsure</span>"), "{out}");
+        assert!(
+            out.contains(r#"<span class="badge confidence-at-risk">Confidence: at risk</span>"#),
+            "{out}"
+        );
+        let mut dutch = String::new();
+        confidence_badge(&mut dutch, ConfidenceLevel::OffTrack, true, Language::Dutch);
+        assert!(dutch.contains(">Vertrouwen: uit koers</span>"), "{dutch}");
         let mut unknown = String::new();
         pace_badge(&mut unknown, "<script>", Language::English);
         assert!(unknown.is_empty());

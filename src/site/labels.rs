@@ -122,10 +122,12 @@ const PACE: &[(&str, &str, &str)] = &[
     ("at-risk", "At risk", "Risico"),
     ("off-track", "Off track", "Uit koers"),
 ];
+/// The words of the files and the JSON (SPEC §3), as people read them; on
+/// the site always after "Confidence:", so that they never read as pace.
 const CONFIDENCE: &[(&str, &str, &str)] = &[
-    ("on-track", "Confident", "Zeker"),
-    ("at-risk", "Unsure", "Onzeker"),
-    ("off-track", "Not confident", "Niet zeker"),
+    ("on-track", "on track", "op koers"),
+    ("at-risk", "at risk", "risico"),
+    ("off-track", "off track", "uit koers"),
 ];
 const KIND: &[(&str, &str, &str)] = &[
     ("committed", "Committed", "Toegezegd"),
@@ -234,7 +236,7 @@ pub fn pace_word(pace: &str, language: Language) -> &'static str {
         .map_or("", |entry| pick(entry, language))
 }
 
-/// The word for a confidence level (`at-risk` → "Unsure").
+/// The word for a confidence level (`at-risk` → "at risk", "risico").
 pub fn confidence_word(level: &str, language: Language) -> &'static str {
     CONFIDENCE
         .iter()
