@@ -611,3 +611,92 @@ fn phones_see_the_key_figures_before_the_mission_vision_and_strategy() {
     // Document order is what a narrow screen shows; wide screens reorder.
     assert!(figures < statements);
 }
+
+/// The `<text>` elements of every chart in `page`: anchor, x, y and text.
+fn chart_texts(page: &str) -> Vec<(String, f64, f64, String)> {
+    let mut texts = Vec::new();
+    for chart in page.split(r#"<svg class="chart""#).skip(1) {
+        let chart = &chart[..chart.find("</svg>").expect("a closed chart")];
+        for element in chart.split("<text").skip(1) {
+            let attribute = |name: &str| -> Option<String> {
+                let start = element.find(&format!(" {name}=\""))? + name.len() + 3;
+                let end = element[start..].find('"')?;
+                Some(element[start..start + end].to_string())
+            };
+            let number = |name: &str| attribute(name).unwrap().parse::<f64>().unwrap();
+            let open = element.find('>').unwrap();
+            let close = element.find("</text>").unwrap();
+            let text = element[open + 1..close]
+                .replace("&amp;", "&")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'");
+            let anchor = match attribute("class").as_deref() {
+                Some("y" | "e") => "end",
+                _ => "start",
+            };
+            texts.push((anchor.to_string(), number("x"), number("y"), text));
+        }
+    }
+    texts
+}
+
+#[test]
+fn chart_axis_labels_are_never_clipped_at_any_unit_length_in_either_language() {
+    let units = [
+        "",
+        "%",
+        "€",
+        "ms",
+        "dagen",
+        "per engineer per month",
+        "tickets answered within one working day per support engineer per month",
+        "Donaudampfschifffahrtsgesellschaftskapitänsmützenhalterungsvorrichtungen",
+    ];
+    for (language, from, to) in [("en", "1.25", "10"), ("nl", "1.25", "1250000")] {
+        let mut krs = String::new();
+        for (i, unit) in units.iter().enumerate() {
+            krs.push_str(&format!(
+                "  {{ title = \"Measure {i}\", from = {from}, to = {to}, unit = \"{unit}\", checkins = [{{ date = 2026-11-01, value = 5 }}] }},\n"
+            ));
+        }
+        let ws = tempfile::tempdir().unwrap();
+        std::fs::write(
+            ws.path().join("okrc.toml"),
+            format!("language = \"{language}\"\nperiod = \"2026-Q4\"\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            ws.path().join("team.md"),
+            format!("+++\nid = \"team\"\n[[objectives]]\ntitle = \"Units\"\nkey_results = [\n{krs}]\n+++\n"),
+        )
+        .unwrap();
+        let out = ws.path().join("public");
+        build_into(ws.path(), &out, ws.path());
+        let page = std::fs::read_to_string(out.join("periods/2026-q4/units/team.html")).unwrap();
+        let texts = chart_texts(&page);
+        assert!(texts.len() >= 4 * units.len(), "{language}: {texts:?}");
+        // The viewBox is 0 0 360 140 and scales with the page (375 px or
+        // 1280 px alike), so what fits it fits every width.
+        for (anchor, x, y, text) in &texts {
+            let width = okrc::site::svg::text_width(text);
+            let (left, right) = match anchor.as_str() {
+                "end" => (x - width, *x),
+                _ => (*x, x + width),
+            };
+            assert!(
+                left >= 0.0 && right <= 360.0 && *y >= 5.0 && *y <= 140.0,
+                "{language}: `{text}` spans {left}..{right} at y {y}"
+            );
+        }
+        // A long unit is written once, above the axis, and still whole.
+        let title: String = texts
+            .iter()
+            .filter(|(_, x, ..)| *x == 0.0)
+            .map(|(.., text)| text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(title.contains("per engineer per month"), "{title}");
+    }
+}
