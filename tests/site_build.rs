@@ -700,3 +700,77 @@ fn chart_axis_labels_are_never_clipped_at_any_unit_length_in_either_language() {
         assert!(title.contains("per engineer per month"), "{title}");
     }
 }
+
+#[test]
+fn dashboards_show_the_whole_unit_tree_ordered_by_name_with_deep_levels_folded() {
+    // company > Zeta division > Alpha department > Beta team > Gamma squad,
+    // and a second department that sorts before the first by name.
+    let unit = |id: &str, name: &str, parent: Option<&str>| {
+        let parent = parent.map_or(String::new(), |p| format!("parent = \"{p}\"\n"));
+        let aligns = if parent.is_empty() {
+            ""
+        } else {
+            "aligns_to = \"O1\"\n"
+        };
+        format!(
+            "+++\nid = \"{id}\"\nname = \"{name}\"\n{parent}[[objectives]]\ntitle = \"Grow\"\n{aligns}key_results = [\"Users from 0 to 10\"]\n+++\n"
+        )
+    };
+    let ws = tempfile::tempdir().unwrap();
+    let files = [
+        ("company.md", unit("company", "Company", None)),
+        (
+            "division.md",
+            unit("division", "Zeta division", Some("company")),
+        ),
+        (
+            "dept-a.md",
+            unit("dept-a", "Alpha department", Some("division")),
+        ),
+        (
+            "dept-0.md",
+            unit("dept-0", "Aardvark department", Some("division")),
+        ),
+        ("team.md", unit("team", "Beta team", Some("dept-a"))),
+        ("squad.md", unit("squad", "Gamma squad", Some("team"))),
+    ];
+    std::fs::write(ws.path().join("okrc.toml"), "period = \"2026-Q4\"\n").unwrap();
+    for (path, text) in &files {
+        std::fs::write(ws.path().join(path), text).unwrap();
+    }
+    let out = ws.path().join("public");
+    build_into(ws.path(), &out, ws.path());
+    for page in ["index.html", "periods/2026-q4/index.html"] {
+        let html = std::fs::read_to_string(out.join(page)).unwrap();
+        let tree = &html[html.find(r#"<ul class="tree">"#).expect("a tree")..];
+        let tree = &tree[..tree.find("</section>").unwrap()];
+        let at = |name: &str| {
+            tree.find(&format!(">{name}</a>"))
+                .unwrap_or_else(|| panic!("{page}: {name} missing from {tree}"))
+        };
+        // Every unit is there, linked, and siblings are ordered by name.
+        assert!(at("Company") < at("Zeta division"));
+        assert!(at("Aardvark department") < at("Alpha department"));
+        assert!(at("Alpha department") < at("Beta team"));
+        assert!(at("Beta team") < at("Gamma squad"));
+        assert!(
+            !tree.contains("more unit"),
+            "{page}: nothing is counted away"
+        );
+        // The fourth level and below are folded; the first three are not.
+        let fold = tree.find(r#"<details class="tree-fold">"#).expect("a fold");
+        assert!(
+            at("Alpha department") < fold && fold < at("Beta team"),
+            "{tree}"
+        );
+        assert_eq!(tree.matches("<details").count(), 2, "{tree}");
+        assert_eq!(
+            tree.matches("<details").count(),
+            tree.matches("</details>").count()
+        );
+        assert!(tree.contains("<summary>2 units below</summary>"), "{tree}");
+        // Unit bars are coloured by pace and mark the expected progress.
+        assert!(!tree.contains("bar-pace-none"), "{tree}");
+        assert!(tree.contains(r#"<path class="x""#), "{tree}");
+    }
+}
