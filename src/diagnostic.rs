@@ -71,6 +71,7 @@ codes! {
     errors {
         ParseError => "parse-error": "The front matter is not valid TOML, is not closed, or the file is not UTF-8.",
         IoError => "io-error": "A file of the workspace could not be read.",
+        FileTooLarge => "file-too-large": "A file larger than 8 MiB, the most okrc reads from one file.",
         UnknownField => "unknown-field": "A key that okrc does not know, usually a typo.",
         InvalidValue => "invalid-value": "A value of the wrong type or outside its range.",
         MissingTitle => "missing-title": "An objective or key result without a title.",
