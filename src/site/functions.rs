@@ -319,6 +319,7 @@ fn with_progress<T>(item: &Value, f: impl FnOnce(Progress<'_>) -> T) -> T {
             progress: u.progress,
             expected: Some(u.expected),
             pace: u.pace.map(|p| p.as_str()),
+            by: None,
         });
     }
     let pace = attr_str(item, "pace");
