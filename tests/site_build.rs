@@ -586,6 +586,63 @@ fn a_rebuild_keeps_unchanged_pages_and_writes_what_a_build_from_scratch_does() {
     assert_eq!(read_tree(&site), scratch("scratch-4"));
 }
 
+/// Builds a workspace of `files` at `today` and returns the page `page`.
+fn page_of(files: &[(&str, &str)], today: &str, page: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    for (path, contents) in files {
+        let path = ws.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+    let out = dir.path().join("site");
+    let output = okrc(
+        &[
+            "build",
+            ws.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--today",
+            today,
+        ],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    std::fs::read_to_string(out.join(page)).unwrap()
+}
+
+/// A milestone the file marks done, with an older check-in saying not
+/// done: its bar and its sparkline both read 100%.
+#[test]
+fn a_sparkline_ends_where_the_bar_is() {
+    let page = page_of(
+        &[(
+            "team.md",
+            "+++\nperiod = \"2026-Q4\"\n[[objectives]]\ntitle = \"T\"\nkey_results = [\n  { title = \"Done in the file\", done = true, checkins = [ { date = 2026-10-12, done = false } ] },\n]\n+++\n",
+        )],
+        "2026-10-31",
+        "periods/2026-q4/units/team.html",
+    );
+    assert!(page.contains("Progress from 100% to 100%"), "{page}");
+    assert!(!page.contains("Progress from 0%"), "{page}");
+}
+
+#[test]
+fn a_pending_milestone_reads_due_and_its_date() {
+    let page = page_of(
+        &[(
+            "team.md",
+            "+++\nperiod = \"2026-Q4\"\n[[objectives]]\ntitle = \"T\"\nkey_results = [\"[ ] Migrate\"]\n+++\n",
+        )],
+        "2026-10-31",
+        "periods/2026-q4/units/team.html",
+    );
+    assert!(
+        page.contains("<span class=\"badge pace-pending\">Due 31\u{a0}Dec 2026</span>"),
+        "{page}"
+    );
+}
+
 #[test]
 fn the_alignment_map_says_the_pace_in_words_and_colours_bars_at_zero() {
     let (_dir, out) = build("site-basic");

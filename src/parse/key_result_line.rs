@@ -19,6 +19,8 @@ pub enum KeyResultLine {
         to: f64,
         unit: Option<String>,
         by: Option<NaiveDate>,
+        /// The language the line is written in: its number style.
+        language: Language,
     },
     Milestone {
         title: String,
@@ -120,6 +122,7 @@ pub fn parse_key_result_line(line: &str) -> Result<KeyResultLine, LineError> {
         to: to.value,
         unit,
         by,
+        language,
     })
 }
 
@@ -221,6 +224,7 @@ mod tests {
                 to,
                 unit,
                 by,
+                ..
             }) => (title, from, to, unit, by),
             other => panic!("{line}: expected a metric, got {other:?}"),
         }

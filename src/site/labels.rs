@@ -121,6 +121,7 @@ const PACE: &[(&str, &str, &str)] = &[
     ("on-track", "On track", "Op koers"),
     ("at-risk", "At risk", "Risico"),
     ("off-track", "Off track", "Uit koers"),
+    ("pending", "Due", "Uiterlijk"),
 ];
 /// The words of the files and the JSON (SPEC §3), as people read them; on
 /// the site always after "Confidence:", so that they never read as pace.
@@ -305,14 +306,7 @@ mod tests {
     #[test]
     fn labels_cover_every_pace_and_confidence_of_the_model() {
         use crate::model::{ConfidenceLevel, Pace};
-        for pace in [
-            Pace::Done,
-            Pace::NotStarted,
-            Pace::Missed,
-            Pace::OnTrack,
-            Pace::AtRisk,
-            Pace::OffTrack,
-        ] {
+        for pace in Pace::ALL {
             assert!(!pace_word(pace.as_str(), Language::Dutch).is_empty());
         }
         for name in ConfidenceLevel::NAMES {
