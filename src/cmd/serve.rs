@@ -49,16 +49,14 @@ pub fn run_serve(args: ServeArgs) -> anyhow::Result<Outcome> {
     let Some(mut started) = Started::new(&args.dir, args.output, args.today, args.poll)? else {
         return Ok(Outcome::Failure);
     };
-    let server = match Server::bind(SocketAddr::new(args.bind, args.port)) {
+    let mut server = match Server::bind(SocketAddr::new(args.bind, args.port)) {
         Ok(server) => server,
         Err(err) => {
             eprintln!("error: {err}");
             return Ok(Outcome::Failure);
         }
     };
-    let addr = server
-        .addr()
-        .unwrap_or_else(|| SocketAddr::new(args.bind, args.port));
+    let addr = server.addr();
     let url = match addr.ip() {
         IpAddr::V4(ip) if ip.is_unspecified() => format!("http://127.0.0.1:{}/", addr.port()),
         IpAddr::V6(ip) if ip.is_unspecified() => format!("http://[::1]:{}/", addr.port()),
@@ -86,7 +84,7 @@ pub fn run_serve(args: ServeArgs) -> anyhow::Result<Outcome> {
         &mut |build| {
             let failure = match &build.outcome {
                 BuildOutcome::Built { .. } => None,
-                BuildOutcome::Failed { report } => Some(report.clone()),
+                BuildOutcome::Failed { failure } => Some(failure.clone()),
             };
             hub.finished(failure);
             if std::mem::take(&mut open) {

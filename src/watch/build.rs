@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::failure::Failure;
 use super::session::{Session, StartError};
 use crate::diagnostic::{Code, Tally};
 use crate::site::Templates;
@@ -68,9 +69,8 @@ pub enum Outcome {
         removed: usize,
     },
     /// The input has errors, a template failed, or the output could not be
-    /// written; the last good site was left as it was. The report is what
-    /// was printed, without colours.
-    Failed { report: String },
+    /// written; the last good site was left as it was.
+    Failed { failure: Failure },
 }
 
 /// One build: what it printed and how it ended.
@@ -86,12 +86,11 @@ impl Session {
     /// A build that failed before it began: the workspace could not be read
     /// again, or the output folder was refused.
     pub fn failed_to_start(&self, error: &StartError) -> Build {
-        let report = format!("error: {error}\n");
+        let mut failure = Failure::default();
+        failure.push_message(error.to_string());
         Build {
-            outcome: Outcome::Failed {
-                report: report.clone(),
-            },
-            report: report.into_bytes(),
+            outcome: Outcome::Failed { failure },
+            report: format!("error: {error}\n").into_bytes(),
             timings: Timings::default(),
         }
     }
@@ -139,16 +138,18 @@ impl Session {
         )?;
         let tally = Tally::of(&model.diagnostics);
         let unreadable = model.diagnostics.iter().any(|d| d.code == Code::IoError);
-        let failed = |report: Vec<u8>, extra: Option<String>, timings: Timings| {
+        let mut failure = Failure::of(&model.diagnostics, &texts, &self.options.root);
+        drop(texts);
+        let mut failed = |report: Vec<u8>, extra: Option<String>, timings: Timings| {
             let mut report = report;
             if let Some(extra) = extra {
-                let _ = writeln!(report, "{extra}");
+                let _ = writeln!(report, "error: {extra}");
+                failure.push_message(extra);
             }
-            let plain =
-                String::from_utf8_lossy(&anstream::adapter::strip_bytes(&report).into_vec())
-                    .into_owned();
             Build {
-                outcome: Outcome::Failed { report: plain },
+                outcome: Outcome::Failed {
+                    failure: std::mem::take(&mut failure),
+                },
                 report,
                 timings,
             }
@@ -165,7 +166,7 @@ impl Session {
                 Err(err) => {
                     timings.total = started.elapsed();
                     self.drop_later(model);
-                    return Ok(failed(report, Some(format!("error: {err}")), timings));
+                    return Ok(failed(report, Some(err.to_string()), timings));
                 }
             }
         }
@@ -184,7 +185,7 @@ impl Session {
             Err(err) => {
                 timings.render = t.elapsed();
                 timings.total = started.elapsed();
-                return Ok(failed(report, Some(format!("error: {err}")), timings));
+                return Ok(failed(report, Some(err.to_string()), timings));
             }
         };
         timings.render = built.pages;

@@ -13,6 +13,7 @@
 //! loop, and `serve` runs the same loop with a hook that tells browsers.
 
 pub mod build;
+pub mod failure;
 pub mod filter;
 pub mod session;
 pub mod watcher;
