@@ -26,7 +26,9 @@ use tower_http::services::fs::{Backend, TokioBackend, TokioFile};
 pub enum Route {
     /// Let `ServeDir` serve it; `html` when it names a page (a folder's
     /// `index.html` or an `.html` file), which gets the reload script.
-    Serve { html: bool },
+    Serve {
+        html: bool,
+    },
     /// A folder asked for without its trailing slash: relative links in
     /// its `index.html` need the slash, so send the browser there.
     Redirect(String),

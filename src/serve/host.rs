@@ -54,8 +54,7 @@ fn is_loopback_name(name: &str) -> bool {
     }
     // Only the dotted form: `2130706433` or `0x7f.1` are numbers some
     // resolvers accept, but no person types them.
-    name.split('.').count() == 4
-        && name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    name.split('.').count() == 4 && name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 fn is_label_byte(b: u8) -> bool {

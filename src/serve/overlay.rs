@@ -49,7 +49,11 @@ pub fn overlay(failure: &Failure) -> String {
         count(errors, "error")
     ));
     html.push_str("<p>The site under this panel is the last good build. Fix ");
-    html.push_str(if errors == 1 { "the error" } else { "the errors" });
+    html.push_str(if errors == 1 {
+        "the error"
+    } else {
+        "the errors"
+    });
     html.push_str(" and this page reloads by itself.");
     if failure.warnings > 0 {
         html.push_str(&format!(
@@ -89,7 +93,11 @@ fn shown_error(html: &mut String, error: &ShownError) {
         html.push_str(" | </span>");
         let text = &source.text;
         let span = source.span.clone();
-        match (text.get(..span.start), text.get(span.clone()), text.get(span.end..)) {
+        match (
+            text.get(..span.start),
+            text.get(span.clone()),
+            text.get(span.end..),
+        ) {
             (Some(before), Some(marked), Some(after)) if !marked.is_empty() => {
                 escape_into(html, before);
                 html.push_str("<mark>");

@@ -137,7 +137,10 @@ mod tests {
             &texts,
             Path::new("."),
         );
-        assert_eq!(failure.errors[0].location.as_deref(), Some("teams/a.md:9:4"));
+        assert_eq!(
+            failure.errors[0].location.as_deref(),
+            Some("teams/a.md:9:4")
+        );
         assert_eq!(failure.errors[0].source, None);
     }
 }
