@@ -505,3 +505,15 @@ fn the_site_has_an_icon_so_no_favicon_request_fails() {
     assert!(missing.contains(r#"<link rel="icon" href="/favicon.svg""#));
     running.stop();
 }
+
+#[test]
+fn the_address_is_printed_after_the_first_report() {
+    let ws = workspace();
+    let running = serve(ws.path());
+    running.url();
+    let log = running.log();
+    let report = log.find("Checked ").expect("a summary line");
+    let address = log.find("http://").expect("an address");
+    assert!(report < address, "{log}");
+    running.stop();
+}

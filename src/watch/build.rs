@@ -9,9 +9,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::delta::Delta;
 use super::failure::Failure;
 use super::session::{Session, StartError};
-use crate::diagnostic::{Code, Tally};
+use crate::diagnostic::{Code, Level, Tally};
 use crate::site::Templates;
 use crate::site::output::OutputError;
 
@@ -77,8 +78,15 @@ pub enum Outcome {
 #[derive(Debug, Clone)]
 pub struct Build {
     pub outcome: Outcome,
-    /// Diagnostics and the summary line, with ANSI colours.
+    /// What to print above (first build) or below (rebuild) the build's
+    /// line, with ANSI colours: after the first build every diagnostic and
+    /// the summary line; after a rebuild only the diagnostics that are new.
+    /// Under `--quiet`, errors only.
     pub report: Vec<u8>,
+    /// How many errors and warnings the build has.
+    pub tally: Tally,
+    /// What is new and what went away since the previous build.
+    pub delta: Delta,
     pub timings: Timings,
 }
 
@@ -91,8 +99,33 @@ impl Session {
         Build {
             outcome: Outcome::Failed { failure },
             report: format!("error: {error}\n").into_bytes(),
+            tally: Tally {
+                errors: 1,
+                warnings: 0,
+            },
+            delta: Delta::default(),
             timings: Timings::default(),
         }
+    }
+
+    /// Renders some of `model`'s diagnostics, reading only the texts of
+    /// their files.
+    fn render<'d>(
+        &self,
+        diagnostics: impl IntoIterator<Item = &'d crate::diagnostic::Diagnostic> + Clone,
+    ) -> std::io::Result<Vec<u8>> {
+        let mut report = Vec::new();
+        let files: std::collections::HashSet<&str> =
+            diagnostics.clone().into_iter().map(|d| &*d.file).collect();
+        if files.is_empty() {
+            return Ok(report);
+        }
+        let texts: HashMap<&str, &str> = crate::cmd::check::source_texts(&self.workspace)
+            .into_iter()
+            .filter(|(path, _)| files.contains(path))
+            .collect();
+        crate::render::human::write(&mut report, diagnostics, &texts, &self.options.root, true)?;
+        Ok(report)
     }
 
     /// Builds the site from what the session holds: link, print, render,
@@ -120,44 +153,49 @@ impl Session {
         let model = crate::link(&self.workspace, parsed, today);
         timings.link = t.elapsed();
 
-        let mut report = Vec::new();
-        let texts: HashMap<&str, &str> = crate::cmd::check::source_texts(&self.workspace);
-        crate::render::human::write(
-            &mut report,
-            &model.diagnostics,
-            &texts,
-            &self.options.root,
-            true,
-        )?;
-        let bold = anstyle::Style::new().bold();
         use std::io::Write;
-        writeln!(
-            report,
-            "{bold}{}{bold:#}",
-            crate::render::human::summary(&model)
-        )?;
+        let quiet = self.options.quiet;
+        let shown = |d: &&crate::diagnostic::Diagnostic| !quiet || d.level == Level::Error;
+        let delta = self.known.update(&model.diagnostics);
+        let bold = anstyle::Style::new().bold();
+        let report = if delta.first {
+            let mut report = self.render(model.diagnostics.iter().filter(shown))?;
+            writeln!(
+                report,
+                "{bold}{}{bold:#}",
+                crate::render::human::summary(&model)
+            )?;
+            report
+        } else {
+            self.render(
+                delta
+                    .new
+                    .iter()
+                    .map(|&at| &model.diagnostics[at])
+                    .filter(shown),
+            )?
+        };
         let tally = Tally::of(&model.diagnostics);
         let unreadable = model.diagnostics.iter().any(|d| d.code == Code::IoError);
-        let mut failure = Failure::of(&model.diagnostics, &texts, &self.options.root);
-        drop(texts);
-        let mut failed = |report: Vec<u8>, extra: Option<String>, timings: Timings| {
+        let failed = |report: Vec<u8>, mut failure: Failure, extra: Option<String>, timings| {
             let mut report = report;
             if let Some(extra) = extra {
                 let _ = writeln!(report, "error: {extra}");
                 failure.push_message(extra);
             }
             Build {
-                outcome: Outcome::Failed {
-                    failure: std::mem::take(&mut failure),
-                },
+                outcome: Outcome::Failed { failure },
                 report,
+                tally,
+                delta: delta.clone(),
                 timings,
             }
         };
         if tally.errors > 0 || unreadable {
             timings.total = started.elapsed();
+            let failure = self.failure(&model);
             self.drop_later(model);
-            return Ok(failed(report, None, timings));
+            return Ok(failed(report, failure, None, timings));
         }
         let t = Instant::now();
         if self.templates.is_none() {
@@ -165,12 +203,19 @@ impl Session {
                 Ok(templates) => self.templates = Some(templates),
                 Err(err) => {
                     timings.total = started.elapsed();
+                    let failure = self.failure(&model);
                     self.drop_later(model);
-                    return Ok(failed(report, Some(err.to_string()), timings));
+                    return Ok(failed(report, failure, Some(err.to_string()), timings));
                 }
             }
         }
         let templates = self.templates.as_ref().expect("loaded just above");
+        // No errors from here on: a failure's overlay counts the warnings
+        // and says what went wrong.
+        let warnings = Failure {
+            errors: Vec::new(),
+            warnings: tally.warnings,
+        };
         let model = Arc::new(model);
         let built = self.cache.build(
             Arc::clone(&model),
@@ -185,7 +230,7 @@ impl Session {
             Err(err) => {
                 timings.render = t.elapsed();
                 timings.total = started.elapsed();
-                return Ok(failed(report, Some(err.to_string()), timings));
+                return Ok(failed(report, warnings, Some(err.to_string()), timings));
             }
         };
         timings.render = built.pages;
@@ -200,8 +245,27 @@ impl Session {
                 removed: built.removed,
             },
             report,
+            tally,
+            delta,
             timings,
         })
+    }
+
+    /// What a failed build shows over the page in `serve`: every error (not
+    /// only the new ones) with its source line, and a count of the
+    /// warnings. Errors are few, and looked at only on failure.
+    fn failure(&self, model: &crate::model::Model) -> Failure {
+        let files: std::collections::HashSet<&str> = model
+            .diagnostics
+            .iter()
+            .filter(|d| d.level == Level::Error)
+            .map(|d| &*d.file)
+            .collect();
+        let texts: HashMap<&str, &str> = crate::cmd::check::source_texts(&self.workspace)
+            .into_iter()
+            .filter(|(path, _)| files.contains(path))
+            .collect();
+        Failure::of(&model.diagnostics, &texts, &self.options.root)
     }
 
     /// Gets ready for the next rebuild while nothing happens: writes the

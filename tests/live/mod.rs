@@ -184,6 +184,7 @@ impl Running {
 
     /// The URL `okrc serve` printed.
     pub fn url(&self) -> String {
+        wait_until(self, "the address", || self.log().contains("http://"));
         let log = self.log();
         let start = log.find("http://").expect("a URL in the output");
         let rest = &log[start..];
