@@ -112,5 +112,8 @@ fn a_piped_build_never_shows_progress() {
     assert!(stderr.contains("Built "), "{stderr}");
     assert!(!stderr.contains("checking the workspace"), "{stderr:?}");
     assert!(!stderr.contains("rendering pages"), "{stderr:?}");
-    assert!(!stderr.contains('\r'), "no line redrawn when piped: {stderr:?}");
+    assert!(
+        !stderr.contains('\r'),
+        "no line redrawn when piped: {stderr:?}"
+    );
 }

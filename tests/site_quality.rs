@@ -29,7 +29,12 @@ fn root() -> PathBuf {
 const VNU_TOOLS: [&Tool; 2] = [&tools::JAVA, &tools::VNU];
 
 /// What axe-core in a browser needs.
-const BROWSER_TOOLS: [&Tool; 4] = [&tools::NODE, &tools::CHROMIUM, &tools::PLAYWRIGHT, &tools::AXE];
+const BROWSER_TOOLS: [&Tool; 4] = [
+    &tools::NODE,
+    &tools::CHROMIUM,
+    &tools::PLAYWRIGHT,
+    &tools::AXE,
+];
 
 /// The workspaces to check: the sample workspace (if this checkout has it)
 /// and the fixtures that exercise Dutch and hostile input.
@@ -89,7 +94,13 @@ fn the_nu_html_checker_finds_no_errors_in_any_built_site() {
     let output = Command::new("java")
         .arg("-jar")
         .arg(vnu_jar())
-        .args(["--format", "json", "--stdout", "--skip-non-html", "--verbose"])
+        .args([
+            "--format",
+            "json",
+            "--stdout",
+            "--skip-non-html",
+            "--verbose",
+        ])
         .args(sites.iter().map(|(_, out)| out))
         .output()
         .unwrap();

@@ -94,10 +94,7 @@ fn every_invalid_document_of_the_suite_is_rejected() {
         let Ok(text) = std::str::from_utf8(case.fixture()) else {
             not_utf8 += 1;
             if !rejected_as_not_utf8(case.fixture()) {
-                accepted.push(format!(
-                    "{}: not UTF-8, yet read",
-                    case.name().display()
-                ));
+                accepted.push(format!("{}: not UTF-8, yet read", case.name().display()));
             }
             continue;
         };

@@ -83,8 +83,7 @@ pub fn next_changes(
                             changes.rescan = true;
                         }
                         for path in &event.paths {
-                            if let Some(change) = classify(&event.kind, path, is_dir(path), scope)
-                            {
+                            if let Some(change) = classify(&event.kind, path, is_dir(path), scope) {
                                 changes.add(change);
                             }
                         }
@@ -170,11 +169,17 @@ mod tests {
     }
 
     fn event(kind: EventKind, path: &str) -> DebouncedEvent {
-        DebouncedEvent::new(Event::new(kind).add_path(PathBuf::from(path)), Instant::now())
+        DebouncedEvent::new(
+            Event::new(kind).add_path(PathBuf::from(path)),
+            Instant::now(),
+        )
     }
 
     fn edit(path: &str) -> DebouncedEvent {
-        event(EventKind::Modify(ModifyKind::Data(DataChange::Content)), path)
+        event(
+            EventKind::Modify(ModifyKind::Data(DataChange::Content)),
+            path,
+        )
     }
 
     fn batch(paths: &[&str]) -> Message {
@@ -241,7 +246,14 @@ mod tests {
     #[test]
     fn batches_that_do_not_matter_neither_rebuild_nor_end_the_wait() {
         let mut script = Script::new(vec![
-            (0, batch(&["/ws/teams/.a.md.swp", "/ws/public/index.md", "/ws/notes.txt"])),
+            (
+                0,
+                batch(&[
+                    "/ws/teams/.a.md.swp",
+                    "/ws/public/index.md",
+                    "/ws/notes.txt",
+                ]),
+            ),
             (500, batch(&["/ws/teams/4913"])),
             (1000, batch(&["/ws/teams/a.md"])),
         ]);
@@ -267,7 +279,10 @@ mod tests {
             .set_flag(Flag::Rescan);
         let lost = DebouncedEvent::new(lost, Instant::now());
         let mut script = Script::new(vec![
-            (0, Message::Errors(vec![notify::Error::generic("no more watches")])),
+            (
+                0,
+                Message::Errors(vec![notify::Error::generic("no more watches")]),
+            ),
             (20, Message::Events(vec![lost])),
         ]);
         let (changes, errors) = next(&mut script);

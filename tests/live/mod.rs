@@ -172,6 +172,32 @@ impl Running {
             .count()
     }
 
+    /// What each rebuild said it read again, in order: the text after
+    /// `Change: ` (`teams/a.md, teams/b.md, teams/c.md and 197 more`).
+    pub fn changes(&self) -> Vec<String> {
+        self.log()
+            .lines()
+            .filter_map(|l| l.strip_prefix("Change: "))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Waits until a rebuild that read `change` again (and only that) has
+    /// finished: its `Change:` line, then a build line after it. This is the
+    /// watcher's own report, not a guess at how long it takes.
+    pub fn wait_for_rebuild_of(&self, change: &str) {
+        wait_until(self, &format!("the rebuild of {change}"), || {
+            let log = self.log();
+            let Some(at) = log.find(&format!("Change: {change}\n")) else {
+                return false;
+            };
+            log[at..]
+                .lines()
+                .skip(1)
+                .any(|l| l.starts_with("Rebuilt") || l.starts_with("Build failed"))
+        });
+    }
+
     /// Waits for the build after `before` builds to finish.
     pub fn wait_for_build(&self, before: usize) {
         wait_until(self, "a rebuild", || self.builds() > before);
@@ -183,6 +209,25 @@ impl Running {
         let start = log.find("http://").expect("a URL in the output");
         let rest = &log[start..];
         rest[..rest.find(' ').unwrap_or(rest.len())].to_string()
+    }
+
+    /// Stops the process (SIGSTOP) until [`Running::resume`]: file events
+    /// wait in the kernel meanwhile.
+    pub fn pause(&self) {
+        self.send("-STOP");
+    }
+
+    /// Lets a paused process go on (SIGCONT).
+    pub fn resume(&self) {
+        self.send("-CONT");
+    }
+
+    fn send(&self, signal: &str) {
+        let status = Command::new("kill")
+            .args([signal, &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill {signal}");
     }
 
     /// Ctrl-C; returns how it exited.

@@ -7,8 +7,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-pub mod tools;
 pub mod toml_json;
+pub mod tools;
 
 /// The `okrc` binary, with a clean environment: no colours, no
 /// SOURCE_DATE_EPOCH leaking in from the caller.
