@@ -38,6 +38,9 @@ pub struct Rules {
     pub max_objectives: usize,
     pub max_key_results: usize,
     pub stale_after_days: i64,
+    /// A milestone this many days or fewer before its deadline, not done,
+    /// is at risk.
+    pub due_soon_days: i64,
     pub levels: BTreeMap<Code, LintLevel>,
 }
 
@@ -47,6 +50,7 @@ impl Default for Rules {
             max_objectives: 5,
             max_key_results: 5,
             stale_after_days: 14,
+            due_soon_days: 14,
             levels: BTreeMap::new(),
         }
     }
@@ -236,6 +240,9 @@ fn read_rules(cx: &mut Cx, rules: &TableReader<'_>, into: &mut Rules) {
     if let Some(n) = integer(cx, "stale_after_days", 0) {
         into.stale_after_days = n;
     }
+    if let Some(n) = integer(cx, "due_soon_days", 0) {
+        into.due_soon_days = n;
+    }
     let Some(levels) = rules.raw_table(cx, "levels") else {
         return;
     };
@@ -312,6 +319,7 @@ unsafe_html = true
 max_objectives = 3
 max_key_results = 4
 stale_after_days = 7
+due_soon_days = 10
 [rules.levels]
 unaligned = "deny"
 uncovered = "allow"
@@ -326,6 +334,7 @@ uncovered = "allow"
         assert_eq!(config.rules.max_objectives, 3);
         assert_eq!(config.rules.max_key_results, 4);
         assert_eq!(config.rules.stale_after_days, 7);
+        assert_eq!(config.rules.due_soon_days, 10);
         assert_eq!(config.rules.levels[&Code::Unaligned], LintLevel::Deny);
         assert_eq!(config.rules.levels[&Code::Uncovered], LintLevel::Allow);
     }

@@ -71,6 +71,7 @@ codes! {
     errors {
         ParseError => "parse-error": "The front matter is not valid TOML, is not closed, or the file is not UTF-8.",
         IoError => "io-error": "A file of the workspace could not be read.",
+        FileTooLarge => "file-too-large": "A file larger than 8 MiB, the most okrc reads from one file.",
         UnknownField => "unknown-field": "A key that okrc does not know, usually a typo.",
         InvalidValue => "invalid-value": "A value of the wrong type or outside its range.",
         MissingTitle => "missing-title": "An objective or key result without a title.",
@@ -162,6 +163,25 @@ impl Diagnostic {
         self
     }
 
+    /// What makes two diagnostics of two builds "the same one" for `watch`:
+    /// level, code, file, line, column and message, hashed. A rebuild
+    /// compares these before rendering anything, so unchanged diagnostics
+    /// are never formatted again.
+    pub fn identity(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (
+            self.level,
+            self.code,
+            &*self.file,
+            self.line,
+            self.column,
+            &self.message,
+        )
+            .hash(&mut hasher);
+        hasher.finish()
+    }
+
     /// The order diagnostics are reported in: by file, line and column.
     pub fn sort_key(&self) -> impl Ord + '_ {
         (
@@ -182,16 +202,37 @@ pub struct Tally {
 }
 
 impl Tally {
-    pub fn of(diagnostics: &[Diagnostic]) -> Tally {
-        let errors = diagnostics
-            .iter()
-            .filter(|d| d.level == Level::Error)
-            .count();
-        Tally {
-            errors,
-            warnings: diagnostics.len() - errors,
+    pub fn of<'d>(diagnostics: impl IntoIterator<Item = &'d Diagnostic>) -> Tally {
+        let mut tally = Tally::default();
+        for d in diagnostics {
+            match d.level {
+                Level::Error => tally.errors += 1,
+                Level::Warning => tally.warnings += 1,
+            }
+        }
+        tally
+    }
+
+    pub fn total(&self) -> usize {
+        self.errors + self.warnings
+    }
+}
+
+/// How many diagnostics of one level each code has, most frequent first
+/// (then by name): the summary line's `52 stale-checkin, 27 uncovered`.
+pub fn counts_by_code<'d>(
+    diagnostics: impl IntoIterator<Item = &'d Diagnostic>,
+    level: Level,
+) -> Vec<(Code, usize)> {
+    let mut counts = std::collections::BTreeMap::new();
+    for d in diagnostics {
+        if d.level == level {
+            *counts.entry(d.code).or_insert(0) += 1;
         }
     }
+    let mut counts: Vec<(Code, usize)> = counts.into_iter().collect();
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.as_str().cmp(b.0.as_str())));
+    counts
 }
 
 /// The closest of `candidates` to a misspelt `word`, if it is within two edits

@@ -209,6 +209,12 @@ pub struct KeyResultOrigin {
     pub by: Option<(NaiveDate, Span)>,
     /// The grade given at the reflection.
     pub score: Option<f64>,
+    /// A milestone's `done` (or `[x]`) as the file states it, before any
+    /// check-in: done on every date, since the file does not say since when.
+    pub done: bool,
+    /// Whether the one-line form is Dutch (`van … naar`), which makes the
+    /// key result's number style Dutch.
+    pub dutch: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -279,9 +285,28 @@ pub enum Pace {
     OnTrack,
     AtRisk,
     OffTrack,
+    /// A milestone not due yet that nothing says is in trouble; counts as
+    /// on track in every summary.
+    Pending,
 }
 
 impl Pace {
+    /// Every pace, in the order of the enum (and of `as usize`).
+    pub const ALL: [Pace; 7] = [
+        Pace::Done,
+        Pace::NotStarted,
+        Pace::Missed,
+        Pace::OnTrack,
+        Pace::AtRisk,
+        Pace::OffTrack,
+        Pace::Pending,
+    ];
+
+    /// Whether summaries count this pace as on track: `pending` does.
+    pub fn counts_as_on_track(self) -> bool {
+        matches!(self, Pace::OnTrack | Pace::Pending)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Pace::Done => "done",
@@ -290,6 +315,7 @@ impl Pace {
             Pace::OnTrack => "on-track",
             Pace::AtRisk => "at-risk",
             Pace::OffTrack => "off-track",
+            Pace::Pending => "pending",
         }
     }
 }

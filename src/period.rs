@@ -77,6 +77,24 @@ impl Period {
     }
 }
 
+/// The period a reader means by "now" (the site's overview, `okrc status`
+/// without `--period`): of the periods containing `today`, the shortest (the
+/// quarter rather than the year); else the latest, the one ending last.
+/// Ties go to the period starting later, then to the name first in
+/// alphabetical order, so the answer never depends on the order given.
+pub fn current_period(periods: &[Period], today: NaiveDate) -> Option<&Period> {
+    let newest_first = |p: &&Period| (Reverse(p.start), p.name.clone());
+    let containing = periods
+        .iter()
+        .filter(|p| p.contains_date(today))
+        .min_by_key(|p| (p.days(), newest_first(p)));
+    containing.or_else(|| {
+        periods
+            .iter()
+            .min_by_key(|p| (Reverse(p.end), newest_first(p)))
+    })
+}
+
 /// Every period a workspace can name: the built-in ones plus `[periods]`.
 #[derive(Debug, Clone, Default)]
 pub struct PeriodCatalog {
@@ -231,6 +249,62 @@ mod tests {
         periods.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
         let names: Vec<_> = periods.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["2026", "2026-H2", "2026-Q3", "2026-Q4"]);
+    }
+
+    fn custom(name: &str, start: &str, end: &str) -> Period {
+        Period {
+            name: name.into(),
+            start: date(start),
+            end: date(end),
+        }
+    }
+
+    #[test]
+    fn the_current_period_is_the_shortest_containing_today_else_the_latest() {
+        let periods = vec![
+            Period::builtin("2026").unwrap(),
+            Period::builtin("2026-Q3").unwrap(),
+            Period::builtin("2026-Q4").unwrap(),
+        ];
+        let name = |today: &str| current_period(&periods, date(today)).map(|p| p.name.clone());
+        assert_eq!(name("2026-11-27").as_deref(), Some("2026-Q4"));
+        // The first and last day of a period are in it.
+        assert_eq!(name("2026-10-01").as_deref(), Some("2026-Q4"));
+        assert_eq!(name("2026-09-30").as_deref(), Some("2026-Q3"));
+        assert_eq!(name("2026-03-01").as_deref(), Some("2026"));
+        // Outside every period: the one ending last, the shorter of two.
+        assert_eq!(name("2027-03-01").as_deref(), Some("2026-Q4"));
+        assert_eq!(name("2025-01-01").as_deref(), Some("2026-Q4"));
+        assert!(current_period(&[], date("2026-11-27")).is_none());
+    }
+
+    #[test]
+    fn the_current_period_breaks_ties_by_later_start_then_name() {
+        let a = custom("Sprint-A", "2026-11-01", "2026-11-14");
+        let b = custom("Sprint-B", "2026-11-08", "2026-11-21");
+        for periods in [vec![a.clone(), b.clone()], vec![b.clone(), a.clone()]] {
+            let now = current_period(&periods, date("2026-11-10")).unwrap();
+            assert_eq!(now.name, "Sprint-B");
+        }
+        let c = custom("C", "2026-11-01", "2026-11-14");
+        for periods in [vec![a.clone(), c.clone()], vec![c.clone(), a.clone()]] {
+            assert_eq!(
+                current_period(&periods, date("2026-11-10")).unwrap().name,
+                "C"
+            );
+        }
+        // After both: the one ending last, although it started earlier.
+        let late = custom("Late", "2026-07-01", "2026-09-30");
+        let short = custom("Short", "2026-08-01", "2026-09-15");
+        for periods in [
+            vec![late.clone(), short.clone()],
+            vec![short.clone(), late.clone()],
+        ] {
+            assert_eq!(
+                current_period(&periods, date("2027-01-01")).unwrap().name,
+                "Late"
+            );
+        }
     }
 
     #[test]

@@ -7,6 +7,9 @@
 
 use std::sync::Arc;
 
+pub mod read;
+pub use read::{FILE_LIMIT, ReadError, open_regular, read_limited, read_regular};
+
 /// The path of a file relative to the workspace root, `/`-separated, as it
 /// appears in diagnostics and in the JSON output.
 pub type FilePath = Arc<str>;

@@ -10,10 +10,13 @@ use walkdir::WalkDir;
 use crate::config::{CONFIG_FILE, Config, parse_config};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::parse::{ParsedFile, parse_unit_file};
-use crate::source::{FilePath, SourceFile, Span, starts_with_front_matter};
+use crate::source::{
+    FILE_LIMIT, FilePath, ReadError, SourceFile, Span, open_regular, read_regular,
+    starts_with_front_matter,
+};
 
 /// Folders never searched for unit files, wherever they are.
-const SKIPPED_FOLDERS: [&str; 3] = ["templates", "target", "node_modules"];
+const SKIPPED_FOLDERS: [&str; 4] = ["templates", "static", "target", "node_modules"];
 
 /// A workspace that cannot be opened at all (exit code 2).
 #[derive(Debug, Error)]
@@ -150,7 +153,7 @@ impl Workspace {
                     .find(|f| &*f.path == file);
                 match held {
                     Some(held) => Some(held.clone()),
-                    None => std::fs::read(self.root.join(file))
+                    None => read_regular(&self.root.join(file))
                         .ok()
                         .map(|bytes| SourceFile::from_bytes(file, bytes)),
                 }
@@ -164,17 +167,42 @@ impl Workspace {
     }
 }
 
-/// Reads `okrc.toml` if there is one; a file that exists but cannot be read
-/// is an `io-error` diagnostic.
+/// Reads `okrc.toml` if there is one; one that exists but cannot be read
+/// (not a regular file, a link, too large) is a diagnostic.
 pub fn read_config_file(root: &Path, errors: &mut Vec<Diagnostic>) -> Option<SourceFile> {
     let path = root.join(CONFIG_FILE);
-    match std::fs::read(&path) {
+    match read_regular(&path) {
         Ok(bytes) => Some(SourceFile::from_bytes(CONFIG_FILE, bytes)),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+        Err(ReadError::Io(err)) if err.kind() == std::io::ErrorKind::NotFound => None,
         Err(err) => {
-            errors.push(io_error(&FilePath::from(CONFIG_FILE), &err));
+            errors.push(read_error(&FilePath::from(CONFIG_FILE), &err));
             None
         }
+    }
+}
+
+/// The diagnostic for a file that could not be read: `file-too-large` for
+/// one over the limit, else `io-error`.
+pub fn read_error(file: &FilePath, err: &ReadError) -> Diagnostic {
+    match err {
+        ReadError::TooLarge => Diagnostic::new(
+            Code::FileTooLarge,
+            file,
+            Span::FILE_START,
+            format!(
+                "this file is larger than {} MiB, the most okrc reads from one file",
+                FILE_LIMIT >> 20
+            ),
+        )
+        .with_help("split it into smaller files; a unit file is rarely more than a few KiB"),
+        ReadError::NotRegular(_) => Diagnostic::new(
+            Code::IoError,
+            file,
+            Span::FILE_START,
+            format!("cannot read this file: {err}"),
+        )
+        .with_help("okrc reads only regular files: replace it with a plain file"),
+        ReadError::Io(err) => io_error(file, err),
     }
 }
 
@@ -262,20 +290,28 @@ thread_local! {
     static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Reads a file into `buffer`, replacing what it held.
+/// Reads a regular file of at most [`FILE_LIMIT`] bytes into `buffer`,
+/// replacing what it held.
 fn read_into(path: &Path, relative: &str, buffer: &mut Vec<u8>) -> Result<(), Diagnostic> {
     use std::io::Read;
     buffer.clear();
-    std::fs::File::open(path)
-        .and_then(|mut file| file.read_to_end(buffer))
-        .map(|_| ())
-        .map_err(|err| io_error(&FilePath::from(relative), &err))
+    let read = open_regular(path).and_then(|file| {
+        file.take(FILE_LIMIT + 1).read_to_end(buffer)?;
+        if buffer.len() as u64 > FILE_LIMIT {
+            return Err(ReadError::TooLarge);
+        }
+        Ok(())
+    });
+    read.map_err(|err| {
+        buffer.clear();
+        read_error(&FilePath::from(relative), &err)
+    })
 }
 
-/// Reads one file: `None` when it is not a unit file (no front matter), an
-/// `io-error` diagnostic when it cannot be read.
+/// Reads one file: `None` when it is not a unit file (no front matter), a
+/// diagnostic when it cannot be read (`io-error`, `file-too-large`).
 pub fn read_unit_file(path: &Path, relative: &str) -> Result<Option<SourceFile>, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|err| io_error(&FilePath::from(relative), &err))?;
+    let bytes = read_regular(path).map_err(|err| read_error(&FilePath::from(relative), &err))?;
     if !starts_with_front_matter(&bytes) {
         return Ok(None);
     }

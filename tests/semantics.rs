@@ -31,8 +31,12 @@ fn expected_progress_counts_days_since_the_period_start() {
     let objective = &unit(&json, "team", "2026-Q4")["objectives"][0];
     approx(&objective["key_results"][0]["expected"], Q4_EXPECTED);
     approx(&objective["expected"], Q4_EXPECTED);
+    // A roll-up is expected gradually, a milestone not before its date:
+    // the mean of 137/183 and 0.
     let half = &unit(&json, "company", "2026-H2")["objectives"][0];
-    approx(&half["expected"], 137.0 / 183.0);
+    approx(&half["key_results"][0]["expected"], 137.0 / 183.0);
+    approx(&half["key_results"][1]["expected"], 0.0);
+    approx(&half["expected"], 137.0 / 183.0 / 2.0);
 }
 
 #[test]
@@ -52,7 +56,8 @@ fn pace_compares_progress_with_the_time_that_passed() {
     assert_eq!(objectives[0]["key_results"][1]["pace"], "at-risk");
     assert_eq!(objectives[0]["pace"], "at-risk");
     assert_eq!(objectives[1]["pace"], "done");
-    assert_eq!(objectives[2]["key_results"][1]["pace"], "off-track");
+    // An open milestone takes its pace from its latest confidence (0.5).
+    assert_eq!(objectives[2]["key_results"][1]["pace"], "at-risk");
     let ended = unit(&json, "ended", "2026-Q3");
     assert_eq!(ended["objectives"][0]["key_results"][0]["pace"], "missed");
     assert_eq!(ended["objectives"][0]["key_results"][1]["pace"], "done");
@@ -258,4 +263,72 @@ fn json_has_every_documented_key_with_plain_numbers_and_iso_dates() {
     assert_eq!(kr["checkins"][0]["date"], "2026-10-05");
     assert_eq!(team["file"], "team.md");
     assert_eq!(objective["kind"], "aspirational");
+}
+
+/// Day 31 of 92 in the `milestone-pace` fixture.
+fn milestones() -> Value {
+    check_json(&fixture("milestone-pace"), "2026-10-31").0
+}
+
+#[test]
+fn a_milestone_not_due_yet_is_pending_and_expected_at_nothing() {
+    let json = milestones();
+    let krs = &unit(&json, "team", "2026-Q4")["objectives"][0]["key_results"];
+    assert_eq!(krs[0]["pace"], "pending");
+    assert_eq!(krs[0]["by"], "2026-12-31");
+    approx(&krs[0]["expected"], 0.0);
+    assert_eq!(krs[1]["pace"], "pending", "21 days before its date");
+    approx(&krs[1]["expected"], 0.0);
+}
+
+#[test]
+fn a_milestone_within_due_soon_days_is_at_risk() {
+    let json = milestones();
+    let krs = &unit(&json, "team", "2026-Q4")["objectives"][0]["key_results"];
+    assert_eq!(krs[2]["pace"], "at-risk", "10 days before its date");
+}
+
+#[test]
+fn a_milestone_takes_a_low_confidence_and_a_past_date_as_they_are() {
+    let json = milestones();
+    let krs = &unit(&json, "team", "2026-Q4")["objectives"][0]["key_results"];
+    assert_eq!(krs[3]["pace"], "off-track");
+    assert_eq!(krs[4]["pace"], "missed");
+    approx(&krs[4]["expected"], 1.0);
+}
+
+#[test]
+fn an_objective_of_milestones_not_due_is_on_track_early_in_the_period() {
+    let json = milestones();
+    let objective = &unit(&json, "team", "2026-Q4")["objectives"][1];
+    assert_eq!(objective["key_results"][0]["pace"], "pending");
+    assert_eq!(objective["key_results"][1]["pace"], "pending");
+    assert_eq!(objective["key_results"][2]["pace"], "done");
+    // Expected: the weighted mean of 0, 0 and 0; progress 1/3.
+    approx(&objective["expected"], 0.0);
+    assert_eq!(objective["pace"], "on-track");
+    // The first objective: one of five expected (the overdue one).
+    approx(
+        &unit(&json, "team", "2026-Q4")["objectives"][0]["expected"],
+        0.2,
+    );
+}
+
+#[test]
+fn due_soon_days_comes_from_okrc_toml() {
+    let ws = support::workspace(&[
+        (
+            "okrc.toml",
+            "period = \"2026-Q4\"\n[rules]\ndue_soon_days = 30\n",
+        ),
+        (
+            "team.md",
+            "+++\n[[objectives]]\ntitle = \"T\"\nkey_results = [\n  { title = \"A\", done = false, by = 2026-11-30 },\n  { title = \"B\", done = false, by = 2026-12-01 },\n]\n+++\n",
+        ),
+    ]);
+    let (json, code) = check_json(ws.path(), "2026-10-31");
+    assert_eq!(code, 0, "{json}");
+    let krs = &unit(&json, "team", "2026-Q4")["objectives"][0]["key_results"];
+    assert_eq!(krs[0]["pace"], "at-risk", "30 days before");
+    assert_eq!(krs[1]["pace"], "pending", "31 days before");
 }

@@ -276,3 +276,15 @@ fn a_page_open_in_a_browser_reloads_by_itself_and_shows_a_failed_build() {
     );
     running.stop();
 }
+
+#[test]
+fn the_address_is_printed_after_the_first_report() {
+    let ws = workspace();
+    let running = serve(ws.path());
+    running.url();
+    let log = running.log();
+    let report = log.find("Checked ").expect("a summary line");
+    let address = log.find("http://").expect("an address");
+    assert!(report < address, "{log}");
+    running.stop();
+}

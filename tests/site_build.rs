@@ -303,7 +303,11 @@ fn the_dutch_site_speaks_dutch_and_formats_numbers_and_dates_the_dutch_way() {
     assert!(unit.contains("7,6"), "decimal comma");
     assert!(unit.contains("€\u{a0}101.500,5"), "grouping and currency");
     assert!(unit.contains("12\u{a0}okt 2026"), "Dutch month names");
-    assert!(unit.contains("Onzeker"), "confidence in words");
+    // Confidence in the files' three levels, in Dutch, always labelled.
+    assert!(
+        unit.contains(r#"confidence-at-risk">Vertrouwen: risico</span>"#),
+        "confidence in words"
+    );
     assert!(!unit.contains(">Progress<") && !unit.contains("Key results"));
 }
 
@@ -598,4 +602,87 @@ fn a_rebuild_keeps_unchanged_pages_and_writes_what_a_build_from_scratch_does() {
     std::fs::write(site.join(mobile_page), "").unwrap();
     build_into(&site);
     assert_eq!(read_tree(&site), scratch("scratch-4"));
+}
+
+/// Builds a workspace of `files` at `today` and returns the page `page`.
+fn page_of(files: &[(&str, &str)], today: &str, page: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    for (path, contents) in files {
+        let path = ws.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+    let out = dir.path().join("site");
+    let output = okrc(
+        &[
+            "build",
+            ws.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--today",
+            today,
+        ],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    std::fs::read_to_string(out.join(page)).unwrap()
+}
+
+/// A milestone the file marks done, with an older check-in saying not
+/// done: its bar and its sparkline both read 100%.
+#[test]
+fn a_sparkline_ends_where_the_bar_is() {
+    let page = page_of(
+        &[(
+            "team.md",
+            "+++\nperiod = \"2026-Q4\"\n[[objectives]]\ntitle = \"T\"\nkey_results = [\n  { title = \"Done in the file\", done = true, checkins = [ { date = 2026-10-12, done = false } ] },\n]\n+++\n",
+        )],
+        "2026-10-31",
+        "periods/2026-q4/units/team.html",
+    );
+    assert!(page.contains("Progress from 100% to 100%"), "{page}");
+    assert!(!page.contains("Progress from 0%"), "{page}");
+}
+
+#[test]
+fn a_pending_milestone_reads_due_and_its_date() {
+    let page = page_of(
+        &[(
+            "team.md",
+            "+++\nperiod = \"2026-Q4\"\n[[objectives]]\ntitle = \"T\"\nkey_results = [\"[ ] Migrate\"]\n+++\n",
+        )],
+        "2026-10-31",
+        "periods/2026-q4/units/team.html",
+    );
+    assert!(
+        page.contains("<span class=\"badge pace-pending\">Due 31\u{a0}Dec 2026</span>"),
+        "{page}"
+    );
+}
+
+#[test]
+fn the_alignment_map_says_the_pace_in_words_and_colours_bars_at_zero() {
+    let (_dir, out) = build("site-basic");
+    let map = std::fs::read_to_string(out.join("periods/2026-q4/alignment.html")).unwrap();
+    // Every bar's pace is also a word beside it, not only a colour.
+    let bars = map.matches(r#"<svg class="bar "#).count();
+    let words = map.matches(r#"<span class="badge pace-"#).count();
+    assert!(bars > 0, "{map}");
+    assert_eq!(bars, words, "one pace word per bar");
+    // A bar's track is tinted by its pace, so 0 % shows its colour too.
+    assert!(!map.contains(r#"<svg class="bar bar-pace-none"#), "{map}");
+    assert!(map.contains(r#"<svg class="bar bar-pace-"#), "{map}");
+}
+
+#[test]
+fn phones_see_the_key_figures_before_the_mission_vision_and_strategy() {
+    let (_dir, out) = build("site-basic");
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let figures = index.find(r#"<ul class="stats">"#).expect("key figures");
+    let statements = index
+        .find(r#"<section class="statements""#)
+        .expect("a mission, vision or strategy");
+    // Document order is what a narrow screen shows; wide screens reorder.
+    assert!(figures < statements);
 }

@@ -30,10 +30,10 @@ fn shown(output: &Output) -> String {
 fn the_current_period_is_a_tree_of_units_with_progress_pace_and_confidence() {
     insta::assert_snapshot!(shown(&status(&[])), @r"
     Acme · 2026-Q4 (2026-10-01 to 2026-12-31) · today 2026-11-27, day 58 of 92
-    9 key results: 1 done, 1 on-track, 1 at-risk, 6 off-track, 1 stale
+    9 key results: 1 done, 2 on-track, 1 at-risk, 5 off-track, 1 stale
 
     Acme Corporation  (acme, 2026)      ██▉░░░░░  36%
-    │ O1 Double the number of custom…   ███▎░░░░  40%  off-track
+    │ O1 Double the number of custom…   ███▎░░░░  40%  on-track
     │   KR1 Paying customers            ██████▍░  80%  at-risk      on-track
     │   KR2 Open the Berlin office      ░░░░░░░░   0%  off-track    off-track
     │ O2 Ship faster                    ██▋░░░░░  33%  off-track
@@ -47,8 +47,8 @@ fn the_current_period_is_a_tree_of_units_with_progress_pace_and_confidence() {
     │     KR1 Releases per month        ██▋░░░░░  33%  off-track
     │     KR2 Lead time  10 → 3 days    ░░░░░░░░   0%  off-track               stale
     └ ベータチーム  (beta, draft)       ░░░░░░░░   0%
-        O1 新しい支払い画面を作る       ░░░░░░░░   0%  off-track
-          KR1 支払い画面をリリースす…   ░░░░░░░░   0%  off-track
+        O1 新しい支払い画面を作る       ░░░░░░░░   0%  on-track
+          KR1 支払い画面をリリースす…   ░░░░░░░░   0%  due 31 Dec
 
     1 warning in the workspace: `okrc check` explains it.
     ");
@@ -58,24 +58,21 @@ fn the_current_period_is_a_tree_of_units_with_progress_pace_and_confidence() {
 fn attention_shows_only_what_is_off_track_at_risk_missed_or_stale() {
     insta::assert_snapshot!(shown(&status(&["--attention"])), @"
     Acme · 2026-Q4 (2026-10-01 to 2026-12-31) · today 2026-11-27, day 58 of 92
-    9 key results: 1 done, 1 on-track, 1 at-risk, 6 off-track, 1 stale; showing the
-    7 that need attention
+    9 key results: 1 done, 2 on-track, 1 at-risk, 5 off-track, 1 stale; showing the
+    6 that need attention
 
     Acme Corporation  (acme, 2026)      ██▉░░░░░  36%
-    │ O1 Double the number of custom…   ███▎░░░░  40%  off-track
+    │ O1 Double the number of custom…   ███▎░░░░  40%  on-track
     │   KR1 Paying customers            ██████▍░  80%  at-risk      on-track
     │   KR2 Open the Berlin office      ░░░░░░░░   0%  off-track    off-track
     │ O2 Ship faster                    ██▋░░░░░  33%  off-track
     │   KR1 Teams ship weekly           ██▋░░░░░  33%  off-track
-    ├ Team Alpha  (alpha)               ███▍░░░░  42%
-    │   O1 Onboarding that customers…   █████▌░░  68%  on-track
-    │     KR3 Support tickets per we…   ██▍░░░░░  30%  off-track    at-risk
-    │   O2 Weekly releases              █▍░░░░░░  16%  off-track
-    │     KR1 Releases per month        ██▋░░░░░  33%  off-track
-    │     KR2 Lead time  10 → 3 days    ░░░░░░░░   0%  off-track               stale
-    └ ベータチーム  (beta, draft)       ░░░░░░░░   0%
-        O1 新しい支払い画面を作る       ░░░░░░░░   0%  off-track
-          KR1 支払い画面をリリースす…   ░░░░░░░░   0%  off-track
+    └ Team Alpha  (alpha)               ███▍░░░░  42%
+        O1 Onboarding that customers…   █████▌░░  68%  on-track
+          KR3 Support tickets per we…   ██▍░░░░░  30%  off-track    at-risk
+        O2 Weekly releases              █▍░░░░░░  16%  off-track
+          KR1 Releases per month        ██▋░░░░░  33%  off-track
+          KR2 Lead time  10 → 3 days    ░░░░░░░░   0%  off-track               stale
 
     1 warning in the workspace: `okrc check` explains it.
     ");
@@ -107,15 +104,15 @@ fn an_ended_period_shows_what_was_missed() {
     5 key results: 1 done, 1 at-risk, 2 off-track, 1 missed
 
     Acme Corporation  (acme, 2026)             ██▉░░░░░  36%
-    │ O1 Double the number of customers who…   ███▎░░░░  40%  off-track
+    │ O1 Double the number of customers who…   ███▎░░░░  40%  on-track
     │   KR1 Paying customers  1,800 → 2,000    ██████▍░  80%  at-risk      on-track
     │   KR2 Open the Berlin office             ░░░░░░░░   0%  off-track    off-track
     │ O2 Ship faster                           ██▋░░░░░  33%  off-track
     │   KR1 Teams ship weekly                  ██▋░░░░░  33%  off-track
-    └ Team Alpha  (alpha)                      ██████▋░  83%
-        O1 Stabilise                           ██████▋░  83%  missed
-          KR1 Incidents per month  4 → 2       █████▍░░  66%  missed
-          KR2 Runbooks                         ████████ 100%  done
+    └ Team Alpha  (alpha)                      ██████▋░  83%  score 0.95
+        O1 Stabilise                           ██████▋░  83%  score 0.95
+          KR1 Incidents per month  4 → 2       █████▍░░  66%  score 0.9
+          KR2 Runbooks                         ████████ 100%  score 1
 
     1 warning in the workspace: `okrc check` explains it.
     ");
@@ -268,4 +265,66 @@ fn the_sample_workspace_needs_attention_in_a_few_places() {
             "{line}"
         );
     }
+}
+
+#[test]
+fn a_pending_milestone_shows_its_date_and_counts_as_on_track() {
+    let output = run(okrc()
+        .arg("status")
+        .arg(fixture("milestone-pace"))
+        .args(["--today", "2026-10-31"]));
+    let text = shown(&output);
+    assert!(text.contains("due 31 Dec"), "{text}");
+    assert!(text.contains("due 21 Nov"), "{text}");
+    assert!(!text.contains("pending"), "{text}");
+    // 4 pending + 0 on track; 1 done, 2 at-risk, 1 off-track, 1 missed.
+    assert!(
+        text.contains("8 key results: 1 done, 4 on-track, 1 at-risk, 1 off-track, 1 missed"),
+        "{text}"
+    );
+}
+
+/// Two overlapping custom periods of one length both contain today: the
+/// site and `status` pick the same one, the one starting later.
+#[test]
+fn status_and_the_site_agree_on_the_current_period() {
+    let ws = workspace(&[
+        (
+            "okrc.toml",
+            "title = \"Sprints\"\n[periods]\n\"Sprint-A\" = { start = 2026-11-01, end = 2026-11-14 }\n\"Sprint-B\" = { start = 2026-11-08, end = 2026-11-21 }\n",
+        ),
+        (
+            "a.md",
+            "+++\nperiod = \"Sprint-A\"\n[[objectives]]\ntitle = \"A\"\nkey_results = [\"[ ] a\"]\n+++\n",
+        ),
+        (
+            "b.md",
+            "+++\nperiod = \"Sprint-B\"\n[[objectives]]\ntitle = \"B\"\nkey_results = [\"[ ] b\"]\n+++\n",
+        ),
+    ]);
+    let output = run(okrc()
+        .arg("status")
+        .arg(ws.path())
+        .args(["--today", "2026-11-10"]));
+    let text = shown(&output);
+    assert!(text.starts_with("Sprints · Sprint-B "), "{text}");
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let site = out.path().join("site");
+    let built = run(okrc()
+        .arg("build")
+        .arg(ws.path())
+        .arg("-o")
+        .arg(&site)
+        .args(["--today", "2026-11-10"]));
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let index = std::fs::read_to_string(site.join("index.html")).expect("index.html");
+    let lede = index
+        .lines()
+        .find(|line| line.contains("Current period"))
+        .unwrap_or_else(|| panic!("no current period in {index}"));
+    assert!(lede.contains(">Sprint-B</a>"), "{lede}");
 }

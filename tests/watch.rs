@@ -54,11 +54,9 @@ fn an_edit_is_in_the_site_after_the_rebuild() {
     wait_until(&running, "the new title", || {
         contains(&page, "Answer within the hour")
     });
-    assert!(
-        running.log().contains("Change: teams/support.md"),
-        "{}",
-        running.log()
-    );
+    wait_until(&running, "the rebuild's line", || {
+        running.log().contains("(teams/support.md): ")
+    });
     running.stop();
 }
 
@@ -142,6 +140,10 @@ fn a_broken_file_keeps_the_last_good_site_until_it_is_fixed() {
         "+++\ntitle = \"unclosed\n+++\n",
     );
     running.wait_for_build(builds);
+    // The build's line comes first, then the diagnostics that are new.
+    wait_until(&running, "the new error", || {
+        running.log().contains("teams/support.md:2:")
+    });
     let log = running.log();
     assert!(log.contains("error[parse-error]"), "{log}");
     assert!(log.contains("teams/support.md:2:"), "{log}");
@@ -272,7 +274,8 @@ fn editor_temporary_files_hidden_files_and_the_output_never_rebuild() {
         ["teams/support.md", "company.md"],
         "{log}"
     );
-    assert!(!log.contains("error"), "{log}");
+    assert!(!log.contains("error["), "{log}");
+    assert!(!log.contains("Build failed"), "{log}");
     running.stop();
 }
 
@@ -412,4 +415,104 @@ fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
         }
     }
     files
+}
+
+/// The text printed after the `n`-th build line (counting from 1).
+fn after_build(log: &str, n: usize) -> String {
+    let mut seen = 0;
+    let mut rest = String::new();
+    for line in log.lines() {
+        if line.starts_with("Built")
+            || line.starts_with("Rebuilt")
+            || line.starts_with("Build failed")
+        {
+            seen += 1;
+            if seen > n {
+                break;
+            }
+        }
+        if seen == n {
+            rest.push_str(line);
+            rest.push('\n');
+        }
+    }
+    rest
+}
+
+#[test]
+fn a_rebuild_prints_one_line_and_only_the_diagnostics_that_are_new() {
+    let ws = workspace();
+    let running = watch(ws.path());
+    let first = running.log();
+    // The first build reports everything: the company's two key results
+    // have no check-in yet.
+    assert_eq!(
+        first.matches("warning[stale-checkin]").count(),
+        2,
+        "{first}"
+    );
+    assert!(
+        first.contains("Checked 2 units in 1 period: 3 warnings."),
+        "{first}"
+    );
+
+    // A check-in dated after today: one new warning, the old two unprinted.
+    let builds = running.builds();
+    let future = team("support", "Answer fast").replace("2026-11-20", "2026-12-20");
+    write(ws.path(), "teams/support.md", &future);
+    running.wait_for_build(builds);
+    wait_until(&running, "the new warning", || {
+        running.log().contains("warning[future-checkin]")
+    });
+    let rebuild = after_build(&running.log(), builds + 1);
+    let line = rebuild.lines().next().unwrap_or_default();
+    assert!(line.starts_with("Rebuilt in "), "{rebuild}");
+    assert!(line.contains("(teams/support.md): "), "{rebuild}");
+    assert!(line.contains("0 errors, 4 warnings (1 new)."), "{rebuild}");
+    assert!(rebuild.contains("teams/support.md:"), "{rebuild}");
+    assert!(!rebuild.contains("stale-checkin"), "{rebuild}");
+    assert!(!rebuild.contains("uncovered"), "{rebuild}");
+    assert!(!rebuild.contains("Checked"), "{rebuild}");
+
+    // Fixed again: nothing new, one gone, and the line is all there is.
+    let builds = running.builds();
+    write(
+        ws.path(),
+        "teams/support.md",
+        &team("support", "Answer fast"),
+    );
+    running.wait_for_build(builds);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let rebuild = after_build(&running.log(), builds + 1);
+    assert!(
+        rebuild.contains("0 errors, 3 warnings (1 gone)."),
+        "{rebuild}"
+    );
+    assert_eq!(rebuild.lines().count(), 1, "{rebuild}");
+    running.stop();
+}
+
+#[test]
+fn quiet_watch_prints_errors_only_and_counts_the_warnings() {
+    let ws = workspace();
+    let running = Running::start(&["watch", ".", "--today", TODAY, "-q"], ws.path());
+    let first = running.log();
+    assert!(!first.contains("warning["), "{first}");
+    assert!(
+        first.contains("Checked 2 units in 1 period: 3 warnings."),
+        "{first}"
+    );
+    let builds = running.builds();
+    write(
+        ws.path(),
+        "teams/support.md",
+        "+++\ntitle = \"unclosed\n+++\n",
+    );
+    running.wait_for_build(builds);
+    wait_until(&running, "the error", || {
+        running.log().contains("error[parse-error]")
+    });
+    let log = running.log();
+    assert!(!log.contains("warning["), "{log}");
+    running.stop();
 }

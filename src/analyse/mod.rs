@@ -1,6 +1,7 @@
 //! Stage 3: progress, expected progress, pace, confidence and score for every
 //! key result, objective and unit, then the lints. `today` is a parameter.
 
+pub mod history;
 mod lints;
 pub mod progress;
 
@@ -10,7 +11,9 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Checkin, KeyResult, KeyResultType, Unit};
-use progress::{expected_progress, mean, metric_progress, pace, score_colour, weighted_mean};
+use progress::{
+    expected_progress, mean, milestone_expected, milestone_pace, pace, score_colour, weighted_mean,
+};
 
 /// Fills in every computed figure of `units` and reports the lints.
 pub fn analyse(
@@ -28,9 +31,10 @@ pub fn analyse(
         }
     });
     roll_up(units);
+    let due_soon_days = config.rules.due_soon_days;
     units
         .par_iter_mut()
-        .for_each(|unit| summarise_unit(unit, today));
+        .for_each(|unit| summarise_unit(unit, today, due_soon_days));
     lints::check(units, config, today, diagnostics);
 }
 
@@ -49,33 +53,30 @@ fn measure_key_result(
     today: NaiveDate,
 ) {
     kr.by = kr.origin.by.map(|(by, _)| by).or(period.map(|p| p.end));
-    let with = |has: fn(&Checkin) -> bool| latest_checkin(kr.checkins.iter().filter(|c| has(c)));
-    kr.confidence = with(|c| c.confidence.is_some())
+    kr.confidence = latest_checkin(kr.checkins.iter().filter(|c| c.confidence.is_some()))
         .and_then(|c| c.confidence)
         .map(|c| c.level());
+    // Every check-in counts, a future one too (it is `future-checkin`).
+    let all = NaiveDate::MAX;
     match kr.kind {
         KeyResultType::Metric => {
-            kr.current = with(|c| c.value.is_some())
-                .and_then(|c| c.value)
-                .or(kr.from);
-            kr.progress = match (kr.from, kr.to, kr.current) {
-                (Some(from), Some(to), Some(current)) => metric_progress(from, to, current),
-                _ => 0.0,
-            };
+            kr.current = history::value_on(kr, all);
+            kr.progress = history::progress_on(kr, all);
         }
         KeyResultType::Milestone | KeyResultType::Unmeasurable => {
-            let checked = with(|c| c.done.is_some())
-                .and_then(|c| c.done)
-                .unwrap_or(false);
-            let done = kr.done.unwrap_or(false) || checked;
-            kr.done = Some(done);
-            kr.progress = if done { 1.0 } else { 0.0 };
+            kr.done = Some(history::done_on(kr, all));
+            kr.progress = history::progress_on(kr, all);
         }
         // Filled in by `roll_up` once the objectives below are known.
         KeyResultType::Rollup => {}
     }
     if let (Some(period), Some(by)) = (period, kr.by) {
-        kr.expected = expected_progress(period.start, by, today);
+        kr.expected = match kr.kind {
+            KeyResultType::Metric | KeyResultType::Rollup => {
+                expected_progress(period.start, by, today)
+            }
+            KeyResultType::Milestone | KeyResultType::Unmeasurable => milestone_expected(by, today),
+        };
     }
 }
 
@@ -152,14 +153,26 @@ fn objective_progress(key_results: &[KeyResult]) -> f64 {
 
 /// Expected progress, pace and score of every objective and key result, and
 /// the unit's progress and score.
-fn summarise_unit(unit: &mut Unit, today: NaiveDate) {
+fn summarise_unit(unit: &mut Unit, today: NaiveDate, due_soon_days: i64) {
     let period = unit.period.as_ref();
     let ended = period.is_some_and(|p| p.has_ended(today));
     for objective in &mut unit.objectives {
         for kr in &mut objective.key_results {
             kr.score = kr.origin.score.or(ended.then_some(kr.progress));
             if let (Some(period), Some(by)) = (period, kr.by) {
-                kr.pace = Some(pace(kr.progress, kr.expected, today, period.start, by));
+                kr.pace = Some(match kr.kind {
+                    KeyResultType::Metric | KeyResultType::Rollup => {
+                        pace(kr.progress, kr.expected, today, period.start, by)
+                    }
+                    KeyResultType::Milestone | KeyResultType::Unmeasurable => milestone_pace(
+                        kr.done == Some(true),
+                        kr.confidence,
+                        today,
+                        period.start,
+                        by,
+                        due_soon_days,
+                    ),
+                });
             }
         }
         let krs = &objective.key_results;

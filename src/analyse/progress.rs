@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::model::{Colour, ObjectiveKind, Pace};
+use crate::model::{Colour, ConfidenceLevel, ObjectiveKind, Pace};
 use crate::period::days_between;
 
 /// Tolerance for comparing computed fractions with the thresholds, so that
@@ -26,8 +26,44 @@ pub fn expected_progress(start: NaiveDate, by: NaiveDate, today: NaiveDate) -> f
     clamp01(days_between(start, today) as f64 / total as f64)
 }
 
-/// Where a key result or objective stands: done, not started, missed, or how
-/// far its progress lags behind the expected progress.
+/// A milestone is not expected gradually: nothing is expected of it before
+/// its deadline, all of it from that day on.
+pub fn milestone_expected(by: NaiveDate, today: NaiveDate) -> f64 {
+    if today >= by { 1.0 } else { 0.0 }
+}
+
+/// Where a milestone stands. Its expected progress jumps from 0 to 1 on its
+/// deadline, so the metric rule would call every open milestone on track
+/// until the day it is missed; instead it is `pending` until someone's
+/// confidence says otherwise or the deadline is `due_soon_days` away.
+pub fn milestone_pace(
+    done: bool,
+    confidence: Option<ConfidenceLevel>,
+    today: NaiveDate,
+    start: NaiveDate,
+    by: NaiveDate,
+    due_soon_days: i64,
+) -> Pace {
+    if done {
+        Pace::Done
+    } else if today < start {
+        Pace::NotStarted
+    } else if today > by {
+        Pace::Missed
+    } else if let Some(ConfidenceLevel::AtRisk) = confidence {
+        Pace::AtRisk
+    } else if let Some(ConfidenceLevel::OffTrack) = confidence {
+        Pace::OffTrack
+    } else if days_between(today, by) <= due_soon_days {
+        Pace::AtRisk
+    } else {
+        Pace::Pending
+    }
+}
+
+/// Where a metric or roll-up key result or an objective stands: done, not
+/// started, missed, or how far its progress lags behind the expected
+/// progress.
 pub fn pace(
     progress: f64,
     expected: f64,
@@ -167,6 +203,45 @@ mod tests {
         assert_eq!(pace(0.9, 1.0, d("2026-12-31"), start, by), Pace::OnTrack);
         assert_eq!(pace(0.9, 1.0, d("2027-01-01"), start, by), Pace::Missed);
         assert_eq!(pace(1.0, 1.0, d("2027-01-01"), start, by), Pace::Done);
+    }
+
+    #[test]
+    fn a_milestone_is_expected_only_from_its_deadline_on() {
+        let by = d("2027-01-15");
+        assert_eq!(milestone_expected(by, d("2026-10-31")), 0.0);
+        assert_eq!(milestone_expected(by, d("2027-01-14")), 0.0);
+        assert_eq!(milestone_expected(by, d("2027-01-15")), 1.0);
+        assert_eq!(milestone_expected(by, d("2027-02-01")), 1.0);
+    }
+
+    #[test]
+    fn milestone_pace_is_pending_until_due_soon_or_in_doubt() {
+        use ConfidenceLevel::*;
+        let (start, by) = (d("2026-10-01"), d("2026-12-31"));
+        let pace_on =
+            |today: &str, confidence| milestone_pace(false, confidence, d(today), start, by, 14);
+        assert_eq!(pace_on("2026-10-31", None), Pace::Pending);
+        assert_eq!(pace_on("2026-10-31", Some(OnTrack)), Pace::Pending);
+        assert_eq!(pace_on("2026-10-31", Some(AtRisk)), Pace::AtRisk);
+        assert_eq!(pace_on("2026-10-31", Some(OffTrack)), Pace::OffTrack);
+        // Due soon: 14 days before the deadline and closer, not 15.
+        assert_eq!(pace_on("2026-12-16", None), Pace::Pending);
+        assert_eq!(pace_on("2026-12-17", None), Pace::AtRisk);
+        assert_eq!(pace_on("2026-12-31", None), Pace::AtRisk);
+        assert_eq!(pace_on("2026-12-31", Some(OffTrack)), Pace::OffTrack);
+        assert_eq!(pace_on("2027-01-01", Some(OnTrack)), Pace::Missed);
+        assert_eq!(pace_on("2026-09-30", Some(OffTrack)), Pace::NotStarted);
+        assert_eq!(
+            milestone_pace(true, Some(OffTrack), d("2027-01-01"), start, by, 14),
+            Pace::Done
+        );
+        // due_soon_days = 0: at risk only on the day itself.
+        let today = d("2026-12-30");
+        assert_eq!(
+            milestone_pace(false, None, today, start, by, 0),
+            Pace::Pending
+        );
+        assert_eq!(milestone_pace(false, None, by, start, by, 0), Pace::AtRisk);
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub struct BuildArgs {
     /// Fail (exit 1, site untouched) when there are warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Print errors only; warnings are counted in the summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
@@ -62,7 +65,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
     let model = crate::link(&workspace, parsed, today);
     let compiled = started.elapsed();
 
-    let report = super::check::human_report(&workspace, &model, &args.dir)?;
+    let report = super::check::human_report(&workspace, &model, &args.dir, args.quiet)?;
     progress.suspend(|| {
         let mut stderr = anstream::AutoStream::auto(std::io::stderr().lock());
         stderr.write_all(&report)

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
 use super::{Outcome, outcome, parse_today_arg, today};
+use crate::diagnostic::{Diagnostic, Level};
 use crate::model::Model;
 use crate::render;
 use crate::workspace::Workspace;
@@ -27,6 +28,9 @@ pub struct CheckArgs {
     /// Exit with 1 when there are warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Print errors only; warnings are counted in the summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -57,14 +61,14 @@ fn report(args: &CheckArgs, workspace: &Workspace, model: &Model) -> anyhow::Res
         Format::Json => write_json(model),
         Format::Github => {
             let mut out = BufWriter::new(std::io::stdout().lock());
-            render::github::write(&mut out, &model.diagnostics, &args.dir)
+            render::github::write(&mut out, shown(model, args.quiet), &args.dir)
                 .and_then(|()| writeln!(out, "{}", render::human::summary(model)))
                 .and_then(|()| out.flush())
         }
         Format::Human => {
             // Render into memory, then let anstream strip the colours when
             // stdout is not a terminal or NO_COLOR is set.
-            let text = human_report(workspace, model, &args.dir)?;
+            let text = human_report(workspace, model, &args.dir, args.quiet)?;
             return super::print(&text).map(|()| outcome(model, args.deny_warnings));
         }
     };
@@ -72,21 +76,32 @@ fn report(args: &CheckArgs, workspace: &Workspace, model: &Model) -> anyhow::Res
     Ok(outcome(model, args.deny_warnings))
 }
 
-/// The diagnostics as people read them, and the summary line, with colour
-/// codes (the caller's stream strips them where colour is off). The few
-/// files diagnostics quote are read again: the workspace let go of them.
+/// The diagnostics a person asked to see: all of them, or under `--quiet`
+/// the errors only (the summary line still counts the warnings).
+pub fn shown(model: &Model, quiet: bool) -> impl Iterator<Item = &Diagnostic> {
+    model
+        .diagnostics
+        .iter()
+        .filter(move |d| !quiet || d.level == Level::Error)
+}
+
+/// The diagnostics as people read them (errors only when `quiet`), and the
+/// summary line, with colour codes (the caller's stream strips them where
+/// colour is off). The few files diagnostics quote are read again: the
+/// workspace let go of them.
 pub fn human_report(
     workspace: &Workspace,
     model: &Model,
     dir: &std::path::Path,
+    quiet: bool,
 ) -> std::io::Result<Vec<u8>> {
     let mut text = Vec::new();
-    let sources = workspace.texts_of(model.diagnostics.iter().map(|d| &*d.file));
+    let sources = workspace.texts_of(shown(model, quiet).map(|d| &*d.file));
     let texts = sources
         .iter()
         .map(|f| (&*f.path, f.text.as_str()))
         .collect();
-    render::human::write(&mut text, &model.diagnostics, &texts, dir, true)?;
+    render::human::write(&mut text, shown(model, quiet), &texts, dir, true)?;
     let bold = anstyle::Style::new().bold();
     writeln!(text, "{bold}{}{bold:#}", render::human::summary(model))?;
     Ok(text)

@@ -4,7 +4,10 @@
 //! Nothing is written unless every check passes: the file reads without
 //! errors, REF names a key result of it, VALUE fits the key result's type,
 //! the date is inside the unit's period, and the edited file reads back as
-//! the original plus exactly this check-in.
+//! the original plus exactly this check-in. All of it happens under an
+//! exclusive lock on the file ([`LockedFile`]); if a program that does not
+//! lock changed the file meanwhile, the whole check-in starts again from
+//! the new text.
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -18,6 +21,7 @@ use rayon::prelude::*;
 use super::{Outcome, parse_today_arg, today, usage_error};
 use crate::diagnostic::Level;
 use crate::edit::checkin::{NewCheckin, Reading, append_checkin};
+use crate::edit::locked::{LockError, LockedFile, ReplaceError};
 use crate::edit::request::{Refusal, find_key_result, parse_confidence, reading};
 use crate::model::{Confidence, KeyResultType, Model};
 use crate::parse::{ParsedFile, parse_unit_file};
@@ -73,7 +77,29 @@ pub struct CheckinArgs {
     pub today: Option<NaiveDate>,
 }
 
+/// How many times a check-in starts again when another program keeps
+/// changing the file under it.
+const ATTEMPTS: usize = 20;
+
 pub fn run(args: CheckinArgs) -> anyhow::Result<Outcome> {
+    for _ in 0..ATTEMPTS {
+        match check_in(&args) {
+            Err(err) if matches!(err.downcast_ref(), Some(ReplaceError::Changed { .. })) => {}
+            result => return result,
+        }
+    }
+    Ok(usage_error(
+        &format!(
+            "`{}` kept changing while okrc was adding the check-in ({ATTEMPTS} tries); it was not changed by okrc",
+            args.file.display()
+        ),
+        Some("stop the program that keeps writing it, then check in again"),
+    ))
+}
+
+/// One try: `Err(ReplaceError::Changed)` when another program changed the
+/// file before okrc could replace it.
+fn check_in(args: &CheckinArgs) -> anyhow::Result<Outcome> {
     let today = today(args.today)?;
     let date = args.date.unwrap_or(today);
     let shown = args.file.display().to_string();
@@ -82,7 +108,19 @@ pub fn run(args: CheckinArgs) -> anyhow::Result<Outcome> {
         Ok(_) => return Ok(usage_error(&format!("`{shown}` is not a file"), None)),
         Err(err) => return Ok(usage_error(&format!("cannot open `{shown}`: {err}"), None)),
     };
-    let bytes = std::fs::read(&file).with_context(|| format!("cannot read `{shown}`"))?;
+    let locked = match LockedFile::open(&file, &shown) {
+        Ok(locked) => locked,
+        Err(err @ LockError::ReadOnly { .. }) => {
+            return Ok(usage_error(
+                &err.to_string(),
+                Some(
+                    "nothing was written; make the file writable (`chmod u+w`) if it should change",
+                ),
+            ));
+        }
+        Err(err) => return Ok(usage_error(&err.to_string(), Some("nothing was written"))),
+    };
+    let bytes = locked.bytes().to_vec();
     if !starts_with_front_matter(&bytes) {
         return Ok(usage_error(
             &format!("`{shown}` is not a unit file: its first line is not `+++`"),
@@ -162,7 +200,16 @@ pub fn run(args: CheckinArgs) -> anyhow::Result<Outcome> {
     let new_bytes = append_checkin(&bytes, o, k, &checkin).with_context(|| {
         format!("okrc cannot add the check-in to `{shown}`, which was not changed")
     })?;
-    write_atomically(&file, &bytes, &new_bytes, &shown)?;
+    match locked.replace(&new_bytes) {
+        Ok(()) => drop(locked),
+        Err(err @ ReplaceError::Changed { .. }) => return Err(err.into()),
+        Err(err) => {
+            return Ok(usage_error(
+                &err.to_string(),
+                Some("the file was not changed"),
+            ));
+        }
+    }
     if date > today {
         let yellow = anstyle::AnsiColor::Yellow.on_default().bold();
         let mut err = anstream::stderr();
@@ -227,7 +274,8 @@ impl Compiled {
 
     /// The file as it is now on disk, in place of what was read before.
     fn reread(&mut self, path: &Path, shown: &str) -> anyhow::Result<()> {
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read `{shown}`"))?;
+        let bytes =
+            crate::source::read_regular(path).with_context(|| format!("cannot read `{shown}`"))?;
         let source = SourceFile::from_bytes(self.workspace.files[self.file].path.clone(), bytes);
         self.parsed[self.file] = parse_unit_file(&source);
         self.workspace.files[self.file] = source;
@@ -250,36 +298,6 @@ fn show_errors(
     crate::render::human::write(&mut text, errors, &texts, Path::new(prefix), true)?;
     let mut err = anstream::stderr();
     err.write_all(&text)?;
-    Ok(())
-}
-
-/// Replaces `path` with `new` through a temporary file in the same folder,
-/// keeping its permissions, unless it changed since it was read as
-/// `original`.
-fn write_atomically(path: &Path, original: &[u8], new: &[u8], shown: &str) -> anyhow::Result<()> {
-    let folder = path.parent().unwrap_or(Path::new("."));
-    let now = std::fs::read(path).with_context(|| format!("cannot read `{shown}`"))?;
-    if now != original {
-        bail!(
-            "`{shown}` changed while okrc was editing it; it was left as it is now: run the command again"
-        );
-    }
-    let permissions = std::fs::metadata(path)
-        .with_context(|| format!("cannot read `{shown}`"))?
-        .permissions();
-    let mut temporary = tempfile::Builder::new()
-        .prefix(".okrc-checkin-")
-        .suffix(".tmp")
-        .tempfile_in(folder)
-        .with_context(|| format!("cannot create a temporary file in `{}`", folder.display()))?;
-    temporary
-        .write_all(new)
-        .and_then(|()| temporary.as_file().set_permissions(permissions))
-        .and_then(|()| temporary.as_file().sync_all())
-        .with_context(|| format!("cannot write a temporary file in `{}`", folder.display()))?;
-    temporary
-        .persist(path)
-        .with_context(|| format!("cannot replace `{shown}`; it was not changed"))?;
     Ok(())
 }
 

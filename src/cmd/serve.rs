@@ -43,10 +43,15 @@ pub struct ServeArgs {
     /// Print how long each stage of every build took (also: OKRC_TIMINGS=1).
     #[arg(short, long)]
     pub verbose: bool,
+    /// Print errors only; warnings are counted.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 pub fn run_serve(args: ServeArgs) -> anyhow::Result<Outcome> {
-    let Some(mut started) = Started::new(&args.dir, args.output, args.today, args.poll)? else {
+    let Some(mut started) =
+        Started::new(&args.dir, args.output, args.today, args.poll, args.quiet)?
+    else {
         return Ok(Outcome::Failure);
     };
     let server = match Server::bind(SocketAddr::new(args.bind, args.port)) {
@@ -66,18 +71,10 @@ pub fn run_serve(args: ServeArgs) -> anyhow::Result<Outcome> {
         IpAddr::V6(ip) => format!("http://[{ip}]:{}/", addr.port()),
     };
     server.spawn(started.session.output_dir().to_path_buf());
-    if !args.bind.is_loopback() {
-        eprintln!(
-            "warning: listening on {}: anyone on your network can read the site",
-            args.bind
-        );
-    }
-    eprintln!(
-        "Serving `{}` at {url} (Ctrl-C to stop).",
-        started.session.output_path().display()
-    );
     let hub = server.hub();
     let mut open = args.open;
+    let mut first = true;
+    let served = started.session.output_path().display().to_string();
     run(
         &mut started.session,
         &mut started.watcher,
@@ -89,6 +86,17 @@ pub fn run_serve(args: ServeArgs) -> anyhow::Result<Outcome> {
                 BuildOutcome::Failed { report } => Some(report.clone()),
             };
             hub.finished(failure);
+            // After the first report, where it stays in view: a wall of
+            // diagnostics printed later would scroll it away.
+            if std::mem::take(&mut first) {
+                if !args.bind.is_loopback() {
+                    eprintln!(
+                        "warning: listening on {}: anyone on your network can read the site",
+                        args.bind
+                    );
+                }
+                eprintln!("Serving `{served}` at {url} (Ctrl-C to stop).");
+            }
             if std::mem::take(&mut open) {
                 if let Err(err) = opener::open(&url) {
                     eprintln!("warning: cannot open a browser: {err}; open {url} yourself");

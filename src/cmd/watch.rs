@@ -34,10 +34,15 @@ pub struct WatchArgs {
     /// Print how long each stage of every build took (also: OKRC_TIMINGS=1).
     #[arg(short, long)]
     pub verbose: bool,
+    /// Print errors only; warnings are counted.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 pub fn run_watch(args: WatchArgs) -> anyhow::Result<Outcome> {
-    let Some(mut started) = Started::new(&args.dir, args.output, args.today, args.poll)? else {
+    let Some(mut started) =
+        Started::new(&args.dir, args.output, args.today, args.poll, args.quiet)?
+    else {
         return Ok(Outcome::Failure);
     };
     eprintln!(
@@ -80,11 +85,13 @@ impl Started {
         output: Option<PathBuf>,
         today: Option<NaiveDate>,
         poll: bool,
+        quiet: bool,
     ) -> anyhow::Result<Option<Started>> {
         let session = match Session::open(Options {
             root: dir.to_path_buf(),
             output,
             today,
+            quiet,
         }) {
             Ok(session) => session,
             Err(err) => {

@@ -6,6 +6,7 @@
 //! the only bytes that change are the ones inserted.
 
 pub mod checkin;
+pub mod locked;
 pub mod request;
 
 /// Text to insert at a byte offset of the original text.

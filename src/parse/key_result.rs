@@ -47,6 +47,8 @@ struct Measure {
     unit: Option<String>,
     by: Option<chrono::NaiveDate>,
     done: Option<bool>,
+    /// The one-line form is Dutch.
+    dutch: bool,
 }
 
 /// Reads a one-line key result; on an unreadable line reports it and keeps a
@@ -59,6 +61,7 @@ fn measure_line(cx: &mut Cx, line: &str, span: Range<usize>) -> Measure {
             to,
             unit,
             by,
+            language,
         }) => Measure {
             kind: Some(KeyResultType::Metric),
             title: Some(title),
@@ -67,6 +70,7 @@ fn measure_line(cx: &mut Cx, line: &str, span: Range<usize>) -> Measure {
             unit,
             by,
             done: None,
+            dutch: language == super::quantity::Language::Dutch,
         },
         Ok(KeyResultLine::Milestone { title, done }) => Measure {
             kind: Some(KeyResultType::Milestone),
@@ -295,9 +299,11 @@ fn build(
     id: String,
     weight: f64,
     checkins: Vec<Checkin>,
-    origin: KeyResultOrigin,
+    mut origin: KeyResultOrigin,
 ) -> KeyResult {
     let kind = measure.kind.unwrap_or(KeyResultType::Unmeasurable);
+    origin.done = measure.done.unwrap_or(false);
+    origin.dutch = measure.dutch;
     KeyResult {
         id,
         title: measure.title.unwrap_or_default(),

@@ -19,6 +19,8 @@ pub enum KeyResultLine {
         to: f64,
         unit: Option<String>,
         by: Option<NaiveDate>,
+        /// The language the line is written in: its number style.
+        language: Language,
     },
     Milestone {
         title: String,
@@ -64,7 +66,7 @@ pub fn parse_key_result_line(line: &str) -> Result<KeyResultLine, LineError> {
     let line = line.trim();
     if let Some((done, title)) = checkbox(line) {
         return Ok(KeyResultLine::Milestone {
-            title: title.trim().to_string(),
+            title: clean_title(title).to_string(),
             done,
         });
     }
@@ -78,7 +80,7 @@ pub fn parse_key_result_line(line: &str) -> Result<KeyResultLine, LineError> {
         (None, Some((f, t))) => (&DUTCH, f, t),
         (None, None) => return Ok(unmeasurable(line)),
     };
-    let title = padded[..from_at].trim();
+    let title = clean_title(&padded[..from_at]);
     let from_text = &padded[from_at + keywords.from.len()..to_at];
     let rest = &padded[to_at + keywords.to.len()..];
     let (to_text, date_text) = split_deadline(rest, keywords);
@@ -120,12 +122,29 @@ pub fn parse_key_result_line(line: &str) -> Result<KeyResultLine, LineError> {
         to: to.value,
         unit,
         by,
+        language,
     })
 }
 
 fn unmeasurable(line: &str) -> KeyResultLine {
     KeyResultLine::Unmeasurable {
-        title: line.to_string(),
+        title: clean_title(line).to_string(),
+    }
+}
+
+/// A title without the separator a person typed before ` from ` or at the
+/// end of an item copied from a list written on one line ("Raise NPS, from
+/// 30 to 45", "[ ] Retire the build farm,"): no trailing `,` `;` `:` or
+/// dash, no surrounding blanks.
+fn clean_title(title: &str) -> &str {
+    let mut title = title.trim();
+    loop {
+        let trimmed = title.trim_end_matches([',', ';', ':', '–', '—']).trim_end();
+        let trimmed = trimmed.strip_suffix(" -").unwrap_or(trimmed).trim_end();
+        if trimmed == title {
+            return title;
+        }
+        title = trimmed;
     }
 }
 
@@ -205,6 +224,7 @@ mod tests {
                 to,
                 unit,
                 by,
+                ..
             }) => (title, from, to, unit, by),
             other => panic!("{line}: expected a metric, got {other:?}"),
         }
@@ -252,6 +272,32 @@ mod tests {
                 date("2026-12-15")
             )
         );
+    }
+
+    #[test]
+    fn titles_keep_no_separator_from_a_one_line_list() {
+        assert_eq!(metric("Raise NPS, from 30 to 45").0, "Raise NPS");
+        assert_eq!(metric("Raise NPS - from 30 to 45").0, "Raise NPS");
+        assert_eq!(
+            metric("Klanttevredenheid: van 7 naar 8").0,
+            "Klanttevredenheid"
+        );
+        assert_eq!(
+            parse_key_result_line("[ ] Retire the build farm,").ok(),
+            Some(KeyResultLine::Milestone {
+                title: "Retire the build farm".into(),
+                done: false
+            })
+        );
+        assert_eq!(
+            parse_key_result_line("Be loved by customers;").ok(),
+            Some(KeyResultLine::Unmeasurable {
+                title: "Be loved by customers".into()
+            })
+        );
+        // Inside the title, punctuation stays.
+        assert_eq!(metric("Cost, per user, from 3 to 2").0, "Cost, per user");
+        assert_eq!(clean_title("E-mail -"), "E-mail");
     }
 
     #[test]

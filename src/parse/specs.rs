@@ -252,6 +252,11 @@ pub static RULES: TableSpec = TableSpec {
             "A key result without a check-in for more days than this is `stale-checkin`. Default: 14.",
         ),
         field(
+            "due_soon_days",
+            Shape::Integer { min: 0 },
+            "A milestone not done this many days or fewer before its `by` date is at risk. Default: 14.",
+        ),
+        field(
             "levels",
             Shape::LintLevels,
             "Per-lint level: `allow`, `warn` or `deny`.",

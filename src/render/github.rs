@@ -8,7 +8,11 @@ use super::display_path;
 use crate::diagnostic::Diagnostic;
 
 /// Writes one `::error` / `::warning` command per diagnostic.
-pub fn write(out: &mut dyn Write, diagnostics: &[Diagnostic], root: &Path) -> io::Result<()> {
+pub fn write<'d>(
+    out: &mut dyn Write,
+    diagnostics: impl IntoIterator<Item = &'d Diagnostic>,
+    root: &Path,
+) -> io::Result<()> {
     for d in diagnostics {
         writeln!(
             out,

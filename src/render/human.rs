@@ -9,16 +9,16 @@ use std::path::Path;
 use annotate_snippets::{AnnotationKind, Group, Level as SnippetLevel, Origin, Renderer, Snippet};
 
 use super::{count, display_path};
-use crate::diagnostic::{Diagnostic, Level, Tally};
+use crate::diagnostic::{Diagnostic, Level, Tally, counts_by_code};
 use crate::model::Model;
 use crate::source::LineIndex;
 
 /// Writes every diagnostic, a blank line between them. `styled` adds ANSI
 /// colours; pass it when the sink strips them where they do not belong (as
 /// `anstream` does for pipes and `NO_COLOR`).
-pub fn write(
+pub fn write<'d>(
     out: &mut dyn Write,
-    diagnostics: &[Diagnostic],
+    diagnostics: impl IntoIterator<Item = &'d Diagnostic>,
     texts: &HashMap<&str, &str>,
     root: &Path,
     styled: bool,
@@ -114,23 +114,53 @@ fn caret_span(line: &str, start: usize, end: usize, line_offset: usize) -> std::
 
 /// The closing line: how much was checked and what was found.
 pub fn summary(model: &Model) -> String {
-    let tally = Tally::of(&model.diagnostics);
-    let found = match (tally.errors, tally.warnings) {
-        (0, 0) => "no problems found".to_string(),
-        (0, w) => count(w, "warning"),
-        (e, 0) => count(e, "error"),
-        (e, w) => format!("{}, {}", count(e, "error"), count(w, "warning")),
-    };
     format!(
-        "Checked {} in {}: {found}.",
+        "Checked {} in {}: {}.",
         count(model.units.len(), "unit"),
         count(model.periods.len(), "period"),
+        found(&model.diagnostics),
     )
+}
+
+/// Diagnostics beyond this many are counted per code in the summary line,
+/// so a wall of warnings says at a glance what it is made of.
+const COUNT_BY_CODE_ABOVE: usize = 10;
+
+/// What was found, as the summary line says it: `no problems found`,
+/// `1 error, 3 warnings`, or beyond ten diagnostics per code:
+/// `79 warnings: 52 stale-checkin, 27 uncovered`.
+pub fn found(diagnostics: &[Diagnostic]) -> String {
+    let tally = Tally::of(diagnostics);
+    let by_code = tally.total() > COUNT_BY_CODE_ABOVE;
+    let level = |n: usize, noun: &str, level: Level| {
+        let mut text = count(n, noun);
+        if by_code {
+            let codes: Vec<String> = counts_by_code(diagnostics, level)
+                .into_iter()
+                .map(|(code, n)| format!("{n} {code}"))
+                .collect();
+            text.push_str(": ");
+            text.push_str(&codes.join(", "));
+        }
+        text
+    };
+    let separator = if by_code { "; " } else { ", " };
+    match (tally.errors, tally.warnings) {
+        (0, 0) => "no problems found".to_string(),
+        (0, w) => level(w, "warning", Level::Warning),
+        (e, 0) => level(e, "error", Level::Error),
+        (e, w) => format!(
+            "{}{separator}{}",
+            level(e, "error", Level::Error),
+            level(w, "warning", Level::Warning)
+        ),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Code;
 
     #[test]
     fn control_characters_from_the_input_are_written_out() {
@@ -145,5 +175,39 @@ mod tests {
         assert_eq!(caret_span("aé", 11, 11, 10), 1..3);
         assert_eq!(caret_span("", 0, 0, 0), 0..0);
         assert_eq!(caret_span("abc", 11, 40, 10), 1..3);
+    }
+
+    fn diagnostic(code: Code) -> Diagnostic {
+        let file: crate::source::FilePath = "a.md".into();
+        Diagnostic::new(code, &file, crate::source::Span::FILE_START, "m")
+    }
+
+    fn many(counts: &[(Code, usize)]) -> Vec<Diagnostic> {
+        counts
+            .iter()
+            .flat_map(|&(code, n)| std::iter::repeat_with(move || diagnostic(code)).take(n))
+            .collect()
+    }
+
+    #[test]
+    fn up_to_ten_diagnostics_are_counted_per_level() {
+        assert_eq!(found(&[]), "no problems found");
+        let some = many(&[(Code::ParseError, 1), (Code::StaleCheckin, 9)]);
+        assert_eq!(found(&some), "1 error, 9 warnings");
+    }
+
+    #[test]
+    fn beyond_ten_diagnostics_are_counted_per_code_most_frequent_first() {
+        let wall = many(&[(Code::Uncovered, 27), (Code::StaleCheckin, 52)]);
+        assert_eq!(found(&wall), "79 warnings: 52 stale-checkin, 27 uncovered");
+        let mixed = many(&[
+            (Code::ParseError, 2),
+            (Code::Unaligned, 5),
+            (Code::Uncovered, 5),
+        ]);
+        assert_eq!(
+            found(&mixed),
+            "2 errors: 2 parse-error; 10 warnings: 5 unaligned, 5 uncovered"
+        );
     }
 }

@@ -9,11 +9,14 @@ use std::fmt::Write as _;
 
 use anstyle::Style;
 
-use super::terminal::{BOLD, DIM, pace_style, paint, standing};
+use super::terminal::{BOLD, DIM, colour_style, number, pace_style, pace_words, paint, standing};
+use crate::analyse::progress::score_colour;
 mod layout;
 
 use crate::diagnostic::{Code, Tally};
-use crate::model::{ConfidenceLevel, KeyResult, Model, Objective, Pace, Unit};
+use crate::model::{
+    Colour, ConfidenceLevel, KeyResult, Model, Objective, ObjectiveKind, Pace, Unit,
+};
 use crate::period::{Period, days_between, format_date};
 use crate::render::count;
 use crate::source::{FilePath, Span};
@@ -32,15 +35,10 @@ pub struct StatusOptions {
     pub width: usize,
 }
 
-/// The period to show by default: the shortest one containing today, else
-/// the latest.
+/// The period to show by default: the current one, as the site's overview
+/// shows it.
 pub fn default_period(model: &Model) -> Option<&Period> {
-    model
-        .periods
-        .iter()
-        .filter(|p| p.contains_date(model.today))
-        .min_by_key(|p| (p.days(), p.order_key()))
-        .or_else(|| model.periods.iter().max_by_key(|p| p.order_key()))
+    crate::period::current_period(&model.periods, model.today)
 }
 
 /// The units `status` shows for `period`: those whose period contains it.
@@ -230,7 +228,7 @@ impl<'m> View<'m> {
             format_date(today),
         );
         let _ = writeln!(out, "{}", wrap(&title, self.options.width));
-        let mut paces = [0usize; 6];
+        let mut paces = [0usize; Pace::ALL.len()];
         let mut total = 0;
         let mut stale = 0;
         let mut attention = 0;
@@ -238,7 +236,11 @@ impl<'m> View<'m> {
             let unit = &model.units[u];
             for kr in key_results(unit) {
                 total += 1;
-                if let Some(pace) = kr.pace {
+                // `pending` counts as on track in every summary.
+                if let Some(pace) = kr
+                    .pace
+                    .map(|p| if p == Pace::Pending { Pace::OnTrack } else { p })
+                {
                     paces[pace as usize] += 1;
                 }
                 stale += usize::from(self.is_stale(unit, kr));
@@ -325,9 +327,16 @@ impl<'m> View<'m> {
         let left = self
             .columns
             .left(lead, ("", BOLD), &unit.name, suffix.as_deref());
+        let ended = unit
+            .period
+            .as_ref()
+            .is_some_and(|p| p.has_ended(self.model.today));
         let right = self.columns.right(
             unit.progress,
             None,
+            unit.score
+                .filter(|_| ended)
+                .map(|score| score_label(score, score_colour(score, ObjectiveKind::Aspirational))),
             None,
             false,
             !unit.objectives.is_empty(),
@@ -342,9 +351,19 @@ impl<'m> View<'m> {
             let left = self
                 .columns
                 .left(&lead, (&objective.id, BOLD), &objective.title, None);
-            let right = self
-                .columns
-                .right(objective.progress, objective.pace, None, false, true);
+            // An ended period shows the grades; a running one the pace.
+            let label = match (objective.score, objective.colour) {
+                (Some(score), Some(colour)) if ended => score_label(score, colour),
+                _ => pace_label(objective.pace, None),
+            };
+            let right = self.columns.right(
+                objective.progress,
+                objective.pace,
+                Some(label),
+                None,
+                false,
+                true,
+            );
             let _ = writeln!(out, "{left}{right}");
             for kr in &objective.key_results {
                 if self.options.attention && !self.kr_needs_attention(unit, kr) {
@@ -355,9 +374,14 @@ impl<'m> View<'m> {
                 let left =
                     self.columns
                         .left(&lead, (&kr.id, Style::new()), &kr.title, value.as_deref());
+                let label = match kr.score {
+                    Some(score) if ended => score_label(score, score_colour(score, objective.kind)),
+                    _ => pace_label(kr.pace, kr.by),
+                };
                 let right = self.columns.right(
                     kr.progress,
                     kr.pace,
+                    Some(label),
                     kr.confidence,
                     self.is_stale(unit, kr),
                     true,
@@ -380,6 +404,20 @@ impl<'m> View<'m> {
             );
         }
     }
+}
+
+/// The pace column's text for a pace: its name, a pending milestone's date.
+fn pace_label(pace: Option<Pace>, by: Option<chrono::NaiveDate>) -> (String, Style) {
+    match pace {
+        Some(pace) => (pace_words(pace, by), pace_style(Some(pace))),
+        None => (String::new(), Style::new()),
+    }
+}
+
+/// The pace column's text for a grade of an ended period: `score 0.9`, in
+/// the score's colour.
+fn score_label(score: f64, colour: Colour) -> (String, Style) {
+    (format!("score {}", number(score)), colour_style(colour))
 }
 
 fn key_results(unit: &Unit) -> impl Iterator<Item = &KeyResult> {

@@ -6,7 +6,7 @@
 use anstyle::{AnsiColor, Style};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::model::{ConfidenceLevel, KeyResult, KeyResultType, Pace};
+use crate::model::{Colour, ConfidenceLevel, KeyResult, KeyResultType, Pace};
 
 pub const BOLD: Style = Style::new().bold();
 pub const DIM: Style = Style::new().dimmed();
@@ -26,11 +26,35 @@ pub fn paint(style: Style, text: &str) -> String {
 /// Green when on track or done, yellow at risk, red off track or missed.
 pub fn pace_style(pace: Option<Pace>) -> Style {
     match pace {
-        Some(Pace::Done | Pace::OnTrack) => GREEN,
+        Some(Pace::Done | Pace::OnTrack | Pace::Pending) => GREEN,
         Some(Pace::AtRisk) => YELLOW,
         Some(Pace::OffTrack | Pace::Missed) => RED,
         Some(Pace::NotStarted) => DIM,
         None => Style::new(),
+    }
+}
+
+/// A pace as `status` writes it: its name, and a pending milestone's
+/// deadline (`due 15 Jan`), short enough for the pace column.
+pub fn pace_words(pace: Pace, by: Option<chrono::NaiveDate>) -> String {
+    match (pace, by) {
+        (Pace::Pending, Some(by)) => {
+            use chrono::Datelike;
+            const MONTHS: [&str; 12] = [
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            ];
+            format!("due {} {}", by.day(), MONTHS[by.month0() as usize])
+        }
+        _ => pace.as_str().to_string(),
+    }
+}
+
+/// A score's colour (red, yellow, green) as a terminal style.
+pub fn colour_style(colour: Colour) -> Style {
+    match colour {
+        Colour::Red => RED,
+        Colour::Yellow => YELLOW,
+        Colour::Green => GREEN,
     }
 }
 

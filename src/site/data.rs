@@ -16,9 +16,8 @@ use super::format::Language;
 use super::markdown::MarkdownOptions;
 use super::objects;
 use super::paths::SitePaths;
-use crate::analyse::progress::{mean, metric_progress, weighted_mean};
-use crate::model::{KeyResult, KeyResultType, Model, Unit};
-use crate::period::{Period, format_date};
+use crate::model::Model;
+use crate::period::{Period, current_period, format_date};
 
 /// An objective of a unit, by indices into `Model::units`.
 pub type ObjectiveRef = (usize, usize);
@@ -175,16 +174,6 @@ pub fn recording_use<T>(f: impl FnOnce() -> T) -> (T, Vec<usize>) {
     (result, used)
 }
 
-/// The period `index.html` shows: the shortest one containing today (the
-/// quarter rather than the year), else the latest.
-pub fn current_period(periods: &[Period], today: NaiveDate) -> Option<&Period> {
-    periods
-        .iter()
-        .filter(|p| p.contains_date(today))
-        .min_by_key(|p| (p.days(), std::cmp::Reverse(p.start)))
-        .or_else(|| periods.iter().max_by_key(|p| (p.end, p.start)))
-}
-
 type Alignments = (Vec<Vec<Vec<Target>>>, HashMap<Target, Vec<ObjectiveRef>>);
 
 /// Resolved `aligns_to` targets of every objective, and the reverse.
@@ -218,90 +207,4 @@ fn alignments(model: &Model) -> Alignments {
         })
         .collect();
     (aligned_to, contributions)
-}
-
-/// A unit's progress over its period: at the period start and after each
-/// check-in up to today, as the progress rules compute it from the values
-/// known on that day.
-pub fn unit_history(unit: &Unit, today: NaiveDate) -> Vec<(NaiveDate, f64)> {
-    let Some(period) = &unit.period else {
-        return Vec::new();
-    };
-    let mut dates: Vec<NaiveDate> = unit
-        .objectives
-        .iter()
-        .flat_map(|o| &o.key_results)
-        .flat_map(|kr| &kr.checkins)
-        .map(|c| c.date)
-        .filter(|&d| d <= today)
-        .collect();
-    dates.push(period.start.min(today));
-    dates.sort_unstable();
-    dates.dedup();
-    dates
-        .into_iter()
-        .map(|date| {
-            let progress = mean(unit.objectives.iter().map(|o| {
-                weighted_mean(
-                    o.key_results
-                        .iter()
-                        .map(|kr| (progress_on(kr, date), kr.weight)),
-                )
-                .unwrap_or(0.0)
-            }))
-            .unwrap_or(0.0);
-            (date, progress)
-        })
-        .collect()
-}
-
-/// A key result's progress as it stood on `date`.
-pub fn progress_on(kr: &KeyResult, date: NaiveDate) -> f64 {
-    let latest = |has: fn(&crate::model::Checkin) -> bool| {
-        crate::analyse::latest_checkin(kr.checkins.iter().filter(|c| has(c) && c.date <= date))
-    };
-    match kr.kind {
-        KeyResultType::Metric => match (kr.from, kr.to) {
-            (Some(from), Some(to)) => {
-                let value = latest(|c| c.value.is_some())
-                    .and_then(|c| c.value)
-                    .unwrap_or(from);
-                metric_progress(from, to, value)
-            }
-            _ => 0.0,
-        },
-        KeyResultType::Milestone | KeyResultType::Unmeasurable => {
-            if kr.checkins.iter().any(|c| c.done.is_some()) {
-                match latest(|c| c.done.is_some()).and_then(|c| c.done) {
-                    Some(true) => 1.0,
-                    _ => 0.0,
-                }
-            } else {
-                kr.progress
-            }
-        }
-        KeyResultType::Rollup => kr.progress,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::period::parse_date;
-
-    fn period(name: &str) -> Period {
-        Period::builtin(name).unwrap()
-    }
-
-    #[test]
-    fn the_current_period_is_the_shortest_containing_today_else_the_latest() {
-        let periods = vec![period("2026"), period("2026-Q3"), period("2026-Q4")];
-        let today = parse_date("2026-11-27").unwrap();
-        assert_eq!(current_period(&periods, today).unwrap().name, "2026-Q4");
-        let later = parse_date("2027-03-01").unwrap();
-        assert_eq!(current_period(&periods, later).unwrap().name, "2026-Q4");
-        let earlier = parse_date("2025-01-01").unwrap();
-        assert_eq!(current_period(&periods, earlier).unwrap().name, "2026-Q4");
-        assert!(current_period(&[], today).is_none());
-    }
 }

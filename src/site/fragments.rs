@@ -9,13 +9,11 @@
 
 use chrono::NaiveDate;
 
-use super::data::unit_history;
 use super::format::{self, Language};
 use super::labels::{
     confidence_label, confidence_word, fill, fill_into, label, pace_word, sentences, type_word,
 };
 use super::svg::{self, ChartData, ChartText, escape_into};
-use crate::analyse::progress::metric_progress;
 use crate::model::{Checkin, ConfidenceLevel, KeyResult, KeyResultType, Unit};
 use crate::period::Period;
 
@@ -26,6 +24,8 @@ pub struct Progress<'a> {
     pub progress: f64,
     pub expected: Option<f64>,
     pub pace: Option<&'a str>,
+    /// A key result's deadline, which a pending one reads out ("Due 31 Dec").
+    pub by: Option<NaiveDate>,
 }
 
 thread_local! {
@@ -61,6 +61,10 @@ pub fn progress_bar(out: &mut String, item: Progress<'_>, language: Language) {
         if let Some(pace) = item.pace {
             text.push_str(" (");
             text.push_str(pace_word(pace, language));
+            if let (Some(by), "pending") = (item.by, pace) {
+                text.push(' ');
+                format::push_date(text, by, language);
+            }
             text.push(')');
         }
         let class = match item.pace {
@@ -75,13 +79,14 @@ pub fn progress_bar(out: &mut String, item: Progress<'_>, language: Language) {
 }
 
 /// The class of a bar's fill, by pace.
-const PACE_CLASSES: [(&str, &str); 6] = [
+const PACE_CLASSES: [(&str, &str); 7] = [
     ("done", "pace-done"),
     ("not-started", "pace-not-started"),
     ("missed", "pace-missed"),
     ("on-track", "pace-on-track"),
     ("at-risk", "pace-at-risk"),
     ("off-track", "pace-off-track"),
+    ("pending", "pace-pending"),
 ];
 
 /// The bar with the percentage beside it; `large` for a page head.
@@ -98,8 +103,9 @@ pub fn progress(out: &mut String, item: Progress<'_>, large: bool, language: Lan
 }
 
 /// The pace in words, with a shape (from the stylesheet) and a colour that
-/// repeat it. Nothing for an unknown pace.
-pub fn pace_badge(out: &mut String, pace: &str, language: Language) {
+/// repeat it; a pending milestone reads "Due" and its deadline `by`.
+/// Nothing for an unknown pace.
+pub fn pace_badge(out: &mut String, pace: &str, by: Option<NaiveDate>, language: Language) {
     let word = pace_word(pace, language);
     if word.is_empty() {
         return;
@@ -108,11 +114,16 @@ pub fn pace_badge(out: &mut String, pace: &str, language: Language) {
     out.push_str(pace);
     out.push_str(r#"">"#);
     out.push_str(word);
+    if let (Some(by), "pending") = (by, pace) {
+        out.push(' ');
+        format::push_date(out, by, language);
+    }
     out.push_str("</span>");
 }
 
-/// A confidence level in words; `labelled` adds "Confidence:" for screen
-/// readers (leave it out where a column header says it).
+/// A confidence level in words after a visible "Confidence:", so that it
+/// never reads as pace; leave the label out (`labelled` false) only where a
+/// column header says it.
 pub fn confidence_badge(
     out: &mut String,
     level: ConfidenceLevel,
@@ -123,9 +134,8 @@ pub fn confidence_badge(
     out.push_str(level.as_str());
     out.push_str(r#"">"#);
     if labelled {
-        out.push_str(r#"<span class="visually-hidden">"#);
         out.push_str(confidence_label(language));
-        out.push_str(": </span>");
+        out.push_str(": ");
     }
     out.push_str(confidence_word(level.as_str(), language));
     out.push_str("</span>");
@@ -187,7 +197,7 @@ pub fn checkin_rows(out: &mut String, kr: &KeyResult, period: Option<&Period>, l
 pub fn kr_meta(out: &mut String, kr: &KeyResult, language: Language) {
     out.push_str(r#"<div class="kr-meta">"#);
     if let Some(pace) = kr.pace {
-        pace_badge(out, pace.as_str(), language);
+        pace_badge(out, pace.as_str(), kr.by, language);
         out.push(' ');
     }
     if let Some(confidence) = kr.confidence {
@@ -390,7 +400,12 @@ fn sparkline_of(
 /// A unit's progress over its period as a small line.
 pub fn unit_sparkline(out: &mut String, unit: &Unit, today: NaiveDate, language: Language) {
     if let Some(period) = &unit.period {
-        sparkline_of(out, period, &unit_history(unit, today), language);
+        sparkline_of(
+            out,
+            period,
+            &crate::analyse::history::unit_history(unit, today),
+            language,
+        );
     }
 }
 
@@ -402,18 +417,7 @@ pub fn kr_sparkline(
     today: NaiveDate,
     language: Language,
 ) {
-    let progress_of = |v: f64| match (kr.kind, kr.from, kr.to) {
-        (KeyResultType::Metric, Some(from), Some(to)) => metric_progress(from, to, v),
-        _ => v,
-    };
-    let points: Vec<(NaiveDate, f64)> = std::iter::once((period.start.min(today), 0.0))
-        .chain(
-            checkin_values(kr)
-                .into_iter()
-                .filter(|(d, _)| *d <= today)
-                .map(|(d, v)| (d, progress_of(v))),
-        )
-        .collect();
+    let points = crate::analyse::history::key_result_history(kr, period.start, today);
     sparkline_of(out, period, &points, language);
 }
 
@@ -428,6 +432,7 @@ mod tests {
             progress: 0.42,
             expected: Some(0.6),
             pace: Some("at-risk"),
+            by: None,
         };
         progress(&mut out, item, false, Language::English);
         assert!(
@@ -441,15 +446,21 @@ mod tests {
     #[test]
     fn badges_name_pace_and_confidence_in_the_site_language() {
         let mut out = String::new();
-        pace_badge(&mut out, "off-track", Language::Dutch);
+        pace_badge(&mut out, "off-track", None, Language::Dutch);
         confidence_badge(&mut out, ConfidenceLevel::AtRisk, true, Language::English);
         assert!(
             out.contains(r#"<span class="badge pace-off-track">"#),
             "{out}"
         );
-        assert!(out.contains("Confidence: </span>Unsure</span>"), "{out}");
+        assert!(
+            out.contains(r#"<span class="badge confidence-at-risk">Confidence: at risk</span>"#),
+            "{out}"
+        );
+        let mut dutch = String::new();
+        confidence_badge(&mut dutch, ConfidenceLevel::OffTrack, true, Language::Dutch);
+        assert!(dutch.contains(">Vertrouwen: uit koers</span>"), "{dutch}");
         let mut unknown = String::new();
-        pace_badge(&mut unknown, "<script>", Language::English);
+        pace_badge(&mut unknown, "<script>", None, Language::English);
         assert!(unknown.is_empty());
     }
 }

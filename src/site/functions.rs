@@ -301,6 +301,7 @@ fn with_progress<T>(item: &Value, f: impl FnOnce(Progress<'_>) -> T) -> T {
             progress: kr.progress,
             expected: Some(kr.expected),
             pace: kr.pace.map(|p| p.as_str()),
+            by: kr.by,
         });
     }
     if let Some(o) = item.downcast_object_ref::<ObjectiveObject>() {
@@ -309,6 +310,7 @@ fn with_progress<T>(item: &Value, f: impl FnOnce(Progress<'_>) -> T) -> T {
             progress: o.progress,
             expected: Some(o.expected),
             pace: o.pace.map(|p| p.as_str()),
+            by: o.by,
         });
     }
     if let Some(u) = item.downcast_object_ref::<UnitObject>() {
@@ -322,6 +324,9 @@ fn with_progress<T>(item: &Value, f: impl FnOnce(Progress<'_>) -> T) -> T {
         progress: as_number(&attr(item, "progress")).unwrap_or(0.0),
         expected: as_number(&attr(item, "expected")),
         pace: pace.as_deref(),
+        by: attr_str(item, "by")
+            .as_deref()
+            .and_then(crate::period::parse_date),
     })
 }
 
@@ -345,11 +350,16 @@ fn progress(state: &State, item: Value, large: Option<bool>) -> Value {
 }
 
 /// `{{ pace_badge(kr.pace) }}`: the pace in words, with a shape and colour
-/// that repeat it. Empty for none.
-fn pace_badge(state: &State, pace: Option<Value>) -> Value {
+/// that repeat it; `pace_badge(kr.pace, kr.by)` adds a pending milestone's
+/// deadline ("Due 15 Jan 2027"). Empty for none.
+fn pace_badge(state: &State, pace: Option<Value>, by: Option<Value>) -> Value {
     let mut out = String::new();
+    let by = by
+        .as_ref()
+        .and_then(|b| b.as_str())
+        .and_then(crate::period::parse_date);
     if let Some(pace) = pace.as_ref().and_then(|p| p.as_str()) {
-        fragments::pace_badge(&mut out, pace, language(state));
+        fragments::pace_badge(&mut out, pace, by, language(state));
     }
     safe(out)
 }

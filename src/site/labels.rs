@@ -121,11 +121,14 @@ const PACE: &[(&str, &str, &str)] = &[
     ("on-track", "On track", "Op koers"),
     ("at-risk", "At risk", "Risico"),
     ("off-track", "Off track", "Uit koers"),
+    ("pending", "Due", "Uiterlijk"),
 ];
+/// The words of the files and the JSON (SPEC §3), as people read them; on
+/// the site always after "Confidence:", so that they never read as pace.
 const CONFIDENCE: &[(&str, &str, &str)] = &[
-    ("on-track", "Confident", "Zeker"),
-    ("at-risk", "Unsure", "Onzeker"),
-    ("off-track", "Not confident", "Niet zeker"),
+    ("on-track", "on track", "op koers"),
+    ("at-risk", "at risk", "risico"),
+    ("off-track", "off track", "uit koers"),
 ];
 const KIND: &[(&str, &str, &str)] = &[
     ("committed", "Committed", "Toegezegd"),
@@ -234,7 +237,7 @@ pub fn pace_word(pace: &str, language: Language) -> &'static str {
         .map_or("", |entry| pick(entry, language))
 }
 
-/// The word for a confidence level (`at-risk` → "Unsure").
+/// The word for a confidence level (`at-risk` → "at risk", "risico").
 pub fn confidence_word(level: &str, language: Language) -> &'static str {
     CONFIDENCE
         .iter()
@@ -303,14 +306,7 @@ mod tests {
     #[test]
     fn labels_cover_every_pace_and_confidence_of_the_model() {
         use crate::model::{ConfidenceLevel, Pace};
-        for pace in [
-            Pace::Done,
-            Pace::NotStarted,
-            Pace::Missed,
-            Pace::OnTrack,
-            Pace::AtRisk,
-            Pace::OffTrack,
-        ] {
+        for pace in Pace::ALL {
             assert!(!pace_word(pace.as_str(), Language::Dutch).is_empty());
         }
         for name in ConfidenceLevel::NAMES {

@@ -381,7 +381,7 @@ pub fn period_unit_links(site: &Arc<SiteData>, period: &str) -> Vec<Value> {
 /// Figures for the head of a period's pages: units, key results by pace,
 /// and the mean progress of the period's own units.
 pub fn summary(model: &Model, units: &[usize], period: &str) -> Value {
-    let mut counts = [0usize; 6];
+    let mut counts = [0usize; Pace::ALL.len()];
     let mut key_results = 0;
     let own: Vec<usize> = units
         .iter()
@@ -414,7 +414,8 @@ pub fn summary(model: &Model, units: &[usize], period: &str) -> Value {
         done => counts[Pace::Done as usize],
         not_started => counts[Pace::NotStarted as usize],
         missed => counts[Pace::Missed as usize],
-        on_track => counts[Pace::OnTrack as usize],
+        // `pending` counts as on track in every summary.
+        on_track => counts[Pace::OnTrack as usize] + counts[Pace::Pending as usize],
         at_risk => counts[Pace::AtRisk as usize],
         off_track => counts[Pace::OffTrack as usize],
     }

@@ -173,14 +173,22 @@ impl Templates {
             })?;
             let name = entry.file_name().to_string_lossy().into_owned();
             let wanted = name.ends_with(".html") || name == STYLESHEET;
-            if !wanted || name.starts_with('.') || !entry.path().is_file() {
+            // A link is skipped like a linked unit file: a template linked
+            // to `/proc/self/environ` must not put it into every page.
+            let regular = entry.file_type().is_ok_and(|kind| kind.is_file());
+            if !wanted || name.starts_with('.') || !regular {
                 continue;
             }
-            let text = std::fs::read_to_string(entry.path()).map_err(|source| {
-                SiteError::ReadTemplate {
-                    path: entry.path(),
-                    source,
-                }
+            let read_error = |source| SiteError::ReadTemplate {
+                path: entry.path(),
+                source,
+            };
+            let bytes = crate::source::read_regular(&entry.path()).map_err(|err| match err {
+                crate::source::ReadError::Io(source) => read_error(source),
+                other => read_error(std::io::Error::other(other.to_string())),
+            })?;
+            let text = String::from_utf8(bytes).map_err(|err| {
+                read_error(std::io::Error::new(std::io::ErrorKind::InvalidData, err))
             })?;
             replacements.insert(name, text);
         }

@@ -75,7 +75,11 @@ pub fn progress_bar(
     class: &str,
     label: &str,
 ) {
-    out.push_str(r#"<svg class="bar" viewBox="0 0 100 8" preserveAspectRatio="none" role="img" aria-label=""#);
+    // The track takes a tint of the pace's colour too, so that a bar at 0 %
+    // is coloured as well.
+    out.push_str(r#"<svg class="bar bar-"#);
+    escape_into(out, class);
+    out.push_str(r#"" viewBox="0 0 100 8" preserveAspectRatio="none" role="img" aria-label=""#);
     escape_into(out, label);
     out.push_str(r#""><path class=""#);
     escape_into(out, class);

@@ -9,8 +9,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::delta::Delta;
 use super::session::{Session, StartError};
-use crate::diagnostic::{Code, Tally};
+use crate::diagnostic::{Code, Level, Tally};
 use crate::site::Templates;
 use crate::site::output::OutputError;
 
@@ -77,8 +78,15 @@ pub enum Outcome {
 #[derive(Debug, Clone)]
 pub struct Build {
     pub outcome: Outcome,
-    /// Diagnostics and the summary line, with ANSI colours.
+    /// What to print above (first build) or below (rebuild) the build's
+    /// line, with ANSI colours: after the first build every diagnostic and
+    /// the summary line; after a rebuild only the diagnostics that are new.
+    /// Under `--quiet`, errors only.
     pub report: Vec<u8>,
+    /// How many errors and warnings the build has.
+    pub tally: Tally,
+    /// What is new and what went away since the previous build.
+    pub delta: Delta,
     pub timings: Timings,
 }
 
@@ -92,8 +100,33 @@ impl Session {
                 report: report.clone(),
             },
             report: report.into_bytes(),
+            tally: Tally {
+                errors: 1,
+                warnings: 0,
+            },
+            delta: Delta::default(),
             timings: Timings::default(),
         }
+    }
+
+    /// Renders some of `model`'s diagnostics, reading only the texts of
+    /// their files.
+    fn render<'d>(
+        &self,
+        diagnostics: impl IntoIterator<Item = &'d crate::diagnostic::Diagnostic> + Clone,
+    ) -> std::io::Result<Vec<u8>> {
+        let mut report = Vec::new();
+        let files: std::collections::HashSet<&str> =
+            diagnostics.clone().into_iter().map(|d| &*d.file).collect();
+        if files.is_empty() {
+            return Ok(report);
+        }
+        let texts: HashMap<&str, &str> = crate::cmd::check::source_texts(&self.workspace)
+            .into_iter()
+            .filter(|(path, _)| files.contains(path))
+            .collect();
+        crate::render::human::write(&mut report, diagnostics, &texts, &self.options.root, true)?;
+        Ok(report)
     }
 
     /// Builds the site from what the session holds: link, print, render,
@@ -121,42 +154,48 @@ impl Session {
         let model = crate::link(&self.workspace, parsed, today);
         timings.link = t.elapsed();
 
-        let mut report = Vec::new();
-        let texts: HashMap<&str, &str> = crate::cmd::check::source_texts(&self.workspace);
-        crate::render::human::write(
-            &mut report,
-            &model.diagnostics,
-            &texts,
-            &self.options.root,
-            true,
-        )?;
-        let bold = anstyle::Style::new().bold();
         use std::io::Write;
-        writeln!(
-            report,
-            "{bold}{}{bold:#}",
-            crate::render::human::summary(&model)
-        )?;
+        let quiet = self.options.quiet;
+        let shown = |d: &&crate::diagnostic::Diagnostic| !quiet || d.level == Level::Error;
+        let delta = self.known.update(&model.diagnostics);
+        let bold = anstyle::Style::new().bold();
+        let report = if delta.first {
+            let mut report = self.render(model.diagnostics.iter().filter(shown))?;
+            writeln!(
+                report,
+                "{bold}{}{bold:#}",
+                crate::render::human::summary(&model)
+            )?;
+            report
+        } else {
+            self.render(
+                delta
+                    .new
+                    .iter()
+                    .map(|&at| &model.diagnostics[at])
+                    .filter(shown),
+            )?
+        };
         let tally = Tally::of(&model.diagnostics);
         let unreadable = model.diagnostics.iter().any(|d| d.code == Code::IoError);
-        let failed = |report: Vec<u8>, extra: Option<String>, timings: Timings| {
+        let failed = |report: Vec<u8>, overlay: String, extra: Option<String>, timings| {
             let mut report = report;
             if let Some(extra) = extra {
                 let _ = writeln!(report, "{extra}");
             }
-            let plain =
-                String::from_utf8_lossy(&anstream::adapter::strip_bytes(&report).into_vec())
-                    .into_owned();
             Build {
-                outcome: Outcome::Failed { report: plain },
+                outcome: Outcome::Failed { report: overlay },
                 report,
+                tally,
+                delta: delta.clone(),
                 timings,
             }
         };
         if tally.errors > 0 || unreadable {
             timings.total = started.elapsed();
+            let overlay = self.overlay(&model, None);
             self.drop_later(model);
-            return Ok(failed(report, None, timings));
+            return Ok(failed(report, overlay, None, timings));
         }
         let t = Instant::now();
         if self.templates.is_none() {
@@ -164,12 +203,17 @@ impl Session {
                 Ok(templates) => self.templates = Some(templates),
                 Err(err) => {
                     timings.total = started.elapsed();
+                    let extra = format!("error: {err}");
+                    let overlay = self.overlay(&model, Some(&extra));
                     self.drop_later(model);
-                    return Ok(failed(report, Some(format!("error: {err}")), timings));
+                    return Ok(failed(report, overlay, Some(extra), timings));
                 }
             }
         }
         let templates = self.templates.as_ref().expect("loaded just above");
+        // No errors from here on: a failure's overlay is the summary line
+        // and what went wrong.
+        let summary = crate::render::human::summary(&model);
         let model = Arc::new(model);
         let built = self.cache.build(
             Arc::clone(&model),
@@ -184,7 +228,9 @@ impl Session {
             Err(err) => {
                 timings.render = t.elapsed();
                 timings.total = started.elapsed();
-                return Ok(failed(report, Some(format!("error: {err}")), timings));
+                let extra = format!("error: {err}");
+                let overlay = format!("{summary}\n{extra}\n");
+                return Ok(failed(report, overlay, Some(extra), timings));
             }
         };
         timings.render = built.pages;
@@ -199,8 +245,24 @@ impl Session {
                 removed: built.removed,
             },
             report,
+            tally,
+            delta,
             timings,
         })
+    }
+
+    /// What a failed build shows over the page in `serve`: every error (not
+    /// only the new ones), without colours, and the summary line that
+    /// counts the warnings. Errors are few, and rendered only on failure.
+    fn overlay(&self, model: &crate::model::Model, extra: Option<&str>) -> String {
+        use std::io::Write;
+        let errors = model.diagnostics.iter().filter(|d| d.level == Level::Error);
+        let mut text = self.render(errors).unwrap_or_default();
+        let _ = writeln!(text, "{}", crate::render::human::summary(model));
+        if let Some(extra) = extra {
+            let _ = writeln!(text, "{extra}");
+        }
+        String::from_utf8_lossy(&anstream::adapter::strip_bytes(&text).into_vec()).into_owned()
     }
 
     /// Gets ready for the next rebuild while nothing happens: writes the

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
+use super::delta::Known;
 use super::filter::{Changes, Scope};
 use crate::config::parse_config;
 use crate::diagnostic::Diagnostic;
@@ -33,6 +34,8 @@ pub struct Options {
     pub output: Option<PathBuf>,
     /// `--today`; else the date is read again for every rebuild.
     pub today: Option<NaiveDate>,
+    /// `--quiet`: print errors only; warnings are counted.
+    pub quiet: bool,
 }
 
 /// One kept unit file: its bytes' hash, and its parse.
@@ -78,6 +81,8 @@ pub struct Session {
     pub(super) parsed_since: (usize, Duration),
     /// What changed since the last build, to tell the user.
     pub(super) touched: Vec<String>,
+    /// The last build's diagnostics, to tell what is new.
+    pub(super) known: Known,
 }
 
 impl Session {
@@ -125,6 +130,7 @@ impl Session {
             spare: None,
             parsed_since: (0, Duration::ZERO),
             touched: Vec::new(),
+            known: Known::default(),
         };
         session.split_read_errors();
         Ok(session)

@@ -148,7 +148,8 @@ impl<'r> Cursor<'r> {
         if !(1..=12).contains(&month) {
             return Err("invalid date, expected month between 01 and 12");
         }
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let leap =
+            year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
         let (last, invalid) = match month {
             2 if leap => (29, "invalid date, expected day between 01 and 29"),
             2 => (28, "invalid date, expected day between 01 and 28"),

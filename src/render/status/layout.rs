@@ -114,6 +114,7 @@ impl Columns {
         &self,
         progress: f64,
         pace: Option<Pace>,
+        label: Option<(String, Style)>,
         confidence: Option<ConfidenceLevel>,
         stale: bool,
         measured: bool,
@@ -125,12 +126,13 @@ impl Columns {
             format!(" {}", bar(progress, self.bar, pace_style(pace))),
             format!(" {:>4}", percent(progress)),
         ];
-        let pace_text = pace.map_or("", Pace::as_str);
+        let (pace_text, label_style) = label.unwrap_or_default();
+        let pace_text = pace_text.as_str();
         let confidence = confidence.filter(|_| self.confidence);
         let stale = stale && self.stale;
         let confidence_text = confidence.map_or("", ConfidenceLevel::as_str);
         let wanted = [
-            (pace_text, pace_style(pace), PACE_WIDTH),
+            (pace_text, label_style, PACE_WIDTH),
             (
                 confidence_text,
                 confidence.map_or(Style::new(), confidence_style),
