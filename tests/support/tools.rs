@@ -129,3 +129,9 @@ pub const SCRIPT: Tool = Tool {
     install: "apt-get install bsdutils",
     present: || runs("script", "--version"),
 };
+
+pub const NEOVIM: Tool = Tool {
+    name: "nvim (Neovim)",
+    install: "apt-get install neovim",
+    present: || runs("nvim", "--version"),
+};
