@@ -212,9 +212,24 @@ impl Running {
     }
 
     /// Stops the process (SIGSTOP) until [`Running::resume`]: file events
-    /// wait in the kernel meanwhile.
+    /// wait in the kernel meanwhile. Returns once every thread has stopped
+    /// (Linux's `/proc`), so no event written after this is read before
+    /// the resume.
     pub fn pause(&self) {
         self.send("-STOP");
+        let tasks = PathBuf::from(format!("/proc/{}/task", self.child.id()));
+        let stopped = || {
+            std::fs::read_dir(&tasks).is_ok_and(|entries| {
+                entries.flatten().all(|task| {
+                    // `pid (name) S …`: the state follows the last `)`.
+                    std::fs::read_to_string(task.path().join("stat")).is_ok_and(|stat| {
+                        stat.rsplit_once(')')
+                            .is_some_and(|(_, rest)| rest.trim_start().starts_with(['T', 't']))
+                    })
+                })
+            })
+        };
+        wait_until(self, "okrc to stop", stopped);
     }
 
     /// Lets a paused process go on (SIGCONT).
