@@ -233,6 +233,10 @@ impl Session {
                 return Ok(failed(report, overlay, Some(extra), timings));
             }
         };
+        let mut report = report;
+        if let Some(line) = built.carried.describe() {
+            report.extend_from_slice(format!("{line}\n").as_bytes());
+        }
         timings.render = built.pages;
         timings.write = built.rest;
         timings.rendered = built.rendered;
