@@ -17,6 +17,7 @@
 pub mod build;
 pub mod burst;
 pub mod delta;
+pub mod failure;
 pub mod filter;
 pub mod session;
 pub mod watcher;
