@@ -41,6 +41,11 @@ pub struct SiteData {
     pub aligned_to: Vec<Vec<Vec<Target>>>,
     /// What aligns to an objective (key result `None`) or one key result.
     pub contributions: HashMap<Target, Vec<ObjectiveRef>>,
+    /// Everyone named as an owner, sorted, with the slug of their page.
+    pub people: Vec<(String, String)>,
+    /// The units as they stood 7 days ago (`analyse::changes::as_of`), for
+    /// the changes pages; `None` when no period is running.
+    pub week_ago: Option<Vec<crate::model::Unit>>,
 }
 
 impl std::fmt::Debug for SiteData {
@@ -53,8 +58,20 @@ impl std::fmt::Debug for SiteData {
 
 impl SiteData {
     /// Indexes `model` for a render.
-    pub fn new(model: Arc<Model>, markdown: MarkdownOptions) -> Arc<SiteData> {
+    pub fn new(
+        model: Arc<Model>,
+        markdown: MarkdownOptions,
+        config: &crate::config::Config,
+    ) -> Arc<SiteData> {
         let (aligned_to, contributions) = alignments(&model);
+        let everyone = crate::people::everyone(&model);
+        let slugs = crate::people::slugs(&everyone);
+        let people = everyone.into_iter().zip(slugs).collect();
+        let running = model.periods.iter().any(|p| p.contains_date(model.today));
+        let week_ago = running.then(|| {
+            let since = crate::analyse::changes::Window::week(model.today).since;
+            crate::analyse::changes::as_of(&model.units, config, since)
+        });
         Arc::new(SiteData {
             language: Language::from_code(&model.language),
             markdown,
@@ -68,8 +85,19 @@ impl SiteData {
             unit_index: OnceLock::new(),
             aligned_to,
             contributions,
+            people,
+            week_ago,
             model,
         })
+    }
+
+    /// The slug of the page of the person called `name`, case aside.
+    pub fn person_slug(&self, name: &str) -> Option<&str> {
+        let key = crate::people::key(name);
+        self.people
+            .binary_search_by(|(p, _)| crate::people::key(p).cmp(&key))
+            .ok()
+            .map(|i| self.people[i].1.as_str())
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -141,10 +169,15 @@ impl Object for SiteData {
             "language" => Value::from(self.language.code()),
             "today" => Value::from(format_date(self.model.today)),
             "current_period" => Value::from(self.current_period.clone()),
+            "people_href" => path_value_of((!self.people.is_empty()).then(|| self.paths.people())),
             "generator" => Value::from(concat!("okrc ", env!("CARGO_PKG_VERSION"))),
             _ => return None,
         })
     }
+}
+
+fn path_value_of(path: Option<&str>) -> Value {
+    super::paths::path_value(path)
 }
 
 thread_local! {

@@ -39,6 +39,7 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_function("anchor", anchor);
     env.add_function("unit_url", unit_url);
     env.add_function("period_url", period_url);
+    env.add_function("person_url", person_url);
     env.add_function("progress_bar", progress_bar);
     env.add_function("progress", progress);
     env.add_function("pace_badge", pace_badge);
@@ -257,6 +258,14 @@ fn unit_url(state: &State, unit: Value) -> Result<Value, Error> {
     ))
 }
 
+/// `{{ root }}{{ person_url("Ada Lovelace") }}`: the page of a person
+/// named as an owner; none for anyone else.
+fn person_url(state: &State, name: String) -> Result<Value, Error> {
+    let site = site(state)?;
+    let path = site.person_slug(&name).map(|slug| site.paths.person(slug));
+    Ok(path_value(path.as_deref()))
+}
+
 /// `{{ root }}{{ period_url("2026-Q4", "alignment") }}`: a period's
 /// `dashboard` (default), `alignment` map or `scorecard`.
 fn period_url(state: &State, period: String, kind: Option<String>) -> Result<Value, Error> {
@@ -266,11 +275,12 @@ fn period_url(state: &State, period: String, kind: Option<String>) -> Result<Val
         "dashboard" => paths.dashboard(&period),
         "alignment" => paths.alignment(&period),
         "scorecard" => paths.scorecard(&period),
+        "changes" => paths.changes(&period),
         other => {
             return Err(Error::new(
                 ErrorKind::InvalidOperation,
                 format!(
-                    "period_url: unknown page `{other}`; use dashboard, alignment or scorecard"
+                    "period_url: unknown page `{other}`; use dashboard, alignment, scorecard or changes"
                 ),
             ));
         }

@@ -111,6 +111,23 @@ labels! {
     "rollup_note" => "Progress comes from the objectives aligned to it.", "De voortgang komt van de doelstellingen die erop zijn afgestemd.";
     "no_period" => "No periods yet: add a unit file with OKRs to see them here.", "Nog geen periodes: voeg een eenheid met OKR's toe om ze hier te zien.";
     "description" => "Description", "Omschrijving";
+    "links" => "Links", "Links";
+    "people" => "People", "Mensen";
+    "people_intro" => "Everyone named as an owner of a unit, an objective or a key result.", "Iedereen die eigenaar is van een eenheid, doelstelling of kernresultaat.";
+    "no_people" => "No owners named yet.", "Nog geen eigenaren genoemd.";
+    "their_okrs" => "Their objectives and key results", "Hun doelstellingen en kernresultaten";
+    "their_units" => "Units they own", "Eenheden waarvan zij eigenaar zijn";
+    "their_attention" => "Needs their attention", "Vraagt hun aandacht";
+    "changes" => "Changes", "Wijzigingen";
+    "this_week" => "This week", "Deze week";
+    "changes_intro" => "What moved in the last 7 days, biggest moves first.", "Wat er de afgelopen 7 dagen veranderde, grootste verschuivingen eerst.";
+    "nothing_moved" => "Nothing moved in the last 7 days.", "Er veranderde niets in de afgelopen 7 dagen.";
+    "moved" => "moved", "veranderd";
+    "newly_at_risk" => "newly at risk", "nieuw in gevaar";
+    "checkins_due" => "check-ins due", "check-ins nodig";
+    "all_changes" => "All changes of the week", "Alle wijzigingen van de week";
+    "then" => "Then", "Toen";
+    "now" => "Now", "Nu";
 }
 
 /// Words for the values of the model's enumerations, by the JSON name.

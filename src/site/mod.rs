@@ -31,6 +31,7 @@ pub mod output;
 mod pages;
 pub mod paths;
 pub mod svg;
+mod weekly;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -81,6 +82,9 @@ const BUILTIN: &[(&str, &str)] = &[
         "scorecard.html",
         include_str!("../../templates/scorecard.html"),
     ),
+    ("changes.html", include_str!("../../templates/changes.html")),
+    ("people.html", include_str!("../../templates/people.html")),
+    ("person.html", include_str!("../../templates/person.html")),
     (STYLESHEET, include_str!("../../templates/style.css")),
 ];
 
@@ -334,7 +338,7 @@ impl SiteRender {
         let markdown = MarkdownOptions {
             unsafe_html: config.unsafe_html,
         };
-        let site = SiteData::new(model, markdown);
+        let site = SiteData::new(model, markdown, config);
         SiteRender {
             shared: Arc::new(Shared::new(&site)),
             pages: pages::pages(&site),

@@ -624,6 +624,7 @@ mod tests {
         SiteData::new(
             Arc::new(model),
             super::super::markdown::MarkdownOptions { unsafe_html: false },
+            &crate::config::Config::default(),
         )
     }
 

@@ -13,6 +13,7 @@ use super::labels;
 use super::lists;
 use super::objects::ModelObject;
 use super::paths::{path_value, root_prefix};
+use super::weekly;
 use crate::model::Model;
 
 /// One page to render.
@@ -40,6 +41,12 @@ pub enum PageKind {
     Scorecard(String),
     /// By index into `Model::units`.
     Unit(usize),
+    /// What moved in a running period over the last 7 days.
+    Changes(String),
+    /// Everyone named as an owner.
+    People,
+    /// One person, by index into `SiteData::people`.
+    Person(usize),
 }
 
 impl PageKind {
@@ -51,6 +58,9 @@ impl PageKind {
             PageKind::Alignment { .. } => "alignment.html",
             PageKind::Scorecard(_) => "scorecard.html",
             PageKind::Unit(_) => "unit.html",
+            PageKind::Changes(_) => "changes.html",
+            PageKind::People => "people.html",
+            PageKind::Person(_) => "person.html",
         }
     }
 
@@ -62,6 +72,9 @@ impl PageKind {
             PageKind::Alignment { .. } => "alignment",
             PageKind::Scorecard(_) => "scorecard",
             PageKind::Unit(_) => "unit",
+            PageKind::Changes(_) => "changes",
+            PageKind::People => "people",
+            PageKind::Person(_) => "person",
         }
     }
 }
@@ -114,6 +127,26 @@ pub fn pages(site: &SiteData) -> Vec<Page> {
                     kind: PageKind::Scorecard(name.clone()),
                 });
             }
+        }
+        if period.contains_date(model.today) {
+            if let Some(path) = paths.changes(name) {
+                pages.push(Page {
+                    path,
+                    kind: PageKind::Changes(name.clone()),
+                });
+            }
+        }
+    }
+    if !site.people.is_empty() {
+        pages.push(Page {
+            path: site.paths.people().to_string(),
+            kind: PageKind::People,
+        });
+        for (i, (_, slug)) in site.people.iter().enumerate() {
+            pages.push(Page {
+                path: site.paths.person(slug),
+                kind: PageKind::Person(i),
+            });
         }
     }
     pages
@@ -176,6 +209,7 @@ fn periods_value(site: &SiteData) -> Value {
                 href => path_value(paths.dashboard(&period.name).as_deref()),
                 alignment_href => path_value(paths.alignment(&period.name).as_deref()),
                 scorecard_href => path_value(period.has_ended(today).then(|| paths.scorecard(&period.name)).flatten().as_deref()),
+                changes_href => path_value(period.contains_date(today).then(|| paths.changes(&period.name)).flatten().as_deref()),
                 units => model.units.iter().filter(|u| u.period.as_ref() == Some(period)).count(),
             }
         })
@@ -247,8 +281,9 @@ pub fn page_context(site: &Arc<SiteData>, shared: &Arc<Shared>, page: &Page) -> 
     let period_name = match &page.kind {
         PageKind::Index => site.current_period.clone(),
         PageKind::Dashboard(p) | PageKind::Scorecard(p) => Some(p.clone()),
-        PageKind::Alignment { period, .. } => Some(period.clone()),
+        PageKind::Alignment { period, .. } | PageKind::Changes(period) => Some(period.clone()),
         PageKind::Unit(u) => model.units[*u].period.as_ref().map(|p| p.name.clone()),
+        PageKind::People | PageKind::Person(_) => None,
     };
     let own: Vec<(&'static str, Value)> = match &page.kind {
         PageKind::Index | PageKind::Dashboard(_) => match &period_name {
@@ -279,6 +314,12 @@ pub fn page_context(site: &Arc<SiteData>, shared: &Arc<Shared>, page: &Page) -> 
         PageKind::Scorecard(name) => {
             vec![("units", Value::from(lists::period_unit_links(site, name)))]
         }
+        PageKind::Changes(name) => {
+            let units = lists::period_units(&site.model, name);
+            vec![("changes", Value::from(weekly::changes_list(site, &units)))]
+        }
+        PageKind::People => vec![("people", Value::from(weekly::people_list(site)))],
+        PageKind::Person(i) => weekly::person_variables(site, *i),
     };
     Value::from_object(PageContext {
         root: Value::from_safe_string(root_prefix(&page.path)),
@@ -299,7 +340,17 @@ fn period_variables(site: &Arc<SiteData>, name: &str, index: bool) -> Vec<(&'sta
     let (attention_limit, checkins) = if index { (12, 10) } else { (50, 25) };
     let (attention_total, attention) = lists::attention(site, &units, attention_limit);
     let tree = lists::tree(site, &units, name);
+    let running = site
+        .periods
+        .get(name)
+        .is_some_and(|p| p.contains_date(site.today()));
+    let week = if index && running {
+        weekly::this_week(site, &units, name)
+    } else {
+        Value::from(())
+    };
     vec![
+        ("this_week", week),
         ("tree", Value::from(tree)),
         ("attention", Value::from(attention)),
         ("attention_total", Value::from(attention_total)),

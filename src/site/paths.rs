@@ -177,6 +177,16 @@ impl SitePaths {
         Some(self.period_folder(period)? + "scorecard.html")
     }
 
+    /// The page listing everyone named as an owner.
+    pub fn people(&self) -> &'static str {
+        "people/index.html"
+    }
+
+    /// A person's page, by their slug (`crate::people::slugs`).
+    pub fn person(&self, slug: &str) -> String {
+        format!("people/{slug}.html")
+    }
+
     /// The changes of a running period over the last 7 days.
     pub fn changes(&self, period: &str) -> Option<String> {
         Some(self.period_folder(period)? + "changes.html")

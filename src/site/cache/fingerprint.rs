@@ -61,6 +61,8 @@ pub(super) fn global_hash(
     (model.version, model.today, &model.title, &model.language).hash(&mut hasher);
     model.periods.hash(&mut hasher);
     site.current_period.hash(&mut hasher);
+    // Owner names link to people pages, whose slugs depend on everyone.
+    site.people.hash(&mut hasher);
     for period in &model.periods {
         let paths = &site.paths;
         (paths.dashboard(&period.name), paths.scorecard(&period.name)).hash(&mut hasher);

@@ -1,0 +1,206 @@
+//! The pages of the weekly check-in loop: a running period's changes over
+//! the last 7 days, the overview's "This week" block, and the people pages.
+//! What moved, what needs attention and who answers for a key result come
+//! from `analyse` and the model; this only shapes them for templates.
+
+use std::sync::Arc;
+
+use minijinja::{Value, context};
+
+use super::data::SiteData;
+use super::lists::{attention_item, key_result_link};
+use super::paths::path_value;
+use crate::analyse::attention::{Reason, needs_attention, reasons};
+use crate::analyse::changes::{Change, Standing, Window, changes, sort_biggest_first};
+use crate::model::KeyResult;
+use crate::people::same_person;
+
+/// The key results of `units` that moved in the last 7 days, biggest moves
+/// first.
+fn week_changes(site: &SiteData, units: &[usize]) -> Vec<Change> {
+    let Some(then) = &site.week_ago else {
+        return Vec::new();
+    };
+    let mut moved = changes(&site.model.units, then, units, Window::week(site.today()));
+    sort_biggest_first(&mut moved);
+    moved
+}
+
+fn standing(s: &Standing) -> Value {
+    context! {
+        value => s.value,
+        done => s.done,
+        progress => s.progress,
+        confidence => s.confidence.map(|c| c.as_str()),
+        pace => s.pace.map(|p| p.as_str()),
+    }
+}
+
+/// A changes page's list: each moved key result linked, with where it
+/// stood then and now and the check-ins of the window.
+pub fn changes_list(site: &Arc<SiteData>, units: &[usize]) -> Vec<Value> {
+    week_changes(site, units)
+        .iter()
+        .map(|change| {
+            let link = key_result_link(site, change.unit, change.objective, change.key_result);
+            let checkins: Vec<Value> = change
+                .checkins
+                .iter()
+                .rev()
+                .map(|&c| {
+                    super::objects::checkin_value(
+                        site,
+                        (change.unit, change.objective, change.key_result, c),
+                    )
+                })
+                .collect();
+            context! {
+                then => standing(&change.then),
+                now => standing(&change.now),
+                progress_change => change.progress_change(),
+                checkins => checkins,
+                ..link
+            }
+        })
+        .collect()
+}
+
+/// Is a key result in trouble, check-ins aside?
+fn troubled(kr: &KeyResult) -> bool {
+    reasons(kr).iter().any(|r| *r != Reason::Stale)
+}
+
+/// The overview's "This week": how many key results moved, how many are
+/// newly in trouble, how many are due a check-in, and the changes page.
+pub fn this_week(site: &Arc<SiteData>, units: &[usize], period: &str) -> Value {
+    let Some(then) = &site.week_ago else {
+        return Value::from(());
+    };
+    let model = &site.model;
+    let moved = week_changes(site, units).len();
+    let mut newly_at_risk = 0;
+    let mut due = 0;
+    for &u in units {
+        let unit = &model.units[u];
+        if unit.draft {
+            continue;
+        }
+        for (o, objective) in unit.objectives.iter().enumerate() {
+            for (k, kr) in objective.key_results.iter().enumerate() {
+                due += usize::from(kr.stale);
+                let before = then[u].objectives.get(o).and_then(|o| o.key_results.get(k));
+                if troubled(kr) && !before.is_some_and(troubled) {
+                    newly_at_risk += 1;
+                }
+            }
+        }
+    }
+    context! {
+        moved => moved,
+        newly_at_risk => newly_at_risk,
+        due => due,
+        href => path_value(site.paths.changes(period).as_deref()),
+    }
+}
+
+/// Everyone named as an owner, linked, with how many key results they
+/// answer for.
+pub fn people_list(site: &Arc<SiteData>) -> Vec<Value> {
+    site.people
+        .iter()
+        .map(|(name, slug)| {
+            context! {
+                name => name,
+                href => path_value(Some(&site.paths.person(slug))),
+                key_results => answers_for(site, name).len(),
+            }
+        })
+        .collect()
+}
+
+/// The key results `name` answers for (their own, else their objective's,
+/// else their unit's owners; SPEC §3), as (unit, objective, key result).
+fn answers_for(site: &SiteData, name: &str) -> Vec<(usize, usize, usize)> {
+    let mut found = Vec::new();
+    for (u, unit) in site.model.units.iter().enumerate() {
+        for (o, objective) in unit.objectives.iter().enumerate() {
+            for (k, kr) in objective.key_results.iter().enumerate() {
+                if kr
+                    .owners_in(objective, unit)
+                    .iter()
+                    .any(|n| same_person(n, name))
+                {
+                    found.push((u, o, k));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// A person's page: the units they own, the key results they answer for
+/// (newest period first), what of theirs needs attention, and their latest
+/// check-ins.
+pub fn person_variables(site: &Arc<SiteData>, person: usize) -> Vec<(&'static str, Value)> {
+    let Some((name, _)) = site.people.get(person) else {
+        return Vec::new();
+    };
+    let model = &site.model;
+    let units: Vec<Value> = model
+        .units
+        .iter()
+        .enumerate()
+        .filter(|(_, unit)| unit.owners.iter().any(|n| same_person(n, name)))
+        .map(|(u, _)| super::lists::unit_link(site, u))
+        .collect();
+    let mut theirs = answers_for(site, name);
+    // The latest periods first; within one, the model's order.
+    theirs.sort_by(|a, b| {
+        let period = |u: usize| model.units[u].period.as_ref().map(|p| p.order_key());
+        period(b.0).cmp(&period(a.0)).then(a.cmp(b))
+    });
+    let okrs: Vec<Value> = theirs
+        .iter()
+        .map(|&(u, o, k)| key_result_link(site, u, o, k))
+        .collect();
+    let mut their_units: Vec<usize> = theirs.iter().map(|&(u, _, _)| u).collect();
+    their_units.dedup();
+    their_units.sort_unstable();
+    their_units.dedup();
+    let attention: Vec<Value> = needs_attention(&model.units, &their_units)
+        .into_iter()
+        .filter(|item| theirs.contains(&(item.unit, item.objective, item.key_result)))
+        .map(|item| attention_item(site, &item))
+        .collect();
+    let mut checkins: Vec<(chrono::NaiveDate, usize, usize, usize, usize)> = theirs
+        .iter()
+        .flat_map(|&(u, o, k)| {
+            let kr = &model.units[u].objectives[o].key_results[k];
+            kr.checkins
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.date <= model.today)
+                .map(move |(c, checkin)| (checkin.date, u, o, k, c))
+        })
+        .collect();
+    checkins.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then((a.1, a.2, a.3, a.4).cmp(&(b.1, b.2, b.3, b.4)))
+    });
+    let checkins: Vec<Value> = checkins
+        .into_iter()
+        .take(10)
+        .map(|(_, u, o, k, c)| {
+            let item = key_result_link(site, u, o, k);
+            let checkin = super::objects::checkin_value(site, (u, o, k, c));
+            context! { checkin => checkin, ..item }
+        })
+        .collect();
+    vec![
+        ("person", context! { name => name }),
+        ("units", Value::from(units)),
+        ("okrs", Value::from(okrs)),
+        ("attention", Value::from(attention)),
+        ("checkins", Value::from(checkins)),
+    ]
+}
