@@ -146,6 +146,20 @@ pub fn person_variables(site: &Arc<SiteData>, person: usize) -> Vec<(&'static st
         return Vec::new();
     };
     let model = &site.model;
+    // The page depends on every unit that names the person (see `cache/`).
+    for (u, unit) in model.units.iter().enumerate() {
+        let named = unit
+            .owners
+            .iter()
+            .chain(unit.objectives.iter().flat_map(|o| {
+                o.owners
+                    .iter()
+                    .chain(o.key_results.iter().flat_map(|kr| &kr.owners))
+            }));
+        if named.into_iter().any(|n| same_person(n, name)) {
+            let _ = site.unit_value(u);
+        }
+    }
     let units: Vec<Value> = model
         .units
         .iter()

@@ -61,8 +61,18 @@ pub(super) fn global_hash(
     (model.version, model.today, &model.title, &model.language).hash(&mut hasher);
     model.periods.hash(&mut hasher);
     site.current_period.hash(&mut hasher);
-    // Owner names link to people pages, whose slugs depend on everyone.
+    // Owner names link to people pages, whose slugs depend on everyone; a
+    // person's page shows the units that name them, wherever they are named.
     site.people.hash(&mut hasher);
+    for unit in &model.units {
+        unit.owners.hash(&mut hasher);
+        for objective in &unit.objectives {
+            objective.owners.hash(&mut hasher);
+            for kr in &objective.key_results {
+                kr.owners.hash(&mut hasher);
+            }
+        }
+    }
     for period in &model.periods {
         let paths = &site.paths;
         (paths.dashboard(&period.name), paths.scorecard(&period.name)).hash(&mut hasher);

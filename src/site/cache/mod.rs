@@ -701,7 +701,10 @@ fn write_json_hashing(out: &mut dyn Write, model: &Model) -> std::io::Result<(u6
 fn depends_on_used(kind: &PageKind) -> bool {
     matches!(
         kind,
-        PageKind::Unit(_) | PageKind::Alignment { .. } | PageKind::Scorecard(_)
+        PageKind::Unit(_)
+            | PageKind::Alignment { .. }
+            | PageKind::Scorecard(_)
+            | PageKind::Person(_)
     )
 }
 
