@@ -16,6 +16,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod edit;
 pub mod model;
+pub mod number;
 pub mod parse;
 pub mod period;
 pub mod render;

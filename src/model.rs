@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
 use crate::diagnostic::Diagnostic;
+use crate::number::NumberStyle;
 use crate::period::Period;
 use crate::source::{FilePath, Span};
 
@@ -192,6 +193,9 @@ pub struct KeyResult {
     pub confidence: Option<ConfidenceLevel>,
     #[serde(serialize_with = "optional_number")]
     pub score: Option<f64>,
+    /// How its numbers are written and read: `en` (`1,250.5`) or `nl`
+    /// (`1.250,5`).
+    pub number_style: NumberStyle,
     pub checkins: Vec<Checkin>,
     /// Objectives aligned to this key result (`unit#O1`).
     pub contributors: Vec<String>,
@@ -332,12 +336,10 @@ pub enum Colour {
 /// Numbers are written as plain JSON numbers: `92`, not `92.0`.
 fn number<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
     let value = *value;
-    if !value.is_finite() {
-        serializer.serialize_none()
-    } else if value.fract() == 0.0 && value.abs() < 9.0e15 {
-        serializer.serialize_i64(value as i64)
-    } else {
-        serializer.serialize_f64(value)
+    match crate::number::as_whole(value) {
+        _ if !value.is_finite() => serializer.serialize_none(),
+        Some(whole) => serializer.serialize_i64(whole),
+        None => serializer.serialize_f64(value),
     }
 }
 

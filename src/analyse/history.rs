@@ -149,6 +149,7 @@ mod tests {
             pace: None,
             confidence: None,
             score: None,
+            number_style: Default::default(),
             checkins,
             contributors: Vec::new(),
             origin: KeyResultOrigin::default(),

@@ -325,6 +325,13 @@ fn build(
         pace: None,
         confidence: None,
         score: None,
+        // The workspace's language may make an English line Dutch too;
+        // `analyse` settles that.
+        number_style: if origin.dutch {
+            crate::number::NumberStyle::Dutch
+        } else {
+            crate::number::NumberStyle::English
+        },
         checkins,
         contributors: Vec::new(),
         origin,

@@ -291,6 +291,7 @@ const KEY_RESULT_KEYS: &[&str] = &[
     "pace",
     "confidence",
     "score",
+    "number_style",
     "checkins",
     "contributors",
 ];
@@ -445,6 +446,7 @@ impl Object for KeyResultObject {
             "pace" => optional_str(kr.pace.map(|p| p.as_str())),
             "confidence" => optional_str(kr.confidence.map(|c| c.as_str())),
             "score" => optional_number(kr.score),
+            "number_style" => Value::from(kr.number_style.code()),
             "checkins" => Value::from_object(List {
                 node: self.0.clone(),
                 kind: ListKind::Checkins,
