@@ -15,6 +15,7 @@ pub mod cmd;
 pub mod config;
 pub mod diagnostic;
 pub mod edit;
+pub mod lsp;
 pub mod model;
 pub mod number;
 pub mod parse;

@@ -167,21 +167,7 @@ impl UnitIndex {
     /// The unit `id` for period `period`: of that period, else of the smallest
     /// period containing it.
     fn resolve(&self, units: &[Unit], id: &str, period: &Period) -> Option<usize> {
-        let candidates = self.by_id.get(id)?;
-        let period_of = |i: usize| units[i].period.as_ref();
-        candidates
-            .iter()
-            .copied()
-            .find(|&i| period_of(i).is_some_and(|p| p.name == period.name))
-            .or_else(|| {
-                candidates
-                    .iter()
-                    .copied()
-                    .filter_map(|i| Some((i, period_of(i)?)))
-                    .filter(|(_, p)| p.contains(period))
-                    .min_by_key(|(_, p)| (p.days(), p.order_key()))
-                    .map(|(i, _)| i)
-            })
+        pick_for_period(units, self.by_id.get(id)?, period)
     }
 
     fn ids(&self) -> impl Iterator<Item = &str> {
@@ -217,6 +203,32 @@ impl UnitIndex {
             }
         }
     }
+}
+
+/// Of `candidates` (units of one id), the one a unit of `period` refers
+/// to: of that period, else of the smallest period containing it.
+fn pick_for_period(units: &[Unit], candidates: &[usize], period: &Period) -> Option<usize> {
+    let period_of = |i: usize| units[i].period.as_ref();
+    candidates
+        .iter()
+        .copied()
+        .find(|&i| period_of(i).is_some_and(|p| p.name == period.name))
+        .or_else(|| {
+            candidates
+                .iter()
+                .copied()
+                .filter_map(|i| Some((i, period_of(i)?)))
+                .filter(|(_, p)| p.contains(period))
+                .min_by_key(|(_, p)| (p.days(), p.order_key()))
+                .map(|(i, _)| i)
+        })
+}
+
+/// The unit `id` as a unit of `period` names it in `parent` or `aligns_to`,
+/// in a linked model (the editor's completion and hover use this rule too).
+pub fn find_unit(units: &[Unit], id: &str, period: &Period) -> Option<usize> {
+    let candidates: Vec<usize> = (0..units.len()).filter(|&i| units[i].id == id).collect();
+    pick_for_period(units, &candidates, period)
 }
 
 fn resolve_parents(units: &mut [Unit], index: &UnitIndex, diagnostics: &mut Vec<Diagnostic>) {

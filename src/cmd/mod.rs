@@ -7,6 +7,7 @@ pub mod check;
 pub mod checkin;
 pub mod completions;
 pub mod init;
+pub mod lsp;
 pub mod schema;
 pub mod serve;
 pub mod status;
@@ -54,6 +55,8 @@ pub enum Command {
     Status(status::StatusArgs),
     /// Print the JSON Schema of the front matter (or of okrc.toml), for editors.
     Schema(schema::SchemaArgs),
+    /// Speak the Language Server Protocol on stdin/stdout, for editors.
+    Lsp(lsp::LspArgs),
     /// Print a shell completion script.
     Completions(completions::CompletionsArgs),
     /// Print the man page, or write one per command into a folder.
@@ -91,6 +94,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Checkin(args) => checkin::run(args),
         Command::Status(args) => status::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Lsp(args) => lsp::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => completions::run_man(args),
     }

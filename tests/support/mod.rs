@@ -7,6 +7,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+pub mod lsp;
 pub mod toml_json;
 
 /// The `okrc` binary, with a clean environment: no colours, no
