@@ -19,6 +19,7 @@ pub mod lsp;
 pub mod model;
 pub mod number;
 pub mod parse;
+pub mod people;
 pub mod period;
 pub mod render;
 pub mod resolve;

@@ -124,6 +124,9 @@ pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
         human_size(summary.bytes),
         output_path.display()
     );
+    if let Some(line) = summary.carried.describe() {
+        eprintln!("{line}.");
+    }
     if timings {
         let ms = |d: Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
         eprintln!(
