@@ -249,6 +249,9 @@ pub struct Checkin {
     pub note: Option<String>,
     #[serde(skip)]
     pub date_span: Span,
+    /// Where `value` is written (the date's span when there is none).
+    #[serde(skip)]
+    pub value_span: Span,
 }
 
 /// A check-in's confidence as written.

@@ -129,6 +129,7 @@ mod tests {
             confidence: None,
             note: None,
             date_span: Default::default(),
+            value_span: Default::default(),
         }
     }
 

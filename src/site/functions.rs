@@ -425,6 +425,7 @@ fn key_result_from_value(value: &Value) -> KeyResult {
                 },
                 note: attr_str(&checkin, "note"),
                 date_span: Default::default(),
+                value_span: Default::default(),
             });
         }
     }

@@ -82,6 +82,7 @@ impl NewCheckin {
             confidence: self.confidence,
             note: self.note.clone(),
             date_span: Span::default(),
+            value_span: Span::default(),
         }
     }
 }
