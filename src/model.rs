@@ -51,6 +51,12 @@ pub struct Unit {
     pub draft: bool,
     #[serde(serialize_with = "number")]
     pub progress: f64,
+    /// The mean expected progress of the objectives (0 without any).
+    #[serde(serialize_with = "number")]
+    pub expected: f64,
+    /// The pace of the unit's progress against its expected progress, by
+    /// the objectives' rule; `None` without objectives or a period.
+    pub pace: Option<Pace>,
     /// The mean score of the objectives, once they all have one.
     #[serde(serialize_with = "optional_number")]
     pub score: Option<f64>,

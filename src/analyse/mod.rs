@@ -201,6 +201,14 @@ fn summarise_unit(unit: &mut Unit, today: NaiveDate, due_soon_days: i64) {
     }
     let objectives = &unit.objectives;
     unit.progress = mean(objectives.iter().map(|o| o.progress)).unwrap_or(0.0);
+    unit.expected = mean(objectives.iter().map(|o| o.expected)).unwrap_or(0.0);
+    let by = objectives.iter().filter_map(|o| o.by).max();
+    unit.pace = match (period, by) {
+        (Some(period), Some(by)) => {
+            Some(pace(unit.progress, unit.expected, today, period.start, by))
+        }
+        _ => None,
+    };
     unit.score = if objectives.iter().all(|o| o.score.is_some()) {
         mean(objectives.iter().filter_map(|o| o.score))
     } else {
