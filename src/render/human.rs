@@ -114,7 +114,12 @@ fn pictured(line: &str, span: std::ops::Range<usize>) -> (String, std::ops::Rang
 
 /// The span to underline, relative to its line: the offending bytes on the
 /// first line, at least one character wide.
-fn caret_span(line: &str, start: usize, end: usize, line_offset: usize) -> std::ops::Range<usize> {
+pub fn caret_span(
+    line: &str,
+    start: usize,
+    end: usize,
+    line_offset: usize,
+) -> std::ops::Range<usize> {
     let floor = |mut i: usize| {
         i = i.min(line.len());
         while !line.is_char_boundary(i) {
