@@ -203,6 +203,8 @@ mod tests {
             owners: Vec::new(),
             draft,
             progress: 0.0,
+            expected: 0.0,
+            pace: None,
             score: None,
             mission: None,
             vision: None,
