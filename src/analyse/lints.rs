@@ -260,7 +260,7 @@ fn implausible_values(kr: &KeyResult) -> Vec<(&Checkin, f64)> {
 pub fn is_implausible(value: f64, from: f64, to: f64) -> bool {
     let (lo, hi) = (from.min(to), from.max(to));
     let span = hi - lo;
-    if !(span > 0.0) || !value.is_finite() {
+    if span.is_nan() || span <= 0.0 || !value.is_finite() {
         return false;
     }
     if value < lo - 3.0 * span || value > hi + 3.0 * span {
