@@ -419,8 +419,10 @@ fn every_key_result_of_the_sample_takes_a_check_in_and_the_sample_stays_clean() 
     let mut count = 0;
     for unit in before["units"].as_array().unwrap() {
         let period = unit["period"].as_str().unwrap();
+        // A day without a check-in yet: a second one on a day is
+        // `duplicate-checkin`.
         let date = if period == "2026-Q3" {
-            "2026-09-28"
+            "2026-09-30"
         } else {
             TODAY
         };
