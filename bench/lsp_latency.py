@@ -12,7 +12,8 @@ answers, then N times replaces one character of an `aligns_to` value
 (`O1.KR2` -> `O1.KR9` -> `O1.KR2`, so every change flips a
 `broken-alignment` on or off) with a didChange and times the round trip to
 the publishDiagnostics for that file. Also times a completion request inside
-that `aligns_to` string. Prints the median and spread; medians, not means:
+that `aligns_to` string. Keystrokes are `--pause` ms apart (100 by default, a fast
+typist), as the server prepares the next link while the editor is quiet. Prints the median and spread; medians, not means:
 the machines are shared and noisy.
 """
 import argparse
@@ -85,6 +86,9 @@ def main():
     parser.add_argument("workspace")
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--binary", default=str(ROOT / "target/release/okrc"))
+    parser.add_argument("--pause", type=float, default=100,
+                        help="ms between keystrokes (a fast typist: 100; 0 sends the next "
+                             "change as soon as the last one's diagnostics arrive)")
     args = parser.parse_args()
     workspace = pathlib.Path(args.workspace).resolve()
     files = sorted(p for p in workspace.rglob("*.md") if "aligns_to = \"O1.KR2\"" in p.read_text())
@@ -114,6 +118,7 @@ def main():
 
     latencies = []
     for run in range(args.runs):
+        time.sleep(args.pause / 1000)
         new = "9" if run % 2 == 0 else "2"
         change = {"range": {"start": {"line": line, "character": column},
                             "end": {"line": line, "character": column + 1}}, "text": new}
@@ -138,7 +143,7 @@ def main():
     server.notify("exit", None)
     server.process.wait(timeout=30)
 
-    spread("keystroke -> diagnostics", latencies)
+    spread(f"keystroke -> diagnostics ({args.pause:g} ms between keystrokes)", latencies)
     spread(f"completion in aligns_to ({len(result['items'])} items)", completions)
 
 
