@@ -8,4 +8,5 @@ mod support;
 mod reliability {
     pub mod checkin;
     pub mod limits;
+    pub mod output;
 }

@@ -431,6 +431,24 @@ fn a_non_empty_folder_okrc_did_not_create_is_refused_and_kept() {
 }
 
 #[test]
+fn an_output_folder_that_is_a_symbolic_link_is_refused_and_left_as_it_is() {
+    let dir = workspace_copy("site-basic");
+    // A site okrc built, and a link to it: a build would replace the link
+    // with a folder, or write through it.
+    build_into(&dir.path().join("ws"), &dir.path().join("real"), dir.path());
+    std::os::unix::fs::symlink("real", dir.path().join("site")).unwrap();
+    let before = read_tree(dir.path());
+    let output = okrc(&["build", "ws", "-o", "site", "--today", TODAY], dir.path());
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(message.contains("it is a symbolic link"), "{message}");
+    assert!(message.contains("site"), "{message}");
+    let link = std::fs::symlink_metadata(dir.path().join("site")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link is still a link");
+    assert_eq!(read_tree(dir.path()), before, "nothing changed");
+}
+
+#[test]
 fn the_default_output_is_okrc_toml_output_inside_the_workspace_and_rebuilds_replace_it() {
     let dir = workspace_copy("site-basic");
     let ws = dir.path().join("ws");
@@ -667,4 +685,167 @@ fn phones_see_the_key_figures_before_the_mission_vision_and_strategy() {
         .expect("a mission, vision or strategy");
     // Document order is what a narrow screen shows; wide screens reorder.
     assert!(figures < statements);
+}
+
+/// The `<text>` elements of every chart in `page`: anchor, x, y and text.
+fn chart_texts(page: &str) -> Vec<(String, f64, f64, String)> {
+    let mut texts = Vec::new();
+    for chart in page.split(r#"<svg class="chart""#).skip(1) {
+        let chart = &chart[..chart.find("</svg>").expect("a closed chart")];
+        for element in chart.split("<text").skip(1) {
+            let attribute = |name: &str| -> Option<String> {
+                let start = element.find(&format!(" {name}=\""))? + name.len() + 3;
+                let end = element[start..].find('"')?;
+                Some(element[start..start + end].to_string())
+            };
+            let number = |name: &str| attribute(name).unwrap().parse::<f64>().unwrap();
+            let open = element.find('>').unwrap();
+            let close = element.find("</text>").unwrap();
+            let text = element[open + 1..close]
+                .replace("&amp;", "&")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'");
+            let anchor = match attribute("class").as_deref() {
+                Some("y" | "e") => "end",
+                _ => "start",
+            };
+            texts.push((anchor.to_string(), number("x"), number("y"), text));
+        }
+    }
+    texts
+}
+
+#[test]
+fn chart_axis_labels_are_never_clipped_at_any_unit_length_in_either_language() {
+    let units = [
+        "",
+        "%",
+        "€",
+        "ms",
+        "dagen",
+        "per engineer per month",
+        "tickets answered within one working day per support engineer per month",
+        "Donaudampfschifffahrtsgesellschaftskapitänsmützenhalterungsvorrichtungen",
+    ];
+    for (language, from, to) in [("en", "1.25", "10"), ("nl", "1.25", "1250000")] {
+        let mut krs = String::new();
+        for (i, unit) in units.iter().enumerate() {
+            krs.push_str(&format!(
+                "  {{ title = \"Measure {i}\", from = {from}, to = {to}, unit = \"{unit}\", checkins = [{{ date = 2026-11-01, value = 5 }}] }},\n"
+            ));
+        }
+        let ws = tempfile::tempdir().unwrap();
+        std::fs::write(
+            ws.path().join("okrc.toml"),
+            format!("language = \"{language}\"\nperiod = \"2026-Q4\"\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            ws.path().join("team.md"),
+            format!("+++\nid = \"team\"\n[[objectives]]\ntitle = \"Units\"\nkey_results = [\n{krs}]\n+++\n"),
+        )
+        .unwrap();
+        let out = ws.path().join("public");
+        build_into(ws.path(), &out, ws.path());
+        let page = std::fs::read_to_string(out.join("periods/2026-q4/units/team.html")).unwrap();
+        let texts = chart_texts(&page);
+        assert!(texts.len() >= 4 * units.len(), "{language}: {texts:?}");
+        // The viewBox is 0 0 360 140 and scales with the page (375 px or
+        // 1280 px alike), so what fits it fits every width.
+        for (anchor, x, y, text) in &texts {
+            let width = okrc::site::svg::text_width(text);
+            let (left, right) = match anchor.as_str() {
+                "end" => (x - width, *x),
+                _ => (*x, x + width),
+            };
+            assert!(
+                left >= 0.0 && right <= 360.0 && *y >= 5.0 && *y <= 140.0,
+                "{language}: `{text}` spans {left}..{right} at y {y}"
+            );
+        }
+        // A long unit is written once, above the axis, and still whole.
+        let title: String = texts
+            .iter()
+            .filter(|(_, x, ..)| *x == 0.0)
+            .map(|(.., text)| text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(title.contains("per engineer per month"), "{title}");
+    }
+}
+
+#[test]
+fn dashboards_show_the_whole_unit_tree_ordered_by_name_with_deep_levels_folded() {
+    // company > Zeta division > Alpha department > Beta team > Gamma squad,
+    // and a second department that sorts before the first by name.
+    let unit = |id: &str, name: &str, parent: Option<&str>| {
+        let parent = parent.map_or(String::new(), |p| format!("parent = \"{p}\"\n"));
+        let aligns = if parent.is_empty() {
+            ""
+        } else {
+            "aligns_to = \"O1\"\n"
+        };
+        format!(
+            "+++\nid = \"{id}\"\nname = \"{name}\"\n{parent}[[objectives]]\ntitle = \"Grow\"\n{aligns}key_results = [\"Users from 0 to 10\"]\n+++\n"
+        )
+    };
+    let ws = tempfile::tempdir().unwrap();
+    let files = [
+        ("company.md", unit("company", "Company", None)),
+        (
+            "division.md",
+            unit("division", "Zeta division", Some("company")),
+        ),
+        (
+            "dept-a.md",
+            unit("dept-a", "Alpha department", Some("division")),
+        ),
+        (
+            "dept-0.md",
+            unit("dept-0", "Aardvark department", Some("division")),
+        ),
+        ("team.md", unit("team", "Beta team", Some("dept-a"))),
+        ("squad.md", unit("squad", "Gamma squad", Some("team"))),
+    ];
+    std::fs::write(ws.path().join("okrc.toml"), "period = \"2026-Q4\"\n").unwrap();
+    for (path, text) in &files {
+        std::fs::write(ws.path().join(path), text).unwrap();
+    }
+    let out = ws.path().join("public");
+    build_into(ws.path(), &out, ws.path());
+    for page in ["index.html", "periods/2026-q4/index.html"] {
+        let html = std::fs::read_to_string(out.join(page)).unwrap();
+        let tree = &html[html.find(r#"<ul class="tree">"#).expect("a tree")..];
+        let tree = &tree[..tree.find("</section>").unwrap()];
+        let at = |name: &str| {
+            tree.find(&format!(">{name}</a>"))
+                .unwrap_or_else(|| panic!("{page}: {name} missing from {tree}"))
+        };
+        // Every unit is there, linked, and siblings are ordered by name.
+        assert!(at("Company") < at("Zeta division"));
+        assert!(at("Aardvark department") < at("Alpha department"));
+        assert!(at("Alpha department") < at("Beta team"));
+        assert!(at("Beta team") < at("Gamma squad"));
+        assert!(
+            !tree.contains("more unit"),
+            "{page}: nothing is counted away"
+        );
+        // The fourth level and below are folded; the first three are not.
+        let fold = tree.find(r#"<details class="tree-fold">"#).expect("a fold");
+        assert!(
+            at("Alpha department") < fold && fold < at("Beta team"),
+            "{tree}"
+        );
+        assert_eq!(tree.matches("<details").count(), 2, "{tree}");
+        assert_eq!(
+            tree.matches("<details").count(),
+            tree.matches("</details>").count()
+        );
+        assert!(tree.contains("<summary>2 units below</summary>"), "{tree}");
+        // Unit bars are coloured by pace and mark the expected progress.
+        assert!(!tree.contains("bar-pace-none"), "{tree}");
+        assert!(tree.contains(r#"<path class="x""#), "{tree}");
+    }
 }

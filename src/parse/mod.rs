@@ -187,6 +187,8 @@ fn read_unit(
         owners,
         draft,
         progress: 0.0,
+        expected: 0.0,
+        pace: None,
         score: None,
         mission,
         vision,

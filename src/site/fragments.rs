@@ -366,15 +366,26 @@ pub fn kr_chart(
         points,
         today,
     };
+    // A short unit (`%`, `€`, `ms`) goes with each value on the y axis; a
+    // longer one ("per engineer per month") once, above it.
+    let long_unit = unit_name.filter(|u| u.chars().count() > CHART_INLINE_UNIT);
+    let axis = |v: f64| match long_unit {
+        Some(_) => format::quantity(v, None, language),
+        None => q(v),
+    };
     let text = ChartText {
         description,
-        from: q(from),
-        to: q(to),
+        from: axis(from),
+        to: axis(to),
         start: format::short_date(period.start, language),
         by: format::short_date(by, language),
+        unit: long_unit.map(String::from),
     };
     svg::key_result_chart(out, &data, &text);
 }
+
+/// The longest unit written beside each value of a chart's y axis.
+const CHART_INLINE_UNIT: usize = 3;
 
 fn sparkline_of(
     out: &mut String,

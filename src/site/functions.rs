@@ -314,9 +314,12 @@ fn with_progress<T>(item: &Value, f: impl FnOnce(Progress<'_>) -> T) -> T {
         });
     }
     if let Some(u) = item.downcast_object_ref::<UnitObject>() {
+        let u = u.0.unit();
         return f(Progress {
-            progress: u.0.unit().progress,
-            ..Progress::default()
+            progress: u.progress,
+            expected: Some(u.expected),
+            pace: u.pace.map(|p| p.as_str()),
+            by: None,
         });
     }
     let pace = attr_str(item, "pace");
@@ -436,6 +439,10 @@ fn key_result_from_value(value: &Value) -> KeyResult {
         pace: None,
         confidence: None,
         score: None,
+        owners: Vec::new(),
+        links: Vec::new(),
+        description: None,
+        stale: false,
         checkins,
         contributors: Vec::new(),
         origin: KeyResultOrigin::default(),

@@ -92,8 +92,8 @@ labels! {
     "done" => "Done", "Klaar";
     "not_done" => "Not done", "Niet klaar";
     "more" => "more", "meer";
-    "more_unit" => "more unit", "eenheid meer";
-    "more_units" => "more units", "eenheden meer";
+    "unit_below" => "unit below", "eenheid eronder";
+    "units_below" => "units below", "eenheden eronder";
     "page" => "Page", "Pagina";
     "of" => "of", "van";
     "previous_page" => "Previous page", "Vorige pagina";

@@ -3,9 +3,8 @@
 //! children. Lists hold the model's own values (`unit`, `objective`,
 //! `key_result`, `checkin`) plus an `href` relative to the site root.
 //!
-//! Pages that cover a whole period stay bounded however large the
-//! organisation: the tree shows its top levels with a count of what lies
-//! below each unit, and the other lists are capped with a count of the rest.
+//! Pages that cover a whole period show the whole unit tree (its deeper
+//! levels folded); the other lists are capped with a count of the rest.
 //!
 //! Unit values come from [`SiteData::unit_value`] only: that is how `watch`
 //! learns which units a unit page shows (see `cache/`). A unit page's
@@ -20,8 +19,8 @@ use minijinja::{Value, context};
 
 use super::data::SiteData;
 use super::paths::path_value;
-use crate::diagnostic::Code;
-use crate::model::{ConfidenceLevel, Model, Pace};
+use crate::analyse::attention::{Attention, needs_attention};
+use crate::model::{Model, Pace};
 
 /// A unit with a link to its page.
 pub fn unit_link(site: &Arc<SiteData>, u: usize) -> Value {
@@ -53,28 +52,12 @@ pub fn period_units(model: &Model, period: &str) -> Vec<usize> {
     shown.into_iter().collect()
 }
 
-/// How much of a period's unit tree a page shows.
-#[derive(Debug, Clone, Copy)]
-pub struct TreeLimits {
-    /// Levels below the roots (2: the top three levels).
-    pub depth: usize,
-    /// Rows at most; the last level shown may be cut short.
-    pub rows: usize,
-}
-
-/// A period's unit tree, flattened depth first.
-pub struct Tree {
-    pub nodes: Vec<Value>,
-    /// Units of the period not shown.
-    pub hidden: usize,
-}
-
-/// The units as a tree by parent, flattened depth first, showing the top
-/// levels within `limits`. Each node says whether a nested list opens after
-/// it (`has_children`), how many nested lists close after it (`close`), so
-/// templates nest `<ul>`s without recursion however deep the tree is, and
-/// how many units below it are not shown (`hidden`).
-pub fn tree(site: &Arc<SiteData>, units: &[usize], period: &str, limits: TreeLimits) -> Tree {
+/// The units as a tree by parent, flattened depth first: every unit of the
+/// period, each level ordered by name. Each node says whether a nested list
+/// opens after it (`has_children`) and how many nested lists close after it
+/// (`close`), so templates nest `<ul>`s without recursion however deep the
+/// tree is (and fold the levels below the third).
+pub fn tree(site: &Arc<SiteData>, units: &[usize], period: &str) -> Vec<Value> {
     let model = &site.model;
     let in_tree: HashSet<usize> = units.iter().copied().collect();
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); model.units.len()];
@@ -85,68 +68,30 @@ pub fn tree(site: &Arc<SiteData>, units: &[usize], period: &str, limits: TreeLim
             None => roots.push(u),
         }
     }
-    // Which units to show: whole levels from the top, within the budget.
-    let mut shown: HashSet<usize> = HashSet::new();
-    let mut level: Vec<usize> = roots.clone();
-    let mut depth = 0;
-    while !level.is_empty() && depth <= limits.depth && shown.len() < limits.rows {
-        let mut next = Vec::new();
-        for &u in &level {
-            if shown.len() >= limits.rows {
-                break;
-            }
-            if shown.insert(u) {
-                next.extend(children[u].iter().copied());
-            }
-        }
-        level = next;
-        depth += 1;
+    let by_name = |a: &usize, b: &usize| {
+        let (a, b) = (&model.units[*a], &model.units[*b]);
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.id.cmp(&b.id))
+    };
+    roots.sort_by(by_name);
+    for list in &mut children {
+        list.sort_by(by_name);
     }
-    // Depth first, in tree order, over the shown units.
-    let mut order: Vec<(usize, usize)> = Vec::with_capacity(shown.len());
-    let mut stack: Vec<(usize, usize)> = roots
-        .iter()
-        .rev()
-        .filter(|u| shown.contains(u))
-        .map(|&u| (u, 0))
-        .collect();
+    // Depth first, in tree order.
+    let mut order: Vec<(usize, usize)> = Vec::with_capacity(units.len());
+    let mut stack: Vec<(usize, usize)> = roots.iter().rev().map(|&u| (u, 0)).collect();
     let mut visited = HashSet::new();
     while let Some((u, depth)) = stack.pop() {
         if !visited.insert(u) {
             continue;
         }
         order.push((u, depth));
-        stack.extend(
-            children[u]
-                .iter()
-                .rev()
-                .filter(|c| shown.contains(c))
-                .map(|&c| (c, depth + 1)),
-        );
+        stack.extend(children[u].iter().rev().map(|&c| (c, depth + 1)));
     }
-    // Units below each shown unit that are not shown, counted bottom up.
-    let mut below = vec![0usize; model.units.len()];
-    let mut post: Vec<usize> = Vec::with_capacity(units.len());
-    let mut stack: Vec<(usize, bool)> = roots.iter().map(|&u| (u, false)).collect();
-    let mut seen = HashSet::new();
-    while let Some((u, done)) = stack.pop() {
-        if done {
-            post.push(u);
-            continue;
-        }
-        if !seen.insert(u) {
-            continue;
-        }
-        stack.push((u, true));
-        stack.extend(children[u].iter().map(|&c| (c, false)));
-    }
-    for &u in &post {
-        below[u] = children[u]
-            .iter()
-            .map(|&c| below[c] + usize::from(!shown.contains(&c)))
-            .sum();
-    }
-    let nodes = order
+    order
         .iter()
         .enumerate()
         .map(|(i, &(u, depth))| {
@@ -158,117 +103,59 @@ pub fn tree(site: &Arc<SiteData>, units: &[usize], period: &str, limits: TreeLim
                 href => path_value(site.unit_path(u)),
                 depth => depth,
                 has_children => has_children,
+                // Units in the nested list this node opens, all levels.
+                below => if has_children { count_below(&children, u) } else { 0 },
                 close => if has_children { 0 } else { depth.saturating_sub(next_depth) },
                 other_period => unit.period.as_ref().is_some_and(|p| p.name != period),
-                hidden => below[u],
             }
         })
-        .collect();
-    Tree {
-        nodes,
-        hidden: units.len().saturating_sub(order.len()),
-    }
+        .collect()
 }
 
-/// Why a key result needs attention, most urgent first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Reason {
-    Missed,
-    OffTrack,
-    AtRisk,
-    Stale,
-    NotConfident,
-    Unsure,
-}
-
-impl Reason {
-    const ALL: [Reason; 6] = [
-        Reason::Missed,
-        Reason::OffTrack,
-        Reason::AtRisk,
-        Reason::Stale,
-        Reason::NotConfident,
-        Reason::Unsure,
-    ];
-}
-
-/// Key results that are missed, off track, at risk, without a recent
-/// check-in (the `stale-checkin` lint), or whose owners are not confident,
-/// most urgent first: how many there are, and the first `limit` as
-/// `{unit, objective, key_result, href, reasons}`, where a reason is
-/// `{kind: "pace"|"stale"|"confidence", value}`.
-pub fn attention(site: &Arc<SiteData>, units: &[usize], limit: usize) -> (usize, Vec<Value>) {
-    let model = &site.model;
-    let stale: HashSet<(&str, u32)> = model
-        .diagnostics
-        .iter()
-        .filter(|d| d.code == Code::StaleCheckin)
-        .map(|d| (&*d.file, d.span.start))
-        .collect();
-    // Each key result's reasons as a set of bits, in `Reason` order.
-    let mut found: Vec<(Reason, usize, usize, usize, u8)> = Vec::new();
-    for &u in units {
-        let unit = &model.units[u];
-        for (o, objective) in unit.objectives.iter().enumerate() {
-            for (k, kr) in objective.key_results.iter().enumerate() {
-                let mut reasons = 0u8;
-                let mut add = |reason: Reason| reasons |= 1 << reason as u8;
-                match kr.pace {
-                    Some(Pace::Missed) => add(Reason::Missed),
-                    Some(Pace::OffTrack) => add(Reason::OffTrack),
-                    Some(Pace::AtRisk) => add(Reason::AtRisk),
-                    _ => {}
-                }
-                if !stale.is_empty() && stale.contains(&(&*unit.file, kr.origin.span.start)) {
-                    add(Reason::Stale);
-                }
-                if kr.pace != Some(Pace::Done) {
-                    match kr.confidence {
-                        Some(ConfidenceLevel::OffTrack) => add(Reason::NotConfident),
-                        Some(ConfidenceLevel::AtRisk) => add(Reason::Unsure),
-                        _ => {}
-                    }
-                }
-                if let Some(&first) = Reason::ALL.iter().find(|r| reasons & (1 << **r as u8) != 0) {
-                    found.push((first, u, o, k, reasons));
-                }
-            }
+/// How many units lie below `u`, at every level.
+fn count_below(children: &[Vec<usize>], u: usize) -> usize {
+    let mut count = 0;
+    let mut stack: Vec<usize> = children[u].clone();
+    let mut seen = HashSet::new();
+    while let Some(c) = stack.pop() {
+        if seen.insert(c) {
+            count += 1;
+            stack.extend(children[c].iter().copied());
         }
     }
+    count
+}
+
+/// What needs attention (SPEC §3, [`needs_attention`]): how many key
+/// results, and the first `limit` as `{unit, objective, key_result, href,
+/// reasons}`, where a reason is `{kind: "pace"|"stale"|"confidence", value}`.
+pub fn attention(site: &Arc<SiteData>, units: &[usize], limit: usize) -> (usize, Vec<Value>) {
+    let found = needs_attention(&site.model.units, units);
     let total = found.len();
-    let limit = limit.min(total);
-    if limit < total {
-        found.select_nth_unstable_by_key(limit, |&(first, u, o, k, _)| (first, u, o, k));
-        found.truncate(limit);
-    }
-    found.sort_by_key(|&(first, u, o, k, _)| (first, u, o, k));
     let shown = found
         .into_iter()
-        .map(|(_, u, o, k, reasons)| {
-            let reasons: Vec<Value> = Reason::ALL
-                .into_iter()
-                .filter(|r| reasons & (1 << *r as u8) != 0)
-                .map(|reason| {
-                    let (kind, value) = match reason {
-                        Reason::Missed => ("pace", "missed"),
-                        Reason::OffTrack => ("pace", "off-track"),
-                        Reason::AtRisk => ("pace", "at-risk"),
-                        Reason::Stale => ("stale", "stale"),
-                        Reason::NotConfident => ("confidence", "off-track"),
-                        Reason::Unsure => ("confidence", "at-risk"),
-                    };
-                    context! { kind => kind, value => value }
-                })
-                .collect();
-            let item = key_result_link(site, u, o, k);
-            context! { reasons => reasons, ..item }
-        })
+        .take(limit)
+        .map(|item| attention_item(site, &item))
         .collect();
     (total, shown)
 }
 
+/// One key result that needs attention, as the lists show it.
+pub fn attention_item(site: &Arc<SiteData>, item: &Attention) -> Value {
+    let reasons: Vec<Value> = item
+        .reasons
+        .iter()
+        .map(|reason| {
+            let (kind, value) = reason.kind_and_value();
+            context! { kind => kind, value => value }
+        })
+        .collect();
+    let link = key_result_link(site, item.unit, item.objective, item.key_result);
+    context! { reasons => reasons, ..link }
+}
+
 /// A key result with its unit and objective, linked to its unit's page.
-fn key_result_link(site: &Arc<SiteData>, u: usize, o: usize, k: usize) -> Value {
+pub fn key_result_link(site: &Arc<SiteData>, u: usize, o: usize, k: usize) -> Value {
     context! {
         unit => site.unit_value(u),
         objective => site.okr_value(u, o, None),

@@ -59,6 +59,13 @@ pub const TEMPLATES_FOLDER: &str = "templates";
 /// The stylesheet's name, in `templates/` and in the output folder.
 pub const STYLESHEET: &str = "style.css";
 
+/// The site's icon, in the output folder: every page links to it, so a
+/// browser asks for no `favicon.ico` that is not there.
+pub const FAVICON: &str = "favicon.svg";
+
+/// The icon's bytes: a target, in the site's accent colour.
+pub const FAVICON_SVG: &str = include_str!("../../templates/favicon.svg");
+
 /// The built-in templates, embedded in the binary.
 const BUILTIN: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
@@ -132,6 +139,9 @@ pub struct Templates {
     /// Whether any template reads the `model` variable (everything), which
     /// makes every page depend on every unit.
     uses_model: bool,
+    /// The files of the workspace's `static/` folder, copied into the site
+    /// as they are: site path and where the file is.
+    statics: Vec<(String, PathBuf)>,
 }
 
 impl std::fmt::Debug for Templates {
@@ -150,8 +160,15 @@ impl Templates {
 
     /// The built-in templates, each replaced by a file of the same name in
     /// `workspace/templates/` if there is one. Other `.html` files there are
-    /// added too, for templates to include or import.
+    /// added too, for templates to include or import. The files of
+    /// `workspace/static/` come along, to be copied into the site.
     pub fn load(workspace: &Path) -> Result<Templates, SiteError> {
+        let mut templates = Templates::load_templates(workspace)?;
+        templates.statics = static_files(&workspace.join(STATIC_FOLDER))?;
+        Ok(templates)
+    }
+
+    fn load_templates(workspace: &Path) -> Result<Templates, SiteError> {
         let folder = workspace.join(TEMPLATES_FOLDER);
         let mut replacements = BTreeMap::new();
         let entries = match std::fs::read_dir(&folder) {
@@ -241,6 +258,7 @@ impl Templates {
             replaced,
             fingerprint,
             uses_model,
+            statics: Vec::new(),
         })
     }
 
@@ -261,6 +279,38 @@ impl Templates {
     pub fn stylesheet(&self) -> &str {
         &self.stylesheet
     }
+
+    /// The files of the workspace's `static/` folder: site path and file.
+    pub fn statics(&self) -> &[(String, PathBuf)] {
+        &self.statics
+    }
+}
+
+/// The folder at the workspace root whose files are copied into the site.
+pub const STATIC_FOLDER: &str = "static";
+
+/// Every regular file below `folder` (hidden ones included, the way Zola
+/// and Hugo copy `CNAME` and `.nojekyll`), with its `/`-separated path
+/// relative to it. Links are skipped, never followed; no folder, no files.
+fn static_files(folder: &Path) -> Result<Vec<(String, PathBuf)>, SiteError> {
+    if !std::fs::symlink_metadata(folder).is_ok_and(|meta| meta.is_dir()) {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(folder)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(|err| SiteError::ReadTemplate {
+            path: err.path().unwrap_or(folder).to_path_buf(),
+            source: err.into(),
+        })?;
+        if entry.file_type().is_file() {
+            let name = crate::workspace::relative_path(folder, entry.path());
+            files.push((name, entry.into_path()));
+        }
+    }
+    Ok(files)
 }
 
 fn builtin_source(name: &str) -> &'static str {

@@ -10,7 +10,7 @@ use minijinja::{Value, context};
 use super::alignment;
 use super::data::SiteData;
 use super::labels;
-use super::lists::{self, TreeLimits};
+use super::lists;
 use super::objects::ModelObject;
 use super::paths::{path_value, root_prefix};
 use crate::model::Model;
@@ -292,25 +292,15 @@ pub fn page_context(site: &Arc<SiteData>, shared: &Arc<Shared>, page: &Page) -> 
     })
 }
 
-/// What the index and a dashboard show of a period: the top of the unit
-/// tree, what needs attention, the latest check-ins, statements and figures.
+/// What the index and a dashboard show of a period: the whole unit tree, what needs attention, the latest check-ins, statements and figures.
 fn period_variables(site: &Arc<SiteData>, name: &str, index: bool) -> Vec<(&'static str, Value)> {
     let units = lists::period_units(&site.model, name);
     // Enough to act on; a list of thousands helps no one.
     let (attention_limit, checkins) = if index { (12, 10) } else { (50, 25) };
     let (attention_total, attention) = lists::attention(site, &units, attention_limit);
-    let tree = lists::tree(
-        site,
-        &units,
-        name,
-        TreeLimits {
-            depth: 2,
-            rows: 250,
-        },
-    );
+    let tree = lists::tree(site, &units, name);
     vec![
-        ("tree", Value::from(tree.nodes)),
-        ("tree_hidden", Value::from(tree.hidden)),
+        ("tree", Value::from(tree)),
         ("attention", Value::from(attention)),
         ("attention_total", Value::from(attention_total)),
         (

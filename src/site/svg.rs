@@ -118,14 +118,76 @@ pub struct ChartText {
     pub to: String,
     pub start: String,
     pub by: String,
+    /// The unit, written once above the y axis when it is too long to
+    /// repeat beside each value (`from` and `to` are then bare numbers).
+    pub unit: Option<String>,
 }
 
 const WIDTH: f64 = 360.0;
 const HEIGHT: f64 = 140.0;
+/// The least room left of the plot, for the y axis labels.
 const LEFT: f64 = 64.0;
 const RIGHT: f64 = 10.0;
 const TOP: f64 = 10.0;
 const BOTTOM: f64 = 24.0;
+/// The charts' font size (the stylesheet's `.chart text`), in viewBox units.
+const FONT_SIZE: f64 = 11.0;
+/// A line of the unit's title above the plot.
+const TITLE_LINE: f64 = 13.0;
+
+/// How wide `text` is estimated to be in the charts' font, in viewBox
+/// units: generous (0.62 em a character, a full em for wide scripts), so
+/// that text placed by it stays inside the chart in any common font.
+pub fn text_width(text: &str) -> f64 {
+    text.chars()
+        .map(|c| {
+            if unicode_width::UnicodeWidthChar::width(c) == Some(2) {
+                FONT_SIZE
+            } else {
+                FONT_SIZE * 0.62
+            }
+        })
+        .sum()
+}
+
+/// Breaks `text` at spaces into lines no wider than `max` (a word wider
+/// than that is cut), so no line runs out of the chart.
+fn wrap_lines(text: &str, max: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let joined = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if text_width(&joined) <= max {
+            line = joined;
+            continue;
+        }
+        if !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        let mut rest = word;
+        while text_width(rest) > max {
+            let mut cut = 0;
+            for (at, c) in rest.char_indices() {
+                if text_width(&rest[..at + c.len_utf8()]) > max {
+                    break;
+                }
+                cut = at + c.len_utf8();
+            }
+            let cut = cut.max(rest.chars().next().map_or(0, char::len_utf8));
+            lines.push(rest[..cut].to_string());
+            rest = &rest[cut..];
+        }
+        line = rest.to_string();
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
 
 /// Maps dates and values to chart coordinates.
 struct Scale {
@@ -133,10 +195,17 @@ struct Scale {
     days: f64,
     y0: f64,
     y1: f64,
+    /// The plot's left edge: room for the widest y label.
+    left: f64,
+    /// The plot's top edge: room for the unit's title.
+    top: f64,
 }
 
 impl Scale {
-    fn new(data: &ChartData) -> Scale {
+    fn new(data: &ChartData, text: &ChartText, title_lines: usize) -> Scale {
+        let widest = text_width(&text.from).max(text_width(&text.to));
+        let left = (widest + 12.0).clamp(LEFT, WIDTH / 2.0);
+        let top = TOP + title_lines as f64 * TITLE_LINE;
         let x0 = data
             .points
             .iter()
@@ -170,15 +239,17 @@ impl Scale {
             days: days_between(x0, x1).max(1) as f64,
             y0: y0 - pad,
             y1: y1 + pad,
+            left,
+            top,
         }
     }
 
     fn x(&self, date: NaiveDate) -> f64 {
-        LEFT + days_between(self.x0, date) as f64 / self.days * (WIDTH - LEFT - RIGHT)
+        self.left + days_between(self.x0, date) as f64 / self.days * (WIDTH - self.left - RIGHT)
     }
 
     fn y(&self, value: f64) -> f64 {
-        TOP + (self.y1 - value) / (self.y1 - self.y0) * (HEIGHT - TOP - BOTTOM)
+        self.top + (self.y1 - value) / (self.y1 - self.y0) * (HEIGHT - self.top - BOTTOM)
     }
 }
 
@@ -208,26 +279,39 @@ fn label(out: &mut String, class: &str, x: f64, y: f64, text: &str) {
 /// `from` at the period start to `to` at `by`, the actual values as a line
 /// with dots, and a marker for today. Each kind of line is one path, styled
 /// by its class; the dots are zero-length segments with round caps.
+///
+/// Nothing is clipped: the plot starts right of the widest y label, and a
+/// long unit is written once above the plot, wrapped to the chart's width.
 pub fn key_result_chart(out: &mut String, data: &ChartData, text: &ChartText) {
-    let scale = Scale::new(data);
+    let title = text
+        .unit
+        .as_deref()
+        .map(|unit| wrap_lines(unit, WIDTH - 2.0))
+        .unwrap_or_default();
+    let scale = Scale::new(data, text, title.len());
+    let left = scale.left;
     out.push_str(r#"<svg class="chart" viewBox="0 0 360 140" role="img" aria-label=""#);
     escape_into(out, &text.description);
-    out.push_str(r#""><path class="axis" d="M"#);
+    out.push_str(r#"">"#);
+    for (i, line) in title.iter().enumerate() {
+        label(out, "", 0.0, TOP + (i as f64 + 0.5) * TITLE_LINE, line);
+    }
+    out.push_str(r#"<path class="axis" d="M"#);
     let bottom = HEIGHT - BOTTOM;
-    point(out, LEFT, bottom);
+    point(out, left, bottom);
     out.push('H');
     coord(out, WIDTH - RIGHT);
     out.push_str(r#""/><path class="grid" d=""#);
     for value in [data.from, data.to] {
         out.push('M');
-        point(out, LEFT, scale.y(value));
+        point(out, left, scale.y(value));
         out.push('H');
         coord(out, WIDTH - RIGHT);
     }
     out.push_str(r#""/>"#);
-    label(out, "y", LEFT - 6.0, scale.y(data.from), &text.from);
-    label(out, "y", LEFT - 6.0, scale.y(data.to), &text.to);
-    label(out, "", LEFT, HEIGHT - 6.0, &text.start);
+    label(out, "y", left - 6.0, scale.y(data.from), &text.from);
+    label(out, "y", left - 6.0, scale.y(data.to), &text.to);
+    label(out, "", left, HEIGHT - 6.0, &text.start);
     label(
         out,
         "e",
@@ -239,7 +323,7 @@ pub fn key_result_chart(out: &mut String, data: &ChartData, text: &ChartText) {
         let x = scale.x(data.today);
         if x <= WIDTH - RIGHT {
             out.push_str(r#"<path class="today" d="M"#);
-            point(out, x, TOP);
+            point(out, x, scale.top);
             out.push('V');
             coord(out, bottom);
             out.push_str(r#""/>"#);

@@ -16,9 +16,15 @@
 //! json <fingerprint> <length>
 //! stylesheet <fingerprint> <length>
 //! page <fingerprint> <hash> <length> <units used, or -> <path>
+//! file <path>
 //! ```
+//!
+//! `file` lines name the other files okrc put in the site (the copies of
+//! `static/`). Together with the pages, `okrs.json` and the stylesheet they
+//! are what okrc wrote: a build deletes those and keeps everything else
+//! ([`owned`]), whichever okrc binary wrote the manifest.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
@@ -51,6 +57,7 @@ pub struct Manifest {
     pub json: Option<Recorded>,
     pub stylesheet: Option<Recorded>,
     pub pages: HashMap<String, CachedPage>,
+    pub files: BTreeSet<String>,
 }
 
 /// This okrc binary: its version, and its size and modification time (so a
@@ -80,6 +87,7 @@ pub fn encode(
     json: Option<Recorded>,
     stylesheet: Option<Recorded>,
     pages: &HashMap<String, CachedPage>,
+    files: &BTreeSet<String>,
 ) -> String {
     let mut out = String::with_capacity(64 + pages.len() * 48);
     let today = today.map(|d| d.to_string()).unwrap_or_default();
@@ -110,14 +118,43 @@ pub fn encode(
         }
         let _ = writeln!(out, " {path}");
     }
+    for path in files {
+        let _ = writeln!(out, "file {path}");
+    }
     out
+}
+
+/// The site paths a manifest says okrc wrote, from any okrc binary's
+/// manifest; `None` if `text` is not a manifest.
+pub fn owned(text: &str) -> Option<HashSet<String>> {
+    let mut lines = text.lines();
+    lines.next()?.strip_prefix(MAGIC)?;
+    let mut owned = HashSet::new();
+    for line in lines {
+        let (kind, rest) = line.split_once(' ')?;
+        let path = match kind {
+            "json" => crate::site::JSON_FILE,
+            "stylesheet" => crate::site::STYLESHEET,
+            "page" => rest.splitn(5, ' ').nth(4)?,
+            "file" => rest,
+            _ => continue,
+        };
+        owned.insert(path.to_string());
+    }
+    Some(owned)
 }
 
 impl Manifest {
     /// [`encode`] of this manifest.
     #[cfg(test)]
     pub fn encode(&self) -> String {
-        encode(self.today, self.json, self.stylesheet, &self.pages)
+        encode(
+            self.today,
+            self.json,
+            self.stylesheet,
+            &self.pages,
+            &self.files,
+        )
     }
 
     /// The manifest in `text`, if this binary wrote it and it reads cleanly.
@@ -176,6 +213,9 @@ impl Manifest {
                         },
                     );
                 }
+                "file" if !rest.is_empty() => {
+                    manifest.files.insert(rest.to_string());
+                }
                 _ => return None,
             }
         }
@@ -227,6 +267,7 @@ mod tests {
                 len: 200,
             }),
             pages,
+            files: BTreeSet::from(["CNAME".to_string(), "img/logo.png".to_string()]),
         }
     }
 
@@ -238,6 +279,28 @@ mod tests {
         // Deterministic: pages sorted by path.
         assert_eq!(text, sample().encode());
         assert!(text.find("index.html") < text.find("periods/2026"));
+    }
+
+    #[test]
+    fn what_okrc_wrote_is_read_from_any_binarys_manifest() {
+        let text = sample().encode();
+        let other = text.replacen(&format!("{:x}", binary()), "1234", 1);
+        let paths = owned(&other).unwrap();
+        let mut paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+        paths.sort_unstable();
+        assert_eq!(
+            paths,
+            [
+                "CNAME",
+                "img/logo.png",
+                "index.html",
+                "okrs.json",
+                "periods/2026-q4/units/team a.html",
+                "periods/2026/units/alone.html",
+                "style.css",
+            ]
+        );
+        assert!(owned("not a manifest").is_none());
     }
 
     #[test]

@@ -21,7 +21,7 @@
 //! `okrc build` is one build of a cache ([`SiteCache::one_shot`]); the
 //! first build of a cache writes a whole fresh site and swaps it in.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::io::{IoSlice, Write};
 use std::sync::Arc;
@@ -33,9 +33,9 @@ use rayon::prelude::*;
 
 use super::BuildError;
 use super::data::{SiteData, recording_use};
-use super::output::{OutputDir, OutputError, Placed};
+use super::output::{Carried, MARKER, OutputDir, OutputError, Owned, Placed};
 use super::pages::{Page, PageKind};
-use super::{JSON_FILE, STYLESHEET, SiteRender, Templates};
+use super::{FAVICON, FAVICON_SVG, JSON_FILE, STYLESHEET, SiteRender, Templates};
 use crate::config::Config;
 use crate::model::{Model, Unit};
 use crate::source::FilePath;
@@ -66,6 +66,12 @@ pub struct SiteCache {
     /// Hash each unit's JSON without holding it, and write `okrs.json`
     /// straight from the model ([`SiteCache::one_shot`]).
     stream_json: bool,
+    /// The files the last site holds besides pages, `okrs.json` and the
+    /// stylesheet: the copies of `static/`.
+    files: BTreeSet<String>,
+    /// What okrc wrote of the site in the output folder, as its manifest
+    /// lists it: a fresh site carries everything else over.
+    owned: Owned,
 }
 
 /// A unit's part of `okrs.json`: its hash, and its bytes when the cache
@@ -123,6 +129,9 @@ pub struct CacheBuild {
     pub pages: Duration,
     /// Writing `okrs.json` and the stylesheet, removing gone pages.
     pub rest: Duration,
+    /// Files of the last site that okrc did not write, carried into the
+    /// new one.
+    pub carried: Carried,
 }
 
 /// One page's result.
@@ -148,25 +157,34 @@ impl SiteCache {
     /// no manifest, or one this okrc binary did not write.
     pub fn resume(output: &OutputDir) -> SiteCache {
         let path = output.path().join(MANIFEST);
-        let manifest = match std::fs::symlink_metadata(&path) {
+        let text = match std::fs::symlink_metadata(&path) {
             // A manifest lists each page on one short line: anything larger
             // than this is not one okrc wrote, and is not read.
             Ok(meta) if meta.is_file() && meta.len() < MANIFEST_LIMIT && output.is_ours() => {
-                std::fs::read_to_string(&path)
-                    .ok()
-                    .and_then(|text| Manifest::decode(&text))
+                std::fs::read_to_string(&path).ok()
             }
             _ => None,
         };
-        match manifest {
+        // What okrc wrote is known from any okrc's manifest; fingerprints
+        // only from this binary's.
+        let owned = text
+            .as_deref()
+            .and_then(manifest::owned)
+            .map_or(Owned::Unknown, Owned::Listed);
+        match text.as_deref().and_then(Manifest::decode) {
             Some(manifest) => SiteCache {
                 today: manifest.today,
                 pages: manifest.pages,
                 json: manifest.json,
                 stylesheet: manifest.stylesheet,
+                files: manifest.files,
+                owned,
                 ..SiteCache::default()
             },
-            None => SiteCache::default(),
+            None => SiteCache {
+                owned,
+                ..SiteCache::default()
+            },
         }
     }
 
@@ -339,6 +357,10 @@ impl SiteCache {
                         fresh.write(STYLESHEET, templates.stylesheet().as_bytes())?;
                         written += 1;
                     }
+                    match fresh.write(FAVICON, FAVICON_SVG.as_bytes())? {
+                        Placed::Written => written += 1,
+                        Placed::Kept => kept += 1,
+                    }
                     if last_json
                         .is_some_and(|last| fresh.keep(JSON_FILE, last.len).unwrap_or(false))
                     {
@@ -367,6 +389,12 @@ impl SiteCache {
                         kept += 1;
                     } else {
                         output.replace(STYLESHEET, templates.stylesheet().as_bytes())?;
+                        written += 1;
+                    }
+                    if output.has(FAVICON) {
+                        kept += 1;
+                    } else {
+                        output.replace(FAVICON, FAVICON_SVG.as_bytes())?;
                         written += 1;
                     }
                     if last_json.is_some() && output.has(JSON_FILE) {
@@ -462,10 +490,21 @@ impl SiteCache {
         };
         match fresh {
             Some(fresh) => {
-                let text =
-                    manifest::encode(Some(model.today), Some(json), Some(stylesheet), &pages);
+                let files = copy_statics(&fresh, templates, &pages)?;
+                let text = manifest::encode(
+                    Some(model.today),
+                    Some(json),
+                    Some(stylesheet),
+                    &pages,
+                    &files,
+                );
                 fresh.write(MANIFEST, text.as_bytes())?;
-                fresh.commit()?;
+                summary.carried = fresh.commit(&self.owned)?;
+                let mut owned: HashSet<String> = pages.keys().cloned().collect();
+                owned.extend(files.iter().cloned());
+                owned.extend([JSON_FILE.to_string(), STYLESHEET.to_string()]);
+                self.owned = Owned::Listed(owned);
+                self.files = files;
             }
             None => {
                 for gone in self.pages.keys().filter(|p| !pages.contains_key(*p)) {
@@ -495,7 +534,13 @@ impl SiteCache {
         if !std::mem::take(&mut self.manifest_due) {
             return Ok(());
         }
-        let text = manifest::encode(self.today, self.json, self.stylesheet, &self.pages);
+        let text = manifest::encode(
+            self.today,
+            self.json,
+            self.stylesheet,
+            &self.pages,
+            &self.files,
+        );
         output.replace(MANIFEST, text.as_bytes())
     }
 
@@ -795,3 +840,25 @@ fn drop_later(model: Arc<Model>) {
 
 #[cfg(test)]
 mod tests;
+
+/// Copies the workspace's `static/` files into a fresh site, except where
+/// okrc writes a file of that name itself; returns their site paths.
+fn copy_statics(
+    fresh: &super::output::FreshSite,
+    templates: &Templates,
+    pages: &HashMap<String, CachedPage>,
+) -> Result<BTreeSet<String>, OutputError> {
+    let wanted: Vec<&(String, std::path::PathBuf)> = templates
+        .statics()
+        .iter()
+        .filter(|(name, _)| {
+            !pages.contains_key(name)
+                && ![JSON_FILE, STYLESHEET, MANIFEST].contains(&name.as_str())
+                && !name.split('/').any(|part| part == MARKER)
+        })
+        .collect();
+    wanted
+        .par_iter()
+        .try_for_each(|(name, path)| fresh.copy(name, path).map(|_| ()))?;
+    Ok(wanted.into_iter().map(|(name, _)| name.clone()).collect())
+}

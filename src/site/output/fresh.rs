@@ -11,10 +11,11 @@
 
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use super::carry::{Carried, Owned, carry};
 use super::{OutputError, checked_relative, io, is_ours_or_empty, remove_ours, write_marker};
 
 /// How a file got into the fresh site.
@@ -54,6 +55,7 @@ impl FreshSite {
             }
         };
         std::fs::create_dir_all(parent).map_err(io(parent))?;
+        super::leftovers::clean_up(target)?;
         let id = std::process::id();
         let fresh = parent.join(format!(".{name}.okrc-new-{id}"));
         let old = parent.join(format!(".{name}.okrc-old-{id}"));
@@ -121,6 +123,31 @@ impl FreshSite {
         Ok(std::fs::hard_link(&previous, &destination).is_ok())
     }
 
+    /// Copies the file `from` (a regular file, not followed through a link)
+    /// into the new site as `name`; linked to the last site's file when
+    /// that has the same bytes.
+    pub fn copy(&self, name: &str, from: &Path) -> Result<Placed, OutputError> {
+        let destination = self.destination(name)?;
+        let mut source = crate::source::open_regular(from).map_err(|err| match err {
+            crate::source::ReadError::Io(source) => io(from)(source),
+            other => io(from)(io::Error::other(other.to_string())),
+        })?;
+        let len = source.metadata().map_err(io(from))?.len();
+        if let Some(last) = &self.last {
+            let previous = last.join(name);
+            let same = std::fs::symlink_metadata(&previous)
+                .is_ok_and(|m| m.is_file() && m.len() == len)
+                && same_contents(&mut source, &previous).unwrap_or(false);
+            if same && std::fs::hard_link(&previous, &destination).is_ok() {
+                return Ok(Placed::Kept);
+            }
+            io::Seek::rewind(&mut source).map_err(io(from))?;
+        }
+        let mut out = File::create(&destination).map_err(io(&destination))?;
+        io::copy(&mut source, &mut out).map_err(io(&destination))?;
+        Ok(Placed::Written)
+    }
+
     /// A file of the new site written as a stream, for files too large to
     /// hold (`okrs.json`): compared with the last site's as it comes, and
     /// written only from where it differs.
@@ -142,15 +169,19 @@ impl FreshSite {
         })
     }
 
-    /// Swaps the new site in for the last one, which is then removed.
-    pub fn commit(mut self) -> Result<(), OutputError> {
+    /// Swaps the new site in for the last one, which is then removed. The
+    /// files of the last site that okrc did not write (`owned` says which
+    /// it did) are carried into the new one first; the result says which.
+    pub fn commit(mut self, owned: &Owned) -> Result<Carried, OutputError> {
         let target = self.target.clone();
+        let mut carried = Carried::default();
         if std::fs::symlink_metadata(&target).is_ok() {
             // Still ours? Nothing should have changed since the checks, but
             // the folder is about to be replaced, so look once more.
             if !is_ours_or_empty(&target).map_err(io(&target))? {
                 return Err(OutputError::NotOurs { path: target });
             }
+            carried = carry(&target, &self.fresh, owned)?;
             std::fs::rename(&target, &self.old).map_err(io(&target))?;
             if let Err(err) = std::fs::rename(&self.fresh, &target) {
                 let _ = std::fs::rename(&self.old, &target);
@@ -162,7 +193,7 @@ impl FreshSite {
             std::fs::rename(&self.fresh, &target).map_err(io(&target))?;
             self.committed = true;
         }
-        Ok(())
+        Ok(carried)
     }
 }
 
@@ -238,6 +269,25 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
         });
         read.is_ok() && buffer.as_slice() == bytes
     })
+}
+
+/// Does `file` (read from where it is) hold the same bytes as the file at
+/// `path`?
+fn same_contents(file: &mut File, path: &Path) -> io::Result<bool> {
+    let mut other = io::BufReader::new(File::open(path)?);
+    let mut file = io::BufReader::new(file);
+    loop {
+        let (a, b) = (file.fill_buf()?, other.fill_buf()?);
+        if a.is_empty() || b.is_empty() {
+            return Ok(a.is_empty() && b.is_empty());
+        }
+        let n = a.len().min(b.len());
+        if a[..n] != b[..n] {
+            return Ok(false);
+        }
+        file.consume(n);
+        other.consume(n);
+    }
 }
 
 /// A file written through [`FreshSite::stream`].

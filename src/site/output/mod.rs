@@ -19,7 +19,10 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 use thiserror::Error;
 
+mod carry;
 mod fresh;
+mod leftovers;
+pub use carry::{Carried, Owned};
 pub use fresh::{FreshSite, Placed, StreamedFile};
 
 /// The file okrc puts in every output folder it creates. A non-empty folder
@@ -133,7 +136,7 @@ impl OutputDir {
         files
             .par_iter()
             .try_for_each(|(name, bytes)| site.write(name, bytes.as_ref()).map(|_| ()))?;
-        site.commit()
+        site.commit(&Owned::Everything).map(|_| ())
     }
 
     /// Checks, before a rebuild writes into it, that the folder is still

@@ -169,7 +169,7 @@ fn a_fresh_site_keeps_unchanged_files_as_links_to_the_last_ones() {
         fresh.write("changed.html", b"new!").unwrap(),
         Placed::Written
     );
-    fresh.commit().unwrap();
+    fresh.commit(&Owned::Everything).unwrap();
     assert_eq!(inode("same.html"), same);
     assert_ne!(inode("changed.html"), changed);
     assert_eq!(std::fs::read(public.join("changed.html")).unwrap(), b"new!");
@@ -195,7 +195,7 @@ fn a_streamed_file_is_written_from_where_it_differs_or_kept() {
             std::io::Write::write_all(&mut file, chunk).unwrap();
         }
         assert_eq!(file.finish().unwrap(), placed);
-        fresh.commit().unwrap();
+        fresh.commit(&Owned::Everything).unwrap();
         let written = std::fs::read_to_string(ws.join("public/big.json")).unwrap();
         assert!(written == new, "{} bytes", new.len());
         // Back to the first version for the next case.
