@@ -63,6 +63,9 @@ pub struct Config {
     pub language: String,
     /// The output folder, relative to the workspace root.
     pub output: String,
+    /// Where the site is published, ending in `/`: `okrc report` links to
+    /// its pages.
+    pub base_url: Option<String>,
     /// The period of unit files that name none.
     pub period: Option<Period>,
     pub unsafe_html: bool,
@@ -76,6 +79,7 @@ impl Default for Config {
             title: "OKRs".into(),
             language: "en".into(),
             output: "public".into(),
+            base_url: None,
             period: None,
             unsafe_html: false,
             catalog: PeriodCatalog::default(),
@@ -136,6 +140,26 @@ fn read_config(cx: &mut Cx, table: Table<'_>, config: &mut Config) {
             );
         } else {
             config.output = output;
+        }
+    }
+    if let Some((base_url, span)) = root.string(cx, "base_url") {
+        let trimmed = base_url.trim();
+        let scheme = trimmed
+            .split_once("://")
+            .map(|(s, _)| s.to_ascii_lowercase());
+        let host = trimmed.split_once("://").map_or("", |(_, rest)| rest);
+        if matches!(scheme.as_deref(), Some("http" | "https"))
+            && !host.is_empty()
+            && !trimmed.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            let slash = if trimmed.ends_with('/') { "" } else { "/" };
+            config.base_url = Some(format!("{trimmed}{slash}"));
+        } else {
+            cx.invalid(
+                span,
+                format!("`{base_url}` is not an http or https address"),
+                "give the address the site is published at, such as \"https://okrs.example.org/\"",
+            );
         }
     }
     if let Some((unsafe_html, _)) = root.boolean(cx, "unsafe_html") {

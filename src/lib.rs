@@ -18,6 +18,7 @@ pub mod edit;
 pub mod lsp;
 pub mod model;
 pub mod parse;
+pub mod people;
 pub mod period;
 pub mod render;
 pub mod resolve;

@@ -198,6 +198,17 @@ pub struct KeyResult {
     pub confidence: Option<ConfidenceLevel>,
     #[serde(serialize_with = "optional_number")]
     pub score: Option<f64>,
+    /// Who owns this key result; see [`KeyResult::owners_in`] for who
+    /// answers for it when it names none.
+    pub owners: Vec<String>,
+    /// http(s) links to what is behind it: an issue, an epic, a dashboard.
+    pub links: Vec<String>,
+    /// Markdown.
+    pub description: Option<String>,
+    /// Due a check-in today (the `stale-checkin` rule, SPEC §4); set by
+    /// `analyse` whatever level the lint is reported at.
+    #[serde(skip)]
+    pub stale: bool,
     pub checkins: Vec<Checkin>,
     /// Objectives aligned to this key result (`unit#O1`).
     pub contributors: Vec<String>,
@@ -335,6 +346,10 @@ pub enum Colour {
     Green,
 }
 
+/// A number that serializes as the model's numbers do: `92`, not `92.0`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PlainNumber(#[serde(serialize_with = "number")] pub f64);
+
 /// Numbers are written as plain JSON numbers: `92`, not `92.0`.
 fn number<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
     let value = *value;
@@ -358,6 +373,17 @@ fn period_name<S: Serializer>(period: &Option<Period>, serializer: S) -> Result<
     match period {
         Some(period) => serializer.serialize_str(&period.name),
         None => serializer.serialize_none(),
+    }
+}
+
+impl KeyResult {
+    /// Who answers for this key result (SPEC §3): its owners, else its
+    /// objective's, else its unit's.
+    pub fn owners_in<'a>(&'a self, objective: &'a Objective, unit: &'a Unit) -> &'a [String] {
+        [&self.owners, &objective.owners, &unit.owners]
+            .into_iter()
+            .find(|owners| !owners.is_empty())
+            .map_or(&[], |owners| owners.as_slice())
     }
 }
 

@@ -335,6 +335,49 @@ pub fn ancestors(units: &[Unit], unit: usize) -> impl Iterator<Item = usize> + '
     })
 }
 
+/// The `selected` units (indices into `units`) in tree order: each unit
+/// followed by the selected units below it, depth first; roots (units whose
+/// parent is not selected) and the children of a unit by name, then id and
+/// index. Without recursion, however deep the tree.
+pub fn tree_order(units: &[Unit], selected: &[usize]) -> Vec<usize> {
+    let chosen: std::collections::HashSet<usize> = selected.iter().copied().collect();
+    let by_name = |list: &mut Vec<usize>| {
+        list.sort_by(|&a, &b| {
+            (&units[a].name, &units[a].id, a).cmp(&(&units[b].name, &units[b].id, b))
+        });
+    };
+    let mut children: std::collections::HashMap<usize, Vec<usize>> = Default::default();
+    let mut roots = Vec::new();
+    for &u in &chosen {
+        match units[u]
+            .parent_index
+            .filter(|p| chosen.contains(p) && *p != u)
+        {
+            Some(parent) => children.entry(parent).or_default().push(u),
+            None => roots.push(u),
+        }
+    }
+    by_name(&mut roots);
+    let mut order = Vec::with_capacity(chosen.len());
+    let mut seen = std::collections::HashSet::new();
+    let mut stack: Vec<usize> = roots.into_iter().rev().collect();
+    while let Some(u) = stack.pop() {
+        if !seen.insert(u) {
+            continue;
+        }
+        order.push(u);
+        if let Some(mut below) = children.remove(&u) {
+            by_name(&mut below);
+            stack.extend(below.into_iter().rev());
+        }
+    }
+    // Units in a parent loop have no root: they come last, by name.
+    let mut rest: Vec<usize> = chosen.into_iter().filter(|u| !seen.contains(u)).collect();
+    by_name(&mut rest);
+    order.extend(rest);
+    order
+}
+
 /// `[unit#]O2[.KR1]`, split.
 pub fn parse_reference(written: &str) -> Option<(Option<&str>, &str, Option<&str>)> {
     let written = written.trim();

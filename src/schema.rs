@@ -172,6 +172,12 @@ fn shape(shape: Shape, definitions: &mut Vec<&'static TableSpec>) -> Node {
                 { "type": "array", "items": { "type": "string" } },
             ]
         }),
+        Shape::Links => json!({
+            "anyOf": [
+                { "type": "string", "format": "uri", "pattern": "^[hH][tT][tT][pP][sS]?://" },
+                { "type": "array", "items": { "type": "string", "format": "uri", "pattern": "^[hH][tT][tT][pP][sS]?://" } },
+            ]
+        }),
         Shape::Confidence => json!({
             "anyOf": [
                 { "type": "number", "minimum": 0, "maximum": 1 },

@@ -126,10 +126,15 @@ mod tests {
         for spec in [&specs::CONFIG, &specs::RULES] {
             for field in spec.fields {
                 let set = format!("\n{} = ", field.name);
+                // A setting without a default is shown commented out.
+                let example = format!("\n# {} = ", field.name);
                 let table = format!("[{}", field.name);
                 let levels = format!("[rules.{}]", field.name);
                 assert!(
-                    text.contains(&set) || text.contains(&table) || text.contains(&levels),
+                    text.contains(&set)
+                        || text.contains(&example)
+                        || text.contains(&table)
+                        || text.contains(&levels),
                     "`{}` is missing from the starter okrc.toml",
                     field.name
                 );

@@ -283,6 +283,229 @@ fn a_page_open_in_a_browser_reloads_by_itself_and_shows_a_failed_build() {
     running.stop();
 }
 
+/// Sends `request` as written on a new connection and returns the status
+/// line (empty when the server closed the connection without one).
+fn raw_status(url: &str, request: &str) -> String {
+    let host = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = TcpStream::connect(host).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut status = String::new();
+    let _ = BufReader::new(stream).read_line(&mut status);
+    status
+}
+
+#[test]
+fn a_loopback_server_answers_only_loopback_host_names() {
+    let ws = workspace();
+    let running = serve(ws.path());
+    let url = running.url();
+    let port = url.rsplit(':').next().unwrap().trim_end_matches('/');
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let status = raw_status(
+            &url,
+            &format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        );
+        assert!(status.contains(" 200 "), "{host}: {status}");
+    }
+    // A page of another site that re-points its own name at 127.0.0.1
+    // (DNS rebinding) sends its name; so does a request for another port.
+    for request in [
+        "GET / HTTP/1.1\r\nHost: rebind.attacker.example\r\nConnection: close\r\n\r\n".to_string(),
+        format!("GET / HTTP/1.1\r\nHost: attacker.example:{port}\r\nConnection: close\r\n\r\n"),
+        format!("GET / HTTP/1.1\r\nHost: localhost:1{port}\r\nConnection: close\r\n\r\n"),
+        format!(
+            "GET /__okrc/events HTTP/1.1\r\nHost: evil.example:{port}\r\nConnection: close\r\n\r\n"
+        ),
+        format!(
+            "GET http://evil.example:{port}/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+        ),
+        "GET / HTTP/1.0\r\n\r\n".to_string(),
+    ] {
+        let status = raw_status(&url, &request);
+        assert!(status.contains(" 403 "), "{request:?}: {status}");
+    }
+    running.stop();
+}
+
+#[test]
+fn a_path_that_starts_with_two_slashes_is_redirected_on_the_same_host() {
+    let ws = workspace();
+    let running = serve(ws.path());
+    let url = running.url();
+    for path in ["//periods", "///periods", "//periods?x=1"] {
+        let reply = get(&url, path);
+        assert_eq!(reply.status, 301, "{path}");
+        let location = reply.header("Location").unwrap();
+        assert!(
+            location.starts_with("/periods/") && !location.starts_with("//"),
+            "{path} -> {location}"
+        );
+    }
+    running.stop();
+}
+
+/// The peak resident memory of a process, from /proc (Linux only).
+fn peak_memory_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[test]
+fn a_huge_request_header_is_refused_without_holding_it() {
+    let ws = workspace();
+    let running = serve(ws.path());
+    let url = running.url();
+    let host = url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let before = peak_memory_kib(running.pid());
+    let stream = TcpStream::connect(&host).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    let head = format!("GET / HTTP/1.1\r\nHost: {host}\r\nX-Big: ");
+    let sender = std::thread::spawn(move || {
+        let chunk = vec![b'a'; 64 * 1024];
+        let mut sent = 0;
+        if writer.write_all(head.as_bytes()).is_err() {
+            return sent;
+        }
+        while sent < 16 * 1024 * 1024 {
+            if writer.write_all(&chunk).is_err() {
+                break;
+            }
+            sent += chunk.len();
+        }
+        let _ = writer.write_all(b"\r\n\r\n");
+        sent
+    });
+    let mut status = String::new();
+    let _ = BufReader::new(stream).read_line(&mut status);
+    let sent = sender.join().unwrap();
+    assert!(
+        status.contains(" 431 ") || status.contains(" 400 ") || status.is_empty(),
+        "{status}"
+    );
+    assert!(
+        sent < 16 * 1024 * 1024 || !status.contains(" 200 "),
+        "the whole header was taken"
+    );
+    if let (Some(before), Some(after)) = (before, peak_memory_kib(running.pid())) {
+        assert!(
+            after < before + 8 * 1024,
+            "peak memory grew from {before} KiB to {after} KiB"
+        );
+    }
+    assert_eq!(get(&url, "/").status, 200, "still answering");
+    running.stop();
+}
+
+/// The threads of a process, from /proc (Linux only).
+fn threads(pid: u32) -> Option<usize> {
+    Some(std::fs::read_dir(format!("/proc/{pid}/task")).ok()?.count())
+}
+
+#[test]
+fn hundreds_of_half_open_connections_do_not_stop_the_server() {
+    let ws = workspace();
+    let running = serve(ws.path());
+    let url = running.url();
+    let host = url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let mut idle = Vec::new();
+    for i in 0..400 {
+        let mut stream = TcpStream::connect(&host).expect("a connection is accepted");
+        // Some say nothing, some stop in the middle of their headers.
+        if i % 2 == 0 {
+            let _ = write!(stream, "GET / HTTP/1.1\r\nHost: {host}\r\nX-Slow:");
+        }
+        idle.push(stream);
+    }
+    let reply = get(&url, "/periods/2026-q4/units/support.html");
+    assert_eq!(reply.status, 200);
+    assert!(reply.text().contains("Answer fast"));
+    if let Some(count) = threads(running.pid()) {
+        assert!(count < 64, "{count} threads for 400 connections");
+    }
+    drop(idle);
+    assert_eq!(get(&url, "/").status, 200);
+    running.stop();
+}
+
+#[test]
+fn the_overlay_shows_the_errors_first_and_only_counts_the_warnings() {
+    let ws = workspace();
+    // A second team whose objective aligns to nothing: a warning.
+    write(
+        ws.path(),
+        "teams/ops.md",
+        "+++\nid = \"ops\"\nparent = \"company\"\n\n[[objectives]]\ntitle = \"Run\"\nkey_results = [\"Uptime from 99% to 99.9%\"]\n+++\n",
+    );
+    let running = serve(ws.path());
+    let url = running.url();
+    let builds = running.builds();
+    write(
+        ws.path(),
+        "teams/support.md",
+        "+++\nid = \"support\"\nparent = \"company\"\ntitel = \"x\"\n\n[[objectives]]\ntitle = \"Go\"\nkey_results = [\"A from 1 to 2\"]\n+++\n",
+    );
+    running.wait_for_build(builds);
+    let page = get(&url, "/").text();
+    let start = page.find("id=\"okrc-build-error\"").expect("an overlay");
+    let overlay = &page[start..];
+    let overlay = &overlay[..overlay.find("</ol></div>").unwrap()];
+    assert!(overlay.contains("error[unknown-field]"), "{overlay}");
+    assert!(overlay.contains("teams/support.md:4:1"), "{overlay}");
+    assert!(
+        overlay.contains("<mark>titel</mark> = &quot;x&quot;"),
+        "the source line, the wrong part marked: {overlay}"
+    );
+    assert!(
+        !overlay.contains("unaligned"),
+        "no warning is listed: {overlay}"
+    );
+    assert!(!overlay.contains("warning["), "{overlay}");
+    assert!(
+        overlay.contains("also 1 warning") || overlay.contains("warnings;"),
+        "{overlay}"
+    );
+    assert!(overlay.contains("background:#fff;"), "an opaque panel");
+    running.stop();
+}
+
+#[test]
+fn the_site_has_an_icon_so_no_favicon_request_fails() {
+    let ws = workspace();
+    let running = serve(ws.path());
+    let url = running.url();
+    let index = get(&url, "/").text();
+    assert!(
+        index.contains(r#"<link rel="icon" href="favicon.svg""#),
+        "{index}"
+    );
+    let unit = get(&url, "/periods/2026-q4/units/support.html").text();
+    assert!(unit.contains(r#"<link rel="icon" href="../../../favicon.svg""#));
+    let icon = get(&url, "/favicon.svg");
+    assert_eq!(icon.status, 200);
+    assert!(
+        icon.header("Content-Type")
+            .unwrap()
+            .starts_with("image/svg+xml")
+    );
+    assert!(icon.text().starts_with("<svg"));
+    let missing = get(&url, "/nothing-here").text();
+    assert!(missing.contains(r#"<link rel="icon" href="/favicon.svg""#));
+    running.stop();
+}
+
 #[test]
 fn the_address_is_printed_after_the_first_report() {
     let ws = workspace();

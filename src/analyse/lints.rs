@@ -8,7 +8,7 @@ use super::latest_checkin;
 use super::progress::is_complete;
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{KeyResultType, Unit};
+use crate::model::{KeyResult, KeyResultType, Unit};
 use crate::period::{days_between, format_date};
 use crate::source::Span;
 
@@ -155,35 +155,50 @@ fn check_unit(
                         );
                     }
                 }
-                let stale_after = rules.stale_after_days;
-                let running =
-                    period.contains_date(today) && days_between(period.start, today) > stale_after;
-                let tracked = matches!(kr.kind, KeyResultType::Metric | KeyResultType::Milestone);
-                if running && tracked && !unit.draft && !is_complete(kr.progress) {
-                    let last = latest_checkin(&kr.checkins).map(|c| c.date);
+                if let Some(last) = due_checkin(unit, kr, rules.stale_after_days, today) {
                     let message = match last {
-                        None => Some(format!("key result `{}` has no check-ins yet", name())),
-                        Some(date) if days_between(date, today) > stale_after => Some(format!(
+                        None => format!("key result `{}` has no check-ins yet", name()),
+                        Some(date) => format!(
                             "the last check-in of `{}` was {} days ago, on {}",
                             name(),
                             days_between(date, today),
                             format_date(date)
-                        )),
-                        Some(_) => None,
+                        ),
                     };
-                    if let Some(message) = message {
-                        lint(
-                            Code::StaleCheckin,
-                            kr.origin.span,
-                            message,
-                            "weekly check-ins are the heartbeat of OKRs: add one with `okrc checkin`",
-                        );
-                    }
+                    lint(
+                        Code::StaleCheckin,
+                        kr.origin.span,
+                        message,
+                        "weekly check-ins are the heartbeat of OKRs: add one with `okrc checkin`",
+                    );
                 }
             }
         }
     }
     diagnostics
+}
+
+/// The `stale-checkin` rule (SPEC §4): is `kr` of `unit` due a check-in
+/// on `today`? `Some(latest check-in date)` when it is (`Some(None)`: it
+/// never had one). The lint, "needs attention" and "who owes a check-in"
+/// all ask here.
+pub fn due_checkin(
+    unit: &Unit,
+    kr: &KeyResult,
+    stale_after: i64,
+    today: NaiveDate,
+) -> Option<Option<NaiveDate>> {
+    let period = unit.period.as_ref()?;
+    let running = period.contains_date(today) && days_between(period.start, today) > stale_after;
+    let tracked = matches!(kr.kind, KeyResultType::Metric | KeyResultType::Milestone);
+    if !running || !tracked || unit.draft || is_complete(kr.progress) {
+        return None;
+    }
+    match latest_checkin(&kr.checkins).map(|c| c.date) {
+        None => Some(None),
+        Some(date) if days_between(date, today) > stale_after => Some(Some(date)),
+        Some(_) => None,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,8 @@
 //! Stage 3: progress, expected progress, pace, confidence and score for every
 //! key result, objective and unit, then the lints. `today` is a parameter.
 
+pub mod attention;
+pub mod changes;
 pub mod history;
 mod lints;
 pub mod progress;
@@ -32,9 +34,10 @@ pub fn analyse(
     });
     roll_up(units);
     let due_soon_days = config.rules.due_soon_days;
-    units
-        .par_iter_mut()
-        .for_each(|unit| summarise_unit(unit, today, due_soon_days));
+    units.par_iter_mut().for_each(|unit| {
+        summarise_unit(unit, today, due_soon_days);
+        mark_due_checkins(unit, config.rules.stale_after_days, today);
+    });
     lints::check(units, config, today, diagnostics);
 }
 
@@ -77,6 +80,20 @@ fn measure_key_result(
             }
             KeyResultType::Milestone | KeyResultType::Unmeasurable => milestone_expected(by, today),
         };
+    }
+}
+
+/// Marks the key results due a check-in (`KeyResult::stale`).
+fn mark_due_checkins(unit: &mut Unit, stale_after: i64, today: NaiveDate) {
+    let mut due = Vec::new();
+    for objective in &unit.objectives {
+        for kr in &objective.key_results {
+            due.push(lints::due_checkin(unit, kr, stale_after, today).is_some());
+        }
+    }
+    let mut due = due.into_iter();
+    for kr in unit.objectives.iter_mut().flat_map(|o| &mut o.key_results) {
+        kr.stale = due.next().unwrap_or(false);
     }
 }
 

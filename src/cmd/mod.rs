@@ -8,6 +8,7 @@ pub mod checkin;
 pub mod completions;
 pub mod init;
 pub mod lsp;
+pub mod report;
 pub mod schema;
 pub mod serve;
 pub mod status;
@@ -19,9 +20,10 @@ use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
-use crate::diagnostic::{Code, Tally};
+use crate::diagnostic::{Code, Tally, did_you_mean};
 use crate::model::Model;
-use crate::period::parse_date;
+use crate::period::{Period, parse_date};
+use crate::render::status::default_period;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -53,6 +55,8 @@ pub enum Command {
     Checkin(checkin::CheckinArgs),
     /// Show the period's progress as a tree in the terminal.
     Status(status::StatusArgs),
+    /// The weekly check-in digest: what moved, what needs attention, who owes a check-in.
+    Report(report::ReportArgs),
     /// Print the JSON Schema of the front matter (or of okrc.toml), for editors.
     Schema(schema::SchemaArgs),
     /// Speak the Language Server Protocol on stdin/stdout, for editors.
@@ -93,6 +97,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Init(args) => init::run(args),
         Command::Checkin(args) => checkin::run(args),
         Command::Status(args) => status::run(args),
+        Command::Report(args) => report::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Lsp(args) => lsp::run(args),
         Command::Completions(args) => completions::run(args),
@@ -136,6 +141,63 @@ pub fn today(flag: Option<NaiveDate>) -> anyhow::Result<NaiveDate> {
         }
         _ => Ok(chrono::Local::now().date_naive()),
     }
+}
+
+/// The period a command shows: `--period NAME` if given (a usage error,
+/// exit 2, naming the closest known periods, when no unit has it), else
+/// the default one; `Ok(None)` when the workspace has no periods at all.
+pub fn chosen_period(model: &Model, name: Option<&str>) -> Result<Option<Period>, Outcome> {
+    let Some(name) = name else {
+        return Ok(default_period(model).cloned());
+    };
+    if let Some(period) = model.periods.iter().find(|p| p.name == name) {
+        return Ok(Some(period.clone()));
+    }
+    let known: Vec<&str> = model.periods.iter().map(|p| p.name.as_str()).collect();
+    let help = match did_you_mean(name, known.iter().copied()) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None if known.is_empty() => "the workspace has no units yet".to_string(),
+        None => format!("the periods with OKRs are: {}", known.join(", ")),
+    };
+    Err(usage_error(
+        &format!("no unit has OKRs for period `{name}`"),
+        Some(&help),
+    ))
+}
+
+/// `--owner NAME`: the name as the workspace spells it, or a usage error
+/// (exit 2) naming the closest owners when nobody is called that.
+pub fn known_owner(model: &Model, name: &str) -> Result<String, Outcome> {
+    let people = crate::people::everyone(model);
+    if let Some(person) = people.iter().find(|p| crate::people::same_person(p, name)) {
+        return Ok(person.clone());
+    }
+    let close = crate::people::closest(name, &people);
+    let quoted = |names: &[&str]| {
+        names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let help = if !close.is_empty() {
+        format!("did you mean {}?", quoted(&close))
+    } else if people.is_empty() {
+        "no unit, objective or key result names an owner yet: add `owner = \"...\"`".to_string()
+    } else {
+        let first: Vec<&str> = people.iter().take(8).map(String::as_str).collect();
+        let more = people.len().saturating_sub(first.len());
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        format!("the owners are: {}{more}", quoted(&first))
+    };
+    Err(usage_error(
+        &format!("nobody called `{name}` owns anything"),
+        Some(&help),
+    ))
 }
 
 /// Prints a usage error (`error: …` and a `help:` line) to stderr and

@@ -54,16 +54,14 @@ pub fn run_serve(args: ServeArgs) -> anyhow::Result<Outcome> {
     else {
         return Ok(Outcome::Failure);
     };
-    let server = match Server::bind(SocketAddr::new(args.bind, args.port)) {
+    let mut server = match Server::bind(SocketAddr::new(args.bind, args.port)) {
         Ok(server) => server,
         Err(err) => {
             eprintln!("error: {err}");
             return Ok(Outcome::Failure);
         }
     };
-    let addr = server
-        .addr()
-        .unwrap_or_else(|| SocketAddr::new(args.bind, args.port));
+    let addr = server.addr();
     let url = match addr.ip() {
         IpAddr::V4(ip) if ip.is_unspecified() => format!("http://127.0.0.1:{}/", addr.port()),
         IpAddr::V6(ip) if ip.is_unspecified() => format!("http://[::1]:{}/", addr.port()),
@@ -83,7 +81,7 @@ pub fn run_serve(args: ServeArgs) -> anyhow::Result<Outcome> {
         &mut |build| {
             let failure = match &build.outcome {
                 BuildOutcome::Built { .. } => None,
-                BuildOutcome::Failed { report } => Some(report.clone()),
+                BuildOutcome::Failed { failure } => Some(failure.clone()),
             };
             hub.finished(failure);
             // After the first report, where it stays in view: a wall of

@@ -7,15 +7,18 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::Args;
 
-use super::{Outcome, outcome, parse_today_arg, print, today, usage_error};
+use super::{
+    Outcome, chosen_period, known_owner, outcome, parse_today_arg, print, today, usage_error,
+};
 use crate::diagnostic::did_you_mean;
-use crate::render::status::{StatusOptions, default_period, render, units_in};
+use crate::render::status::{StatusOptions, render, units_in};
 use crate::workspace::Workspace;
 
 const EXAMPLES: &str = "\
 Examples:
   okrc status                        the current period of the workspace in .
-  okrc status okrs --attention       only what is off-track, at-risk, missed or stale
+  okrc status okrs --attention       only what needs attention, most urgent first
+  okrc status --owner \"ada lovelace\" what Ada owns, at any level
   okrc status --unit platform        one unit and the units below it
   okrc status --period 2026-Q3       another period
   okrc status | less -R              piped output is plain text, 80 columns (or $COLUMNS)
@@ -42,40 +45,33 @@ pub struct StatusArgs {
     /// missed, confidence at-risk or off-track, or a stale check-in.
     #[arg(long)]
     pub attention: bool,
+    /// Show only what this person owns: key results, objectives or units
+    /// naming them as owner (case-insensitive).
+    #[arg(long, value_name = "NAME")]
+    pub owner: Option<String>,
 }
 
 pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
     let today = today(args.today)?;
     let workspace = Workspace::load(&args.dir, None)?;
     let model = crate::compile(&workspace, today);
-    let period = match &args.period {
-        Some(name) => match model.periods.iter().find(|p| &p.name == name) {
-            Some(period) => period.clone(),
-            None => {
-                let known: Vec<&str> = model.periods.iter().map(|p| p.name.as_str()).collect();
-                let help = match did_you_mean(name, known.iter().copied()) {
-                    Some(close) => format!("did you mean `{close}`?"),
-                    None if known.is_empty() => "the workspace has no units yet".to_string(),
-                    None => format!("the periods with OKRs are: {}", known.join(", ")),
-                };
-                return Ok(usage_error(
-                    &format!("no unit has OKRs for period `{name}`"),
-                    Some(&help),
-                ));
-            }
-        },
-        None => match default_period(&model) {
-            Some(period) => period.clone(),
-            None => {
-                let mut out = anstream::stdout();
-                writeln!(
-                    out,
-                    "No units with OKRs in {} yet: `okrc init` writes a starter workspace.",
-                    args.dir.display()
-                )?;
-                return Ok(outcome(&model, false));
-            }
-        },
+    let period = match chosen_period(&model, args.period.as_deref()) {
+        Ok(Some(period)) => period,
+        Ok(None) => {
+            let mut out = anstream::stdout();
+            writeln!(
+                out,
+                "No units with OKRs in {} yet: `okrc init` writes a starter workspace.",
+                args.dir.display()
+            )?;
+            return Ok(outcome(&model, false));
+        }
+        Err(failed) => return Ok(failed),
+    };
+    let owner = match args.owner.as_deref().map(|name| known_owner(&model, name)) {
+        None => None,
+        Some(Ok(name)) => Some(name),
+        Some(Err(failed)) => return Ok(failed),
     };
     let unit = match &args.unit {
         None => None,
@@ -106,6 +102,7 @@ pub fn run(args: StatusArgs) -> anyhow::Result<Outcome> {
         period,
         unit,
         attention: args.attention,
+        owner,
         width: terminal_width(),
     };
     print(render(&model, &options).as_bytes())?;

@@ -34,6 +34,8 @@ pub enum Shape {
     Date,
     Enum(&'static [&'static str]),
     StringOrStrings,
+    /// An http(s) URL or an array of them.
+    Links,
     /// A number from 0 to 1 or one of the confidence levels.
     Confidence,
     Table(&'static TableSpec),

@@ -102,7 +102,7 @@ fn read_line(cx: &mut Cx, line: &str, span: Range<usize>, id: String) -> KeyResu
     };
     check_title(cx, &measure, span.clone(), &id);
     check_range(cx, &measure, span, &id);
-    build(measure, id, 1.0, Vec::new(), origin)
+    build(measure, id, 1.0, Vec::new(), About::default(), origin)
 }
 
 fn read_table(cx: &mut Cx, table: Table<'_>, span: Range<usize>, default_id: String) -> KeyResult {
@@ -218,7 +218,60 @@ fn read_table(cx: &mut Cx, table: Table<'_>, span: Range<usize>, default_id: Str
         Some(items) => read_checkins(cx, items, kind),
         None => Vec::new(),
     };
-    build(measure, id, weight, checkins, origin)
+    let about = read_about(cx, &reader);
+    build(measure, id, weight, checkins, about, origin)
+}
+
+/// Who owns a key result, where to read more, and what it means.
+#[derive(Default)]
+struct About {
+    owners: Vec<String>,
+    links: Vec<String>,
+    description: Option<String>,
+}
+
+fn read_about(cx: &mut Cx, reader: &TableReader<'_>) -> About {
+    let owners = reader
+        .strings(cx, "owner")
+        .into_iter()
+        .map(|(o, _)| o)
+        .collect();
+    let links = reader
+        .strings(cx, "links")
+        .into_iter()
+        .filter_map(|(link, span)| {
+            if is_web_link(&link) {
+                return Some(link.trim().to_string());
+            }
+            cx.invalid(
+                span,
+                format!("`{link}` is not an http or https link"),
+                "link to the issue, epic or dashboard behind the key result: `https://tracker.example/epic/42`",
+            );
+            None
+        })
+        .collect();
+    let description = reader.string(cx, "description").map(|(d, _)| d);
+    About {
+        owners,
+        links,
+        description,
+    }
+}
+
+/// An absolute http(s) URL with a host: what a link on the site and in a
+/// report can safely point at.
+fn is_web_link(link: &str) -> bool {
+    let link = link.trim();
+    let rest = ["https://", "http://"].iter().find_map(|scheme| {
+        link.get(..scheme.len())
+            .filter(|s| s.eq_ignore_ascii_case(scheme))
+            .map(|_| &link[scheme.len()..])
+    });
+    rest.is_some_and(|rest| {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        !host.is_empty() && !rest.chars().any(|c| c.is_whitespace() || c.is_control())
+    })
 }
 
 /// The type a table declares through its keys; two at once is an error.
@@ -299,6 +352,7 @@ fn build(
     id: String,
     weight: f64,
     checkins: Vec<Checkin>,
+    about: About,
     mut origin: KeyResultOrigin,
 ) -> KeyResult {
     let kind = measure.kind.unwrap_or(KeyResultType::Unmeasurable);
@@ -325,6 +379,10 @@ fn build(
         pace: None,
         confidence: None,
         score: None,
+        owners: about.owners,
+        links: about.links,
+        description: about.description,
+        stale: false,
         checkins,
         contributors: Vec::new(),
         origin,
@@ -445,6 +503,35 @@ fn read_confidence(cx: &mut Cx, value: Value<'_>) -> Option<Confidence> {
                 );
                 None
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_web_link;
+
+    #[test]
+    fn only_http_and_https_links_with_a_host_are_links() {
+        for good in [
+            "https://tracker.example/epic/42",
+            "http://example.org",
+            "HTTPS://Example.org/a?b#c",
+            " https://example.org/x ",
+        ] {
+            assert!(is_web_link(good), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "ftp://example.org",
+            "https://",
+            "https:///path",
+            "example.org/epic/42",
+            "/relative",
+            "https://exa mple.org",
+            "",
+        ] {
+            assert!(!is_web_link(bad), "{bad}");
         }
     }
 }

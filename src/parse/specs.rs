@@ -145,6 +145,21 @@ pub static KEY_RESULT: TableSpec = TableSpec {
             "True: progress comes from the child objectives aligned to this key result.",
         ),
         field(
+            "owner",
+            Shape::StringOrStrings,
+            "Who owns this key result: a name or a list of names. Default: the objective's owners, else the unit's.",
+        ),
+        field(
+            "links",
+            Shape::Links,
+            "http(s) links to what is behind the key result: the issue, epic or dashboard.",
+        ),
+        field(
+            "description",
+            Shape::Markdown,
+            "What the key result means and how it is measured, in Markdown.",
+        ),
+        field(
             "checkins",
             Shape::ArrayOfTables(&CHECKIN),
             "The weekly check-ins: `{ date = 2026-10-05, value = 118000, confidence = 0.8, note = \"...\" }`.",
@@ -203,6 +218,11 @@ pub static CONFIG: TableSpec = TableSpec {
             "output",
             Shape::String,
             "The output folder, relative to the workspace. Default: `public`.",
+        ),
+        field(
+            "base_url",
+            Shape::String,
+            "Where the site is published (`https://okrs.example.org/`): `okrc report` links to its pages.",
         ),
         field(
             "period",

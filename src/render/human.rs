@@ -93,7 +93,12 @@ fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// The span to underline, relative to its line: the offending bytes on the
 /// first line, at least one character wide.
-fn caret_span(line: &str, start: usize, end: usize, line_offset: usize) -> std::ops::Range<usize> {
+pub fn caret_span(
+    line: &str,
+    start: usize,
+    end: usize,
+    line_offset: usize,
+) -> std::ops::Range<usize> {
     let floor = |mut i: usize| {
         i = i.min(line.len());
         while !line.is_char_boundary(i) {

@@ -4,6 +4,7 @@
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod report;
 pub mod status;
 pub mod terminal;
 

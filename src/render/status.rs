@@ -4,7 +4,6 @@
 //!
 //! It reads the same [`Model`] as the JSON output and the site.
 
-use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use anstyle::Style;
@@ -13,13 +12,12 @@ use super::terminal::{BOLD, DIM, colour_style, number, pace_style, pace_words, p
 use crate::analyse::progress::score_colour;
 mod layout;
 
-use crate::diagnostic::{Code, Tally};
-use crate::model::{
-    Colour, ConfidenceLevel, KeyResult, Model, Objective, ObjectiveKind, Pace, Unit,
-};
+use crate::analyse::attention::{self, needs_attention};
+use crate::diagnostic::Tally;
+use crate::model::{Colour, KeyResult, Model, Objective, ObjectiveKind, Pace, Unit};
+use crate::people::same_person;
 use crate::period::{Period, days_between, format_date};
 use crate::render::count;
-use crate::source::{FilePath, Span};
 use layout::{Columns, wrap};
 
 /// What to show.
@@ -29,8 +27,11 @@ pub struct StatusOptions {
     pub period: Period,
     /// Only this unit (an index into `Model::units`) and the units below it.
     pub unit: Option<usize>,
-    /// Only what is off-track, at-risk, missed or stale.
+    /// Only what needs attention (SPEC §3), as one list in its order.
     pub attention: bool,
+    /// Only what this person owns, at any level (key result, objective or
+    /// unit), compared case-insensitively.
+    pub owner: Option<String>,
     /// Terminal cells per line.
     pub width: usize,
 }
@@ -58,19 +59,24 @@ pub fn render(model: &Model, options: &StatusOptions) -> String {
     let view = View::new(model, options);
     let mut out = String::new();
     view.header(&mut out);
-    let roots = view.roots();
     let mut body = String::new();
-    for (i, &root) in roots.iter().enumerate() {
-        if i > 0 {
-            body.push('\n');
+    if options.attention {
+        view.attention_list(&mut body);
+    } else {
+        for (i, &root) in view.roots().iter().enumerate() {
+            if i > 0 {
+                body.push('\n');
+            }
+            view.unit(&mut body, root, "", "");
         }
-        view.unit(&mut body, root, "", "");
     }
     if body.is_empty() {
-        let nothing = if options.attention {
-            "Nothing needs attention: no key result is at-risk, off-track, missed or stale."
-        } else {
-            "No OKRs for this period yet."
+        let nothing = match (options.attention, &options.owner) {
+            (true, _) => {
+                "Nothing needs attention: no key result is at-risk, off-track, missed or stale."
+            }
+            (false, Some(_)) => "Nothing of theirs in this period.",
+            (false, None) => "No OKRs for this period yet.",
         };
         let _ = writeln!(out, "{}", paint(DIM, nothing));
     } else {
@@ -92,7 +98,6 @@ struct View<'m> {
     /// For each unit of the model: shown, with something to show in it or
     /// below it (everything, unless `--attention`).
     has_content: Vec<bool>,
-    stale: HashSet<(FilePath, Span)>,
     columns: Columns,
 }
 
@@ -114,16 +119,9 @@ impl<'m> View<'m> {
                 children[parent].push(u);
             }
         }
-        let stale: HashSet<(FilePath, Span)> = model
-            .diagnostics
+        let any_stale = shown
             .iter()
-            .filter(|d| d.code == Code::StaleCheckin)
-            .map(|d| (d.file.clone(), d.span))
-            .collect();
-        let any_stale = shown.iter().any(|&u| {
-            let unit = &model.units[u];
-            key_results(unit).any(|kr| stale.contains(&(unit.file.clone(), kr.origin.span)))
-        });
+            .any(|&u| key_results(&model.units[u]).any(|kr| kr.stale));
         let mut view = View {
             model,
             options,
@@ -131,7 +129,6 @@ impl<'m> View<'m> {
             is_shown: is_shown.clone(),
             children,
             has_content: vec![false; model.units.len()],
-            stale,
             columns: Columns::new(options.width, any_stale),
         };
         // A unit with something to show makes its shown ancestors worth
@@ -139,11 +136,11 @@ impl<'m> View<'m> {
         for i in 0..view.shown.len() {
             let u = view.shown[i];
             let unit = &model.units[u];
-            let own = !options.attention
-                || unit
-                    .objectives
-                    .iter()
-                    .any(|o| view.objective_shown(unit, o));
+            let own = unit
+                .objectives
+                .iter()
+                .any(|o| view.objective_shown(unit, o))
+                || (unit.objectives.is_empty() && view.owned(unit, None, None));
             let mut at = Some(u).filter(|_| own);
             while let Some(v) = at.filter(|&v| is_shown[v] && !view.has_content[v]) {
                 view.has_content[v] = true;
@@ -153,29 +150,62 @@ impl<'m> View<'m> {
         view
     }
 
-    fn is_stale(&self, unit: &Unit, kr: &KeyResult) -> bool {
-        self.stale.contains(&(unit.file.clone(), kr.origin.span))
+    /// Does `--owner` (if given) own the unit, the objective or the key
+    /// result, as far as they are given?
+    fn owned(&self, unit: &Unit, objective: Option<&Objective>, kr: Option<&KeyResult>) -> bool {
+        let Some(owner) = &self.options.owner else {
+            return true;
+        };
+        let owners = unit
+            .owners
+            .iter()
+            .chain(objective.into_iter().flat_map(|o| &o.owners))
+            .chain(kr.into_iter().flat_map(|k| &k.owners));
+        owners.into_iter().any(|name| same_person(name, owner))
     }
 
-    fn kr_needs_attention(&self, unit: &Unit, kr: &KeyResult) -> bool {
-        matches!(kr.pace, Some(Pace::AtRisk | Pace::OffTrack | Pace::Missed))
-            || matches!(
-                kr.confidence,
-                Some(ConfidenceLevel::AtRisk | ConfidenceLevel::OffTrack)
-            )
-            || self.is_stale(unit, kr)
+    fn kr_shown(&self, unit: &Unit, objective: &Objective, kr: &KeyResult) -> bool {
+        self.owned(unit, Some(objective), Some(kr))
+            && (!self.options.attention || (!unit.draft && !attention::reasons(kr).is_empty()))
     }
 
     fn objective_shown(&self, unit: &Unit, objective: &Objective) -> bool {
-        !self.options.attention
-            || matches!(
-                objective.pace,
-                Some(Pace::AtRisk | Pace::OffTrack | Pace::Missed)
-            )
-            || objective
-                .key_results
-                .iter()
-                .any(|kr| self.kr_needs_attention(unit, kr))
+        objective
+            .key_results
+            .iter()
+            .any(|kr| self.kr_shown(unit, objective, kr))
+            || (!self.options.attention
+                && objective.key_results.is_empty()
+                && self.owned(unit, Some(objective), None))
+    }
+
+    /// `--attention`: the key results that need it, in the one order of
+    /// SPEC §3, each under its unit's name and objective.
+    fn attention_list(&self, out: &mut String) {
+        let units = &self.model.units;
+        for item in needs_attention(units, &self.shown) {
+            let unit = &units[item.unit];
+            let objective = &unit.objectives[item.objective];
+            let kr = &objective.key_results[item.key_result];
+            if !self.owned(unit, Some(objective), Some(kr)) {
+                continue;
+            }
+            let id = format!("{} {}.{}", unit.id, objective.id, kr.id);
+            let value = standing(kr);
+            let left = self
+                .columns
+                .left("", (&id, BOLD), &kr.title, value.as_deref());
+            let label = pace_label(kr.pace, kr.by);
+            let right = self.columns.right(
+                kr.progress,
+                kr.pace,
+                Some(label),
+                kr.confidence,
+                kr.stale,
+                true,
+            );
+            let _ = writeln!(out, "{left}{right}");
+        }
     }
 
     /// Shown units whose parent is not shown, in model order.
@@ -243,8 +273,8 @@ impl<'m> View<'m> {
                 {
                     paces[pace as usize] += 1;
                 }
-                stale += usize::from(self.is_stale(unit, kr));
-                attention += usize::from(self.kr_needs_attention(unit, kr));
+                stale += usize::from(kr.stale);
+                attention += usize::from(!unit.draft && !attention::reasons(kr).is_empty());
             }
         }
         let mut parts = Vec::new();
@@ -366,7 +396,7 @@ impl<'m> View<'m> {
             );
             let _ = writeln!(out, "{left}{right}");
             for kr in &objective.key_results {
-                if self.options.attention && !self.kr_needs_attention(unit, kr) {
+                if !self.kr_shown(unit, objective, kr) {
                     continue;
                 }
                 let lead = format!("{rest}{stem}  ");
@@ -383,7 +413,7 @@ impl<'m> View<'m> {
                     kr.pace,
                     Some(label),
                     kr.confidence,
-                    self.is_stale(unit, kr),
+                    kr.stale,
                     true,
                 );
                 let _ = writeln!(out, "{left}{right}");

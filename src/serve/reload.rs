@@ -5,9 +5,13 @@
 //! diagnostics. Built files never contain either: they are added to the
 //! response only.
 
+use std::sync::Arc;
+
+use tokio::sync::watch;
+
+use super::overlay::overlay;
 use crate::site::svg::escape;
-use std::sync::Mutex;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use crate::watch::failure::Failure;
 
 /// The path of the event stream; `__` never starts a site path (slugs are
 /// lowercase letters, digits and dashes).
@@ -18,48 +22,42 @@ pub const EVENTS_PATH: &str = "/__okrc/events";
 pub struct Status {
     /// Counts finished builds (0: the first has not finished yet).
     pub build: u64,
-    /// The report of the last build if it failed, without colours.
-    pub failure: Option<String>,
+    /// Why the last build failed, if it did.
+    pub failure: Option<Arc<Failure>>,
 }
 
-/// The latest build status, and the browsers listening for the next.
-#[derive(Debug, Default)]
+/// The latest build status; every event stream holds a receiver and wakes
+/// when it changes.
+#[derive(Debug)]
 pub struct Hub {
-    status: Mutex<Status>,
-    listeners: Mutex<Vec<Sender<u64>>>,
+    status: watch::Sender<Status>,
+}
+
+impl Default for Hub {
+    fn default() -> Hub {
+        Hub {
+            status: watch::Sender::new(Status::default()),
+        }
+    }
 }
 
 impl Hub {
     pub fn status(&self) -> Status {
-        self.status
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
-            .clone()
+        self.status.borrow().clone()
     }
 
-    /// A new listener: receives the number of each build that finishes.
-    pub fn listen(&self) -> Receiver<u64> {
-        let (sender, receiver) = channel();
-        self.listeners
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
-            .push(sender);
-        receiver
+    /// A new listener: sees the status now and each time a build finishes.
+    pub fn subscribe(&self) -> watch::Receiver<Status> {
+        self.status.subscribe()
     }
 
-    /// A build finished (its files written) or failed: record it and tell
-    /// every listener. Listeners that went away are dropped.
-    pub fn finished(&self, failure: Option<String>) {
-        let build = {
-            let mut status = self.status.lock().unwrap_or_else(|p| p.into_inner());
+    /// A build finished (its files written) or failed: record it and wake
+    /// every listener.
+    pub fn finished(&self, failure: Option<Failure>) {
+        self.status.send_modify(|status| {
             status.build += 1;
-            status.failure = failure;
-            status.build
-        };
-        self.listeners
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
-            .retain(|listener| listener.send(build).is_ok());
+            status.failure = failure.map(Arc::new);
+        });
     }
 }
 
@@ -76,27 +74,12 @@ fn script(build: u64) -> String {
     )
 }
 
-/// The overlay that shows a failed build's report over the page.
-fn overlay(report: &str) -> String {
-    format!(
-        concat!(
-            r#"<div id="okrc-build-error" role="alert" style="position:fixed;inset:0;z-index:2147483647;overflow:auto;"#,
-            r#"background:rgba(20,20,24,.94);color:#f4f4f5;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;padding:2rem">"#,
-            r#"<p style="margin:0 0 1rem;font:600 1.1rem/1.4 system-ui,sans-serif;color:#fca5a5">"#,
-            "The last build failed: the site below is the last good one. ",
-            "Fix the input and this page reloads by itself.</p>",
-            r#"<pre style="margin:0;white-space:pre-wrap;color:inherit;background:none">{}</pre></div>"#
-        ),
-        escape(report)
-    )
-}
-
 /// What a served HTML page becomes: the live reload script, and the overlay
 /// while the last build failed, just before `</body>` (or at the end).
 pub fn inject(html: &[u8], status: &Status) -> Vec<u8> {
     let mut extra = String::new();
-    if let Some(report) = &status.failure {
-        extra.push_str(&overlay(report));
+    if let Some(failure) = &status.failure {
+        extra.push_str(&overlay(failure));
     }
     extra.push_str(&script(status.build));
     let at = find_last_ignore_case(html, b"</body>").unwrap_or(html.len());
@@ -114,10 +97,12 @@ pub fn not_found_page(path: &str, status: &Status) -> Vec<u8> {
         concat!(
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
+            "<link rel=\"icon\" href=\"/{}\" type=\"image/svg+xml\">\n",
             "<title>Not found</title>\n</head>\n<body>\n<main>\n<h1>Not found</h1>\n",
             "<p>Nothing is built at <code>{}</code>{}.</p>\n",
             "<p><a href=\"/\">Go to the start page</a></p>\n</main>\n</body>\n</html>\n"
         ),
+        crate::site::FAVICON,
         escape(path),
         if status.build == 0 {
             " yet: the first build is still running"
@@ -155,11 +140,17 @@ mod tests {
         assert!(!page.contains("okrc-build-error"));
     }
 
+    fn failed(message: &str) -> Option<Failure> {
+        let mut failure = Failure::default();
+        failure.push_message(message);
+        Some(failure)
+    }
+
     #[test]
     fn a_failed_build_is_shown_escaped() {
         let status = Status {
             build: 4,
-            failure: Some("error[parse-error]: <script>alert(1)</script> & \"x\"".into()),
+            failure: failed("<script>alert(1)</script> & \"x\"").map(Arc::new),
         };
         let page = String::from_utf8(inject(b"<p>no body</p>", &status)).unwrap();
         assert!(page.contains("okrc-build-error"));
@@ -170,15 +161,16 @@ mod tests {
     }
 
     #[test]
-    fn listeners_hear_every_finished_build() {
+    fn listeners_see_every_finished_build() {
         let hub = Hub::default();
-        let first = hub.listen();
         hub.finished(None);
-        let second = hub.listen();
-        drop(first);
-        hub.finished(Some("broken".into()));
-        assert_eq!(second.try_recv(), Ok(2));
-        assert_eq!(hub.status().build, 2);
-        assert_eq!(hub.status().failure.as_deref(), Some("broken"));
+        let mut listener = hub.subscribe();
+        assert!(!listener.has_changed().unwrap());
+        hub.finished(failed("broken"));
+        assert!(listener.has_changed().unwrap());
+        assert_eq!(listener.borrow_and_update().build, 2);
+        let status = hub.status();
+        assert_eq!(status.build, 2);
+        assert_eq!(status.failure.unwrap().errors[0].message, "broken");
     }
 }

@@ -19,8 +19,8 @@ use minijinja::{Value, context};
 
 use super::data::SiteData;
 use super::paths::path_value;
-use crate::diagnostic::Code;
-use crate::model::{ConfidenceLevel, Model, Pace};
+use crate::analyse::attention::{Attention, needs_attention};
+use crate::model::{Model, Pace};
 
 /// A unit with a link to its page.
 pub fn unit_link(site: &Arc<SiteData>, u: usize) -> Value {
@@ -126,105 +126,36 @@ fn count_below(children: &[Vec<usize>], u: usize) -> usize {
     count
 }
 
-/// Why a key result needs attention, most urgent first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Reason {
-    Missed,
-    OffTrack,
-    AtRisk,
-    Stale,
-    NotConfident,
-    Unsure,
-}
-
-impl Reason {
-    const ALL: [Reason; 6] = [
-        Reason::Missed,
-        Reason::OffTrack,
-        Reason::AtRisk,
-        Reason::Stale,
-        Reason::NotConfident,
-        Reason::Unsure,
-    ];
-}
-
-/// Key results that are missed, off track, at risk, without a recent
-/// check-in (the `stale-checkin` lint), or whose owners are not confident,
-/// most urgent first: how many there are, and the first `limit` as
-/// `{unit, objective, key_result, href, reasons}`, where a reason is
-/// `{kind: "pace"|"stale"|"confidence", value}`.
+/// What needs attention (SPEC §3, [`needs_attention`]): how many key
+/// results, and the first `limit` as `{unit, objective, key_result, href,
+/// reasons}`, where a reason is `{kind: "pace"|"stale"|"confidence", value}`.
 pub fn attention(site: &Arc<SiteData>, units: &[usize], limit: usize) -> (usize, Vec<Value>) {
-    let model = &site.model;
-    let stale: HashSet<(&str, u32)> = model
-        .diagnostics
-        .iter()
-        .filter(|d| d.code == Code::StaleCheckin)
-        .map(|d| (&*d.file, d.span.start))
-        .collect();
-    // Each key result's reasons as a set of bits, in `Reason` order.
-    let mut found: Vec<(Reason, usize, usize, usize, u8)> = Vec::new();
-    for &u in units {
-        let unit = &model.units[u];
-        for (o, objective) in unit.objectives.iter().enumerate() {
-            for (k, kr) in objective.key_results.iter().enumerate() {
-                let mut reasons = 0u8;
-                let mut add = |reason: Reason| reasons |= 1 << reason as u8;
-                match kr.pace {
-                    Some(Pace::Missed) => add(Reason::Missed),
-                    Some(Pace::OffTrack) => add(Reason::OffTrack),
-                    Some(Pace::AtRisk) => add(Reason::AtRisk),
-                    _ => {}
-                }
-                if !stale.is_empty() && stale.contains(&(&*unit.file, kr.origin.span.start)) {
-                    add(Reason::Stale);
-                }
-                if kr.pace != Some(Pace::Done) {
-                    match kr.confidence {
-                        Some(ConfidenceLevel::OffTrack) => add(Reason::NotConfident),
-                        Some(ConfidenceLevel::AtRisk) => add(Reason::Unsure),
-                        _ => {}
-                    }
-                }
-                if let Some(&first) = Reason::ALL.iter().find(|r| reasons & (1 << **r as u8) != 0) {
-                    found.push((first, u, o, k, reasons));
-                }
-            }
-        }
-    }
+    let found = needs_attention(&site.model.units, units);
     let total = found.len();
-    let limit = limit.min(total);
-    if limit < total {
-        found.select_nth_unstable_by_key(limit, |&(first, u, o, k, _)| (first, u, o, k));
-        found.truncate(limit);
-    }
-    found.sort_by_key(|&(first, u, o, k, _)| (first, u, o, k));
     let shown = found
         .into_iter()
-        .map(|(_, u, o, k, reasons)| {
-            let reasons: Vec<Value> = Reason::ALL
-                .into_iter()
-                .filter(|r| reasons & (1 << *r as u8) != 0)
-                .map(|reason| {
-                    let (kind, value) = match reason {
-                        Reason::Missed => ("pace", "missed"),
-                        Reason::OffTrack => ("pace", "off-track"),
-                        Reason::AtRisk => ("pace", "at-risk"),
-                        Reason::Stale => ("stale", "stale"),
-                        Reason::NotConfident => ("confidence", "off-track"),
-                        Reason::Unsure => ("confidence", "at-risk"),
-                    };
-                    context! { kind => kind, value => value }
-                })
-                .collect();
-            let item = key_result_link(site, u, o, k);
-            context! { reasons => reasons, ..item }
-        })
+        .take(limit)
+        .map(|item| attention_item(site, &item))
         .collect();
     (total, shown)
 }
 
+/// One key result that needs attention, as the lists show it.
+pub fn attention_item(site: &Arc<SiteData>, item: &Attention) -> Value {
+    let reasons: Vec<Value> = item
+        .reasons
+        .iter()
+        .map(|reason| {
+            let (kind, value) = reason.kind_and_value();
+            context! { kind => kind, value => value }
+        })
+        .collect();
+    let link = key_result_link(site, item.unit, item.objective, item.key_result);
+    context! { reasons => reasons, ..link }
+}
+
 /// A key result with its unit and objective, linked to its unit's page.
-fn key_result_link(site: &Arc<SiteData>, u: usize, o: usize, k: usize) -> Value {
+pub fn key_result_link(site: &Arc<SiteData>, u: usize, o: usize, k: usize) -> Value {
     context! {
         unit => site.unit_value(u),
         objective => site.okr_value(u, o, None),

@@ -59,6 +59,13 @@ pub const TEMPLATES_FOLDER: &str = "templates";
 /// The stylesheet's name, in `templates/` and in the output folder.
 pub const STYLESHEET: &str = "style.css";
 
+/// The site's icon, in the output folder: every page links to it, so a
+/// browser asks for no `favicon.ico` that is not there.
+pub const FAVICON: &str = "favicon.svg";
+
+/// The icon's bytes: a target, in the site's accent colour.
+pub const FAVICON_SVG: &str = include_str!("../../templates/favicon.svg");
+
 /// The built-in templates, embedded in the binary.
 const BUILTIN: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),

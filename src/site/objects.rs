@@ -293,6 +293,9 @@ const KEY_RESULT_KEYS: &[&str] = &[
     "pace",
     "confidence",
     "score",
+    "owners",
+    "links",
+    "description",
     "checkins",
     "contributors",
 ];
@@ -449,6 +452,11 @@ impl Object for KeyResultObject {
             "pace" => optional_str(kr.pace.map(|p| p.as_str())),
             "confidence" => optional_str(kr.confidence.map(|c| c.as_str())),
             "score" => optional_number(kr.score),
+            "owners" => strings(&kr.owners),
+            "links" => strings(&kr.links),
+            "description" => optional_str(kr.description.as_deref()),
+            // Not in the JSON: due a check-in today.
+            "stale" => Value::from(kr.stale),
             "checkins" => Value::from_object(List {
                 node: self.0.clone(),
                 kind: ListKind::Checkins,

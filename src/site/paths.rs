@@ -15,6 +15,9 @@
 //! periods/<period>/alignment-2.html   … its next pages, when it is large
 //! periods/<period>/scorecard.html     scores and reflections of an ended period
 //! periods/<period>/units/<unit>.html  one unit in one period
+//! periods/<period>/changes.html       what moved in the last 7 days (running periods)
+//! people/index.html                   everyone named as an owner
+//! people/<person>.html                one person's OKRs (slugs: `crate::people::slugs`)
 //! ```
 
 use std::collections::{BTreeSet, HashMap};
@@ -172,6 +175,11 @@ impl SitePaths {
 
     pub fn scorecard(&self, period: &str) -> Option<String> {
         Some(self.period_folder(period)? + "scorecard.html")
+    }
+
+    /// The changes of a running period over the last 7 days.
+    pub fn changes(&self, period: &str) -> Option<String> {
+        Some(self.period_folder(period)? + "changes.html")
     }
 
     /// The page of the unit at `index` in `Model::units`; `None` for a unit

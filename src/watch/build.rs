@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::delta::Delta;
+use super::failure::Failure;
 use super::session::{Session, StartError};
 use crate::diagnostic::{Code, Level, Tally};
 use crate::site::Templates;
@@ -69,9 +70,8 @@ pub enum Outcome {
         removed: usize,
     },
     /// The input has errors, a template failed, or the output could not be
-    /// written; the last good site was left as it was. The report is what
-    /// was printed, without colours.
-    Failed { report: String },
+    /// written; the last good site was left as it was.
+    Failed { failure: Failure },
 }
 
 /// One build: what it printed and how it ended.
@@ -94,12 +94,11 @@ impl Session {
     /// A build that failed before it began: the workspace could not be read
     /// again, or the output folder was refused.
     pub fn failed_to_start(&self, error: &StartError) -> Build {
-        let report = format!("error: {error}\n");
+        let mut failure = Failure::default();
+        failure.push_message(error.to_string());
         Build {
-            outcome: Outcome::Failed {
-                report: report.clone(),
-            },
-            report: report.into_bytes(),
+            outcome: Outcome::Failed { failure },
+            report: format!("error: {error}\n").into_bytes(),
             tally: Tally {
                 errors: 1,
                 warnings: 0,
@@ -178,13 +177,14 @@ impl Session {
         };
         let tally = Tally::of(&model.diagnostics);
         let unreadable = model.diagnostics.iter().any(|d| d.code == Code::IoError);
-        let failed = |report: Vec<u8>, overlay: String, extra: Option<String>, timings| {
+        let failed = |report: Vec<u8>, mut failure: Failure, extra: Option<String>, timings| {
             let mut report = report;
             if let Some(extra) = extra {
-                let _ = writeln!(report, "{extra}");
+                let _ = writeln!(report, "error: {extra}");
+                failure.push_message(extra);
             }
             Build {
-                outcome: Outcome::Failed { report: overlay },
+                outcome: Outcome::Failed { failure },
                 report,
                 tally,
                 delta: delta.clone(),
@@ -193,9 +193,9 @@ impl Session {
         };
         if tally.errors > 0 || unreadable {
             timings.total = started.elapsed();
-            let overlay = self.overlay(&model, None);
+            let failure = self.failure(&model);
             self.drop_later(model);
-            return Ok(failed(report, overlay, None, timings));
+            return Ok(failed(report, failure, None, timings));
         }
         let t = Instant::now();
         if self.templates.is_none() {
@@ -203,17 +203,19 @@ impl Session {
                 Ok(templates) => self.templates = Some(templates),
                 Err(err) => {
                     timings.total = started.elapsed();
-                    let extra = format!("error: {err}");
-                    let overlay = self.overlay(&model, Some(&extra));
+                    let failure = self.failure(&model);
                     self.drop_later(model);
-                    return Ok(failed(report, overlay, Some(extra), timings));
+                    return Ok(failed(report, failure, Some(err.to_string()), timings));
                 }
             }
         }
         let templates = self.templates.as_ref().expect("loaded just above");
-        // No errors from here on: a failure's overlay is the summary line
-        // and what went wrong.
-        let summary = crate::render::human::summary(&model);
+        // No errors from here on: a failure's overlay counts the warnings
+        // and says what went wrong.
+        let warnings = Failure {
+            errors: Vec::new(),
+            warnings: tally.warnings,
+        };
         let model = Arc::new(model);
         let built = self.cache.build(
             Arc::clone(&model),
@@ -228,9 +230,7 @@ impl Session {
             Err(err) => {
                 timings.render = t.elapsed();
                 timings.total = started.elapsed();
-                let extra = format!("error: {err}");
-                let overlay = format!("{summary}\n{extra}\n");
-                return Ok(failed(report, overlay, Some(extra), timings));
+                return Ok(failed(report, warnings, Some(err.to_string()), timings));
             }
         };
         let mut report = report;
@@ -256,17 +256,20 @@ impl Session {
     }
 
     /// What a failed build shows over the page in `serve`: every error (not
-    /// only the new ones), without colours, and the summary line that
-    /// counts the warnings. Errors are few, and rendered only on failure.
-    fn overlay(&self, model: &crate::model::Model, extra: Option<&str>) -> String {
-        use std::io::Write;
-        let errors = model.diagnostics.iter().filter(|d| d.level == Level::Error);
-        let mut text = self.render(errors).unwrap_or_default();
-        let _ = writeln!(text, "{}", crate::render::human::summary(model));
-        if let Some(extra) = extra {
-            let _ = writeln!(text, "{extra}");
-        }
-        String::from_utf8_lossy(&anstream::adapter::strip_bytes(&text).into_vec()).into_owned()
+    /// only the new ones) with its source line, and a count of the
+    /// warnings. Errors are few, and looked at only on failure.
+    fn failure(&self, model: &crate::model::Model) -> Failure {
+        let files: std::collections::HashSet<&str> = model
+            .diagnostics
+            .iter()
+            .filter(|d| d.level == Level::Error)
+            .map(|d| &*d.file)
+            .collect();
+        let texts: HashMap<&str, &str> = crate::cmd::check::source_texts(&self.workspace)
+            .into_iter()
+            .filter(|(path, _)| files.contains(path))
+            .collect();
+        Failure::of(&model.diagnostics, &texts, &self.options.root)
     }
 
     /// Gets ready for the next rebuild while nothing happens: writes the

@@ -14,6 +14,7 @@
 
 pub mod build;
 pub mod delta;
+pub mod failure;
 pub mod filter;
 pub mod session;
 pub mod watcher;

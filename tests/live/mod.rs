@@ -177,6 +177,11 @@ impl Running {
         wait_until(self, "a rebuild", || self.builds() > before);
     }
 
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The URL `okrc serve` printed.
     pub fn url(&self) -> String {
         wait_until(self, "the address", || self.log().contains("http://"));

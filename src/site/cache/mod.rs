@@ -35,7 +35,7 @@ use super::BuildError;
 use super::data::{SiteData, recording_use};
 use super::output::{Carried, MARKER, OutputDir, OutputError, Owned, Placed};
 use super::pages::{Page, PageKind};
-use super::{JSON_FILE, STYLESHEET, SiteRender, Templates};
+use super::{FAVICON, FAVICON_SVG, JSON_FILE, STYLESHEET, SiteRender, Templates};
 use crate::config::Config;
 use crate::model::{Model, Unit};
 use crate::source::FilePath;
@@ -357,6 +357,10 @@ impl SiteCache {
                         fresh.write(STYLESHEET, templates.stylesheet().as_bytes())?;
                         written += 1;
                     }
+                    match fresh.write(FAVICON, FAVICON_SVG.as_bytes())? {
+                        Placed::Written => written += 1,
+                        Placed::Kept => kept += 1,
+                    }
                     if last_json
                         .is_some_and(|last| fresh.keep(JSON_FILE, last.len).unwrap_or(false))
                     {
@@ -385,6 +389,12 @@ impl SiteCache {
                         kept += 1;
                     } else {
                         output.replace(STYLESHEET, templates.stylesheet().as_bytes())?;
+                        written += 1;
+                    }
+                    if output.has(FAVICON) {
+                        kept += 1;
+                    } else {
+                        output.replace(FAVICON, FAVICON_SVG.as_bytes())?;
                         written += 1;
                     }
                     if last_json.is_some() && output.has(JSON_FILE) {
