@@ -19,14 +19,17 @@ measures, as medians over several runs:
 A fresh output folder is made by renaming the last one aside (deleted at the
 end), not by deleting it: deleting ten thousand files just before creating
 ten thousand more measures the file system's inode reuse, not the build.
-With --check the suite exits 1 when a command fails or okrc's site does not
-have one page per unit, so CI notices when it stops working.
+With --check the suite exits 1 when a command fails, when a unit of okrs.json
+has no page in okrc's site, or when the watch latency has no timing, so CI
+notices when it stops working.
 It prints a Markdown table (paste it into BENCHMARKS.md) and, with --json, the
 raw figures.
 """
 import argparse
 import json
+import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -146,7 +149,44 @@ def watch_latency(source, runs):
     if result.returncode != 0:
         print(result.stdout + result.stderr, file=sys.stderr)
         return None
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    try:
+        figures = json.loads(result.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        print("watch_latency.py printed no figures:\n" + result.stdout + result.stderr, file=sys.stderr)
+        return None
+    return figures
+
+
+def missing_timings(figures):
+    """The figures of watch_latency.py that are not a time: missing, not a
+    number, NaN (a rebuild whose timings line was not found) or not positive."""
+    wanted = {name: figures.get(name) for name in ("page_ms", "done_ms", "rebuild_ms")}
+    stages = figures.get("stages_ms")
+    if not isinstance(stages, dict) or not stages:
+        wanted["stages_ms"] = None
+    else:
+        wanted.update({f"stages_ms.{name}": value for name, value in stages.items()})
+    return [name for name, value in wanted.items()
+            if not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0]
+
+
+def slug(text):
+    """The page name okrc gives a unit id or period made of ASCII letters,
+    digits and dashes (src/site/paths.rs), which is what gen_workspace.py
+    writes: `2026-Q4` → `2026-q4`."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def missing_unit_pages(output):
+    """The units of okrs.json that have no page in the built site."""
+    with open(os.path.join(output, "okrs.json"), encoding="utf-8") as f:
+        units = json.load(f)["units"]
+    missing = []
+    for unit in units:
+        page = os.path.join(output, "periods", slug(unit["period"]), "units", slug(unit["id"]) + ".html")
+        if not os.path.isfile(page):
+            missing.append(f"{unit['id']} ({unit['period']}): no {os.path.relpath(page, output)}")
+    return units, missing
 
 
 def main():
@@ -193,11 +233,22 @@ def main():
             row["watch"] = watch_latency(source, max(args.runs, 10))
             if row["watch"] is None:
                 failures.append(f"watch latency at {units} units")
+            elif missing_timings(row["watch"]):
+                failures.append(f"watch latency at {units} units has no timing for "
+                                + ", ".join(missing_timings(row["watch"])))
         for name in ("check", "build", "rebuild", "hugo"):
             if name in row and row[name]["exit_codes"] != [0]:
                 failures.append(f"{name} at {units} units exited {row[name]['exit_codes']}")
-        if files < units:
-            failures.append(f"okrc's site at {units} units has {files} files, fewer than its units")
+        try:
+            listed, missing = missing_unit_pages(output)
+        except (OSError, ValueError, KeyError) as err:
+            listed, missing = [], [f"okrs.json unreadable: {err}"]
+        if len(listed) != units:
+            failures.append(f"okrc's site at {units} units lists {len(listed)} units in okrs.json")
+        for page in missing[:10]:
+            failures.append(f"okrc's site at {units} units: {page}")
+        if len(missing) > 10:
+            failures.append(f"... and {len(missing) - 10} more units without a page")
         rows.append(row)
         print(f"measured {units} units", file=sys.stderr)
 

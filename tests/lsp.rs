@@ -316,18 +316,14 @@ fn a_buffer_that_does_not_parse_still_answers() {
     assert_eq!(client.shutdown(), Some(0));
 }
 
-/// The real-client test: Neovim 0.7's built-in LSP client. Skips, saying
-/// so, where `nvim` is missing, unless CI is set.
+/// The real-client test: Neovim 0.7's built-in LSP client. Skipped visibly
+/// where `nvim` is missing, failed when CI is set (`support::tools`).
 #[test]
 fn neovim_shows_typos_as_you_type_and_completes_the_parent_s_key_results() {
-    let nvim = std::process::Command::new("nvim").arg("--version").output();
-    if !nvim.is_ok_and(|o| o.status.success()) {
-        let message =
-            "\n!!! SKIPPED the Neovim test: `nvim` is not installed (apt-get install neovim)\n";
-        if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
-            panic!("CI is set, so the Neovim test must run:{message}");
-        }
-        eprintln!("{message}");
+    if !support::tools::require(
+        "neovim_shows_typos_as_you_type_and_completes_the_parent_s_key_results",
+        &[&support::tools::NEOVIM],
+    ) {
         return;
     }
     let dir = fixture_copy("lsp");

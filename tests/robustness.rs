@@ -1,13 +1,13 @@
 //! Hostile input never panics: arbitrary bytes, arbitrary TOML, and random
 //! workspaces built from the real keys always give a model or diagnostics,
-//! every diagnostic located in its file.
+//! every diagnostic located in its file: on a line and a column it has.
 
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use okrc::config::Config;
 use okrc::parse::parse_unit_file;
-use okrc::source::SourceFile;
+use okrc::source::{LineIndex, SourceFile};
 use okrc::workspace::Workspace;
 use proptest::prelude::*;
 
@@ -26,11 +26,25 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
 }
 
-/// Compiles, serializes, and checks that every diagnostic has a position.
+/// Compiles, serializes, and checks that every diagnostic points at a
+/// place that exists: a file of the workspace, a line of that file, and a
+/// column on that line (or just after its end).
 fn compiles(files: Vec<SourceFile>) {
-    let model = okrc::compile(&workspace(files), today());
+    let model = okrc::compile(&workspace(files.clone()), today());
     for d in &model.diagnostics {
-        assert!(d.line >= 1 && d.column >= 1, "unlocated diagnostic {d:?}");
+        let file = files
+            .iter()
+            .find(|f| f.path == d.file)
+            .unwrap_or_else(|| panic!("diagnostic in a file that is not there: {d:?}"));
+        let (_, line) = LineIndex::new(&file.text)
+            .line(d.line)
+            .unwrap_or_else(|| panic!("diagnostic on a line the file does not have: {d:?}"));
+        let columns = line.chars().count() as u32 + 1;
+        assert!(
+            (1..=columns).contains(&d.column),
+            "diagnostic past the end of line {} ({line:?}): {d:?}",
+            d.line
+        );
     }
     let json = okrc::render::json::to_string(&model);
     assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());

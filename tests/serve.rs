@@ -2,12 +2,15 @@
 //! for pages the way a browser (and an attacker) would.
 
 mod live;
+mod support;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
+
+use support::tools;
 
 use live::{PATIENCE, Running, TODAY, get, read, team, wait_until, workspace, write};
 
@@ -239,25 +242,16 @@ fn only_get_and_head_are_answered() {
 /// A real browser (headless Chromium through `tests/browser/live_reload.mjs`)
 /// keeps a unit page open while its file is edited, broken and fixed. Needs
 /// node, Debian's `chromium` and `npm ci` in `tests/browser` (`.ci/run`
-/// installs them); skipped loudly without them, unless `CI` is set.
+/// installs them); skipped visibly without them, failed when `CI` is set.
 #[test]
 fn a_page_open_in_a_browser_reloads_by_itself_and_shows_a_failed_build() {
-    let browser = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    let chromium = std::env::var_os("CHROMIUM")
-        .map_or_else(|| "/usr/bin/chromium".into(), std::path::PathBuf::from);
-    let node = Command::new("node").arg("--version").output();
-    let ready = node.is_ok_and(|o| o.status.success())
-        && chromium.is_file()
-        && browser.join("node_modules/playwright-core").is_dir();
-    if !ready {
-        let message = "\n!!! SKIPPED the live reload browser test: it needs node, chromium \
-                       and `npm ci --prefix tests/browser` (run .ci/run)\n";
-        if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
-            panic!("CI is set, so the browser test must run:{message}");
-        }
-        eprintln!("{message}");
+    if !tools::require(
+        "a_page_open_in_a_browser_reloads_by_itself_and_shows_a_failed_build",
+        &[&tools::NODE, &tools::CHROMIUM, &tools::PLAYWRIGHT],
+    ) {
         return;
     }
+    let browser = tools::browser_dir();
     let ws = workspace();
     let running = serve(ws.path());
     let job = serde_json::json!({

@@ -431,6 +431,24 @@ fn a_non_empty_folder_okrc_did_not_create_is_refused_and_kept() {
 }
 
 #[test]
+fn an_output_folder_that_is_a_symbolic_link_is_refused_and_left_as_it_is() {
+    let dir = workspace_copy("site-basic");
+    // A site okrc built, and a link to it: a build would replace the link
+    // with a folder, or write through it.
+    build_into(&dir.path().join("ws"), &dir.path().join("real"), dir.path());
+    std::os::unix::fs::symlink("real", dir.path().join("site")).unwrap();
+    let before = read_tree(dir.path());
+    let output = okrc(&["build", "ws", "-o", "site", "--today", TODAY], dir.path());
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(message.contains("it is a symbolic link"), "{message}");
+    assert!(message.contains("site"), "{message}");
+    let link = std::fs::symlink_metadata(dir.path().join("site")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link is still a link");
+    assert_eq!(read_tree(dir.path()), before, "nothing changed");
+}
+
+#[test]
 fn the_default_output_is_okrc_toml_output_inside_the_workspace_and_rebuilds_replace_it() {
     let dir = workspace_copy("site-basic");
     let ws = dir.path().join("ws");

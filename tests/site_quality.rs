@@ -1,17 +1,23 @@
-//! The built site checked by real tools (SPEC §6): the Nu Html Checker finds
-//! no errors, axe-core in headless Chromium finds no violations, no page
-//! scrolls sideways at 375 px, and the stylesheet has a dark scheme and a
-//! print style.
+//! The built site checked by real tools (README, "okrc build"): the Nu Html
+//! Checker reads every page and finds no errors, axe-core in headless
+//! Chromium finds no violations, no page scrolls sideways at 375 px, and the
+//! stylesheet has a dark scheme and a print style.
 //!
 //! The tools are installed by `.ci/run` (Java, Debian `chromium`, and the npm
-//! packages of `tests/browser/`). Without them the checks are skipped with a
-//! loud message, unless `CI` is set: then a missing tool is a failure.
+//! packages of `tests/browser/`). Without them a check is skipped with a
+//! banner in `cargo test`'s output, unless `CI` is set: then a missing tool is
+//! a failure (`support::tools::require`).
 //!
 //! `OKRC_UPDATE_SCREENSHOTS=1 cargo test --test site_quality` refreshes the
 //! screenshots in `docs/`.
 
+mod support;
+
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use support::tools::{self, Tool, browser_dir, chromium, vnu_jar};
 
 const TODAY: &str = "2026-11-27";
 
@@ -19,63 +25,16 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn browser_dir() -> PathBuf {
-    root().join("tests/browser")
-}
+/// What the Nu Html Checker needs.
+const VNU_TOOLS: [&Tool; 2] = [&tools::JAVA, &tools::VNU];
 
-fn vnu_jar() -> PathBuf {
-    browser_dir().join("node_modules/vnu-jar/build/dist/vnu.jar")
-}
-
-fn chromium() -> PathBuf {
-    std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)
-}
-
-fn runs(program: &str, arg: &str) -> bool {
-    Command::new(program)
-        .arg(arg)
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// `Ok(())` when every tool is there; else skips loudly, or fails under CI.
-fn tools_or_skip(test: &str, needs_browser: bool) -> bool {
-    let mut missing = Vec::new();
-    if !runs("java", "-version") {
-        missing.push("java (apt-get install default-jre-headless)");
-    }
-    if !vnu_jar().is_file() {
-        missing.push("vnu-jar (npm ci in tests/browser)");
-    }
-    if needs_browser {
-        if !runs("node", "--version") {
-            missing.push("node");
-        }
-        if !chromium().is_file() {
-            missing.push("chromium (apt-get install chromium)");
-        }
-        if !browser_dir().join("node_modules/playwright-core").is_dir()
-            || !browser_dir().join("node_modules/axe-core").is_dir()
-        {
-            missing.push("playwright-core and axe-core (npm ci in tests/browser)");
-        }
-    }
-    if missing.is_empty() {
-        return true;
-    }
-    let message = format!(
-        "\n\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
-         !!! SKIPPED {test}: missing {}\n\
-         !!! Run .ci/run (or install them) to check the site's HTML and accessibility.\n\
-         !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n",
-        missing.join(", ")
-    );
-    if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
-        panic!("CI is set, so the site checks must run:{message}");
-    }
-    eprintln!("{message}");
-    false
-}
+/// What axe-core in a browser needs.
+const BROWSER_TOOLS: [&Tool; 4] = [
+    &tools::NODE,
+    &tools::CHROMIUM,
+    &tools::PLAYWRIGHT,
+    &tools::AXE,
+];
 
 /// The workspaces to check: the sample workspace (if this checkout has it)
 /// and the fixtures that exercise Dutch and hostile input.
@@ -122,21 +81,47 @@ fn build_all(dir: &Path) -> Vec<(String, PathBuf)> {
 
 #[test]
 fn the_nu_html_checker_finds_no_errors_in_any_built_site() {
-    if !tools_or_skip(
+    if !tools::require(
         "the_nu_html_checker_finds_no_errors_in_any_built_site",
-        false,
+        &VNU_TOOLS,
     ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let sites = build_all(dir.path());
+    // `--verbose` makes vnu print the path of each file it checks on
+    // stderr: a checker that read nothing would find nothing.
     let output = Command::new("java")
         .arg("-jar")
         .arg(vnu_jar())
-        .args(["--format", "json", "--stdout", "--skip-non-html"])
+        .args([
+            "--format",
+            "json",
+            "--stdout",
+            "--skip-non-html",
+            "--verbose",
+        ])
         .args(sites.iter().map(|(_, out)| out))
         .output()
         .unwrap();
+    let checked: BTreeSet<PathBuf> = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .filter(|line| line.ends_with(".html"))
+        .map(PathBuf::from)
+        .collect();
+    let pages: BTreeSet<PathBuf> = sites
+        .iter()
+        .flat_map(|(_, out)| walkdir::WalkDir::new(out))
+        .map(|entry| entry.unwrap().into_path())
+        .filter(|path| path.extension().is_some_and(|e| e == "html"))
+        .collect();
+    assert!(pages.len() > 20, "{} pages built", pages.len());
+    assert_eq!(
+        pages.difference(&checked).collect::<Vec<_>>(),
+        Vec::<&PathBuf>::new(),
+        "pages the Nu Html Checker did not read; it said:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
         panic!(
             "vnu printed no JSON ({err}): {}",
@@ -159,9 +144,9 @@ fn the_nu_html_checker_finds_no_errors_in_any_built_site() {
 
 #[test]
 fn axe_core_finds_no_violations_and_no_page_scrolls_sideways_at_375_px() {
-    if !tools_or_skip(
+    if !tools::require(
         "axe_core_finds_no_violations_and_no_page_scrolls_sideways_at_375_px",
-        true,
+        &BROWSER_TOOLS,
     ) {
         return;
     }

@@ -163,8 +163,18 @@ fn human_size(bytes: u64) -> String {
 /// How long a build runs before it shows a progress line.
 const QUIET_FOR: Duration = Duration::from_secs(1);
 
+/// [`QUIET_FOR`], or `OKRC_PROGRESS_AFTER_MS` milliseconds when that is
+/// set: 0 shows the line from the start of any build, which is how the
+/// tests see it without timing a build.
+fn quiet_for() -> Duration {
+    std::env::var("OKRC_PROGRESS_AFTER_MS")
+        .ok()
+        .and_then(|ms| ms.trim().parse().ok())
+        .map_or(QUIET_FOR, Duration::from_millis)
+}
+
 /// A progress line on stderr that appears only when stderr is a terminal
-/// and the build has taken more than [`QUIET_FOR`]: a quick build prints
+/// and the build has taken more than [`quiet_for`]: a quick build prints
 /// nothing more, and a piped one never prints it.
 struct Progress {
     bar: ProgressBar,
@@ -187,12 +197,20 @@ impl Progress {
                 shower: None,
             };
         }
+        let quiet_for = quiet_for();
+        if quiet_for.is_zero() {
+            show(&bar);
+            return Progress {
+                bar,
+                done: None,
+                shower: None,
+            };
+        }
         let (done, wait) = channel::<()>();
         let shown = bar.clone();
         let shower = std::thread::spawn(move || {
-            if let Err(RecvTimeoutError::Timeout) = wait.recv_timeout(QUIET_FOR) {
-                shown.set_draw_target(ProgressDrawTarget::stderr_with_hz(10));
-                shown.enable_steady_tick(Duration::from_millis(100));
+            if let Err(RecvTimeoutError::Timeout) = wait.recv_timeout(quiet_for) {
+                show(&shown);
             }
         });
         Progress {
@@ -236,6 +254,12 @@ impl Progress {
         }
         self.bar.finish_and_clear();
     }
+}
+
+/// Draws the line on stderr from now on.
+fn show(bar: &ProgressBar) {
+    bar.set_draw_target(ProgressDrawTarget::stderr_with_hz(10));
+    bar.enable_steady_tick(Duration::from_millis(100));
 }
 
 impl Drop for Progress {

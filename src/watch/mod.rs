@@ -1,4 +1,5 @@
-//! `okrc watch`: build, then build again after every change (SPEC §7).
+//! `okrc watch`: build, then build again after every change (README, "okrc
+//! watch and okrc serve").
 //!
 //! ```text
 //! notify ──► debouncer ──► batches ──► filter ──► Session::apply ──► Session::build
@@ -8,11 +9,13 @@
 //!                                                                    changed)
 //! ```
 //!
-//! [`filter`] decides which events matter; [`session`] keeps the workspace
-//! and the site between builds; [`watcher`] wraps notify. [`run`] is the
+//! [`filter`] decides which events matter; [`burst`] merges the batches of
+//! one burst into one rebuild; [`session`] keeps the workspace and the site
+//! between builds; [`watcher`] wraps notify. [`run`] is the
 //! loop, and `serve` runs the same loop with a hook that tells browsers.
 
 pub mod build;
+pub mod burst;
 pub mod delta;
 pub mod failure;
 pub mod filter;
@@ -20,14 +23,13 @@ pub mod session;
 pub mod watcher;
 
 use std::io::Write;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use notify_debouncer_full::DebouncedEvent;
 
 use build::{Build, Outcome};
 use filter::Changes;
-use filter::classify;
 use session::Session;
 use watcher::Watcher;
 
@@ -41,10 +43,6 @@ pub enum Message {
     /// Ctrl-C (or SIGTERM): stop.
     Stop,
 }
-
-/// After a batch arrives, more batches within this time join it: the
-/// debouncer hands out a burst (a `git checkout`) tick by tick.
-const QUIET: Duration = Duration::from_millis(15);
 
 /// How the loop reports.
 #[derive(Debug, Clone, Copy, Default)]
@@ -113,51 +111,19 @@ pub fn run(
 }
 
 /// Waits for the next batch of events that matters, merging the batches
-/// that follow it closely. `None` means stop.
+/// that follow it closely ([`burst`]). `None` means stop.
 fn next_changes(
     messages: &Receiver<Message>,
     session: &Session,
 ) -> anyhow::Result<Option<Changes>> {
-    let scope = session.scope();
-    loop {
-        let mut changes = Changes::default();
-        let Ok(first) = messages.recv() else {
-            return Ok(None);
-        };
-        let mut next = Some(first);
-        while let Some(message) = next.take() {
-            match message {
-                Message::Stop => return Ok(None),
-                Message::Errors(errors) => {
-                    for error in errors {
-                        warn(&format!("the file watcher failed: {error} (try `--poll`)"));
-                    }
-                    changes.rescan = true;
-                }
-                Message::Events(events) => {
-                    for event in events {
-                        if event.need_rescan() {
-                            changes.rescan = true;
-                        }
-                        for path in &event.paths {
-                            let is_dir = path.is_dir();
-                            if let Some(change) = classify(&event.kind, path, is_dir, &scope) {
-                                changes.add(change);
-                            }
-                        }
-                    }
-                }
-            }
-            next = match messages.recv_timeout(QUIET) {
-                Ok(message) => Some(message),
-                Err(RecvTimeoutError::Timeout) => None,
-                Err(RecvTimeoutError::Disconnected) => return Ok(None),
-            };
-        }
-        if !changes.is_empty() {
-            return Ok(Some(changes));
-        }
-    }
+    let mut inbox = messages;
+    Ok(burst::next_changes(
+        &mut inbox,
+        burst::QUIET,
+        &session.scope(),
+        &|path| path.is_dir(),
+        &mut |error| warn(&format!("the file watcher failed: {error} (try `--poll`)")),
+    ))
 }
 
 /// `a.md, b.md, c.md and 197 more`.

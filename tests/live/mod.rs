@@ -172,6 +172,31 @@ impl Running {
             .count()
     }
 
+    /// What each rebuild said it read again, in order: the part in
+    /// brackets of `Rebuilt in 41 ms at 14:03:12 (teams/a.md, teams/b.md,
+    /// teams/c.md and 197 more): …`.
+    pub fn changes(&self) -> Vec<String> {
+        self.log()
+            .lines()
+            .filter(|l| l.starts_with("Rebuilt") || l.starts_with("Build failed"))
+            .filter_map(|l| {
+                let after_time = &l[l.find(" at ")? + " at 00:00:00".len()..];
+                let change = after_time.strip_prefix(" (")?;
+                let end = change.find("): ").or_else(|| change.find("); "))?;
+                Some(change[..end].to_string())
+            })
+            .collect()
+    }
+
+    /// Waits until a rebuild that read `change` again (and only that) has
+    /// finished: the watcher's own report, not a guess at how long it
+    /// takes.
+    pub fn wait_for_rebuild_of(&self, change: &str) {
+        wait_until(self, &format!("the rebuild of {change}"), || {
+            self.changes().iter().any(|c| c == change)
+        });
+    }
+
     /// Waits for the build after `before` builds to finish.
     pub fn wait_for_build(&self, before: usize) {
         wait_until(self, "a rebuild", || self.builds() > before);
@@ -189,6 +214,40 @@ impl Running {
         let start = log.find("http://").expect("a URL in the output");
         let rest = &log[start..];
         rest[..rest.find(' ').unwrap_or(rest.len())].to_string()
+    }
+
+    /// Stops the process (SIGSTOP) until [`Running::resume`]: file events
+    /// wait in the kernel meanwhile. Returns once every thread has stopped
+    /// (Linux's `/proc`), so no event written after this is read before
+    /// the resume.
+    pub fn pause(&self) {
+        self.send("-STOP");
+        let tasks = PathBuf::from(format!("/proc/{}/task", self.child.id()));
+        let stopped = || {
+            std::fs::read_dir(&tasks).is_ok_and(|entries| {
+                entries.flatten().all(|task| {
+                    // `pid (name) S …`: the state follows the last `)`.
+                    std::fs::read_to_string(task.path().join("stat")).is_ok_and(|stat| {
+                        stat.rsplit_once(')')
+                            .is_some_and(|(_, rest)| rest.trim_start().starts_with(['T', 't']))
+                    })
+                })
+            })
+        };
+        wait_until(self, "okrc to stop", stopped);
+    }
+
+    /// Lets a paused process go on (SIGCONT).
+    pub fn resume(&self) {
+        self.send("-CONT");
+    }
+
+    fn send(&self, signal: &str) {
+        let status = Command::new("kill")
+            .args([signal, &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill {signal}");
     }
 
     /// Ctrl-C; returns how it exited.

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 pub mod lsp;
 pub mod toml_json;
+pub mod tools;
 
 /// The `okrc` binary, with a clean environment: no colours, no
 /// SOURCE_DATE_EPOCH leaking in from the caller.

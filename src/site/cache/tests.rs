@@ -261,6 +261,11 @@ fn pages_of_templates_that_read_model_follow_every_change() {
     cache.write_manifest(&output).unwrap();
     let expected = tree(&fresh);
     let got = tree(output.path());
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
     for (name, bytes) in &expected {
         assert!(got[name] == *bytes, "{name} differs");
     }
