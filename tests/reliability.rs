@@ -7,6 +7,7 @@ mod support;
 
 mod reliability {
     pub mod checkin;
+    pub mod escaping;
     pub mod limits;
     pub mod output;
 }

@@ -198,6 +198,9 @@ impl Server {
                 self.session.relink();
                 self.publish();
             }
+            if self.connection.receiver.is_empty() {
+                self.session.prepare();
+            }
         }
     }
 
