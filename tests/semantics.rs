@@ -1,4 +1,5 @@
-//! The numbers of SPEC §3 — progress, expected progress, pace, confidence,
+//! The numbers of README "How progress is computed" — progress, expected progress, pace,
+//! confidence,
 //! score, roll-up — and the period rule for references, checked through
 //! `check --format json` on the `semantics` fixture at 2026-11-15.
 
