@@ -8,6 +8,7 @@ mod support;
 
 mod reliability {
     pub mod checkin;
+    pub mod escaping;
     pub mod limits;
     pub mod output;
 }

@@ -516,3 +516,88 @@ fn quiet_watch_prints_errors_only_and_counts_the_warnings() {
     assert!(!log.contains("warning["), "{log}");
     running.stop();
 }
+
+/// Copies a folder's files (and folders) to `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A workspace at `parent/ws`, so that the folder itself can be deleted,
+/// made again and swapped.
+fn movable_workspace() -> (tempfile::TempDir, std::path::PathBuf) {
+    let parent = tempfile::tempdir().unwrap();
+    let root = parent.path().join("ws");
+    copy_tree(workspace().path(), &root);
+    (parent, root)
+}
+
+#[test]
+fn a_workspace_folder_swapped_by_a_rename_is_watched_again_and_rebuilt() {
+    let (parent, root) = movable_workspace();
+    let running = watch(&root);
+    let other = parent.path().join("ws-new");
+    copy_tree(&root, &other);
+    write(
+        &other,
+        "teams/support.md",
+        &team("support", "From the swapped folder"),
+    );
+    std::fs::rename(&root, parent.path().join("ws-old")).unwrap();
+    std::fs::rename(&other, &root).unwrap();
+    let page = unit_page(&root.join("public"), "2026-Q4", "support");
+    wait_until(&running, "the build of the new folder", || {
+        contains(&page, "From the swapped folder")
+    });
+    assert!(running.log().contains("was replaced"), "{}", running.log());
+    // And it is watched: an edit in the new folder is followed.
+    write(
+        &root,
+        "teams/support.md",
+        &team("support", "Edited after the swap"),
+    );
+    wait_until(&running, "the edit in the new folder", || {
+        contains(&page, "Edited after the swap")
+    });
+    running.stop();
+}
+
+#[test]
+fn a_workspace_folder_deleted_and_made_again_is_watched_again_and_rebuilt() {
+    let (parent, root) = movable_workspace();
+    let running = watch(&root);
+    let saved = parent.path().join("saved");
+    copy_tree(&root, &saved);
+    std::fs::remove_dir_all(&root).unwrap();
+    wait_until(&running, "the word that the folder is gone", || {
+        running.log().contains("is gone")
+    });
+    assert!(!root.exists(), "okrc made the deleted folder again");
+    copy_tree(&saved, &root);
+    write(
+        &root,
+        "teams/support.md",
+        &team("support", "From the new folder"),
+    );
+    let page = unit_page(&root.join("public"), "2026-Q4", "support");
+    wait_until(&running, "the build of the new folder", || {
+        contains(&page, "From the new folder")
+    });
+    write(
+        &root,
+        "teams/support.md",
+        &team("support", "Edited in the new folder"),
+    );
+    wait_until(&running, "the edit in the new folder", || {
+        contains(&page, "Edited in the new folder")
+    });
+    running.stop();
+}

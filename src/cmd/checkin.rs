@@ -326,7 +326,7 @@ fn report(
         out,
         "{green}Checked in{green:#} {} {} {}",
         paint(BOLD, &format!("{}.{}", objective.id, kr.id)),
-        kr.title,
+        crate::render::printable(&kr.title),
         paint(DIM, &format!("({shown}, {})", format_date(checkin.date)))
     )?;
     let what = match kr.kind {

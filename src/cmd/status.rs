@@ -114,12 +114,50 @@ fn terminal_width() -> usize {
     let stdout = std::io::stdout();
     if stdout.is_terminal() {
         if let Some((terminal_size::Width(width), _)) = terminal_size::terminal_size_of(&stdout) {
-            return usize::from(width).max(40);
+            return usize::from(width).clamp(MIN_WIDTH, MAX_WIDTH);
         }
     }
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.trim().parse::<usize>().ok())
-        .filter(|&c| c > 0)
-        .map_or(80, |c| c.max(40))
+    columns_width(std::env::var("COLUMNS").ok().as_deref())
+}
+
+/// The narrowest and widest `status` lays out: a `COLUMNS` of
+/// 18446744073709551615 must not make a line of that many spaces.
+const MIN_WIDTH: usize = 40;
+const MAX_WIDTH: usize = 1000;
+
+/// The width `$COLUMNS` asks for, within [`MIN_WIDTH`] and [`MAX_WIDTH`];
+/// 80 when it is unset or not a positive number.
+fn columns_width(columns: Option<&str>) -> usize {
+    let Some(digits) = columns.map(str::trim).filter(|c| !c.is_empty()) else {
+        return 80;
+    };
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return 80;
+    }
+    match digits.parse::<u64>() {
+        Ok(0) => 80,
+        Ok(c) => c.clamp(MIN_WIDTH as u64, MAX_WIDTH as u64) as usize,
+        // More digits than a u64 holds: as wide as it gets.
+        Err(_) => MAX_WIDTH,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_is_clamped_to_a_width_status_can_lay_out() {
+        assert_eq!(columns_width(None), 80);
+        assert_eq!(columns_width(Some("0")), 80);
+        assert_eq!(columns_width(Some("wide")), 80);
+        assert_eq!(columns_width(Some("10")), MIN_WIDTH);
+        assert_eq!(columns_width(Some(" 120 ")), 120);
+        assert_eq!(columns_width(Some("100000000")), MAX_WIDTH);
+        assert_eq!(columns_width(Some("18446744073709551615")), MAX_WIDTH);
+        assert_eq!(
+            columns_width(Some("999999999999999999999999999999999999999999")),
+            MAX_WIDTH
+        );
+    }
 }

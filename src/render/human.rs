@@ -8,7 +8,7 @@ use std::path::Path;
 
 use annotate_snippets::{AnnotationKind, Group, Level as SnippetLevel, Origin, Renderer, Snippet};
 
-use super::{count, display_path};
+use super::{count, display_path, is_unsafe, printable};
 use crate::diagnostic::{Diagnostic, Level, Tally, counts_by_code};
 use crate::model::Model;
 use crate::source::LineIndex;
@@ -49,6 +49,7 @@ pub fn write<'d>(
                     d.span.end as usize,
                     line_offset,
                 );
+                let (line, span) = pictured(line, span);
                 let annotation = AnnotationKind::Primary.span(span);
                 let annotation = match &d.label {
                     Some(label) => annotation.label(printable(label)),
@@ -75,20 +76,40 @@ pub fn write<'d>(
     Ok(())
 }
 
-/// Text from the input, with control characters (an escape sequence in a
-/// unit id, say) written out instead of sent to the terminal.
-fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(|c| c.is_control() && c != '\n') {
-        return text.into();
+/// A source line safe to print, with `span` moved to match: each unsafe
+/// character becomes one visible one (a control picture such as `␛` for
+/// ESC, else `�`), so the caret still points where it should.
+fn pictured(line: &str, span: std::ops::Range<usize>) -> (String, std::ops::Range<usize>) {
+    if !line.chars().any(is_unsafe) {
+        return (line.to_string(), span);
     }
-    text.chars()
-        .map(|c| match c {
-            '\n' => "\n".to_string(),
-            c if c.is_control() => c.escape_default().to_string(),
-            c => c.to_string(),
-        })
-        .collect::<String>()
-        .into()
+    let mut out = String::with_capacity(line.len() + 8);
+    let (mut start, mut end) = (span.start, span.end);
+    for (at, c) in line.char_indices() {
+        if at == span.start {
+            start = out.len();
+        }
+        if at == span.end {
+            end = out.len();
+        }
+        if is_unsafe(c) {
+            let picture = match c as u32 {
+                code @ 0..=0x1f => char::from_u32(0x2400 + code).unwrap_or('\u{fffd}'),
+                0x7f => '\u{2421}',
+                _ => '\u{fffd}',
+            };
+            out.push(picture);
+        } else {
+            out.push(c);
+        }
+    }
+    if span.end >= line.len() {
+        end = out.len();
+    }
+    if span.start >= line.len() {
+        start = out.len();
+    }
+    (out, start..end)
 }
 
 /// The span to underline, relative to its line: the offending bytes on the
@@ -170,7 +191,18 @@ mod tests {
     #[test]
     fn control_characters_from_the_input_are_written_out() {
         assert_eq!(printable("unit `\u{1b}[2Jx`"), "unit `\\u{1b}[2Jx`");
-        assert_eq!(printable("plain"), "plain");
+        assert_eq!(printable("a\n::error::x"), "a\\n::error::x");
+        assert_eq!(printable("\u{9b}\u{202e}\u{7}"), "\\u{9b}\\u{202e}\\u{7}");
+        assert_eq!(printable("plain\ttab"), "plain\ttab");
+    }
+
+    #[test]
+    fn a_source_line_shows_control_pictures_and_keeps_its_caret() {
+        let line = "id = \"\u{1b}[2J\" x";
+        let at = line.find('x').unwrap();
+        let (shown, span) = pictured(line, at..at + 1);
+        assert_eq!(shown, "id = \"\u{241b}[2J\" x");
+        assert_eq!(&shown[span], "x");
     }
 
     #[test]

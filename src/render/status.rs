@@ -251,8 +251,8 @@ impl<'m> View<'m> {
         // a no-break space keeps words together when the line wraps; it becomes a space.
         let title = format!(
             "{} · {} ({}\u{a0}to\u{a0}{}) · today\u{a0}{},\u{a0}{when}",
-            paint(BOLD, &model.title),
-            paint(BOLD, &period.name),
+            paint(BOLD, &crate::render::printable(&model.title)),
+            paint(BOLD, &crate::render::printable(&period.name)),
             format_date(period.start),
             format_date(period.end),
             format_date(today),

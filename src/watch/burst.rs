@@ -11,8 +11,8 @@ use std::path::Path;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
-use super::Message;
 use super::filter::{Changes, Scope, classify};
+use super::{Message, RootEvent};
 
 /// After a batch arrives, more batches within this time join it. Longer
 /// than the debouncer's tick ([`super::watcher::TICK`]), so the batches of
@@ -71,6 +71,12 @@ pub fn next_changes(
         while let Some(message) = next.take() {
             match message {
                 Message::Stop => return None,
+                Message::Root(RootEvent::Gone) => changes.root_gone = true,
+                Message::Root(RootEvent::Back) => {
+                    changes.root_back = true;
+                    changes.rescan = true;
+                    changes.tree = true;
+                }
                 Message::Errors(errors) => {
                     for error in &errors {
                         on_error(error);

@@ -46,6 +46,9 @@ pub struct Changes {
     pub tree: bool,
     /// Read everything again: the watcher lost events.
     pub rescan: bool,
+    /// The workspace folder went away, or came back (both: replaced).
+    pub root_gone: bool,
+    pub root_back: bool,
 }
 
 impl Changes {

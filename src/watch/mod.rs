@@ -42,6 +42,17 @@ pub enum Message {
     Errors(Vec<notify::Error>),
     /// Ctrl-C (or SIGTERM): stop.
     Stop,
+    /// The workspace folder went away or came back (see [`watcher`]).
+    Root(RootEvent),
+}
+
+/// What happened to the workspace folder itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RootEvent {
+    /// Deleted or renamed away.
+    Gone,
+    /// There again: made anew, or another folder renamed into its place.
+    Back,
 }
 
 /// How the loop reports.
@@ -63,6 +74,10 @@ pub fn run(
     for problem in watcher.refresh(&session.scope()) {
         warn(&problem);
     }
+    // The folder okrc was started in, by path: if it is the workspace and
+    // the workspace is replaced, `.` must mean the new folder.
+    let start_folder = std::env::current_dir().ok();
+    let mut root_gone = false;
     let started = Instant::now();
     let build = session.build(started, Duration::ZERO)?;
     print_build(session, &build, report, None);
@@ -76,6 +91,31 @@ pub fn run(
         let Some(changes) = next_changes(messages, session)? else {
             return Ok(());
         };
+        let root = session.scope().root;
+        if (changes.root_gone && !changes.root_back) || !root.is_dir() {
+            // Nothing to build from; and building would make the folder
+            // again around the output folder.
+            if !std::mem::replace(&mut root_gone, true) {
+                warn(&format!(
+                    "the workspace folder `{}` is gone (deleted or renamed away); okrc rebuilds when it is back",
+                    root.display()
+                ));
+            }
+            continue;
+        }
+        if changes.root_back {
+            root_gone = false;
+            warn(&format!(
+                "the workspace folder `{}` was replaced; watching the new one and building it",
+                root.display()
+            ));
+            if let Some(folder) = &start_folder {
+                let _ = std::env::set_current_dir(folder);
+            }
+            for problem in watcher.rewatch(&session.scope()) {
+                warn(&problem);
+            }
+        }
         if changes.tree {
             for problem in watcher.refresh(&session.scope()) {
                 warn(&problem);

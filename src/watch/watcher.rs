@@ -16,8 +16,8 @@ use std::time::Duration;
 use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, new_debouncer_opt};
 
-use super::Message;
 use super::filter::Scope;
+use super::{Message, RootEvent};
 use crate::site::TEMPLATES_FOLDER;
 use crate::workspace::is_skipped;
 
@@ -32,6 +32,11 @@ pub const TICK: Duration = Duration::from_millis(10);
 /// How often `--poll` looks at every watched file.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(400);
 
+/// How often the workspace folder itself is looked at: events are about
+/// what is inside a folder, and a folder deleted and made again, or
+/// swapped by a rename, is a new folder that nothing watches yet.
+pub const ROOT_CHECK: Duration = Duration::from_millis(200);
+
 enum Backend {
     Native(Debouncer<RecommendedWatcher, NoCache>),
     Poll(Debouncer<PollWatcher, NoCache>),
@@ -41,11 +46,15 @@ enum Backend {
 pub struct Watcher {
     backend: Backend,
     watched: BTreeMap<PathBuf, RecursiveMode>,
+    /// Where to report the workspace folder going and coming back; taken
+    /// by the thread that looks, once the root is known.
+    root_messages: Option<Sender<Message>>,
 }
 
 impl Watcher {
     /// Starts a watcher that sends its batches of events to `messages`.
     pub fn new(poll: bool, messages: Sender<Message>) -> notify::Result<Watcher> {
+        let root_messages = Some(messages.clone());
         let handler = move |result: DebounceEventResult| {
             let message = match result {
                 Ok(events) => Message::Events(events),
@@ -79,13 +88,30 @@ impl Watcher {
         Ok(Watcher {
             backend,
             watched: BTreeMap::new(),
+            root_messages,
         })
+    }
+
+    /// Drops every watch and watches `scope` anew: after the workspace
+    /// folder was replaced, the same paths name new folders.
+    pub fn rewatch(&mut self, scope: &Scope) -> Vec<String> {
+        for path in std::mem::take(&mut self.watched).into_keys() {
+            let _ = match &mut self.backend {
+                Backend::Native(d) => d.unwatch(&path),
+                Backend::Poll(d) => d.unwatch(&path),
+            };
+        }
+        self.refresh(scope)
     }
 
     /// Watches what `scope` holds now: the root, and each folder in it that
     /// can hold input. Returns the problems met (a folder that could not
     /// be watched), to show as warnings.
     pub fn refresh(&mut self, scope: &Scope) -> Vec<String> {
+        if let Some(messages) = self.root_messages.take() {
+            let root = scope.root.clone();
+            std::thread::spawn(move || look_at_root(&root, &messages));
+        }
         let wanted = watch_set(scope);
         let mut problems = Vec::new();
         let gone: Vec<PathBuf> = self
@@ -119,6 +145,49 @@ impl Watcher {
             }
         }
         problems
+    }
+}
+
+/// Looks at the workspace folder every [`ROOT_CHECK`] and reports when it
+/// goes away or is another folder than before; ends when the watch loop
+/// is gone.
+fn look_at_root(root: &Path, messages: &Sender<Message>) {
+    let mut last = folder_identity(root);
+    loop {
+        std::thread::sleep(ROOT_CHECK);
+        let now = folder_identity(root);
+        if now == last {
+            continue;
+        }
+        let event = if now.is_some() {
+            RootEvent::Back
+        } else {
+            RootEvent::Gone
+        };
+        if messages.send(Message::Root(event)).is_err() {
+            return;
+        }
+        last = now;
+    }
+}
+
+/// Which folder `path` names now (device and inode), if any.
+fn folder_identity(path: &Path) -> Option<(u64, u64)> {
+    let meta = std::fs::symlink_metadata(path)
+        .ok()
+        .filter(|m| m.is_dir())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let created = meta.created().ok()?;
+        let nanos = created
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        Some((0, nanos))
     }
 }
 

@@ -76,6 +76,14 @@ impl Columns {
         title: &str,
         suffix: Option<&str>,
     ) -> String {
+        // Titles, ids and names come from the input: no control character
+        // reaches the terminal.
+        let (id_safe, title, suffix) = (
+            crate::render::printable(id.0),
+            crate::render::printable(title),
+            suffix.map(crate::render::printable),
+        );
+        let (id, title, suffix) = ((id_safe.as_ref(), id.1), title.as_ref(), suffix.as_deref());
         let room = self.left.saturating_sub(width(lead));
         let id_text = if id.0.is_empty() {
             String::new()

@@ -129,7 +129,8 @@ pub fn encode(
 pub fn owned(text: &str) -> Option<HashSet<String>> {
     let mut lines = text.lines();
     lines.next()?.strip_prefix(MAGIC)?;
-    let mut owned = HashSet::new();
+    // The icon has no line of its own: every build writes it.
+    let mut owned = HashSet::from([crate::site::FAVICON.to_string()]);
     for line in lines {
         let (kind, rest) = line.split_once(' ')?;
         let path = match kind {
@@ -292,6 +293,7 @@ mod tests {
             paths,
             [
                 "CNAME",
+                "favicon.svg",
                 "img/logo.png",
                 "index.html",
                 "okrs.json",

@@ -505,7 +505,7 @@ impl SiteCache {
                 summary.carried = fresh.commit(&self.owned)?;
                 let mut owned: HashSet<String> = pages.keys().cloned().collect();
                 owned.extend(files.iter().cloned());
-                owned.extend([JSON_FILE.to_string(), STYLESHEET.to_string()]);
+                owned.extend([JSON_FILE, STYLESHEET, FAVICON].map(String::from));
                 self.owned = Owned::Listed(owned);
                 self.files = files;
             }
@@ -856,7 +856,7 @@ fn copy_statics(
         .iter()
         .filter(|(name, _)| {
             !pages.contains_key(name)
-                && ![JSON_FILE, STYLESHEET, MANIFEST].contains(&name.as_str())
+                && ![JSON_FILE, STYLESHEET, FAVICON, MANIFEST].contains(&name.as_str())
                 && !name.split('/').any(|part| part == MARKER)
         })
         .collect();
