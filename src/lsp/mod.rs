@@ -199,6 +199,9 @@ impl Server {
                 self.session.relink();
                 self.publish();
             }
+            if self.connection.receiver.is_empty() {
+                self.session.prepare();
+            }
         }
     }
 

@@ -115,7 +115,7 @@ pub fn definition(model: &Model, item: Item) -> (FilePath, Span) {
 /// objective or any of its key results), or the units whose parent it is.
 pub fn references(model: &Model, item: Item) -> Vec<(FilePath, Span)> {
     let mut found = Vec::new();
-    for (u, unit) in model.units.iter().enumerate() {
+    for unit in &model.units {
         if let Item::Unit(target) = item {
             if unit.parent_index == Some(target) {
                 found.push((unit.file.clone(), unit.origin.parent.unwrap_or_default()));
@@ -139,7 +139,6 @@ pub fn references(model: &Model, item: Item) -> Vec<(FilePath, Span)> {
                 }
             }
         }
-        let _ = u;
     }
     found
 }

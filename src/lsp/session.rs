@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use super::position::LineMap;
 use crate::config::{CONFIG_FILE, parse_config};
@@ -62,6 +63,10 @@ pub struct Session {
     unit_of_file: HashMap<FilePath, usize>,
     /// A text changed since the model was linked.
     stale: bool,
+    /// A copy of every file's parse for the next `link` (which consumes
+    /// them), made while the editor is quiet: cloning a thousand parses is
+    /// most of what a link costs, and it need not happen on a keystroke.
+    spare: Option<BTreeMap<FilePath, ParsedFile>>,
 }
 
 impl Session {
@@ -77,10 +82,14 @@ impl Session {
                 .docs
                 .insert(path.clone(), Document::new(&path, text, false));
         }
-        for file in files {
-            let document = Document::new(&file.path, file.text, false);
-            session.docs.insert(file.path, document);
-        }
+        let documents: Vec<(FilePath, Document)> = files
+            .into_par_iter()
+            .map(|file| {
+                let document = Document::new(&file.path, file.text, false);
+                (file.path, document)
+            })
+            .collect();
+        session.docs.extend(documents);
         session.relink();
         Ok(session)
     }
@@ -112,6 +121,7 @@ impl Session {
             model,
             unit_of_file: HashMap::new(),
             stale: true,
+            spare: None,
         }
     }
 
@@ -153,6 +163,12 @@ impl Session {
         }
         self.workspace.read_errors.retain(|d| d.file != path);
         let document = Document::new(&path, text, open);
+        if let Some(spare) = &mut self.spare {
+            match &document.parsed {
+                Some(parsed) => spare.insert(path.clone(), parsed.clone()),
+                None => spare.remove(&path),
+            };
+        }
         self.docs.insert(path, document);
         self.stale = true;
     }
@@ -188,6 +204,9 @@ impl Session {
                     self.set_config(None);
                 }
                 self.docs.remove(path);
+                if let Some(spare) = &mut self.spare {
+                    spare.remove(path);
+                }
                 self.stale = true;
             }
         }
@@ -207,12 +226,15 @@ impl Session {
         if !self.stale {
             return;
         }
-        let parsed: Vec<ParsedFile> = self
-            .docs
-            .values()
-            .filter_map(|document| document.parsed.clone())
-            .collect();
-        self.model = crate::link(&self.workspace, parsed, self.today);
+        let parsed: Vec<ParsedFile> = match self.spare.take() {
+            Some(spare) => spare.into_values().collect(),
+            None => self.clone_parses().into_values().collect(),
+        };
+        let model = crate::link(&self.workspace, parsed, self.today);
+        let old = std::mem::replace(&mut self.model, model);
+        // Freeing a big model takes as long as making it: not on the
+        // editor's time.
+        std::thread::spawn(move || drop(old));
         self.unit_of_file = self
             .model
             .units
@@ -221,6 +243,21 @@ impl Session {
             .map(|(i, unit)| (unit.file.clone(), i))
             .collect();
         self.stale = false;
+    }
+
+    /// Prepares the parses the next link consumes; for when nothing else
+    /// is waiting.
+    pub fn prepare(&mut self) {
+        if self.spare.is_none() {
+            self.spare = Some(self.clone_parses());
+        }
+    }
+
+    fn clone_parses(&self) -> BTreeMap<FilePath, ParsedFile> {
+        self.docs
+            .iter()
+            .filter_map(|(path, document)| Some((path.clone(), document.parsed.clone()?)))
+            .collect()
     }
 
     /// The period a unit file's `period` names, or the default one.
@@ -281,6 +318,8 @@ mod tests {
                 .iter()
                 .any(|d| d.code.as_str() == "unknown-field")
         );
+        // The parses prepared while idle take the next change in.
+        s.prepare();
         s.set_text(
             "a.md".into(),
             "+++\nperiod = \"2026-Q4\"\n[[objectives]]\ntitle = \"x\"\nkey_results = [\"[ ] y\"]\n+++\n"

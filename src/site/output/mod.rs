@@ -78,6 +78,9 @@ pub struct OutputDir {
     /// As given (made absolute), not resolved through links: the folder the
     /// renames act on.
     path: PathBuf,
+    /// The workspace, resolved. Writing the site never makes it again: if
+    /// it was deleted (while `watch` runs), the write fails instead.
+    workspace: PathBuf,
 }
 
 impl OutputDir {
@@ -107,7 +110,7 @@ impl OutputDir {
                 }
             }
         }
-        Ok(OutputDir { path })
+        Ok(OutputDir { path, workspace })
     }
 
     /// The output folder, absolute.
@@ -122,7 +125,21 @@ impl OutputDir {
     }
 
     pub fn begin(&self) -> Result<FreshSite, OutputError> {
+        self.workspace_is_there()?;
         FreshSite::begin(&self.path)
+    }
+
+    /// Fails when the workspace folder is gone: making the output folder
+    /// again would make the workspace folder again around it.
+    fn workspace_is_there(&self) -> Result<(), OutputError> {
+        if self.workspace.is_dir() {
+            Ok(())
+        } else {
+            Err(io(&self.workspace)(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "the workspace folder is gone",
+            )))
+        }
     }
 
     /// Writes `files` as the whole new content of the output folder: into a
@@ -142,6 +159,7 @@ impl OutputDir {
     /// Checks, before a rebuild writes into it, that the folder is still
     /// okrc's (or empty), and marks it.
     pub fn reopen(&self) -> Result<(), OutputError> {
+        self.workspace_is_there()?;
         if std::fs::symlink_metadata(&self.path).is_ok()
             && !is_ours_or_empty(&self.path).map_err(io(&self.path))?
         {
@@ -168,6 +186,7 @@ impl OutputDir {
         };
         let mut result = write(&temp);
         if matches!(&result, Err(err) if err.kind() == std::io::ErrorKind::NotFound) {
+            self.workspace_is_there()?;
             if let Some(folder) = path.parent() {
                 std::fs::create_dir_all(folder).map_err(io(folder))?;
             }
@@ -187,6 +206,7 @@ impl OutputDir {
         write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<(), OutputError> {
         let path = self.path.join(checked_relative(name)?);
+        self.workspace_is_there()?;
         if let Some(folder) = path.parent() {
             std::fs::create_dir_all(folder).map_err(io(folder))?;
         }
