@@ -44,7 +44,7 @@ fn workspaces() -> Vec<(String, PathBuf)> {
     if sample.is_dir() {
         list.push(("sample".to_string(), sample));
     }
-    for fixture in ["site-basic", "site-dutch", "site-hostile"] {
+    for fixture in ["site-basic", "site-dutch", "site-hostile", "site-deep"] {
         list.push((
             fixture.to_string(),
             root().join("tests/fixtures").join(fixture),
@@ -163,6 +163,10 @@ fn axe_core_finds_no_violations_and_no_page_scrolls_sideways_at_375_px() {
     let mut axe_pages = vec![main_site.join("index.html"), unit_page.clone(), alignment];
     let dutch = sites.iter().find(|(name, _)| name == "site-dutch").unwrap();
     axe_pages.push(dutch.1.join("index.html"));
+    // Six levels of units (the deeper ones folded) and long chart units.
+    let deep = sites.iter().find(|(name, _)| name == "site-deep").unwrap();
+    axe_pages.push(deep.1.join("index.html"));
+    axe_pages.push(deep.1.join("periods/2026-q4/units/company.html"));
     let mut screenshots = Vec::new();
     let shots_dir = if std::env::var_os("OKRC_UPDATE_SCREENSHOTS").is_some() {
         root().join("docs")

@@ -179,7 +179,9 @@ pub fn checkin_rows(out: &mut String, kr: &KeyResult, period: Option<&Period>, l
             Some(level) => {
                 out.push_str(r#"<td class="conf-"#);
                 out.push_str(level.as_str());
-                out.push_str(r#"">"#);
+                out.push_str(r#""><span class="cell-label">"#);
+                out.push_str(confidence_label(language));
+                out.push_str(": </span>");
                 out.push_str(confidence_word(level.as_str(), language));
             }
             None => out.push_str("<td>"),
