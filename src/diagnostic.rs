@@ -95,6 +95,8 @@ codes! {
         Uncovered => "uncovered": "A key result that no objective of a child unit aligns to.",
         OutsidePeriod => "outside-period": "A `by` date or check-in date outside the unit's period.",
         FutureCheckin => "future-checkin": "A check-in dated after today.",
+        DuplicateCheckin => "duplicate-checkin": "Two check-ins of one key result on the same date.",
+        ImplausibleValue => "implausible-value": "A metric check-in value far outside the key result's range, probably a typo.",
     }
 }
 

@@ -17,6 +17,7 @@ pub mod diagnostic;
 pub mod edit;
 pub mod lsp;
 pub mod model;
+pub mod number;
 pub mod parse;
 pub mod people;
 pub mod period;

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
 use crate::diagnostic::Diagnostic;
+use crate::number::NumberStyle;
 use crate::period::Period;
 use crate::source::{FilePath, Span};
 
@@ -198,6 +199,9 @@ pub struct KeyResult {
     pub confidence: Option<ConfidenceLevel>,
     #[serde(serialize_with = "optional_number")]
     pub score: Option<f64>,
+    /// How its numbers are written and read: `en` (`1,250.5`) or `nl`
+    /// (`1.250,5`).
+    pub number_style: NumberStyle,
     /// Who owns this key result; see [`KeyResult::owners_in`] for who
     /// answers for it when it names none.
     pub owners: Vec<String>,
@@ -245,6 +249,9 @@ pub struct Checkin {
     pub note: Option<String>,
     #[serde(skip)]
     pub date_span: Span,
+    /// Where `value` is written (the date's span when there is none).
+    #[serde(skip)]
+    pub value_span: Span,
 }
 
 /// A check-in's confidence as written.
@@ -353,12 +360,10 @@ pub struct PlainNumber(#[serde(serialize_with = "number")] pub f64);
 /// Numbers are written as plain JSON numbers: `92`, not `92.0`.
 fn number<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
     let value = *value;
-    if !value.is_finite() {
-        serializer.serialize_none()
-    } else if value.fract() == 0.0 && value.abs() < 9.0e15 {
-        serializer.serialize_i64(value as i64)
-    } else {
-        serializer.serialize_f64(value)
+    match crate::number::as_whole(value) {
+        _ if !value.is_finite() => serializer.serialize_none(),
+        Some(whole) => serializer.serialize_i64(whole),
+        None => serializer.serialize_f64(value),
     }
 }
 

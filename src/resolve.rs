@@ -233,6 +233,10 @@ pub fn find_unit(units: &[Unit], id: &str, period: &Period) -> Option<usize> {
 
 fn resolve_parents(units: &mut [Unit], index: &UnitIndex, diagnostics: &mut Vec<Diagnostic>) {
     for i in 0..units.len() {
+        if units[i].parent.is_none() {
+            same_unit_of_a_longer_period(units, index, i);
+            continue;
+        }
         let (Some(parent), Some(period)) = (&units[i].parent, &units[i].period) else {
             continue;
         };
@@ -249,6 +253,40 @@ fn resolve_parents(units: &mut [Unit], index: &UnitIndex, diagnostics: &mut Vec<
             }
         }
     }
+}
+
+/// A unit without `parent` whose id names a unit of a longer period that
+/// contains its own (the company's 2026-Q4 file below its 2026 file) has
+/// that unit, of the smallest such period, as its parent, and shows its
+/// mission, vision and strategy when it states none. Units are sorted with
+/// containing periods first, so the one above has inherited already.
+fn same_unit_of_a_longer_period(units: &mut [Unit], index: &UnitIndex, i: usize) {
+    let Some(period) = units[i].period.clone() else {
+        return;
+    };
+    let Some(candidates) = index.by_id.get(&units[i].id) else {
+        return;
+    };
+    let above = candidates
+        .iter()
+        .copied()
+        .filter(|&c| c != i)
+        .filter_map(|c| Some((c, units[c].period.as_ref()?)))
+        .filter(|(_, p)| p.contains(&period) && p.days() > period.days())
+        .min_by_key(|(_, p)| (p.days(), p.order_key()))
+        .map(|(c, _)| c);
+    let Some(p) = above else { return };
+    let (mission, vision, strategy) = (
+        units[p].mission.clone(),
+        units[p].vision.clone(),
+        units[p].strategy.clone(),
+    );
+    let unit = &mut units[i];
+    unit.parent_index = Some(p);
+    unit.parent = Some(unit.id.clone());
+    unit.mission = unit.mission.take().or(mission);
+    unit.vision = unit.vision.take().or(vision);
+    unit.strategy = unit.strategy.take().or(strategy);
 }
 
 /// Reports every unit on a parent cycle and cuts its link, so the rest of

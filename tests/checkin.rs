@@ -343,7 +343,7 @@ fn a_value_must_fit_the_key_result() {
     ");
     insta::assert_snapshot!(refused(&["bank.md", "O1.KR3", "forty"]), @r"
     error: `forty` is not a value for metric `O1.KR3` (from 30 points to 45 points): `forty` is not a number
-      help: give a number such as 30 points; `,` groups thousands and `.` is the decimal point
+      help: `O1.KR3` writes numbers the English way, where `,` groups thousands and `.` is the decimal point: give a number such as 30 points
     ");
     insta::assert_snapshot!(refused(&["bank.md", "Delivery.KR1", "3"]), @r#"
     error: `Delivery.KR1` is a roll-up: its progress comes from the objectives aligned to it, so it takes no value
@@ -419,8 +419,10 @@ fn every_key_result_of_the_sample_takes_a_check_in_and_the_sample_stays_clean() 
     let mut count = 0;
     for unit in before["units"].as_array().unwrap() {
         let period = unit["period"].as_str().unwrap();
+        // A day without a check-in yet: a second one on a day is
+        // `duplicate-checkin`.
         let date = if period == "2026-Q3" {
-            "2026-09-28"
+            "2026-09-30"
         } else {
             TODAY
         };
@@ -432,6 +434,10 @@ fn every_key_result_of_the_sample_takes_a_check_in_and_the_sample_stays_clean() 
                     kr["id"].as_str().unwrap()
                 );
                 let value = match kr["type"].as_str().unwrap() {
+                    // Typed the way the key result writes numbers.
+                    "metric" if kr["number_style"] == "nl" => {
+                        kr["current"].to_string().replace('.', ",")
+                    }
                     "metric" => kr["current"].to_string(),
                     "rollup" => "-".to_string(),
                     _ => "not-done".to_string(),
@@ -472,4 +478,81 @@ fn every_key_result_of_the_sample_takes_a_check_in_and_the_sample_stays_clean() 
             .any(|d| d["code"] == "stale-checkin"),
         "every key result was just checked in"
     );
+}
+
+#[test]
+fn a_dutch_key_result_reads_its_value_the_dutch_way() {
+    let dir = fixture_copy("number-style");
+    let output = checkin(dir.path(), &["support.md", "O1.KR1", "1.400"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // Printed back in the key result's style.
+    assert!(
+        stdout(&output).contains("1.400 → 2.000"),
+        "{}",
+        stdout(&output)
+    );
+    let output = checkin(dir.path(), &["support.md", "O1.KR2", "2,125 dagen"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("2,12 → 1,25 dagen"),
+        "{}",
+        stdout(&output)
+    );
+    let text = std::fs::read_to_string(dir.path().join("support.md")).unwrap();
+    assert!(text.contains("value = 1400 }"), "{text}");
+    assert!(text.contains("value = 2.125 }"), "{text}");
+    let (json, _) = check_json(dir.path(), TODAY);
+    let krs = &json["units"][0]["objectives"][0]["key_results"];
+    assert_eq!(krs[0]["current"], 1400);
+    assert_eq!(krs[0]["number_style"], "nl");
+    assert_eq!(krs[1]["current"], 2.125);
+    assert_eq!(krs[2]["number_style"], "en");
+}
+
+#[test]
+fn a_value_not_in_the_key_results_style_is_refused_and_nothing_is_written() {
+    let dir = fixture_copy("number-style");
+    let before = std::fs::read(dir.path().join("support.md")).unwrap();
+    for (reference, value) in [("O1.KR1", "1.4"), ("O1.KR2", "2.5"), ("O1.KR3", "99,7")] {
+        let output = checkin(dir.path(), &["support.md", reference, value]);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{value}: {}",
+            stderr(&output)
+        );
+        let style = if reference == "O1.KR3" {
+            "English"
+        } else {
+            "Dutch"
+        };
+        assert!(
+            stderr(&output).contains(style),
+            "{value}: {}",
+            stderr(&output)
+        );
+    }
+    assert_eq!(
+        std::fs::read(dir.path().join("support.md")).unwrap(),
+        before
+    );
+}
+
+#[test]
+fn a_workspace_in_dutch_reads_english_lines_the_dutch_way_too() {
+    let dir = fixture_copy("number-style");
+    std::fs::write(
+        dir.path().join("okrc.toml"),
+        "title = \"Number style\"\nperiod = \"2026-Q4\"\nlanguage = \"nl\"\n",
+    )
+    .unwrap();
+    let output = checkin(dir.path(), &["support.md", "O1.KR3", "99,7%"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("99,7 → 99,9%"),
+        "{}",
+        stdout(&output)
+    );
+    let text = std::fs::read_to_string(dir.path().join("support.md")).unwrap();
+    assert!(text.contains("value = 99.7 }"), "{text}");
 }

@@ -348,3 +348,104 @@ fn check_ins_dated_after_today_are_reported() {
         &[("warning", "future-checkin", "team.md", 7, 88)],
     );
 }
+
+#[test]
+fn a_check_in_value_far_outside_the_range_is_implausible() {
+    // 1.4 on 1,250 → 2,000 (a Dutch 1.400 read the English way), 2125 on
+    // 2,5 → 1,25 dagen, and -71 on 10 → -10 (beyond three spans); 1400,
+    // 2.125 and -70 are fine.
+    assert_reports(
+        "implausible-value",
+        "2026-10-20",
+        0,
+        &[
+            ("warning", "implausible-value", "team.md", 7, 94),
+            ("warning", "implausible-value", "team.md", 9, 34),
+            ("warning", "implausible-value", "team.md", 12, 113),
+        ],
+    );
+}
+
+#[test]
+fn the_help_of_an_implausible_value_shows_it_as_read_and_the_range() {
+    let (json, _) = support::check_json(&support::fixture("implausible-value"), "2026-10-20");
+    let help = json["diagnostics"][0]["help"].as_str().unwrap_or_default();
+    assert!(
+        help.starts_with("the value reads as 1,4 per maand, and `O1.KR1` goes from 1.250 per maand to 2.000 per maand"),
+        "{help}"
+    );
+}
+
+#[test]
+fn two_check_ins_on_one_date_are_a_duplicate() {
+    assert_reports(
+        "duplicate-checkin",
+        "2026-10-15",
+        0,
+        &[
+            ("warning", "duplicate-checkin", "team.md", 7, 88),
+            ("warning", "duplicate-checkin", "team.md", 11, 14),
+        ],
+    );
+    // The later one in the file counts.
+    let (json, _) = support::check_json(&support::fixture("duplicate-checkin"), "2026-10-15");
+    assert_eq!(
+        json["units"][0]["objectives"][0]["key_results"][0]["current"],
+        3
+    );
+}
+
+#[test]
+fn a_box_in_a_table_title_and_a_quoted_number_get_hints_that_fit() {
+    let ws = support::workspace(&[(
+        "team.md",
+        "+++\nperiod = \"2026-Q4\"\n[[objectives]]\ntitle = \"T\"\nkey_results = [\n  { title = \"[ ] Install the scanner\" },\n  { title = \"Tickets\", from = 0, to = 20000, checkins = [ { date = 2026-10-05, value = \"10,400\" } ] },\n]\n+++\n",
+    )]);
+    let (json, code) = check_json(ws.path(), "2026-10-20");
+    assert_eq!(code, 1);
+    let found = diagnostics(&json);
+    assert!(
+        found.contains(&(
+            "warning".into(),
+            "unmeasurable".into(),
+            "team.md".into(),
+            6,
+            5
+        )),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(
+            "error".into(),
+            "invalid-value".into(),
+            "team.md".into(),
+            7,
+            88
+        )),
+        "{found:?}"
+    );
+    let help = |code: &str| {
+        json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == code)
+            .and_then(|d| d["help"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        help("unmeasurable").contains("`done = false`"),
+        "{}",
+        help("unmeasurable")
+    );
+    assert!(
+        !help("unmeasurable").contains("\"[ ] TITLE\""),
+        "{}",
+        help("unmeasurable")
+    );
+    assert_eq!(
+        help("invalid-value"),
+        "write the number without quotes, as TOML writes it: `value = 10_400`"
+    );
+}

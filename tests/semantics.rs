@@ -148,10 +148,13 @@ fn parent_resolves_to_the_smallest_period_containing_the_units_own() {
         unit(&json, "company", "2026-H2")["children"],
         serde_json::json!([{ "id": "team", "period": "2026-Q4" }])
     );
+    // The half-year company file names no parent: it sits below the
+    // company's yearly file (SPEC §2 "References").
     assert_eq!(
         unit(&json, "company", "2026")["children"],
-        serde_json::json!([])
+        serde_json::json!([{ "id": "company", "period": "2026-H2" }])
     );
+    assert_eq!(unit(&json, "company", "2026-H2")["parent_period"], "2026");
 }
 
 #[test]
@@ -331,4 +334,36 @@ fn due_soon_days_comes_from_okrc_toml() {
     let krs = &unit(&json, "team", "2026-Q4")["objectives"][0]["key_results"];
     assert_eq!(krs[0]["pace"], "at-risk", "30 days before");
     assert_eq!(krs[1]["pace"], "pending", "31 days before");
+}
+
+/// The company's quarterly file (no `parent`) sits below its yearly file
+/// of the same id, aligns to it and inherits what it does not state.
+#[test]
+fn a_unit_without_parent_sits_below_its_own_unit_of_a_longer_period() {
+    let (json, code) = check_json(&fixture("company-periods"), "2026-11-15");
+    assert_eq!(code, 0, "{}", json["diagnostics"]);
+    let quarter = unit(&json, "northwind", "2026-Q4");
+    assert_eq!(quarter["parent"], "northwind");
+    assert_eq!(quarter["parent_period"], "2026");
+    assert_eq!(quarter["mission"], "Banking that people trust.");
+    assert_eq!(quarter["vision"], "This quarter: a clean audit.", "its own");
+    assert_eq!(quarter["strategy"], Value::Null);
+    assert_eq!(
+        quarter["objectives"][0]["aligns_to"][0], "northwind#O1.KR1",
+        "`O1.KR1` names the yearly unit's key result"
+    );
+    let year = unit(&json, "northwind", "2026");
+    assert_eq!(year["parent"], Value::Null);
+    assert_eq!(year["children"][0]["period"], "2026-Q4");
+    // The team of the quarter still belongs to the quarterly file.
+    assert_eq!(unit(&json, "team", "2026-Q4")["parent_period"], "2026-Q4");
+    // Nothing but missing check-ins: no unaligned, no broken alignment.
+    let codes: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .filter(|&code| code != "stale-checkin")
+        .collect();
+    assert!(codes.is_empty(), "{codes:?}");
 }

@@ -687,6 +687,24 @@ fn phones_see_the_key_figures_before_the_mission_vision_and_strategy() {
     assert!(figures < statements);
 }
 
+#[test]
+fn numbers_are_readable_at_any_size_and_in_the_key_results_style() {
+    let page = page_of(
+        &[(
+            "team.md",
+            "+++\nperiod = \"2026-Q4\"\n[[objectives]]\ntitle = \"T\"\nkey_results = [\n  { title = \"Huge\", from = 0, to = 1e308, checkins = [ { date = 2026-10-05, value = 1e307 } ] },\n  { kr = \"Doorlooptijd van 2,5 dagen naar 1,25 dagen\", checkins = [ { date = 2026-10-05, value = 2.125 } ] },\n]\n+++\n",
+        )],
+        "2026-10-31",
+        "periods/2026-q4/units/team.html",
+    );
+    assert!(page.contains(">1e308<"), "{page}");
+    assert!(page.contains(">1e307<"), "{page}");
+    assert!(!page.contains("00000000000000000000"), "{page}");
+    // The Dutch key result in an English site: its own style.
+    assert!(page.contains(">1,25\u{a0}dagen<"), "{page}");
+    assert!(page.contains(">2,12\u{a0}dagen<"), "{page}");
+}
+
 /// The `<text>` elements of every chart in `page`: anchor, x, y and text.
 fn chart_texts(page: &str) -> Vec<(String, f64, f64, String)> {
     let mut texts = Vec::new();

@@ -324,3 +324,26 @@ fn status_and_the_site_agree_on_the_current_period() {
         .unwrap_or_else(|| panic!("no current period in {index}"));
     assert!(lede.contains(">Sprint-B</a>"), "{lede}");
 }
+
+/// A value of 1e308 reads `1e308`, not `inf` or 300 digits; a Dutch key
+/// result shows its numbers the Dutch way.
+#[test]
+fn numbers_are_readable_at_any_size_and_in_the_key_results_style() {
+    let ws = workspace(&[
+        ("okrc.toml", "title = \"Sizes\"\nperiod = \"2026-Q4\"\n"),
+        (
+            "team.md",
+            "+++\n[[objectives]]\ntitle = \"T\"\nkey_results = [\n  { title = \"Huge\", from = 0, to = 1e308, checkins = [ { date = 2026-10-05, value = 1e307 } ] },\n  { title = \"Tiny\", from = 0, to = 0.000004, checkins = [ { date = 2026-10-05, value = 0.0000025 } ] },\n  \"Doorlooptijd van 2,5 dagen naar 1,25 dagen\",\n]\n+++\n",
+        ),
+    ]);
+    let output = run(okrc()
+        .arg("status")
+        .arg(ws.path())
+        .args(["--today", "2026-11-27"])
+        .env("COLUMNS", "120"));
+    let text = shown(&output);
+    assert!(text.contains("1e307 → 1e308"), "{text}");
+    assert!(text.contains("2.5e-6 → 4e-6"), "{text}");
+    assert!(text.contains("2,5 → 1,25 dagen"), "{text}");
+    assert!(!text.contains("inf"), "{text}");
+}

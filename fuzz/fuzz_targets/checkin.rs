@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use libfuzzer_sys::fuzz_target;
 use okrc::diagnostic::Level;
 use okrc::edit::checkin::{EditError, NewCheckin, Reading, add_checkin, append_checkin};
+use okrc::edit::request::reading;
 use okrc::model::{Confidence, ConfidenceLevel};
 use okrc::parse::front_matter::split_front_matter;
 use okrc::parse::parse_unit_file;
@@ -29,15 +30,27 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let (objective, key_result) = (*objective as usize % 4, *key_result as usize % 6);
+    // What `okrc checkin` does first: read the file, refuse one with
+    // errors, and read VALUE as the key result's kind wants it.
+    let file = SourceFile::from_bytes("teams/fuzz.md", rest.to_vec());
+    let parsed = parse_unit_file(&file);
+    let clean = !parsed.diagnostics.iter().any(|d| d.level == Level::Error);
+    let kr = parsed
+        .unit
+        .as_ref()
+        .and_then(|unit| unit.objectives.get(objective))
+        .and_then(|o| o.key_results.get(key_result));
+    let value = ["42", "done", "-", "-0.125", "not-done", "1e3"][usize::from(*choice) % 6];
+    let fits = kr.map(|kr| reading(kr, "O1.KR1", value));
+    let clean = clean && matches!(fits, Some(Ok(_)));
+    let read = match fits {
+        Some(Ok(read)) => read,
+        _ => Reading::Value(1.5),
+    };
     let checkin = NewCheckin {
         date: NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
-        reading: match choice % 4 {
-            0 => Reading::Value(f64::from(*choice) * 1.5),
-            1 => Reading::Done(choice & 0x10 != 0),
-            2 => Reading::Nothing,
-            _ => Reading::Value(-0.125),
-        },
-        confidence: match (choice >> 2) % 3 {
+        reading: read,
+        confidence: match (choice >> 3) % 3 {
             0 => None,
             1 => Some(Confidence::Number(0.7)),
             _ => Some(Confidence::Level(ConfidenceLevel::AtRisk)),
@@ -45,11 +58,6 @@ fuzz_target!(|data: &[u8]| {
         note: NOTES[usize::from(choice >> 5) % NOTES.len()].map(str::to_string),
     };
     let result = append_checkin(rest, objective, key_result, &checkin);
-    let file = SourceFile::from_bytes("teams/fuzz.md", rest.to_vec());
-    let clean = !parse_unit_file(&file)
-        .diagnostics
-        .iter()
-        .any(|d| d.level == Level::Error);
     let edited = match result {
         Ok(edited) => edited,
         Err(EditError::Verification(why)) if clean => {

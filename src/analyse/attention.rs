@@ -162,6 +162,7 @@ mod tests {
             pace,
             confidence,
             score: None,
+            number_style: Default::default(),
             owners: Vec::new(),
             links: Vec::new(),
             description: None,

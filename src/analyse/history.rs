@@ -129,6 +129,7 @@ mod tests {
             confidence: None,
             note: None,
             date_span: Default::default(),
+            value_span: Default::default(),
         }
     }
 
@@ -149,6 +150,7 @@ mod tests {
             pace: None,
             confidence: None,
             score: None,
+            number_style: Default::default(),
             owners: Vec::new(),
             links: Vec::new(),
             description: None,

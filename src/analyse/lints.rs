@@ -8,7 +8,8 @@ use super::latest_checkin;
 use super::progress::is_complete;
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{KeyResult, KeyResultType, Unit};
+use crate::model::{Checkin, KeyResult, KeyResultType, Unit};
+use crate::number;
 use crate::period::{days_between, format_date};
 use crate::source::Span;
 
@@ -94,7 +95,13 @@ fn check_unit(
                             name(),
                             kr.title
                         ),
-                        "write it as \"TITLE from X to Y by DATE\", as a milestone \"[ ] TITLE\", or as a table with `from` and `to`",
+                        if is_boxed(&kr.title) {
+                            // Only a table keeps a box in its title: a
+                            // one-line `[ ] TITLE` is a milestone.
+                            "in a table, a milestone says `done = false` (or `done = true`): write the title without the box and add `done = false`"
+                        } else {
+                            "write it as \"TITLE from X to Y by DATE\", as a milestone \"[ ] TITLE\", or as a table with `from` and `to`"
+                        },
                     );
                 }
                 if !unit.children.is_empty()
@@ -155,6 +162,40 @@ fn check_unit(
                         );
                     }
                 }
+                for (checkin, earlier) in duplicate_checkins(kr) {
+                    lint(
+                        Code::DuplicateCheckin,
+                        checkin.date_span,
+                        format!(
+                            "`{}` has {} check-ins on {}; the later one in the file counts",
+                            name(),
+                            earlier + 1,
+                            format_date(checkin.date)
+                        ),
+                        "keep one check-in per day: remove the other, or correct its date",
+                    );
+                }
+                for (checkin, value) in implausible_values(kr) {
+                    let (from, to) = (kr.from.unwrap_or(0.0), kr.to.unwrap_or(0.0));
+                    let style = kr.number_style;
+                    let unit_name = kr.unit.as_deref();
+                    lint(
+                        Code::ImplausibleValue,
+                        checkin.value_span,
+                        format!(
+                            "the check-in value of {} on `{}` is far outside its range, probably a typo",
+                            format_date(checkin.date),
+                            name()
+                        ),
+                        &format!(
+                            "the value reads as {}, and `{}` goes from {} to {}: check for a misplaced separator or a missing or extra zero",
+                            number::quantity(value, unit_name, style).replace('\u{a0}', " "),
+                            name(),
+                            number::quantity(from, unit_name, style).replace('\u{a0}', " "),
+                            number::quantity(to, unit_name, style).replace('\u{a0}', " "),
+                        ),
+                    );
+                }
                 if let Some(last) = due_checkin(unit, kr, rules.stale_after_days, today) {
                     let message = match last {
                         None => format!("key result `{}` has no check-ins yet", name()),
@@ -176,6 +217,56 @@ fn check_unit(
         }
     }
     diagnostics
+}
+
+/// Does a title start with a milestone's box, `[ ]` or `[x]`?
+fn is_boxed(title: &str) -> bool {
+    let title = title.trim_start();
+    ["[ ]", "[x]", "[X]"].iter().any(|b| title.starts_with(b))
+}
+
+/// The `duplicate-checkin` rule: every check-in dated like an earlier one
+/// of the same key result, with how many came before it on that date.
+fn duplicate_checkins(kr: &KeyResult) -> Vec<(&Checkin, usize)> {
+    let mut seen: std::collections::HashMap<NaiveDate, usize> = std::collections::HashMap::new();
+    let mut found = Vec::new();
+    for checkin in &kr.checkins {
+        let count = seen.entry(checkin.date).or_insert(0);
+        if *count > 0 {
+            found.push((checkin, *count));
+        }
+        *count += 1;
+    }
+    found
+}
+
+/// The `implausible-value` rule: a metric's check-ins whose value is
+/// probably a typo, with the value.
+fn implausible_values(kr: &KeyResult) -> Vec<(&Checkin, f64)> {
+    let (KeyResultType::Metric, Some(from), Some(to)) = (kr.kind, kr.from, kr.to) else {
+        return Vec::new();
+    };
+    kr.checkins
+        .iter()
+        .filter_map(|c| Some((c, c.value?)))
+        .filter(|&(_, value)| is_implausible(value, from, to))
+        .collect()
+}
+
+/// Is `value` probably a typo for a metric from `from` to `to`? Outside
+/// [lo − 3·span, hi + 3·span], or, when all three are positive, more than
+/// 100 times larger than hi or smaller than lo / 100. A zero range is the
+/// `zero-range` error already, and says nothing of what is plausible.
+pub fn is_implausible(value: f64, from: f64, to: f64) -> bool {
+    let (lo, hi) = (from.min(to), from.max(to));
+    let span = hi - lo;
+    if span.is_nan() || span <= 0.0 || !value.is_finite() {
+        return false;
+    }
+    if value < lo - 3.0 * span || value > hi + 3.0 * span {
+        return true;
+    }
+    from > 0.0 && to > 0.0 && value > 0.0 && (value > hi * 100.0 || value < lo / 100.0)
 }
 
 /// The `stale-checkin` rule (SPEC §4): is `kr` of `unit` due a check-in
@@ -230,4 +321,48 @@ fn coverage(units: &[Unit]) -> Vec<Vec<Vec<Coverage>>> {
         }
     }
     covered
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn implausible_values_lie_beyond_three_spans_of_the_range() {
+        // From 1,250 to 2,000: span 750, so [-1,000, 4,250] is plausible.
+        assert!(!is_implausible(1400.0, 1250.0, 2000.0));
+        assert!(!is_implausible(4250.0, 1250.0, 2000.0));
+        assert!(is_implausible(4250.01, 1250.0, 2000.0));
+        assert!(is_implausible(1.4, 1250.0, 2000.0), "1.4 < 1,250 / 100");
+        assert!(!is_implausible(12.5, 1250.0, 2000.0), "exactly lo / 100");
+        assert!(is_implausible(12.49, 1250.0, 2000.0));
+        assert!(is_implausible(-1000.01, 1250.0, 2000.0));
+        // Decreasing metrics and ranges through zero.
+        assert!(!is_implausible(9.0, 11.5, 4.0));
+        assert!(is_implausible(2125.0, 2.5, 1.25));
+        assert!(!is_implausible(-30.0, -10.0, 10.0));
+        assert!(is_implausible(-70.01, -10.0, 10.0));
+        // When not all are positive only the span rule applies.
+        assert!(
+            !is_implausible(0.0, 100.0, 200.0),
+            "0 is within three spans"
+        );
+    }
+
+    #[test]
+    fn the_ratio_rule_needs_all_three_positive_and_is_exclusive() {
+        // From 1 to 1,000,000: span rule allows up to 4,000,000, ratio 100,000,000.
+        assert!(!is_implausible(0.01, 1.0, 1_000_000.0), "exactly lo / 100");
+        assert!(is_implausible(0.0099, 1.0, 1_000_000.0));
+        assert!(
+            !is_implausible(0.0, 1.0, 1_000_000.0),
+            "zero is not positive"
+        );
+    }
+
+    #[test]
+    fn a_zero_range_says_nothing() {
+        assert!(!is_implausible(1e9, 5.0, 5.0));
+        assert!(!is_implausible(f64::NAN, 1.0, 2.0));
+    }
 }

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Checkin, KeyResult, KeyResultType, Unit};
+use crate::number::NumberStyle;
 use progress::{
     expected_progress, mean, milestone_expected, milestone_pace, pace, score_colour, weighted_mean,
 };
@@ -24,10 +25,12 @@ pub fn analyse(
     today: NaiveDate,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    let workspace_style = NumberStyle::of_language(&config.language);
     // Units are independent here and in `summarise_unit`: one per thread.
     units.par_iter_mut().for_each(|unit| {
         for objective in &mut unit.objectives {
             for key_result in &mut objective.key_results {
+                key_result.number_style = NumberStyle::of(key_result, workspace_style);
                 measure_key_result(key_result, unit.period.as_ref(), today);
             }
         }

@@ -27,7 +27,7 @@ use crate::model::{Confidence, KeyResultType, Model};
 use crate::parse::{ParsedFile, parse_unit_file};
 use crate::period::format_date;
 use crate::render::terminal::{
-    BOLD, DIM, bar, confidence_style, pace_style, paint, percent, standing,
+    BOLD, DIM, bar, confidence_style, pace_style, pace_words, paint, percent, standing,
 };
 use crate::source::{SourceFile, starts_with_front_matter};
 use crate::workspace::{Workspace, relative_path};
@@ -41,8 +41,9 @@ Examples:
   okrc checkin bank.md O3.KR1 - --confidence on-track      (a roll-up: confidence and note only)
 
 REF is OBJECTIVE.KEY_RESULT by id; without explicit ids they are O1, O2, ... and KR1, KR2, ...
-by position. VALUE is read like the numbers of one-line key results (`1,200`, `99.5%`, `$2M`;
-`7,5` the Dutch way when it is not an English number) and must be in the key result's unit.
+by position. VALUE is read in the key result's number style: Dutch for a `van … naar` key result
+or a workspace with language = \"nl\" (`1.400` is 1400, `2,125` is 2.125), else English (`1,200`,
+`99.5%`, `$2M`); it may carry the key result's unit or currency sign.
 
 The check-in is inserted in the style the key result already uses (a `checkins = [...]` array,
 `[[...checkins]]` tables, or a one-line key result turned into `{ kr = \"...\", checkins = [...] }`);
@@ -347,7 +348,8 @@ fn report(
         paint(DIM, &format!("expected {}", percent(kr.expected)))
     );
     if let Some(pace) = kr.pace {
-        let _ = write!(line, "  {}", paint(pace_style(Some(pace)), pace.as_str()));
+        let words = pace_words(pace, kr.by);
+        let _ = write!(line, "  {}", paint(pace_style(Some(pace)), &words));
     }
     if let Some(confidence) = kr.confidence {
         let _ = write!(

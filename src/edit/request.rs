@@ -4,7 +4,7 @@
 
 use crate::diagnostic::did_you_mean;
 use crate::model::{Confidence, ConfidenceLevel, KeyResult, KeyResultType, Unit};
-use crate::parse::quantity::{Language, parse_quantity};
+use crate::number;
 use crate::render::terminal::quantity;
 use crate::resolve::parse_reference;
 
@@ -135,11 +135,12 @@ pub fn reading(kr: &KeyResult, name: &str, value: &str) -> Result<Reading, Refus
     let word = value.to_ascii_lowercase();
     match kr.kind {
         KeyResultType::Metric => {
+            let style = kr.number_style;
             let target = match (kr.from, kr.to) {
                 (Some(from), Some(to)) => format!(
                     " (from {} to {})",
-                    quantity(from, kr.unit.as_deref()),
-                    quantity(to, kr.unit.as_deref())
+                    quantity(from, kr.unit.as_deref(), style),
+                    quantity(to, kr.unit.as_deref(), style)
                 ),
                 _ => String::new(),
             };
@@ -149,13 +150,15 @@ pub fn reading(kr: &KeyResult, name: &str, value: &str) -> Result<Reading, Refus
                     format!("such as `okrc checkin FILE {name} {}`", example(kr)),
                 ));
             }
-            let parsed = parse_quantity(value, Language::English)
-                .or_else(|english| parse_quantity(value, Language::Dutch).map_err(|_| english));
-            let quantity = parsed.map_err(|error| {
+            // Read in the key result's own style only: guessing the other
+            // one turned a Dutch `1.400` into 1.4.
+            let quantity = number::read(value, style).map_err(|error| {
+                let (group, point) = style.separators();
                 refuse(
                     format!("`{value}` is not a value for metric `{name}`{target}: {error}"),
                     format!(
-                        "give a number such as {}; `,` groups thousands and `.` is the decimal point",
+                        "`{name}` writes numbers the {} way, where `{group}` groups thousands and `{point}` is the decimal point: give a number such as {}",
+                        style.name(),
                         example(kr)
                     ),
                 )
@@ -223,7 +226,7 @@ fn same_unit(a: &str, b: &str) -> bool {
 /// A plausible value for a metric, for help texts: its current value.
 fn example(kr: &KeyResult) -> String {
     let value = kr.current.or(kr.from).unwrap_or(42.0);
-    quantity(value, kr.unit.as_deref())
+    quantity(value, kr.unit.as_deref(), kr.number_style)
 }
 
 /// Parses `--confidence`: a number from 0 to 1, or a level name.

@@ -3,8 +3,9 @@
 //! unit, objective, key result and reference was written).
 
 use crate::model::{AlignmentTarget, KeyResult, KeyResultType, Model, Objective, Unit};
+use crate::number::quantity;
 use crate::period::format_date;
-use crate::site::format::{Language, percent, quantity};
+use crate::site::format::{Language, percent};
 use crate::source::{FilePath, Span};
 
 use super::session::Session;
@@ -198,7 +199,7 @@ pub fn hover(model: &Model, item: Item) -> String {
                 &objective.owners
             };
             push_owners(&mut text, owners);
-            if let Some(course) = course(key_result, language) {
+            if let Some(course) = course(key_result) {
                 text.push_str(&course);
                 text.push_str("\n\n");
             }
@@ -212,7 +213,7 @@ pub fn hover(model: &Model, item: Item) -> String {
                 text.push_str(&format!(" · confidence {}", confidence.as_str()));
             }
             text.push_str("\n\n");
-            text.push_str(&last_checkin(key_result, language));
+            text.push_str(&last_checkin(key_result));
             push_file(&mut text, unit);
             text
         }
@@ -267,7 +268,8 @@ fn figures(progress: f64, expected: f64, pace: Option<&str>, language: Language)
 }
 
 /// A metric's `from → current → to`, a milestone's state.
-fn course(key_result: &KeyResult, language: Language) -> Option<String> {
+/// In the key result's number style.
+fn course(key_result: &KeyResult) -> Option<String> {
     let unit = key_result.unit.as_deref();
     let by = key_result
         .by
@@ -278,9 +280,9 @@ fn course(key_result: &KeyResult, language: Language) -> Option<String> {
             let current = key_result.current.unwrap_or(from);
             Some(format!(
                 "{} → **{}** → {}{by}",
-                quantity(from, unit, language),
-                quantity(current, unit, language),
-                quantity(to, unit, language)
+                quantity(from, unit, key_result.number_style),
+                quantity(current, unit, key_result.number_style),
+                quantity(to, unit, key_result.number_style)
             ))
         }
         KeyResultType::Milestone => Some(format!(
@@ -298,7 +300,7 @@ fn course(key_result: &KeyResult, language: Language) -> Option<String> {
     }
 }
 
-fn last_checkin(key_result: &KeyResult, language: Language) -> String {
+fn last_checkin(key_result: &KeyResult) -> String {
     let Some(checkin) = key_result.checkins.iter().max_by_key(|c| c.date) else {
         return "no check-in yet".into();
     };
@@ -306,7 +308,7 @@ fn last_checkin(key_result: &KeyResult, language: Language) -> String {
     if let Some(value) = checkin.value {
         text.push_str(&format!(
             ": {}",
-            quantity(value, key_result.unit.as_deref(), language)
+            quantity(value, key_result.unit.as_deref(), key_result.number_style)
         ));
     }
     if let Some(done) = checkin.done {

@@ -366,11 +366,53 @@ pub fn expect_string(cx: &mut Cx, value: Value<'_>, name: &str) -> Option<String
     }
 }
 
+/// A quoted number (`"10,400"`, `"2,5"`) as a TOML number (`10_400`,
+/// `2.5`), read the English way, else the Dutch way; `None` for text that
+/// is not a plain number.
+fn quoted_number(text: &str) -> Option<String> {
+    use crate::number::{NumberStyle, read};
+    let quantity = read(text, NumberStyle::English)
+        .or_else(|_| read(text, NumberStyle::Dutch))
+        .ok()
+        .filter(|q| q.unit.is_none() && q.currency.is_none())?;
+    let value = quantity.value;
+    match crate::number::as_whole(value) {
+        Some(whole) => {
+            let digits = whole.unsigned_abs().to_string();
+            let mut grouped = String::new();
+            for (i, digit) in digits.chars().enumerate() {
+                if i > 0 && (digits.len() - i) % 3 == 0 && digits.len() > 4 {
+                    grouped.push('_');
+                }
+                grouped.push(digit);
+            }
+            Some(format!("{}{grouped}", if whole < 0 { "-" } else { "" }))
+        }
+        None => Some(format!("{value:?}")),
+    }
+}
+
 /// A finite number, integer or float.
 pub fn expect_number(cx: &mut Cx, value: Value<'_>, name: &str) -> Option<f64> {
     let number = match value.kind() {
         ValueKind::Integer(i) => Some(i as f64),
         ValueKind::Float(f) => Some(f),
+        ValueKind::String(text) if !value.is_invalid() => {
+            let help = match quoted_number(text) {
+                Some(toml) => {
+                    format!("write the number without quotes, as TOML writes it: `{name} = {toml}`")
+                }
+                None => format!("write a number without quotes, such as `{name} = 42`"),
+            };
+            let diagnostic = cx.report(
+                Code::InvalidValue,
+                value.span(),
+                format!("`{name}` must be a number, not {}", type_name(value)),
+            );
+            diagnostic.label = Some("expected a number".into());
+            diagnostic.help = Some(help);
+            return None;
+        }
         _ => {
             wrong_type(cx, value, name, "a number");
             return None;
@@ -417,5 +459,21 @@ pub fn expect_date(cx: &mut Cx, value: Value<'_>, name: &str) -> Option<NaiveDat
             wrong_type(cx, value, name, "a date");
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quoted_number;
+
+    #[test]
+    fn a_quoted_number_is_shown_as_toml_writes_it() {
+        assert_eq!(quoted_number("10,400").as_deref(), Some("10_400"));
+        assert_eq!(quoted_number("1250").as_deref(), Some("1250"));
+        assert_eq!(quoted_number("2,5").as_deref(), Some("2.5"));
+        assert_eq!(quoted_number("-1,200,000").as_deref(), Some("-1_200_000"));
+        assert_eq!(quoted_number("99.5").as_deref(), Some("99.5"));
+        assert_eq!(quoted_number("lots"), None);
+        assert_eq!(quoted_number("5 ms"), None);
     }
 }

@@ -379,6 +379,13 @@ fn build(
         pace: None,
         confidence: None,
         score: None,
+        // The workspace's language may make an English line Dutch too;
+        // `analyse` settles that.
+        number_style: if origin.dutch {
+            crate::number::NumberStyle::Dutch
+        } else {
+            crate::number::NumberStyle::English
+        },
         owners: about.owners,
         links: about.links,
         description: about.description,
@@ -462,9 +469,15 @@ fn read_checkin(
         .and_then(|value| read_confidence(cx, value));
     let note = reader.string(cx, "note").map(|(n, _)| n);
     let (date, date_range) = date?;
+    let value = value.filter(|_| takes == "value");
+    let value_span = value.as_ref().map_or_else(
+        || cx.span(date_range.clone()),
+        |(_, span)| cx.span(span.clone()),
+    );
     Some(Checkin {
         date,
-        value: value.filter(|_| takes == "value").map(|(v, _)| v),
+        value_span,
+        value: value.map(|(v, _)| v),
         done: done.filter(|_| takes == "done").map(|(d, _)| d),
         confidence,
         note,

@@ -1,29 +1,9 @@
 //! The VALUE of a one-line key result: `$900k`, `99.5%`, `7,2`, `250ms`,
 //! `1.200.000 klanten`. Pure, so it is tested without files.
 
-/// The language a one-line key result is written in. It decides the keywords
-/// and which of `.` and `,` is the decimal point.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
-    English,
-    Dutch,
-}
-
-impl Language {
-    fn separators(self) -> (char, char) {
-        match self {
-            Language::English => (',', '.'),
-            Language::Dutch => ('.', ','),
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Language::English => "English",
-            Language::Dutch => "Dutch",
-        }
-    }
-}
+/// The language a one-line key result is written in: its keywords, and its
+/// number style (which of `.` and `,` is the decimal point).
+pub use crate::number::NumberStyle as Language;
 
 /// A number with what was written around it.
 #[derive(Debug, Clone, PartialEq)]

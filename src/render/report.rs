@@ -445,15 +445,15 @@ fn value_cell(kr: &KeyResult, then: &Standing, now: &Standing) -> String {
             (Some(a), Some(b)) if a != b => {
                 // A unit written after the number is written once, at the end.
                 let prefix = unit.filter(|u| u.chars().count() == 1 && "$€£¥".contains(*u));
-                let change = quantity((b - a).abs(), prefix);
+                let change = quantity((b - a).abs(), prefix, kr.number_style);
                 let sign = if b > a { "+" } else { "−" };
                 format!(
                     "{} → {} ({sign}{change})",
-                    quantity(a, prefix),
-                    quantity(b, unit)
+                    quantity(a, prefix, kr.number_style),
+                    quantity(b, unit, kr.number_style)
                 )
             }
-            (_, Some(b)) => quantity(b, unit),
+            (_, Some(b)) => quantity(b, unit, kr.number_style),
             _ => "–".to_string(),
         },
         KeyResultType::Milestone | KeyResultType::Unmeasurable => {

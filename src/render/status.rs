@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use anstyle::Style;
 
-use super::terminal::{BOLD, DIM, colour_style, number, pace_style, pace_words, paint, standing};
+use super::terminal::{BOLD, DIM, colour_style, pace_style, pace_words, paint, standing};
 use crate::analyse::progress::score_colour;
 mod layout;
 
@@ -447,7 +447,8 @@ fn pace_label(pace: Option<Pace>, by: Option<chrono::NaiveDate>) -> (String, Sty
 /// The pace column's text for a grade of an ended period: `score 0.9`, in
 /// the score's colour.
 fn score_label(score: f64, colour: Colour) -> (String, Style) {
-    (format!("score {}", number(score)), colour_style(colour))
+    let score = crate::number::number(score, crate::number::NumberStyle::English);
+    (format!("score {score}"), colour_style(colour))
 }
 
 fn key_results(unit: &Unit) -> impl Iterator<Item = &KeyResult> {

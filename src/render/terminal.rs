@@ -7,6 +7,7 @@ use anstyle::{AnsiColor, Style};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::model::{Colour, ConfidenceLevel, KeyResult, KeyResultType, Pace};
+use crate::number::{self, NumberStyle};
 
 pub const BOLD: Style = Style::new().bold();
 pub const DIM: Style = Style::new().dimmed();
@@ -91,49 +92,10 @@ pub fn percent(progress: f64) -> String {
     format!("{floor}%")
 }
 
-/// A figure as people write it: `96`, `99.5`, `1,200,000`.
-pub fn number(value: f64) -> String {
-    let rounded = (value * 100.0).round() / 100.0;
-    let text = if rounded.fract() == 0.0 {
-        format!("{rounded:.0}")
-    } else {
-        format!("{rounded:.2}")
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .to_string()
-    };
-    let (sign, digits) = match text.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", text.as_str()),
-    };
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    match fraction {
-        "" => format!("{sign}{grouped}"),
-        fraction => format!("{sign}{grouped}.{fraction}"),
-    }
-}
-
-/// A figure with the key result's unit: `€112,000`, `96%`, `45 points`.
-pub fn quantity(value: f64, unit: Option<&str>) -> String {
-    let figure = number(value);
-    match unit {
-        None | Some("") => figure,
-        Some(unit) if unit.chars().count() == 1 && "$€£¥".contains(unit) => {
-            match figure.strip_prefix('-') {
-                Some(positive) => format!("-{unit}{positive}"),
-                None => format!("{unit}{figure}"),
-            }
-        }
-        Some("%") => format!("{figure}%"),
-        Some(unit) => format!("{figure} {unit}"),
-    }
+/// A figure with its key result's unit in its number style, as the site
+/// writes it (`€112,000`, `96%`, `1,25 dagen`, `1e308`), with plain spaces.
+pub fn quantity(value: f64, unit: Option<&str>, style: NumberStyle) -> String {
+    number::quantity(value, unit, style).replace('\u{a0}', " ")
 }
 
 /// Where a metric stands: `96 → 99.5%`; nothing for other key results.
@@ -142,13 +104,14 @@ pub fn standing(kr: &KeyResult) -> Option<String> {
         return None;
     }
     let unit = kr.unit.as_deref();
-    let current = quantity(kr.current?, unit.filter(|u| !is_suffix(u)));
-    Some(format!("{current} → {}", quantity(kr.to?, unit)))
+    let style = kr.number_style;
+    let current = quantity(kr.current?, unit.filter(|u| !is_suffix(u)), style);
+    Some(format!("{current} → {}", quantity(kr.to?, unit, style)))
 }
 
 /// Units written after the number, which are shown once, after the target.
 fn is_suffix(unit: &str) -> bool {
-    !(unit.chars().count() == 1 && "$€£¥".contains(unit))
+    !number::CURRENCY_SIGNS.contains(&unit.trim())
 }
 
 /// The display width of `text` in terminal cells.
@@ -204,16 +167,16 @@ mod tests {
     }
 
     #[test]
-    fn figures_are_grouped_and_carry_their_unit() {
-        assert_eq!(number(1_200_000.0), "1,200,000");
-        assert_eq!(number(99.5), "99.5");
-        assert_eq!(number(-1234.567), "-1,234.57");
-        assert_eq!(number(0.1 + 0.2), "0.3");
-        assert_eq!(quantity(112_000.0, Some("€")), "€112,000");
-        assert_eq!(quantity(-5.0, Some("$")), "-$5");
-        assert_eq!(quantity(96.0, Some("%")), "96%");
-        assert_eq!(quantity(45.0, Some("points")), "45 points");
-        assert_eq!(quantity(3.0, None), "3");
+    fn figures_are_grouped_and_carry_their_unit_in_the_key_results_style() {
+        use NumberStyle::{Dutch, English};
+        assert_eq!(quantity(1_200_000.0, None, English), "1,200,000");
+        assert_eq!(quantity(-1234.567, None, English), "−1,234.57");
+        assert_eq!(quantity(0.1 + 0.2, None, English), "0.3");
+        assert_eq!(quantity(112_000.0, Some("€"), English), "€112,000");
+        assert_eq!(quantity(96.0, Some("%"), English), "96%");
+        assert_eq!(quantity(45.0, Some("points"), English), "45 points");
+        assert_eq!(quantity(1.25, Some("dagen"), Dutch), "1,25 dagen");
+        assert_eq!(quantity(1e308, None, English), "1e308");
     }
 
     #[test]

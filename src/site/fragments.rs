@@ -15,6 +15,7 @@ use super::labels::{
 };
 use super::svg::{self, ChartData, ChartText, escape_into};
 use crate::model::{Checkin, ConfidenceLevel, KeyResult, KeyResultType, Unit};
+use crate::number::{self, NumberStyle};
 use crate::period::Period;
 
 /// What a progress bar shows: progress, and for an objective or key result
@@ -142,10 +143,16 @@ pub fn confidence_badge(
 }
 
 /// A check-in's value in words: the quantity, done or not done.
-fn checkin_value(out: &mut String, checkin: &Checkin, unit: Option<&str>, language: Language) {
+fn checkin_value(
+    out: &mut String,
+    checkin: &Checkin,
+    unit: Option<&str>,
+    style: NumberStyle,
+    language: Language,
+) {
     if let Some(value) = checkin.value {
         with_scratch(|text| {
-            format::push_quantity(text, value, unit, language);
+            number::push_quantity(text, value, unit, style);
             escape_into(out, text);
         });
     } else if let Some(done) = checkin.done {
@@ -174,7 +181,7 @@ pub fn checkin_rows(out: &mut String, kr: &KeyResult, period: Option<&Period>, l
             format::push_date(out, checkin.date, language);
         }
         out.push_str("<td>");
-        checkin_value(out, checkin, kr.unit.as_deref(), language);
+        checkin_value(out, checkin, kr.unit.as_deref(), kr.number_style, language);
         match checkin.confidence.map(|c| c.level()) {
             Some(level) => {
                 out.push_str(r#"<td class="conf-"#);
@@ -230,6 +237,7 @@ pub fn kr_meta(out: &mut String, kr: &KeyResult, language: Language) {
 /// metric; where it stands and the deadline for the others.
 pub fn kr_figures(out: &mut String, kr: &KeyResult, language: Language) {
     let unit = kr.unit.as_deref();
+    let style = kr.number_style;
     let figure = |out: &mut String, class: &str, name: &str, value: &dyn Fn(&mut String)| {
         out.push_str("<div");
         if !class.is_empty() {
@@ -250,7 +258,7 @@ pub fn kr_figures(out: &mut String, kr: &KeyResult, language: Language) {
     let quantity = |value: Option<f64>| {
         move |out: &mut String| match value {
             Some(v) => with_scratch(|text| {
-                format::push_quantity(text, v, unit, language);
+                number::push_quantity(text, v, unit, style);
                 escape_into(out, text);
             }),
             None => out.push('–'),
@@ -341,8 +349,9 @@ pub fn kr_chart(
     };
     let by = kr.by.unwrap_or(period.end);
     let unit_name = kr.unit.as_deref();
+    let style = kr.number_style;
     let points = checkin_values(kr);
-    let q = |v: f64| format::quantity(v, unit_name, language);
+    let q = |v: f64| number::quantity(v, unit_name, style);
     let words = sentences(language);
     let mut description = String::with_capacity(120);
     match (points.first(), points.last()) {
@@ -350,12 +359,12 @@ pub fn kr_chart(
             0 => format::push_int(text, points.len() as i64),
             1 => format::push_date(text, first.0, language),
             2 => format::push_date(text, last.0, language),
-            3 => format::push_quantity(text, last.1, unit_name, language),
-            4 => format::push_quantity(text, to, unit_name, language),
+            3 => number::push_quantity(text, last.1, unit_name, style),
+            4 => number::push_quantity(text, to, unit_name, style),
             _ => format::push_date(text, by, language),
         }),
         _ => fill_into(&mut description, words.chart_empty, |text, i| match i {
-            0 => format::push_quantity(text, to, unit_name, language),
+            0 => number::push_quantity(text, to, unit_name, style),
             _ => format::push_date(text, by, language),
         }),
     }
@@ -372,7 +381,7 @@ pub fn kr_chart(
     // longer one ("per engineer per month") once, above it.
     let long_unit = unit_name.filter(|u| u.chars().count() > CHART_INLINE_UNIT);
     let axis = |v: f64| match long_unit {
-        Some(_) => format::quantity(v, None, language),
+        Some(_) => number::quantity(v, None, style),
         None => q(v),
     };
     let text = ChartText {

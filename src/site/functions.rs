@@ -159,11 +159,16 @@ fn percent(state: &State, value: Value) -> String {
     }
 }
 
-/// `{{ kr.current|quantity(kr.unit) }}` → `€118,000`.
-fn quantity(state: &State, value: Value, unit: Option<Value>) -> String {
+/// `{{ kr.current|quantity(kr.unit, kr.number_style) }}` → `€118,000`;
+/// without a style, in the site's language.
+fn quantity(state: &State, value: Value, unit: Option<Value>, style: Option<Value>) -> String {
     let unit = unit.as_ref().and_then(|u| u.as_str());
+    let style = match style.as_ref().and_then(|s| s.as_str()) {
+        Some(code) => crate::number::NumberStyle::of_language(code),
+        None => language(state).into(),
+    };
     match as_number(&value) {
-        Some(n) => format::quantity(n, unit, language(state)),
+        Some(n) => crate::number::quantity(n, unit, style),
         None => "–".to_string(),
     }
 }
@@ -420,6 +425,7 @@ fn key_result_from_value(value: &Value) -> KeyResult {
                 },
                 note: attr_str(&checkin, "note"),
                 date_span: Default::default(),
+                value_span: Default::default(),
             });
         }
     }
@@ -439,6 +445,9 @@ fn key_result_from_value(value: &Value) -> KeyResult {
         pace: None,
         confidence: None,
         score: None,
+        number_style: crate::number::NumberStyle::of_language(
+            attr_str(value, "number_style").as_deref().unwrap_or("en"),
+        ),
         owners: Vec::new(),
         links: Vec::new(),
         description: None,

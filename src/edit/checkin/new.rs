@@ -82,6 +82,7 @@ impl NewCheckin {
             confidence: self.confidence,
             note: self.note.clone(),
             date_span: Span::default(),
+            value_span: Span::default(),
         }
     }
 }
@@ -107,10 +108,9 @@ impl Default for InlineStyle {
 /// A number as TOML writes it: an integer when it is whole, else the
 /// shortest float that reads back the same (`99.5`, `1e20`).
 pub fn toml_number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 9.0e15 {
-        format!("{}", value as i64)
-    } else {
-        format!("{value:?}")
+    match crate::number::as_whole(value) {
+        Some(whole) => whole.to_string(),
+        None => format!("{value:?}"),
     }
 }
 

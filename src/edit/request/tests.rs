@@ -92,13 +92,42 @@ fn a_metric_takes_a_number_in_its_own_unit() {
         reading(&spend, "Cost.spend", "1,250"),
         Ok(Reading::Value(1250.0))
     );
-    // Not an English number, so read the Dutch way.
-    assert_eq!(
-        reading(&spend, "Cost.spend", "7,5"),
-        Ok(Reading::Value(7.5))
-    );
+    // An English key result reads numbers the English way only.
+    let refusal = reading(&spend, "Cost.spend", "7,5").unwrap_err();
+    assert!(refusal.message.contains("English"), "{refusal:?}");
+    assert!(refusal.help.contains("the English way"), "{refusal:?}");
     let days = kr(0, 2);
     assert_eq!(reading(&days, "O1.KR3", "1 day"), Ok(Reading::Value(1.0)));
+}
+
+#[test]
+fn a_dutch_key_result_reads_values_the_dutch_way() {
+    let text = r#"+++
+id = "support"
+[[objectives]]
+key_results = [
+  "Tickets van 1.250 naar 2.000 per maand",
+  "Doorlooptijd van 2,5 dagen naar 1,25 dagen",
+]
++++
+"#;
+    let unit = parse_unit_file(&SourceFile::from_text("support.md", text))
+        .unit
+        .unwrap();
+    let tickets = &unit.objectives[0].key_results[0];
+    let days = &unit.objectives[0].key_results[1];
+    assert_eq!(
+        reading(tickets, "O1.KR1", "1.400"),
+        Ok(Reading::Value(1400.0))
+    );
+    assert_eq!(reading(days, "O1.KR2", "2,125"), Ok(Reading::Value(2.125)));
+    assert_eq!(
+        reading(days, "O1.KR2", "2,125 dagen"),
+        Ok(Reading::Value(2.125))
+    );
+    let refusal = reading(tickets, "O1.KR1", "1.4").unwrap_err();
+    assert!(refusal.message.contains("Dutch"), "{refusal:?}");
+    assert!(refusal.help.contains("the Dutch way"), "{refusal:?}");
 }
 
 #[test]
