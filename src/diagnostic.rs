@@ -36,7 +36,7 @@ macro_rules! codes {
         }
 
         impl Code {
-            /// Every code, errors first, in the order of SPEC §4.
+            /// Every code, errors first, in the order of README "Diagnostics".
             pub const ALL: &'static [Code] = &[$(Code::$err,)* $(Code::$lint,)*];
             /// The codes whose level `[rules.levels]` may set.
             pub const LINTS: &'static [Code] = &[$(Code::$lint,)*];

@@ -1,6 +1,6 @@
 //! The one model everything downstream reads: `check --format json`,
 //! `okrs.json`, the site templates and `okrc status` all see these types,
-//! serialized the same way (SPEC §5).
+//! serialized the same way (README "okrc check").
 //!
 //! Parsing fills in what the files say; `resolve` links units, periods and
 //! alignments; `analyse` computes progress, pace, confidence and score. The
@@ -209,7 +209,7 @@ pub struct KeyResult {
     pub links: Vec<String>,
     /// Markdown.
     pub description: Option<String>,
-    /// Due a check-in today (the `stale-checkin` rule, SPEC §4); set by
+    /// Due a check-in today (the `stale-checkin` rule, README "Diagnostics"); set by
     /// `analyse` whatever level the lint is reported at.
     #[serde(skip)]
     pub stale: bool,
@@ -382,7 +382,8 @@ fn period_name<S: Serializer>(period: &Option<Period>, serializer: S) -> Result<
 }
 
 impl KeyResult {
-    /// Who answers for this key result (SPEC §3): its owners, else its
+    /// Who answers for this key result (README "How progress is computed"): its owners,
+    /// else its
     /// objective's, else its unit's.
     pub fn owners_in<'a>(&'a self, objective: &'a Objective, unit: &'a Unit) -> &'a [String] {
         [&self.owners, &objective.owners, &unit.owners]

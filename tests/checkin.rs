@@ -556,3 +556,26 @@ fn a_workspace_in_dutch_reads_english_lines_the_dutch_way_too() {
     let text = std::fs::read_to_string(dir.path().join("support.md")).unwrap();
     assert!(text.contains("value = 99.7 }"), "{text}");
 }
+
+#[test]
+fn done_on_a_one_line_milestone_ticks_its_box_and_changes_nothing_else() {
+    let dir = support::workspace(&[(
+        "team.md",
+        "+++\nperiod = \"2026-Q4\"\n[[objectives]]\ntitle = \"T\"\nkey_results = [\n  \"[ ] Retire the build farm\",\n  \"[ ] Other\",\n]\n+++\n",
+    )]);
+    let output = checkin(dir.path(), &["team.md", "O1.KR1", "done"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = std::fs::read_to_string(dir.path().join("team.md")).unwrap();
+    assert_eq!(
+        text,
+        "+++\nperiod = \"2026-Q4\"\n[[objectives]]\ntitle = \"T\"\nkey_results = [\n  { kr = \"[x] Retire the build farm\", checkins = [ { date = 2026-11-27, done = true } ] },\n  \"[ ] Other\",\n]\n+++\n"
+    );
+    // not-done leaves the box alone.
+    let output = checkin(dir.path(), &["team.md", "O1.KR2", "not-done"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = std::fs::read_to_string(dir.path().join("team.md")).unwrap();
+    assert!(
+        text.contains("{ kr = \"[ ] Other\", checkins = [ { date = 2026-11-27, done = false } ] }"),
+        "{text}"
+    );
+}

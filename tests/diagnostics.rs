@@ -1,4 +1,4 @@
-//! Every diagnostic code of SPEC §4, on a fixture workspace of its own, with
+//! Every diagnostic code of README "Diagnostics", on a fixture workspace of its own, with
 //! the file, line and column it must be reported at. Each test asserts the
 //! complete list, so a diagnostic that piles on fails it too.
 

@@ -1,5 +1,5 @@
-//! `okrc report`: the weekly digest over a window (SPEC §3 "Changes over a
-//! window"), and `okrc status --owner`. The fixture `report` has check-ins
+//! `okrc report`: the weekly digest over a window (README "How progress is computed":
+//! changes over a window), and `okrc status --owner`. The fixture `report` has check-ins
 //! before, on both edges of and inside the window 2026-11-20 < date ≤
 //! 2026-11-27, a key result that did not move, a confidence drop without a
 //! value change, owners at each level and a draft unit.

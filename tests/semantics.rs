@@ -1,4 +1,5 @@
-//! The numbers of SPEC §3 — progress, expected progress, pace, confidence,
+//! The numbers of README "How progress is computed" — progress, expected progress, pace,
+//! confidence,
 //! score, roll-up — and the period rule for references, checked through
 //! `check --format json` on the `semantics` fixture at 2026-11-15.
 
@@ -149,7 +150,7 @@ fn parent_resolves_to_the_smallest_period_containing_the_units_own() {
         serde_json::json!([{ "id": "team", "period": "2026-Q4" }])
     );
     // The half-year company file names no parent: it sits below the
-    // company's yearly file (SPEC §2 "References").
+    // company's yearly file (README "Writing OKRs" "References").
     assert_eq!(
         unit(&json, "company", "2026")["children"],
         serde_json::json!([{ "id": "company", "period": "2026-H2" }])

@@ -82,7 +82,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(insertion.at <= front.toml_offset + front.toml.len());
         rebuilt.extend_from_slice(&text.as_bytes()[from..insertion.at]);
         rebuilt.extend_from_slice(insertion.text.as_bytes());
-        from = insertion.at;
+        from = insertion.at + insertion.removes;
     }
     rebuilt.extend_from_slice(&text.as_bytes()[from..]);
     assert_eq!(rebuilt, edited, "bytes outside the check-in changed");

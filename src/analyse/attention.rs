@@ -1,4 +1,4 @@
-//! "Needs attention" (SPEC §3): the one list the site, `okrc status
+//! "Needs attention" (README "How progress is computed"): the one list the site, `okrc status
 //! --attention` and `okrc report` show, in the one order they show it.
 
 use crate::model::{ConfidenceLevel, KeyResult, ObjectiveKind, Pace, Unit};
@@ -102,7 +102,7 @@ pub fn reasons(kr: &KeyResult) -> Vec<Reason> {
 }
 
 /// The key results of the `selected` units (indices into `units`) that need
-/// attention, skipping draft units, in the SPEC order: missed, off-track,
+/// attention, skipping draft units, in the order README gives: missed, off-track,
 /// at-risk, low confidence, stale; within each, committed objectives first,
 /// then the largest gap between expected and actual progress, then the
 /// order of the model.

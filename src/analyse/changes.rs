@@ -1,4 +1,5 @@
-//! Changes over a window (SPEC §3): what moved between `since` and `today`.
+//! Changes over a window (README "How progress is computed"): what moved between `since`
+//! and `today`.
 //! The "then" figures are not computed here: [`as_of`] runs the whole
 //! analysis again with `since` as today, on the check-ins made by then, so
 //! every rule (progress, pace, confidence) has one home.

@@ -1,4 +1,4 @@
-//! The lints of SPEC §4 that need the analysed model. They are reported as
+//! The lints of README "Diagnostics" that need the analysed model. They are reported as
 //! warnings here; `[rules.levels]` is applied to all lints at the end.
 
 use chrono::NaiveDate;
@@ -269,7 +269,7 @@ pub fn is_implausible(value: f64, from: f64, to: f64) -> bool {
     from > 0.0 && to > 0.0 && value > 0.0 && (value > hi * 100.0 || value < lo / 100.0)
 }
 
-/// The `stale-checkin` rule (SPEC §4): is `kr` of `unit` due a check-in
+/// The `stale-checkin` rule (README "Diagnostics"): is `kr` of `unit` due a check-in
 /// on `today`? `Some(latest check-in date)` when it is (`Some(None)`: it
 /// never had one). The lint, "needs attention" and "who owes a check-in"
 /// all ask here.

@@ -1,4 +1,5 @@
-//! The arithmetic of OKRs (SPEC §3): progress, expected progress, pace and
+//! The arithmetic of OKRs (README "How progress is computed"): progress, expected
+//! progress, pace and
 //! score colours. Pure functions of numbers and dates.
 
 use chrono::NaiveDate;

@@ -1,4 +1,5 @@
-//! `okrc lsp`: a language server on stdin/stdout for any editor (SPEC §8).
+//! `okrc lsp`: a language server on stdin/stdout for any editor (README "Editor support:
+//! okrc lsp and okrc schema").
 
 use clap::Args;
 

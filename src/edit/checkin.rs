@@ -143,6 +143,7 @@ impl Editor<'_> {
         Insertion {
             at,
             text: text.into(),
+            removes: 0,
         }
     }
 
@@ -172,7 +173,22 @@ impl Editor<'_> {
     /// `"…"` → `{ kr = "…", checkins = [ { … } ] }`, the string's own bytes
     /// kept as they are.
     fn wrap_line(&self, span: Range<usize>) -> Vec<Insertion> {
-        vec![
+        let mut insertions = Vec::new();
+        // `done` on a `[ ] TITLE` milestone ticks its box: the file must not
+        // read "not done" after a done check-in.
+        if self.checkin.reading == Reading::Done(true) {
+            let inside = span.start + 1;
+            let string = &self.toml[span.clone()];
+            let open = string.len() - string[1..].trim_start_matches([' ', '\t']).len() - 1;
+            if string[1 + open..].starts_with("[ ]") {
+                insertions.push(Insertion {
+                    at: inside + open + 1,
+                    text: "x".into(),
+                    removes: 1,
+                });
+            }
+        }
+        insertions.extend([
             Self::insert(span.start, "{ kr = "),
             Self::insert(
                 span.end,
@@ -181,7 +197,8 @@ impl Editor<'_> {
                     self.checkin.inline_table(&InlineStyle::default())
                 ),
             ),
-        ]
+        ]);
+        insertions
     }
 
     fn add_to_inline_table(&self, table: &InlineTable) -> Result<Vec<Insertion>, EditError> {

@@ -14,6 +14,9 @@ pub mod request;
 pub struct Insertion {
     pub at: usize,
     pub text: String,
+    /// Bytes of the original replaced by `text` (0: a pure insertion); only
+    /// the box of a `[ ]` milestone ticked by a done check-in uses it.
+    pub removes: usize,
 }
 
 /// Applies insertions (in any order) to `text`. Two at the same offset keep
@@ -27,7 +30,7 @@ pub fn apply(text: &str, insertions: &[Insertion]) -> String {
     for insertion in sorted {
         out.push_str(&text[from..insertion.at]);
         out.push_str(&insertion.text);
-        from = insertion.at;
+        from = insertion.at + insertion.removes;
     }
     out.push_str(&text[from..]);
     out
@@ -86,14 +89,17 @@ mod tests {
             Insertion {
                 at: 4,
                 text: "Y".into(),
+                removes: 0,
             },
             Insertion {
                 at: 1,
                 text: "X".into(),
+                removes: 0,
             },
             Insertion {
                 at: 6,
                 text: "Z".into(),
+                removes: 0,
             },
         ];
         assert_eq!(apply(text, &edits), "aXbcdYefZ");

@@ -1,5 +1,6 @@
 //! `okrc lsp`: the compiler in the editor, over the Language Server Protocol
-//! on stdin/stdout (SPEC §8), with rust-analyzer's `lsp-server` and
+//! on stdin/stdout (README "Editor support: okrc lsp and okrc schema"), with
+//! rust-analyzer's `lsp-server` and
 //! `lsp-types`.
 //!
 //! The server holds a [`session::Session`]: every unit file's text (the

@@ -24,7 +24,7 @@ use front_matter::split_front_matter;
 pub struct ParsedFile {
     /// `None` when the front matter could not be read at all.
     pub unit: Option<Unit>,
-    /// Without lines and columns yet: `locate` fills them in at the end.
+    /// Each located (line and column) when it was made.
     pub diagnostics: Vec<Diagnostic>,
     /// For a file whose front matter is broken: the unit it seems to define,
     /// so references to it are not reported as missing on top of the

@@ -30,7 +30,7 @@ pub fn write<'d>(
 /// Escapes a command's message: `%`, CR and LF the way workflow commands
 /// do, every other unsafe character (ESC, BEL, U+009B, U+202E) written out
 /// as `\u{..}`, so nothing from the input can start a command of its own
-/// or reach the log's terminal (SPEC §5).
+/// or reach the log's terminal (README "okrc check").
 fn escape_data(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

@@ -1,4 +1,4 @@
-//! The JSON document of `check --format json` and `okrs.json` (SPEC §5).
+//! The JSON document of `check --format json` and `okrs.json` (README "okrc check").
 
 use std::io::{self, Write};
 

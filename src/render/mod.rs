@@ -23,7 +23,7 @@ pub fn is_unsafe(c: char) -> bool {
 /// Text from the input (a title, an id, a file name, a message quoting
 /// them) made safe to print: every unsafe character written out as an
 /// escape (`\n`, `\u{1b}`), so no input can forge a line of output or move
-/// a terminal's cursor (SPEC §5).
+/// a terminal's cursor (README "okrc check").
 pub fn printable(text: &str) -> Cow<'_, str> {
     if !text.chars().any(is_unsafe) {
         return text.into();

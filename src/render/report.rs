@@ -1,8 +1,9 @@
-//! `okrc report`: the weekly check-in digest (SPEC §3 "Changes over a
-//! window", §5). Per unit in tree order, the key results that moved in the
-//! window; then what needs attention; then who owes a check-in. As Markdown
-//! that reads well pasted into a chat, an issue or `$GITHUB_STEP_SUMMARY`,
-//! or as JSON with the same content for bots.
+//! `okrc report`: the weekly check-in digest (README "How progress is computed": changes
+//! over a window; "okrc check": the command line). Per unit in tree order,
+//! the key results that moved in the window; then what needs attention;
+//! then who owes a check-in. As Markdown that reads well pasted into a
+//! chat, an issue or `$GITHUB_STEP_SUMMARY`, or as JSON with the same
+//! content for bots.
 //!
 //! Nothing is computed here: the changes, the "then" figures and the
 //! attention list come from `analyse`, the owners from the model.

@@ -27,7 +27,7 @@ pub struct StatusOptions {
     pub period: Period,
     /// Only this unit (an index into `Model::units`) and the units below it.
     pub unit: Option<usize>,
-    /// Only what needs attention (SPEC §3), as one list in its order.
+    /// Only what needs attention (README "How progress is computed"), as one list in its order.
     pub attention: bool,
     /// Only what this person owns, at any level (key result, objective or
     /// unit), compared case-insensitively.
@@ -180,7 +180,7 @@ impl<'m> View<'m> {
     }
 
     /// `--attention`: the key results that need it, in the one order of
-    /// SPEC §3, each under its unit's name and objective.
+    /// README "How progress is computed", each under its unit's name and objective.
     fn attention_list(&self, out: &mut String) {
         let units = &self.model.units;
         for item in needs_attention(units, &self.shown) {

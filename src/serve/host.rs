@@ -1,4 +1,5 @@
-//! The `Host` check of a server bound to a loopback address (SPEC §7).
+//! The `Host` check of a server bound to a loopback address (README "okrc watch and okrc
+//! serve").
 //!
 //! A web page on another site can make the browser send requests to
 //! `127.0.0.1` under a name of its own that it re-points there (DNS

@@ -1,5 +1,6 @@
 //! `okrc serve`'s HTTP side: the output folder over HTTP with live reload
-//! (SPEC §7), on axum and tokio, with tower-http's `ServeDir` sending the
+//! (README "okrc watch and okrc serve"), on axum and tokio, with tower-http's `ServeDir`
+//! sending the
 //! files. Connections are tasks on two worker threads, not a thread each,
 //! so no client (a browser holding the event stream, hundreds of half-open
 //! sockets, a 16 MB header) can stop the others from being answered:

@@ -1,4 +1,5 @@
-//! The panel a failed build puts over every served page (SPEC §7): the
+//! The panel a failed build puts over every served page (README "okrc watch and okrc
+//! serve"): the
 //! errors, first and only, each with its `file:line:col`, its source line
 //! with the wrong part marked, and its help; the warnings only as a count.
 //! The panel is opaque and has its own colours for the light and the dark

@@ -140,7 +140,8 @@ const PACE: &[(&str, &str, &str)] = &[
     ("off-track", "Off track", "Uit koers"),
     ("pending", "Due", "Uiterlijk"),
 ];
-/// The words of the files and the JSON (SPEC §3), as people read them; on
+/// The words of the files and the JSON (README "How progress is computed"), as people read
+/// them; on
 /// the site always after "Confidence:", so that they never read as pace.
 const CONFIDENCE: &[(&str, &str, &str)] = &[
     ("on-track", "on track", "op koers"),

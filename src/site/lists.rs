@@ -126,7 +126,7 @@ fn count_below(children: &[Vec<usize>], u: usize) -> usize {
     count
 }
 
-/// What needs attention (SPEC §3, [`needs_attention`]): how many key
+/// What needs attention (README "How progress is computed", [`needs_attention`]): how many key
 /// results, and the first `limit` as `{unit, objective, key_result, href,
 /// reasons}`, where a reason is `{kind: "pace"|"stale"|"confidence", value}`.
 pub fn attention(site: &Arc<SiteData>, units: &[usize], limit: usize) -> (usize, Vec<Value>) {

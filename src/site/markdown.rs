@@ -1,5 +1,5 @@
 //! Markdown from unit files (bodies, descriptions, mission, reflections) as
-//! HTML that is safe to put in a page (SPEC §6):
+//! HTML that is safe to put in a page (README "okrc build"):
 //!
 //! - raw HTML is shown as text unless `unsafe_html = true`;
 //! - links whose scheme is not http, https or mailto (or that have none) are

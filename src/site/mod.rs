@@ -1,4 +1,4 @@
-//! Stage 4, the site: the model rendered as a static progress site (SPEC §6).
+//! Stage 4, the site: the model rendered as a static progress site (README "okrc build").
 //! A [`SiteRender`] is pure: the same model, config and templates always
 //! give the same bytes for every page. `okrc build`, `watch` and `serve`
 //! build through a [`SiteCache`]: pages render on all cores and each is

@@ -1,5 +1,5 @@
 //! Reading a user's file without following a link, waiting on a FIFO or
-//! device, or holding more than [`FILE_LIMIT`] bytes (SPEC §1): what okrc
+//! device, or holding more than [`FILE_LIMIT`] bytes (README "Writing OKRs"): what okrc
 //! reads is a regular file of at most 8 MiB, or a diagnostic says why not.
 
 use std::fs::{File, OpenOptions};

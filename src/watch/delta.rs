@@ -1,5 +1,6 @@
 //! What changed in the diagnostics from one build to the next, so that a
-//! rebuild shows only what is new and counts what went away (SPEC §7).
+//! rebuild shows only what is new and counts what went away (README "okrc watch and okrc
+//! serve").
 //!
 //! Diagnostics are compared by identity (level, code, file, line, column,
 //! message: [`Diagnostic::identity`]) before anything is rendered: at 10,000

@@ -1,5 +1,6 @@
 //! What a failed build shows to someone looking at the site (`serve`'s
-//! overlay, SPEC §7): its errors, first and only, each with where it is and
+//! overlay, README "okrc watch and okrc serve"): its errors, first and only, each with
+//! where it is and
 //! its source line; the warnings are only counted, as they did not stop the
 //! build and would bury the error.
 

@@ -1,5 +1,5 @@
 //! No input can forge a line of CI output or move a terminal's cursor
-//! (SPEC §5): control characters, line breaks and bidi controls from
+//! (README "okrc check"): control characters, line breaks and bidi controls from
 //! titles, ids and file names are escaped in every format.
 
 use std::process::Output;

@@ -1,5 +1,5 @@
 //! What okrc reads: regular files only, never through a link, at most
-//! 8 MiB each (SPEC §1). A FIFO, a device or a huge file never hangs okrc
+//! 8 MiB each (README "Writing OKRs"). A FIFO, a device or a huge file never hangs okrc
 //! or makes it read without bound.
 
 use std::path::Path;

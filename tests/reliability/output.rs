@@ -1,4 +1,5 @@
-//! The output folder (SPEC §1, §6): a build deletes only what okrc wrote,
+//! The output folder (README "Writing OKRs", "okrc build"): a build deletes only what okrc
+//! wrote,
 //! carries everything else into the new site and says so, copies
 //! `static/`, and cleans up after builds that were killed.
 

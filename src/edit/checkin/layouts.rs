@@ -353,8 +353,12 @@ proptest! {
             let at = insertion.at + shift;
             cut.push_str(&edited[from..at]);
             prop_assert_eq!(&edited[at..at + insertion.text.len()], insertion.text.as_str());
+            // The one replacement: a done check-in ticking a `[ ]` box.
+            let removed = &text[insertion.at..insertion.at + insertion.removes];
+            prop_assert!(insertion.removes == 0 || (removed == " " && insertion.text == "x"));
+            cut.push_str(removed);
             from = at + insertion.text.len();
-            shift += insertion.text.len();
+            shift += insertion.text.len() - insertion.removes;
         }
         cut.push_str(&edited[from..]);
         prop_assert_eq!(&cut, &text);

@@ -30,7 +30,7 @@ pub struct NewCheckin {
 }
 
 impl NewCheckin {
-    /// Its keys and their values as TOML, in the order SPEC §2 writes them.
+    /// Its keys and their values as TOML, in the order README "Writing OKRs" writes them.
     pub fn fields(&self) -> Vec<(&'static str, String)> {
         let mut fields = vec![("date", format_date(self.date))];
         match self.reading {

@@ -37,7 +37,7 @@ fn a_one_line_key_result_becomes_an_inline_table_around_the_same_string() {
     );
     assert_eq!(
         edit(text, 0, 1, &done()),
-        "+++\n[[objectives]]\ntitle = \"T\"\nkey_results = [\n  'NPS from 30 to 45',  # literal\n  { kr = \"[ ] Ship\", checkins = [ { date = 2026-11-27, done = true } ] },\n]\n+++\nbody\n"
+        "+++\n[[objectives]]\ntitle = \"T\"\nkey_results = [\n  'NPS from 30 to 45',  # literal\n  { kr = \"[x] Ship\", checkins = [ { date = 2026-11-27, done = true } ] },\n]\n+++\nbody\n"
     );
 }
 

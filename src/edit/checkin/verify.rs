@@ -33,6 +33,18 @@ pub fn verify(
         Ok(json)
     };
     let mut expected = read(original)?;
+    let actual = read(edited)?;
+    // A done check-in may tick a one-line milestone's box, and only that.
+    let done = |json: &serde_json::Value| {
+        json["objectives"][objective]["key_results"][key_result]["done"].clone()
+    };
+    if checkin.reading == super::Reading::Done(true)
+        && done(&expected) == serde_json::Value::Bool(false)
+        && done(&actual) == serde_json::Value::Bool(true)
+    {
+        expected["objectives"][objective]["key_results"][key_result]["done"] =
+            serde_json::Value::Bool(true);
+    }
     let checkins = expected["objectives"][objective]["key_results"][key_result]["checkins"]
         .as_array_mut()
         .ok_or(EditError::NotFound {
@@ -42,7 +54,6 @@ pub fn verify(
     let new = serde_json::to_value(checkin.to_model())
         .map_err(|err| EditError::Verification(err.to_string()))?;
     checkins.push(new);
-    let actual = read(edited)?;
     if actual == expected {
         Ok(())
     } else {

@@ -1,5 +1,8 @@
-//! Building the site again after a small change without rendering it all
-//! again (`watch`, `serve`), with the same bytes a full build gives.
+//! Building the site, and building it again after a change without
+//! rendering it all again, with the same bytes a full build gives. Every
+//! build goes through here: `okrc build` (one build of a cache, resumed from
+//! the manifest the last build left), and `watch` and `serve` (a cache kept
+//! between rebuilds).
 //!
 //! - Units: a unit equal (`==`) to the one of the last build keeps its JSON
 //!   (for `okrs.json`); only changed units are serialized again.

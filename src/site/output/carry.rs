@@ -1,6 +1,6 @@
 //! Files in the output folder that okrc did not write (a `.git` folder, a
 //! `CNAME`, a `.nojekyll` someone added) are carried into each new site
-//! instead of being deleted with the last one (SPEC §6).
+//! instead of being deleted with the last one (README "okrc build").
 //!
 //! What okrc wrote is what the last build's manifest lists ([`Owned`]);
 //! everything else in the last site is someone else's, unless the new site

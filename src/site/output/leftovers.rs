@@ -2,7 +2,7 @@
 //! output folder: its fresh folder `.<out>.okrc-new-<pid>` and, if it died
 //! during the swap, the last site moved aside as `.<out>.okrc-old-<pid>`.
 //! The next build removes them, or puts the last site back if the swap
-//! never finished (SPEC §6).
+//! never finished (README "okrc build").
 
 use std::path::Path;
 

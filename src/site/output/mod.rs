@@ -1,5 +1,5 @@
 //! The last edge of the pipeline: putting a rendered site on disk without
-//! ever losing a user's file (SPEC §6).
+//! ever losing a user's file (README "okrc build").
 //!
 //! - [`OutputDir::new`] refuses an output folder that is the workspace, a
 //!   parent of it, a symbolic link, or a non-empty folder okrc did not
