@@ -37,14 +37,21 @@ const BROWSER_TOOLS: [&Tool; 4] = [
 ];
 
 /// The workspaces to check: the sample workspace (if this checkout has it)
-/// and the fixtures that exercise Dutch and hostile input.
+/// and the fixtures that exercise Dutch and hostile input, deep unit trees,
+/// and owners with check-ins in the last week (the changes and people pages).
 fn workspaces() -> Vec<(String, PathBuf)> {
     let mut list = Vec::new();
     let sample = root().join("sample-okrs");
     if sample.is_dir() {
         list.push(("sample".to_string(), sample));
     }
-    for fixture in ["site-basic", "site-dutch", "site-hostile", "site-deep"] {
+    for fixture in [
+        "site-basic",
+        "site-dutch",
+        "site-hostile",
+        "site-deep",
+        "report",
+    ] {
         list.push((
             fixture.to_string(),
             root().join("tests/fixtures").join(fixture),
@@ -167,6 +174,19 @@ fn axe_core_finds_no_violations_and_no_page_scrolls_sideways_at_375_px() {
     let deep = sites.iter().find(|(name, _)| name == "site-deep").unwrap();
     axe_pages.push(deep.1.join("index.html"));
     axe_pages.push(deep.1.join("periods/2026-q4/units/company.html"));
+    // The weekly loop: the changes page, the people index, a person's page,
+    // and a unit page with owners on its key results.
+    let weekly = sites.iter().find(|(name, _)| name == "report").unwrap();
+    for page in [
+        "periods/2026-q4/changes.html",
+        "people/index.html",
+        "people/kim-keyresult.html",
+        "periods/2026-q4/units/company.html",
+    ] {
+        let page = weekly.1.join(page);
+        assert!(page.is_file(), "{}", page.display());
+        axe_pages.push(page);
+    }
     let mut screenshots = Vec::new();
     let shots_dir = if std::env::var_os("OKRC_UPDATE_SCREENSHOTS").is_some() {
         root().join("docs")

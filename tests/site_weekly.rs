@@ -1,0 +1,183 @@
+//! The pages of the weekly check-in loop (README "Weekly check-ins"): the
+//! changes page of a running period, the overview's "This week" block, the
+//! people index and a page per person, and owner names linking to them.
+//! Built from `tests/fixtures/report`: owners on units, objectives and key
+//! results, and check-ins inside, on the edges of and outside the 7 days
+//! before `--today`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const TODAY: &str = "2026-11-27";
+
+/// Builds the `report` fixture into a fresh folder.
+fn build() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/report");
+    let output = Command::new(env!("CARGO_BIN_EXE_okrc"))
+        .arg("build")
+        .arg(&workspace)
+        .arg("-o")
+        .arg(&out)
+        .args(["--today", TODAY])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (dir, out)
+}
+
+fn read(site: &Path, page: &str) -> String {
+    std::fs::read_to_string(site.join(page)).unwrap_or_else(|err| panic!("{page}: {err}"))
+}
+
+/// The `<main>` of a page: what the page says, without the navigation.
+fn main_of(html: &str) -> &str {
+    let start = html.find("<main").expect("a <main>");
+    let end = html.find("</main>").expect("a </main>");
+    &html[start..end]
+}
+
+/// Where `needle` first occurs in `haystack`, which must contain it.
+fn position(haystack: &str, needle: &str) -> usize {
+    haystack
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in:\n{haystack}"))
+}
+
+#[test]
+fn the_changes_page_lists_what_moved_in_the_week_biggest_move_first() {
+    let (_dir, site) = build();
+    let html = read(&site, "periods/2026-q4/changes.html");
+    let main = main_of(&html);
+    // The runbook went from not done to done (0% -> 100%), customers from
+    // 20 to 30 (+10 points), satisfaction only lost confidence.
+    let runbook = position(main, ">Publish the runbook</a>");
+    let customers = position(main, ">Customers</a>");
+    let satisfaction = position(main, ">Satisfaction</a>");
+    assert!(runbook < customers, "biggest move first:\n{main}");
+    assert!(customers < satisfaction, "biggest move first:\n{main}");
+    // Its value before the window is the check-in on the window's first
+    // edge (2026-11-20), not the one before.
+    assert!(main.contains("20 → 30"), "{main}");
+    assert!(
+        main.contains("on the window&#x27;s last edge: in it"),
+        "{main}"
+    );
+    assert!(!main.contains("on the window&#x27;s first edge"), "{main}");
+    // Uptime's only check-in is before the window; signups never moved.
+    assert!(!main.contains(">Uptime</a>"), "{main}");
+    assert!(!main.contains(">Signups</a>"), "{main}");
+    // Links are relative and point at the key result on its unit page.
+    assert!(
+        main.contains(r#"href="../../periods/2026-q4/units/company.html#okr-O1.KR1""#),
+        "{main}"
+    );
+    assert!(main.contains(r#"<span class="count">3</span>"#), "{main}");
+}
+
+#[test]
+fn the_overview_has_a_this_week_block_linking_to_the_changes_page() {
+    let (_dir, site) = build();
+    let html = read(&site, "index.html");
+    let main = main_of(&html);
+    let block = &main[position(main, ">This week</h2>")..];
+    let block = &block[..position(block, "</section>")];
+    assert!(
+        block.contains(
+            r#"<span class="stat-number">3</span> <span class="stat-label">moved</span>"#
+        ),
+        "{block}"
+    );
+    assert!(
+        block.contains(r#"<a href="periods/2026-q4/changes.html">"#),
+        "{block}"
+    );
+}
+
+#[test]
+fn the_people_index_lists_every_owner_once() {
+    let (_dir, site) = build();
+    let html = read(&site, "people/index.html");
+    let main = main_of(&html);
+    for (slug, name) in [
+        ("cleo-chief", "Cleo Chief"),
+        ("kim-keyresult", "Kim Keyresult"),
+        ("lara-lab", "Lara Lab"),
+        ("olga-objective", "Olga Objective"),
+        ("pat-person", "Pat Person"),
+        ("tom-team", "Tom Team"),
+    ] {
+        let link = format!(r#"<a href="../people/{slug}.html">{name}</a>"#);
+        assert_eq!(main.matches(&link).count(), 1, "{link} in:\n{main}");
+        assert!(site.join(format!("people/{slug}.html")).is_file(), "{slug}");
+    }
+    // "kim keyresult" is the same person as "Kim Keyresult".
+    assert_eq!(main.matches("<li>").count(), 6, "{main}");
+}
+
+#[test]
+fn a_person_page_shows_their_key_results_and_what_needs_their_attention() {
+    let (_dir, site) = build();
+    let html = read(&site, "people/kim-keyresult.html");
+    let main = main_of(&html);
+    assert!(main.contains("<h1>Kim Keyresult</h1>"), "{main}");
+    let okrs = &main[position(main, "Their objectives and key results")..];
+    let okrs = &okrs[..position(okrs, "</section>")];
+    // Named on Customers (company) and on Trials (team), nothing else.
+    assert!(
+        okrs.contains(
+            r#"<a href="../periods/2026-q4/units/company.html#okr-O1.KR1">Customers</a>"#
+        ),
+        "{okrs}"
+    );
+    assert!(
+        okrs.contains(r#"<a href="../periods/2026-q4/units/team.html#okr-O1.KR2">Trials</a>"#),
+        "{okrs}"
+    );
+    assert!(!okrs.contains(">Uptime</a>"), "{okrs}");
+    assert!(!okrs.contains(">Signups</a>"), "{okrs}");
+    let attention = &main[position(main, "Needs their attention")..];
+    let attention = &attention[..position(attention, "</section>")];
+    // Trials has no check-in at all: off track and due one.
+    let trials = &attention[position(attention, ">Trials</a>")..];
+    assert!(trials.contains("No recent check-in"), "{attention}");
+    // Another owner's key result is not theirs to look at.
+    let tom = read(&site, "people/tom-team.html");
+    assert!(!main_of(&tom).contains(">Customers</a>"), "{tom}");
+}
+
+#[test]
+fn owner_names_on_a_unit_page_link_to_the_person_page() {
+    let (_dir, site) = build();
+    let company = read(&site, "periods/2026-q4/units/company.html");
+    let main = main_of(&company);
+    // The unit's owner, a key result's owner, a child unit's owner.
+    for link in [
+        r#"Owner: <a href="../../../people/cleo-chief.html">Cleo Chief</a>"#,
+        r#"<a href="../../../people/kim-keyresult.html">Kim Keyresult</a>"#,
+        r#"<a href="../../../people/tom-team.html">Tom Team</a>"#,
+    ] {
+        assert!(main.contains(link), "{link} not in:\n{main}");
+    }
+    let team = read(&site, "periods/2026-q4/units/team.html");
+    // An objective's owner.
+    assert!(
+        main_of(&team)
+            .contains(r#"<a href="../../../people/olga-objective.html">Olga Objective</a>"#)
+    );
+    // Every link to a person page leads to a page that was built.
+    for html in [&company, &team] {
+        for (i, _) in html.match_indices("href=\"../../../people/") {
+            let rest = &html[i + "href=\"../../../".len()..];
+            let target = &rest[..rest.find('"').unwrap()];
+            assert!(site.join(target).is_file(), "{target}");
+        }
+    }
+}
