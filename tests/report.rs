@@ -345,3 +345,17 @@ fn key_results_carry_owners_links_and_descriptions_and_bad_links_are_errors() {
         ])
     );
 }
+
+#[test]
+fn a_pending_milestone_reads_its_deadline_like_status() {
+    let output = report("report", &[]);
+    assert_eq!(output.status.code(), Some(0));
+    let markdown = stdout(&output);
+    let row = markdown
+        .lines()
+        .find(|line| line.contains("Publish the runbook"))
+        .unwrap_or_else(|| panic!("no runbook row in:\n{markdown}"));
+    // Due at the end of the period, not yet in trouble, then done.
+    assert!(row.ends_with("| due 31 Dec → done |"), "{row}");
+    assert!(!markdown.contains("pending"), "{markdown}");
+}

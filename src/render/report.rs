@@ -12,11 +12,11 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::terminal::{percent, quantity};
+use super::terminal::{pace_words, percent, quantity};
 use crate::analyse::attention::{Attention, needs_attention};
 use crate::analyse::changes::{Change, Standing, Window, changes};
 use crate::diagnostic::Tally;
-use crate::model::{Checkin, KeyResult, KeyResultType, Model, Objective, Unit};
+use crate::model::{Checkin, KeyResult, KeyResultType, Model, Objective, Pace, Unit};
 use crate::people::{distinct, same_person};
 use crate::period::{Period, format_date};
 use crate::site::paths::SitePaths;
@@ -183,10 +183,7 @@ impl<'m> Report<'m> {
                         level(change.then.confidence.map(|c| c.as_str())),
                         level(change.now.confidence.map(|c| c.as_str()))
                     ),
-                    arrow(
-                        level(change.then.pace.map(|p| p.as_str())),
-                        level(change.now.pace.map(|p| p.as_str()))
-                    ),
+                    arrow(pace(change.then.pace, kr), pace(change.now.pace, kr)),
                 );
             }
             let notes: Vec<String> = moved
@@ -472,6 +469,12 @@ fn arrow(then: String, now: String) -> String {
     } else {
         format!("{then} → {now}")
     }
+}
+
+/// A pace as `status` writes it: a pending milestone reads its deadline
+/// (`due 15 Jan`).
+fn pace(pace: Option<Pace>, kr: &KeyResult) -> String {
+    pace.map_or_else(|| level(None), |p| pace_words(p, kr.by))
 }
 
 fn level(name: Option<&str>) -> String {
