@@ -31,6 +31,7 @@ fn the_current_period_is_a_tree_of_units_with_progress_pace_and_confidence() {
     insta::assert_snapshot!(shown(&status(&[])), @r"
     Acme · 2026-Q4 (2026-10-01 to 2026-12-31) · today 2026-11-27, day 58 of 92
     9 key results: 1 done, 2 on-track, 1 at-risk, 5 off-track, 1 stale
+    Columns: progress, pace (or the due date; the score once ended), confidence
 
     Acme Corporation  (acme, 2026)      ██▉░░░░░  36%
     │ O1 Double the number of custom…   ███▎░░░░  40%  on-track
@@ -62,6 +63,7 @@ fn attention_lists_what_needs_it_in_the_spec_order() {
     Acme · 2026-Q4 (2026-10-01 to 2026-12-31) · today 2026-11-27, day 58 of 92
     9 key results: 1 done, 2 on-track, 1 at-risk, 5 off-track, 1 stale; showing the
     6 that need attention
+    Columns: progress, pace (or the due date; the score once ended), confidence
 
     acme O1.KR2 Open the Berlin offi…   ░░░░░░░░   0%  off-track    off-track
     alpha O2.KR2 Lead time              ░░░░░░░░   0%  off-track               stale
@@ -79,6 +81,7 @@ fn a_unit_and_what_is_below_it() {
     insta::assert_snapshot!(shown(&status(&["--unit", "alpha"])), @"
     Acme · 2026-Q4 (2026-10-01 to 2026-12-31) · today 2026-11-27, day 58 of 92
     5 key results: 1 done, 1 on-track, 3 off-track, 1 stale
+    Columns: progress, pace (or the due date; the score once ended), confidence
 
     Team Alpha  (alpha)                 ███▍░░░░  42%
       O1 Onboarding that customers f…   █████▌░░  68%  on-track
@@ -98,6 +101,7 @@ fn an_ended_period_shows_what_was_missed() {
     insta::assert_snapshot!(shown(&status(&["--period", "2026-Q3"])), @"
     Acme · 2026-Q3 (2026-07-01 to 2026-09-30) · today 2026-11-27, ended 2026-09-30
     5 key results: 1 done, 1 at-risk, 2 off-track, 1 missed
+    Columns: progress, pace (or the due date; the score once ended), confidence
 
     Acme Corporation  (acme, 2026)             ██▉░░░░░  36%
     │ O1 Double the number of customers who…   ███▎░░░░  40%  on-track
@@ -168,6 +172,8 @@ fn every_line_fits_the_width_and_narrow_terminals_drop_columns_first() {
     today 2026-11-27, day 58 of 92
     5 key results: 1 done, 1 on-track, 3 off-track,
     1 stale
+    Columns: progress, pace (or the due date; the
+    score once ended)
 
     Team Alpha  (alpha)         █▊░░  42%
       O1 Onboarding that cus…   ██▊░  68%  on-track

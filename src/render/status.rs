@@ -314,7 +314,15 @@ impl<'m> View<'m> {
             "{}{summary}{shown}",
             count(total, "key result").replace(' ', "\u{a0}")
         );
-        let _ = writeln!(out, "{}\n", wrap(&counts, self.options.width));
+        let _ = writeln!(out, "{}", wrap(&counts, self.options.width));
+        // Pace and confidence use the same words; the key says which column is which,
+        // so a confidence never reads as a pace.
+        let key = if self.columns.shows_confidence() {
+            "Columns: progress, pace (or the due date; the score once ended), confidence"
+        } else {
+            "Columns: progress, pace (or the due date; the score once ended)"
+        };
+        let _ = writeln!(out, "{}\n", paint(DIM, &wrap(key, self.options.width)));
     }
 
     fn footer(&self, out: &mut String) {

@@ -26,6 +26,11 @@ const MIN_TITLE: usize = 24;
 const CONFIDENCE_WIDTH: usize = 9;
 
 impl Columns {
+    /// Whether the confidence column is shown (a narrow terminal drops it).
+    pub(super) fn shows_confidence(&self) -> bool {
+        self.confidence
+    }
+
     pub(super) fn new(total: usize, stale: bool) -> Columns {
         let mut columns = Columns {
             bar: match total {
