@@ -199,6 +199,18 @@ fn axe_core_finds_no_violations_and_no_page_scrolls_sideways_at_375_px() {
         shots_dir.join("screenshot-index.png"),
     ));
     screenshots.push((unit_page, shots_dir.join("screenshot-unit.png")));
+    // The weekly loop on the sample: the running quarter's changes page and the
+    // page of an owner with key results of her own.
+    if main_name == "sample" {
+        for (page, png) in [
+            ("periods/2026-q4/changes.html", "screenshot-changes.png"),
+            ("people/priya-raman.html", "screenshot-person.png"),
+        ] {
+            let page = main_site.join(page);
+            assert!(page.is_file(), "{}", page.display());
+            screenshots.push((page, shots_dir.join(png)));
+        }
+    }
     let job = serde_json::json!({
         "sites": sites.iter().map(|(_, out)| out).collect::<Vec<_>>(),
         "axe": axe_pages,
