@@ -179,6 +179,29 @@ impl<'m> View<'m> {
                 && self.owned(unit, Some(objective), None))
     }
 
+    /// One key result's line: its id and title with where it stands, then the bar,
+    /// percentage, `label` (pace, due date or score), confidence and stale flag.
+    fn key_result_row(
+        &self,
+        out: &mut String,
+        lead: &str,
+        id: (&str, Style),
+        kr: &KeyResult,
+        label: (String, Style),
+    ) {
+        let value = standing(kr);
+        let left = self.columns.left(lead, id, &kr.title, value.as_deref());
+        let right = self.columns.right(
+            kr.progress,
+            kr.pace,
+            Some(label),
+            kr.confidence,
+            kr.stale,
+            true,
+        );
+        let _ = writeln!(out, "{left}{right}");
+    }
+
     /// `--attention`: the key results that need it, in the one order of
     /// README "How progress is computed", each under its unit's name and objective.
     fn attention_list(&self, out: &mut String) {
@@ -191,20 +214,7 @@ impl<'m> View<'m> {
                 continue;
             }
             let id = format!("{} {}.{}", unit.id, objective.id, kr.id);
-            let value = standing(kr);
-            let left = self
-                .columns
-                .left("", (&id, BOLD), &kr.title, value.as_deref());
-            let label = pace_label(kr.pace, kr.by);
-            let right = self.columns.right(
-                kr.progress,
-                kr.pace,
-                Some(label),
-                kr.confidence,
-                kr.stale,
-                true,
-            );
-            let _ = writeln!(out, "{left}{right}");
+            self.key_result_row(out, "", (&id, BOLD), kr, pace_label(kr.pace, kr.by));
         }
     }
 
@@ -408,23 +418,11 @@ impl<'m> View<'m> {
                     continue;
                 }
                 let lead = format!("{rest}{stem}  ");
-                let value = standing(kr);
-                let left =
-                    self.columns
-                        .left(&lead, (&kr.id, Style::new()), &kr.title, value.as_deref());
                 let label = match kr.score {
                     Some(score) if ended => score_label(score, score_colour(score, objective.kind)),
                     _ => pace_label(kr.pace, kr.by),
                 };
-                let right = self.columns.right(
-                    kr.progress,
-                    kr.pace,
-                    Some(label),
-                    kr.confidence,
-                    kr.stale,
-                    true,
-                );
-                let _ = writeln!(out, "{left}{right}");
+                self.key_result_row(out, &lead, (&kr.id, Style::new()), kr, label);
             }
         }
         for (i, &child) in children.iter().enumerate() {
