@@ -104,6 +104,21 @@ fn run_recipe(name: &str) -> Ran {
         std::env::var("PATH").unwrap_or_default()
     );
     let github_output = dir.path().join("github-output");
+    // The recipes ask a clone of okrc for its commit, as CI's checkout is:
+    // a clone also has `refs/remotes/origin/HEAD`, which `git ls-remote …
+    // HEAD` lists too.
+    let okrc_git = dir.path().join("okrc.git");
+    let cloned = Command::new("git")
+        .args(["clone", "--quiet", "--shared", "--no-checkout"])
+        .arg(root())
+        .arg(&okrc_git)
+        .output()
+        .unwrap();
+    assert!(
+        cloned.status.success(),
+        "cannot clone this repository for the recipe:\n{}",
+        String::from_utf8_lossy(&cloned.stderr)
+    );
     let mut ran = Ran::default();
     for line in &lines {
         let words = words(line);
@@ -135,7 +150,7 @@ fn run_recipe(name: &str) -> Ran {
                     .args(["-ec", line])
                     .current_dir(&project)
                     .env("PATH", &path)
-                    .env("OKRC_GIT", root())
+                    .env("OKRC_GIT", &okrc_git)
                     .env("GITHUB_OUTPUT", &github_output)
                     .env("CI_PROJECT_DIR", &project)
                     .env("CARGO_HOME", project.join(".cargo"))
@@ -153,7 +168,9 @@ fn run_recipe(name: &str) -> Ran {
     if github_output.exists() {
         let written = std::fs::read_to_string(&github_output).unwrap();
         for line in written.lines() {
-            let (_, commit) = line.split_once("commit=").expect("commit=…");
+            let Some((_, commit)) = line.split_once("commit=") else {
+                panic!("{name}: every line written to $GITHUB_OUTPUT is `commit=…`, got {line:?}")
+            };
             assert!(
                 commit.len() == 40 && commit.chars().all(|c| c.is_ascii_hexdigit()),
                 "{name}: the cache key is okrc's latest commit, got {line:?}"
