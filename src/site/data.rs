@@ -46,6 +46,8 @@ pub struct SiteData {
     /// The units as they stood 7 days ago (`analyse::changes::as_of`), for
     /// the changes pages; `None` when no period is running.
     pub week_ago: Option<Vec<crate::model::Unit>>,
+    /// Who is named where, made when first asked.
+    people_index: OnceLock<super::weekly::PeopleIndex>,
 }
 
 impl std::fmt::Debug for SiteData {
@@ -87,6 +89,7 @@ impl SiteData {
             contributions,
             people,
             week_ago,
+            people_index: OnceLock::new(),
             model,
         })
     }
@@ -142,6 +145,12 @@ impl SiteData {
             .copied()?;
         record_use(index);
         Some(index)
+    }
+
+    /// Who is named where, by index into [`SiteData::people`].
+    pub fn people_index(&self) -> &super::weekly::PeopleIndex {
+        self.people_index
+            .get_or_init(|| super::weekly::PeopleIndex::new(&self.model, &self.people))
     }
 
     /// `(id, period)` → index into `Model::units`.
