@@ -119,6 +119,18 @@ impl SiteData {
         }
     }
 
+    /// The JSON object of a unit, by index into `Model::units`, as
+    /// `check --format json` writes it; recorded as a use like
+    /// [`SiteData::unit_value`].
+    pub fn unit_json(&self, index: usize) -> Vec<u8> {
+        record_use(index);
+        self.model
+            .units
+            .get(index)
+            .map(crate::render::json::unit)
+            .unwrap_or_default()
+    }
+
     /// An objective (`key_result: None`) or key result as a template value.
     pub fn okr_value(
         self: &Arc<Self>,
