@@ -667,8 +667,9 @@ impl Fingerprints {
         let mut hasher = hasher();
         page.path.hash(&mut hasher);
         if let PageKind::UnitJson(unit) = page.kind {
-            // A unit's JSON is its unit's alone, whatever the templates.
-            self.nodes.get(unit).hash(&mut hasher);
+            // A unit's JSON is its unit's alone, whatever the templates;
+            // the index is hashed as for any page, for the `used` kept.
+            (unit, self.nodes.get(unit)).hash(&mut hasher);
             return hasher.finish();
         }
         match used {
