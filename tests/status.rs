@@ -1,12 +1,11 @@
 //! `okrc status`: the period's units as a tree with progress bars, pace and
 //! confidence; plain text when piped, fitted to the width.
 
-mod support;
-
 use std::process::Output;
 
-use support::{fixture, okrc, run, sample, stdout, workspace};
 use unicode_width::UnicodeWidthStr;
+
+use crate::support::{fixture, okrc, run, sample, stdout, workspace};
 
 fn status(args: &[&str]) -> Output {
     run(okrc()
