@@ -78,8 +78,15 @@ pub fn as_whole(value: f64) -> Option<i64> {
     (value.is_finite() && value.fract() == 0.0 && value.abs() < 9.0e15).then_some(value as i64)
 }
 
-/// The currency signs written before a number.
-pub const CURRENCY_SIGNS: [&str; 4] = ["$", "€", "£", "¥"];
+/// The currency signs written before a number, in a key result and where
+/// okrc writes one.
+pub const CURRENCY_SIGNS: [char; 4] = ['$', '€', '£', '¥'];
+
+/// Is a key result's `unit` a currency sign, written before the number?
+pub fn is_currency_sign(unit: &str) -> bool {
+    let mut chars = unit.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if CURRENCY_SIGNS.contains(&c))
+}
 
 /// Values this large, and non-zero ones this small, are written in
 /// scientific notation.
@@ -193,7 +200,7 @@ pub fn push_quantity(out: &mut String, value: f64, unit: Option<&str>, style: Nu
             push_number(out, value, 2, style);
             out.push('%');
         }
-        Some(sign) if CURRENCY_SIGNS.contains(&sign) => {
+        Some(sign) if is_currency_sign(sign) => {
             out.push_str(sign);
             if style == NumberStyle::Dutch {
                 out.push('\u{a0}');

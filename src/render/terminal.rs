@@ -111,7 +111,7 @@ pub fn standing(kr: &KeyResult) -> Option<String> {
 
 /// Units written after the number, which are shown once, after the target.
 fn is_suffix(unit: &str) -> bool {
-    !number::CURRENCY_SIGNS.contains(&unit.trim())
+    !number::is_currency_sign(unit.trim())
 }
 
 /// The display width of `text` in terminal cells.
