@@ -150,7 +150,9 @@ impl SitePaths {
             .collect::<Vec<_>>();
         let unit_json = units
             .iter()
-            .map(|page: &Option<String>| Some(format!("{}.json", page.as_ref()?.strip_suffix(".html")?)))
+            .map(|page: &Option<String>| {
+                Some(format!("{}.json", page.as_ref()?.strip_suffix(".html")?))
+            })
             .collect();
         SitePaths {
             periods,

@@ -1,11 +1,11 @@
 //! Fingerprints: what a page was rendered from, as one number. Equal
 //! fingerprints mean equal inputs, so equal bytes.
 
-use std::hash::{Hash, Hasher};
 use crate::config::Config;
 use crate::model::Model;
 use crate::site::Templates;
 use crate::site::data::SiteData;
+use std::hash::{Hash, Hasher};
 
 pub(super) fn hasher() -> std::collections::hash_map::DefaultHasher {
     std::collections::hash_map::DefaultHasher::new()

@@ -250,7 +250,10 @@ impl SiteCache {
             let pages = build.pages();
             (pages, build.other_files())
         };
-        let slowest = build.slowest.into_inner().unwrap_or_else(|e| e.into_inner());
+        let slowest = build
+            .slowest
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
         let mut summary = CacheBuild {
             pages: started.elapsed(),
             slowest,
@@ -517,7 +520,11 @@ impl<'b> Build<'b> {
         let bytes = bytes?;
         let took = took.elapsed();
         let hash = hash_bytes(bytes.as_bytes());
-        let same = self.cache.pages.get(&page.path).is_some_and(|c| c.hash == hash);
+        let same = self
+            .cache
+            .pages
+            .get(&page.path)
+            .is_some_and(|c| c.hash == hash);
         let written = self.target.write(&page.path, bytes.as_bytes(), same)?;
         (self.on_page)(self.render.pages().len());
         let mut slowest = self.slowest.lock().unwrap_or_else(|e| e.into_inner());
@@ -593,23 +600,24 @@ impl<'b> Build<'b> {
             fingerprint: hash_bytes(css),
             len: css.len() as u64,
         };
-        count(self.target.put(
-            STYLESHEET,
-            css,
-            self.cache.stylesheet == Some(stylesheet),
-        )?);
+        count(
+            self.target
+                .put(STYLESHEET, css, self.cache.stylesheet == Some(stylesheet))?,
+        );
         // The icon is the binary's own: kept in place, written afresh.
-        count(self.target.put(
-            FAVICON,
-            FAVICON_SVG.as_bytes(),
-            !self.target.is_fresh(),
-        )?);
+        count(
+            self.target
+                .put(FAVICON, FAVICON_SVG.as_bytes(), !self.target.is_fresh())?,
+        );
         let index = self.render.index_json();
         let json = Recorded {
             fingerprint: hash_bytes(&index),
             len: index.len() as u64,
         };
-        count(self.target.put(JSON_FILE, &index, self.cache.json == Some(json))?);
+        count(
+            self.target
+                .put(JSON_FILE, &index, self.cache.json == Some(json))?,
+        );
         done.stylesheet = stylesheet;
         done.json = json;
         Ok(done)

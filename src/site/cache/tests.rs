@@ -198,14 +198,23 @@ fn assert_json_files(output: &Path, model: &Model) {
     let check: serde_json::Value = serde_json::from_slice(&check).unwrap();
     let index: serde_json::Value =
         serde_json::from_slice(&std::fs::read(output.join(JSON_FILE)).unwrap()).unwrap();
-    for key in ["version", "today", "title", "language", "periods", "diagnostics"] {
+    for key in [
+        "version",
+        "today",
+        "title",
+        "language",
+        "periods",
+        "diagnostics",
+    ] {
         assert_eq!(index[key], check[key], "{key}");
     }
     let summaries = index["units"].as_array().unwrap();
     assert_eq!(summaries.len(), model.units.len());
     for (i, (summary, unit)) in summaries.iter().zip(&model.units).enumerate() {
         let full = &check["units"][i];
-        for key in ["id", "name", "period", "parent", "owners", "draft", "progress", "pace"] {
+        for key in [
+            "id", "name", "period", "parent", "owners", "draft", "progress", "pace",
+        ] {
             assert_eq!(summary[key], full[key], "{key} of {}", unit.id);
         }
         let href = summary["href"].as_str().unwrap();
