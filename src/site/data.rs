@@ -37,6 +37,9 @@ pub struct SiteData {
     pub periods: BTreeMap<String, Period>,
     /// `(id, period)` → index into `Model::units`, made when first asked.
     unit_index: OnceLock<HashMap<(String, String), usize>>,
+    /// Who answers for what, by person (`super::weekly::PeopleIndex`),
+    /// made when a people page first asks.
+    pub(super) people_index: OnceLock<super::weekly::PeopleIndex>,
     /// For each unit, for each objective: what it aligns to (unit, objective, key result).
     pub aligned_to: Vec<Vec<Vec<Target>>>,
     /// What aligns to an objective (key result `None`) or one key result.
@@ -83,6 +86,7 @@ impl SiteData {
                 .map(|p| (p.name.clone(), p.clone()))
                 .collect(),
             unit_index: OnceLock::new(),
+            people_index: OnceLock::new(),
             aligned_to,
             contributions,
             people,

@@ -13,7 +13,6 @@ use super::paths::path_value;
 use crate::analyse::attention::{Reason, needs_attention, reasons};
 use crate::analyse::changes::{Change, Standing, Window, changes, sort_biggest_first};
 use crate::model::KeyResult;
-use crate::people::same_person;
 
 /// The key results of `units` that moved in the last 7 days, biggest moves
 /// first.
@@ -108,34 +107,98 @@ pub fn this_week(site: &Arc<SiteData>, units: &[usize], period: &str) -> Value {
 pub fn people_list(site: &Arc<SiteData>) -> Vec<Value> {
     site.people
         .iter()
-        .map(|(name, slug)| {
+        .enumerate()
+        .map(|(person, (name, slug))| {
             context! {
                 name => name,
                 href => path_value(Some(&site.paths.person(slug))),
-                key_results => answers_for(site, name).len(),
+                key_results => answers_for(site, person).len(),
             }
         })
         .collect()
 }
 
-/// The key results `name` answers for (their own, else their objective's,
-/// else their unit's owners; SPEC §3), as (unit, objective, key result).
-fn answers_for(site: &SiteData, name: &str) -> Vec<(usize, usize, usize)> {
-    let mut found = Vec::new();
-    for (u, unit) in site.model.units.iter().enumerate() {
-        for (o, objective) in unit.objectives.iter().enumerate() {
-            for (k, kr) in objective.key_results.iter().enumerate() {
-                if kr
-                    .owners_in(objective, unit)
-                    .iter()
-                    .any(|n| same_person(n, name))
-                {
-                    found.push((u, o, k));
+/// For each person of [`SiteData::people`] (by position): the key results
+/// they answer for (their own, else their objective's, else their unit's
+/// owners; SPEC §3) as (unit, objective, key result) in the model's order,
+/// the units that name them anywhere, and the units they own. Made in one
+/// pass over the model, so the people pages cost the model once, not once
+/// per person.
+#[derive(Debug, Default)]
+pub struct PeopleIndex {
+    answers: Vec<Vec<(usize, usize, usize)>>,
+    named: Vec<Vec<usize>>,
+    owned: Vec<Vec<usize>>,
+}
+
+impl PeopleIndex {
+    fn of(site: &SiteData) -> PeopleIndex {
+        let count = site.people.len();
+        let mut index = PeopleIndex {
+            answers: vec![Vec::new(); count],
+            named: vec![Vec::new(); count],
+            owned: vec![Vec::new(); count],
+        };
+        let person = |name: &String| -> Option<usize> {
+            let key = crate::people::key(name);
+            site.people
+                .binary_search_by(|(p, _)| crate::people::key(p).cmp(&key))
+                .ok()
+        };
+        // Each list gets a unit or key result once, however many spellings
+        // of one person name it.
+        let push = |list: &mut Vec<usize>, p: usize| {
+            if !list.contains(&p) {
+                list.push(p);
+            }
+        };
+        let mut named = Vec::new();
+        let mut owners = Vec::new();
+        for (u, unit) in site.model.units.iter().enumerate() {
+            named.clear();
+            for p in unit.owners.iter().filter_map(person) {
+                push(&mut named, p);
+                if !index.owned[p].contains(&u) {
+                    index.owned[p].push(u);
                 }
             }
+            for (o, objective) in unit.objectives.iter().enumerate() {
+                for p in objective.owners.iter().filter_map(person) {
+                    push(&mut named, p);
+                }
+                for (k, kr) in objective.key_results.iter().enumerate() {
+                    for p in kr.owners.iter().filter_map(person) {
+                        push(&mut named, p);
+                    }
+                    owners.clear();
+                    for p in kr.owners_in(objective, unit).iter().filter_map(person) {
+                        push(&mut owners, p);
+                    }
+                    for &p in &owners {
+                        index.answers[p].push((u, o, k));
+                    }
+                }
+            }
+            for &p in &named {
+                index.named[p].push(u);
+            }
         }
+        index
     }
-    found
+}
+
+/// The people index of this render, made when first asked.
+fn people_index(site: &SiteData) -> &PeopleIndex {
+    site.people_index.get_or_init(|| PeopleIndex::of(site))
+}
+
+/// The key results the person at `person` (in [`SiteData::people`])
+/// answers for, as (unit, objective, key result).
+fn answers_for(site: &SiteData, person: usize) -> &[(usize, usize, usize)] {
+    people_index(site)
+        .answers
+        .get(person)
+        .map_or(&[], Vec::as_slice)
 }
 
 /// A person's page: the units they own, the key results they answer for
@@ -146,28 +209,16 @@ pub fn person_variables(site: &Arc<SiteData>, person: usize) -> Vec<(&'static st
         return Vec::new();
     };
     let model = &site.model;
+    let index = people_index(site);
     // The page depends on every unit that names the person (see `cache/`).
-    for (u, unit) in model.units.iter().enumerate() {
-        let named = unit
-            .owners
-            .iter()
-            .chain(unit.objectives.iter().flat_map(|o| {
-                o.owners
-                    .iter()
-                    .chain(o.key_results.iter().flat_map(|kr| &kr.owners))
-            }));
-        if named.into_iter().any(|n| same_person(n, name)) {
-            let _ = site.unit_value(u);
-        }
+    for &u in &index.named[person] {
+        let _ = site.unit_value(u);
     }
-    let units: Vec<Value> = model
-        .units
+    let units: Vec<Value> = index.owned[person]
         .iter()
-        .enumerate()
-        .filter(|(_, unit)| unit.owners.iter().any(|n| same_person(n, name)))
-        .map(|(u, _)| super::lists::unit_link(site, u))
+        .map(|&u| super::lists::unit_link(site, u))
         .collect();
-    let mut theirs = answers_for(site, name);
+    let mut theirs = answers_for(site, person).to_vec();
     // The latest periods first; within one, the model's order.
     theirs.sort_by(|a, b| {
         let period = |u: usize| model.units[u].period.as_ref().map(|p| p.order_key());
