@@ -37,9 +37,6 @@ pub struct SiteData {
     pub periods: BTreeMap<String, Period>,
     /// `(id, period)` → index into `Model::units`, made when first asked.
     unit_index: OnceLock<HashMap<(String, String), usize>>,
-    /// Who answers for what, by person (`super::weekly::PeopleIndex`),
-    /// made when a people page first asks.
-    pub(super) people_index: OnceLock<super::weekly::PeopleIndex>,
     /// For each unit, for each objective: what it aligns to (unit, objective, key result).
     pub aligned_to: Vec<Vec<Vec<Target>>>,
     /// What aligns to an objective (key result `None`) or one key result.
@@ -49,6 +46,8 @@ pub struct SiteData {
     /// The units as they stood 7 days ago (`analyse::changes::as_of`), for
     /// the changes pages; `None` when no period is running.
     pub week_ago: Option<Vec<crate::model::Unit>>,
+    /// Who is named where, made when first asked.
+    people_index: OnceLock<super::weekly::PeopleIndex>,
 }
 
 impl std::fmt::Debug for SiteData {
@@ -86,11 +85,11 @@ impl SiteData {
                 .map(|p| (p.name.clone(), p.clone()))
                 .collect(),
             unit_index: OnceLock::new(),
-            people_index: OnceLock::new(),
             aligned_to,
             contributions,
             people,
             week_ago,
+            people_index: OnceLock::new(),
             model,
         })
     }
@@ -120,6 +119,18 @@ impl SiteData {
         }
     }
 
+    /// The JSON object of a unit, by index into `Model::units`, as
+    /// `check --format json` writes it; recorded as a use like
+    /// [`SiteData::unit_value`].
+    pub fn unit_json(&self, index: usize) -> Vec<u8> {
+        record_use(index);
+        self.model
+            .units
+            .get(index)
+            .map(crate::render::json::unit)
+            .unwrap_or_default()
+    }
+
     /// An objective (`key_result: None`) or key result as a template value.
     pub fn okr_value(
         self: &Arc<Self>,
@@ -146,6 +157,12 @@ impl SiteData {
             .copied()?;
         record_use(index);
         Some(index)
+    }
+
+    /// Who is named where, by index into [`SiteData::people`].
+    pub fn people_index(&self) -> &super::weekly::PeopleIndex {
+        self.people_index
+            .get_or_init(|| super::weekly::PeopleIndex::new(&self.model, &self.people))
     }
 
     /// `(id, period)` → index into `Model::units`.

@@ -3,6 +3,7 @@
 //! What moved, what needs attention and who answers for a key result come
 //! from `analyse` and the model; this only shapes them for templates.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use minijinja::{Value, context};
@@ -12,7 +13,7 @@ use super::lists::{attention_item, key_result_link};
 use super::paths::path_value;
 use crate::analyse::attention::{Reason, needs_attention, reasons};
 use crate::analyse::changes::{Change, Standing, Window, changes, sort_biggest_first};
-use crate::model::KeyResult;
+use crate::model::{KeyResult, Model};
 
 /// The key results of `units` that moved in the last 7 days, biggest moves
 /// first.
@@ -105,100 +106,92 @@ pub fn this_week(site: &Arc<SiteData>, units: &[usize], period: &str) -> Value {
 /// Everyone named as an owner, linked, with how many key results they
 /// answer for.
 pub fn people_list(site: &Arc<SiteData>) -> Vec<Value> {
+    let index = site.people_index();
     site.people
         .iter()
         .enumerate()
-        .map(|(person, (name, slug))| {
+        .map(|(p, (name, slug))| {
             context! {
                 name => name,
                 href => path_value(Some(&site.paths.person(slug))),
-                key_results => answers_for(site, person).len(),
+                key_results => index.answers(p).len(),
             }
         })
         .collect()
 }
 
-/// For each person of [`SiteData::people`] (by position): the key results
-/// they answer for (their own, else their objective's, else their unit's
-/// owners; SPEC §3) as (unit, objective, key result) in the model's order,
-/// the units that name them anywhere, and the units they own. Made in one
-/// pass over the model, so the people pages cost the model once, not once
-/// per person.
+/// Who is named where, by person (index into `SiteData::people`). Made
+/// once per render in one pass over the model: a person's page and the
+/// people index look their person up instead of scanning every unit (at
+/// 10,000 units and as many people, scanning made the people pages take
+/// minutes).
 #[derive(Debug, Default)]
 pub struct PeopleIndex {
-    answers: Vec<Vec<(usize, usize, usize)>>,
+    /// The units that name the person anywhere: as an owner of the unit,
+    /// of an objective or of a key result.
     named: Vec<Vec<usize>>,
+    /// The units the person owns.
     owned: Vec<Vec<usize>>,
+    /// The key results the person answers for (their own, else their
+    /// objective's, else their unit's owners; README "Weekly check-ins"),
+    /// as (unit, objective, key result), in model order.
+    answers: Vec<Vec<(usize, usize, usize)>>,
 }
 
 impl PeopleIndex {
-    fn of(site: &SiteData) -> PeopleIndex {
-        let count = site.people.len();
+    /// Indexes `model` for `people` (name and slug, as `SiteData` has them).
+    pub fn new(model: &Model, people: &[(String, String)]) -> PeopleIndex {
+        let by_key: HashMap<String, usize> = people
+            .iter()
+            .enumerate()
+            .map(|(p, (name, _))| (crate::people::key(name), p))
+            .collect();
+        let person = |name: &String| by_key.get(&crate::people::key(name)).copied();
         let mut index = PeopleIndex {
-            answers: vec![Vec::new(); count],
-            named: vec![Vec::new(); count],
-            owned: vec![Vec::new(); count],
+            named: vec![Vec::new(); people.len()],
+            owned: vec![Vec::new(); people.len()],
+            answers: vec![Vec::new(); people.len()],
         };
-        let person = |name: &String| -> Option<usize> {
-            let key = crate::people::key(name);
-            site.people
-                .binary_search_by(|(p, _)| crate::people::key(p).cmp(&key))
-                .ok()
-        };
-        // Each list gets a unit or key result once, however many spellings
-        // of one person name it.
-        let push = |list: &mut Vec<usize>, p: usize| {
-            if !list.contains(&p) {
-                list.push(p);
-            }
-        };
-        let mut named = Vec::new();
-        let mut owners = Vec::new();
-        for (u, unit) in site.model.units.iter().enumerate() {
-            named.clear();
+        for (u, unit) in model.units.iter().enumerate() {
             for p in unit.owners.iter().filter_map(person) {
-                push(&mut named, p);
-                if !index.owned[p].contains(&u) {
-                    index.owned[p].push(u);
-                }
+                once(&mut index.owned[p], u);
+                once(&mut index.named[p], u);
             }
             for (o, objective) in unit.objectives.iter().enumerate() {
                 for p in objective.owners.iter().filter_map(person) {
-                    push(&mut named, p);
+                    once(&mut index.named[p], u);
                 }
                 for (k, kr) in objective.key_results.iter().enumerate() {
                     for p in kr.owners.iter().filter_map(person) {
-                        push(&mut named, p);
+                        once(&mut index.named[p], u);
                     }
-                    owners.clear();
                     for p in kr.owners_in(objective, unit).iter().filter_map(person) {
-                        push(&mut owners, p);
-                    }
-                    for &p in &owners {
-                        index.answers[p].push((u, o, k));
+                        once(&mut index.answers[p], (u, o, k));
                     }
                 }
-            }
-            for &p in &named {
-                index.named[p].push(u);
             }
         }
         index
     }
+
+    fn named(&self, person: usize) -> &[usize] {
+        self.named.get(person).map_or(&[], Vec::as_slice)
+    }
+
+    fn owned(&self, person: usize) -> &[usize] {
+        self.owned.get(person).map_or(&[], Vec::as_slice)
+    }
+
+    fn answers(&self, person: usize) -> &[(usize, usize, usize)] {
+        self.answers.get(person).map_or(&[], Vec::as_slice)
+    }
 }
 
-/// The people index of this render, made when first asked.
-fn people_index(site: &SiteData) -> &PeopleIndex {
-    site.people_index.get_or_init(|| PeopleIndex::of(site))
-}
-
-/// The key results the person at `person` (in [`SiteData::people`])
-/// answers for, as (unit, objective, key result).
-fn answers_for(site: &SiteData, person: usize) -> &[(usize, usize, usize)] {
-    people_index(site)
-        .answers
-        .get(person)
-        .map_or(&[], Vec::as_slice)
+/// Adds `item` to a list built in order, unless it was the last added.
+fn once<T: PartialEq>(list: &mut Vec<T>, item: T) {
+    if list.last() != Some(&item) {
+        list.push(item);
+    }
 }
 
 /// A person's page: the units they own, the key results they answer for
@@ -209,16 +202,17 @@ pub fn person_variables(site: &Arc<SiteData>, person: usize) -> Vec<(&'static st
         return Vec::new();
     };
     let model = &site.model;
-    let index = people_index(site);
+    let index = site.people_index();
     // The page depends on every unit that names the person (see `cache/`).
-    for &u in &index.named[person] {
+    for &u in index.named(person) {
         let _ = site.unit_value(u);
     }
-    let units: Vec<Value> = index.owned[person]
+    let units: Vec<Value> = index
+        .owned(person)
         .iter()
         .map(|&u| super::lists::unit_link(site, u))
         .collect();
-    let mut theirs = answers_for(site, person).to_vec();
+    let mut theirs = index.answers(person).to_vec();
     // The latest periods first; within one, the model's order.
     theirs.sort_by(|a, b| {
         let period = |u: usize| model.units[u].period.as_ref().map(|p| p.order_key());
