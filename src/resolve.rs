@@ -9,7 +9,7 @@ use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::model::{AlignmentTarget, Unit};
 use crate::parse::BrokenUnit;
 use crate::period::{Period, period_name_help};
-use crate::source::Span;
+use crate::source::{FilePath, Span};
 
 /// Links `units` (in file order) and returns them sorted by period, then id.
 ///
@@ -174,8 +174,16 @@ impl UnitIndex {
         self.by_id.keys().map(String::as_str)
     }
 
-    fn describe_missing(&self, units: &[Unit], id: &str, period: &Period) -> (String, String) {
-        match self.by_id.get(id) {
+    /// The diagnostic of `reference` to a unit `id` that has no unit for
+    /// `period`: which periods `id` has, or which id was probably meant.
+    fn missing(
+        &self,
+        units: &[Unit],
+        id: &str,
+        period: &Period,
+        reference: Reference<'_>,
+    ) -> Diagnostic {
+        let (message, help) = match self.by_id.get(id) {
             Some(candidates) => {
                 let mut periods: Vec<&str> = candidates
                     .iter()
@@ -201,7 +209,30 @@ impl UnitIndex {
                 };
                 (format!("there is no unit `{id}`"), help)
             }
-        }
+        };
+        reference.diagnostic(message).with_help(help)
+    }
+}
+
+/// Where a reference to a unit is written, and what kind it is: the
+/// diagnostic of a reference that cannot be resolved is made from it.
+#[derive(Clone, Copy)]
+struct Reference<'a> {
+    code: Code,
+    file: &'a FilePath,
+    span: Span,
+    /// The `aligns_to` entry as written, which starts the message of a
+    /// missing unit.
+    written: Option<&'a str>,
+}
+
+impl Reference<'_> {
+    fn diagnostic(&self, message: String) -> Diagnostic {
+        let message = match self.written {
+            Some(written) => format!("`{written}`: {message}"),
+            None => message,
+        };
+        Diagnostic::new(self.code, self.file, self.span, message)
     }
 }
 
@@ -244,12 +275,13 @@ fn resolve_parents(units: &mut [Unit], index: &UnitIndex, diagnostics: &mut Vec<
             Lookup::Found(p) => units[i].parent_index = Some(p),
             Lookup::Broken => {}
             Lookup::Missing => {
-                let (message, help) = index.describe_missing(units, parent, period);
-                let span = units[i].origin.parent.unwrap_or_default();
-                diagnostics.push(
-                    Diagnostic::new(Code::UnknownParent, &units[i].file, span, message)
-                        .with_help(help),
-                );
+                let reference = Reference {
+                    code: Code::UnknownParent,
+                    file: &units[i].file,
+                    span: units[i].origin.parent.unwrap_or_default(),
+                    written: None,
+                };
+                diagnostics.push(index.missing(units, parent, period, reference));
             }
         }
     }
@@ -438,15 +470,10 @@ fn resolve_alignments(units: &mut [Unit], index: &UnitIndex, diagnostics: &mut V
     for u in 0..units.len() {
         for o in 0..units[u].objectives.len() {
             for a in 0..units[u].objectives[o].origin.alignments.len() {
-                let span = units[u].objectives[o].origin.alignments[a].span;
-                let file = units[u].file.clone();
                 match resolve_alignment(units, index, u, o, a) {
                     Ok((target, full)) => {
-                        if let Some((code, message, help)) = alignment_level(units, u, target.unit)
-                        {
-                            diagnostics
-                                .push(Diagnostic::new(code, &file, span, message).with_help(help));
-                        }
+                        let span = units[u].objectives[o].origin.alignments[a].span;
+                        diagnostics.extend(alignment_level(units, u, target.unit, span));
                         let contributor = format!("{}#{}", units[u].id, units[u].objectives[o].id);
                         let objective = &mut units[u].objectives[o];
                         objective.origin.alignments[a].target = Some(target);
@@ -457,10 +484,9 @@ fn resolve_alignments(units: &mut [Unit], index: &UnitIndex, diagnostics: &mut V
                             None => aligned.contributors.push(contributor),
                         }
                     }
-                    Err(failure) => {
-                        if let Some((code, message, help)) = failure {
-                            diagnostics
-                                .push(Diagnostic::new(code, &file, span, message).with_help(help));
+                    Err(unresolved) => {
+                        if let Unresolved::New(diagnostic) = unresolved {
+                            diagnostics.push(*diagnostic);
                         }
                         // Still written out in full where the unit is known.
                         let written = &units[u].objectives[o].aligns_to[a];
@@ -477,43 +503,65 @@ fn resolve_alignments(units: &mut [Unit], index: &UnitIndex, diagnostics: &mut V
     }
 }
 
-type Failure = Option<(Code, String, String)>;
+/// Why an `aligns_to` entry names nothing.
+enum Unresolved {
+    /// This diagnostic says what is wrong (boxed: it is the rare path, and
+    /// keeps the `Result` small).
+    New(Box<Diagnostic>),
+    /// An earlier diagnostic covers it: the unit has no period, or the
+    /// unit it names is broken or unknown.
+    AlreadyReported,
+}
 
-/// What an `aligns_to` entry names, and how to write it in full; `Err(None)`
-/// when an earlier diagnostic already covers it.
+/// What an `aligns_to` entry names, and how to write it in full.
 fn resolve_alignment(
     units: &[Unit],
     index: &UnitIndex,
     u: usize,
     o: usize,
     a: usize,
-) -> Result<(AlignmentTarget, String), Failure> {
+) -> Result<(AlignmentTarget, String), Unresolved> {
     let unit = &units[u];
-    let written = &unit.objectives[o].origin.alignments[a].written;
-    let broken = |message: String, help: String| Err(Some((Code::BrokenAlignment, message, help)));
+    let alignment = &unit.objectives[o].origin.alignments[a];
+    let written = alignment.written.as_str();
+    let reference = Reference {
+        code: Code::BrokenAlignment,
+        file: &unit.file,
+        span: alignment.span,
+        written: Some(written),
+    };
+    let broken = |message: String, help: String| {
+        let diagnostic =
+            Diagnostic::new(Code::BrokenAlignment, &unit.file, alignment.span, message);
+        Err(Unresolved::New(Box::new(diagnostic.with_help(help))))
+    };
     let Some((unit_id, objective_id, key_result_id)) = parse_reference(written) else {
-        return Err(Some((
+        let diagnostic = Diagnostic::new(
             Code::InvalidValue,
+            &unit.file,
+            alignment.span,
             format!("`{written}` is not a reference to an objective or key result"),
-            "write `O2` or `O2.KR1` for the parent unit, or `unit#O2` / `unit#O2.KR1` for any unit"
-                .into(),
-        )));
+        )
+        .with_help(
+            "write `O2` or `O2.KR1` for the parent unit, or `unit#O2` / `unit#O2.KR1` for any unit",
+        );
+        return Err(Unresolved::New(Box::new(diagnostic)));
     };
     let Some(period) = &unit.period else {
-        return Err(None);
+        return Err(Unresolved::AlreadyReported);
     };
     let target_unit = match unit_id {
         Some(id) => match index.lookup(units, id, period) {
             Lookup::Found(t) => t,
-            Lookup::Broken => return Err(None),
+            Lookup::Broken => return Err(Unresolved::AlreadyReported),
             Lookup::Missing => {
-                let (message, help) = index.describe_missing(units, id, period);
-                return broken(format!("`{written}`: {message}"), help);
+                let diagnostic = index.missing(units, id, period, reference);
+                return Err(Unresolved::New(Box::new(diagnostic)));
             }
         },
         None => match (unit.parent_index, &unit.parent) {
             (Some(p), _) => p,
-            (None, Some(_)) => return Err(None),
+            (None, Some(_)) => return Err(Unresolved::AlreadyReported),
             (None, None) => {
                 return broken(
                     format!(
@@ -590,29 +638,37 @@ fn listing(intro: &str, wanted: &str, ids: &[&str]) -> String {
     }
 }
 
-/// `skip-level` or `cross-alignment` when the target is not the parent.
-fn alignment_level(units: &[Unit], u: usize, target: usize) -> Option<(Code, String, String)> {
+/// `skip-level` or `cross-alignment`, at `span` of unit `u`'s `aligns_to`,
+/// when the `target` unit is not its parent.
+fn alignment_level(units: &[Unit], u: usize, target: usize, span: Span) -> Option<Diagnostic> {
     if units[u].parent_index == Some(target) {
         return None;
     }
-    if ancestors(units, u).skip(1).any(|a| a == target) {
-        Some((
+    let file = &units[u].file;
+    let diagnostic = if ancestors(units, u).skip(1).any(|a| a == target) {
+        Diagnostic::new(
             Code::SkipLevel,
+            file,
+            span,
             format!(
                 "aligns to `{}`, which is above the parent unit",
                 units[target].id
             ),
-            "align to an objective or key result of the parent unit, which in turn aligns upwards"
-                .into(),
-        ))
+        )
+        .with_help(
+            "align to an objective or key result of the parent unit, which in turn aligns upwards",
+        )
     } else {
-        Some((
+        Diagnostic::new(
             Code::CrossAlignment,
+            file,
+            span,
             format!(
                 "aligns to `{}`, which is not above unit `{}`",
                 units[target].id, units[u].id
             ),
-            "objectives align upwards, to the parent unit or its ancestors".into(),
-        ))
-    }
+        )
+        .with_help("objectives align upwards, to the parent unit or its ancestors")
+    };
+    Some(diagnostic)
 }

@@ -2,12 +2,12 @@
 //! already uses and no other byte of the file changes (diffed byte by byte
 //! against expected files); every refusal leaves the file untouched.
 
-mod support;
-
 use std::path::Path;
 use std::process::Output;
 
-use support::{check_json, epoch_of, fixture, fixture_copy, okrc, run, stdout};
+use crate::support::{
+    self, check_json, epoch_of, fixture, fixture_copy, okrc, run, stderr, stdout,
+};
 
 const TODAY: &str = "2026-11-27";
 
@@ -18,10 +18,6 @@ fn checkin(dir: &Path, args: &[&str]) -> Output {
         .env("SOURCE_DATE_EPOCH", epoch_of(TODAY))
         .arg("checkin")
         .args(args))
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 fn expected(name: &str) -> Vec<u8> {

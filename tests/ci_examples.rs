@@ -5,21 +5,18 @@
 //! repository with `--locked`, and the other lines run in `sh` against this
 //! repository.
 
-mod support;
-
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use clap::Parser;
 use clap::error::ErrorKind;
+
 use okrc::cmd::Cli;
+
+use crate::support::{self, root};
 
 /// Where a recipe tells the reader to put the URL of the okrc repository.
 const PLACEHOLDER: &str = "REPLACE-WITH-THE-OKRC-REPOSITORY-URL";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn recipe(name: &str) -> String {
     std::fs::read_to_string(root().join("docs/ci").join(name)).unwrap()

@@ -1,9 +1,7 @@
 //! The command line: exit codes, output formats, `today`, and the sample
 //! workspace a new user starts from.
 
-mod support;
-
-use support::{check_json, diagnostics, expected, fixture, okrc, run, sample, stdout};
+use crate::support::{self, check_json, diagnostics, expected, fixture, okrc, run, sample, stdout};
 
 #[test]
 fn the_sample_workspace_shows_only_its_deliberate_warnings() {

@@ -2,9 +2,7 @@
 //! the file, line and column it must be reported at. Each test asserts the
 //! complete list, so a diagnostic that piles on fails it too.
 
-mod support;
-
-use support::{check_json, diagnostics, expected, fixture};
+use crate::support::{self, check_json, diagnostics, expected, fixture};
 
 fn assert_reports(name: &str, today: &str, exit: i32, want: &[(&str, &str, &str, u64, u64)]) {
     let (json, code) = check_json(&fixture(name), today);

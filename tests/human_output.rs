@@ -1,9 +1,7 @@
 //! Snapshots of the rustc-style human output. Review changes to these like
 //! code: they are what users read.
 
-mod support;
-
-use support::{fixture, okrc, run, sample, stdout};
+use crate::support::{self, fixture, okrc, run, sample, stdout};
 
 fn human(dir: &std::path::Path, today: &str) -> String {
     stdout(&run(okrc()

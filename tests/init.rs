@@ -1,11 +1,9 @@
 //! `okrc init`: a starter workspace for the current quarter that checks
 //! clean, and never a file overwritten.
 
-mod support;
-
 use std::path::Path;
 
-use support::{check_json, epoch_of, okrc, run, stdout};
+use crate::support::{self, check_json, epoch_of, okrc, run, stdout};
 
 const FILES: [&str; 5] = [
     "okrc.toml",

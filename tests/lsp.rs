@@ -2,11 +2,10 @@
 //! initialize, didOpen, didChange, completion, hover, definition,
 //! references, codeAction, shutdown.
 
-mod support;
-
 use serde_json::{Value, json};
-use support::lsp::{Client, at, uri};
-use support::{check_json, diagnostics, fixture_copy};
+
+use crate::support::lsp::{Client, at, uri};
+use crate::support::{self, check_json, diagnostics, fixture_copy};
 
 /// Before any check-in is stale: only the fixture's deliberate warnings.
 const TODAY: &str = "2026-10-10";

@@ -5,11 +5,9 @@
 //! made by `script` (util-linux; Debian's `bsdutils`, which `.ci/run`
 //! installs).
 
-mod support;
-
 use std::process::{Command, Output};
 
-use support::tools;
+use crate::support::{self, tools};
 
 const TODAY: &str = "2026-11-27";
 

@@ -4,11 +4,7 @@
 //! followed, no input hangs okrc or makes it read without bound, and no
 //! input forges a line of output. Each test drives the binary.
 
-mod support;
-
-mod reliability {
-    pub mod checkin;
-    pub mod escaping;
-    pub mod limits;
-    pub mod output;
-}
+mod checkin;
+mod escaping;
+mod limits;
+mod output;

@@ -4,12 +4,11 @@
 //! 2026-11-27, a key result that did not move, a confidence drop without a
 //! value change, owners at each level and a draft unit.
 
-mod support;
-
 use std::process::Output;
 
 use serde_json::Value;
-use support::{fixture, okrc, run, stdout};
+
+use crate::support::{self, fixture, okrc, run, stdout};
 
 fn report(dir: &str, args: &[&str]) -> Output {
     run(okrc()

@@ -1,12 +1,11 @@
 //! `okrc schema`, `okrc completions` and `okrc man`: what editors, shells and
 //! `man` learn about okrc, generated from the definitions it runs on.
 
-mod support;
-
 use std::path::Path;
 
 use serde_json::Value;
-use support::{fixture, okrc, run, sample, stdout};
+
+use crate::support::{fixture, okrc, run, sample, stdout};
 
 fn schema(args: &[&str]) -> Value {
     let output = run(okrc().arg("schema").args(args));

@@ -3,10 +3,9 @@
 //! score, roll-up — and the period rule for references, checked through
 //! `check --format json` on the `semantics` fixture at 2026-11-15.
 
-mod support;
-
 use serde_json::Value;
-use support::{approx, check_json, fixture, unit};
+
+use crate::support::{self, approx, check_json, fixture, unit};
 
 fn model() -> Value {
     check_json(&fixture("semantics"), "2026-11-15").0

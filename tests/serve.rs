@@ -1,18 +1,16 @@
 //! `okrc serve` end to end: the real binary on a temporary workspace, asked
 //! for pages the way a browser (and an attacker) would.
 
-mod live;
-mod support;
-
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use support::tools;
-
-use live::{PATIENCE, Running, TODAY, get, read, team, wait_until, workspace, write};
+use crate::support::live::{
+    PATIENCE, Running, TODAY, get, read, team, wait_until, workspace, write,
+};
+use crate::support::tools;
 
 fn serve(root: &Path) -> Running {
     Running::start(&["serve", ".", "--port", "0", "--today", TODAY], root)

@@ -3,27 +3,15 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+use crate::support::{self, build_site, fixture, read_tree, run, stderr};
 
 const TODAY: &str = "2026-11-27";
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
+/// `okrc ARGS` run in `cwd`.
 fn okrc(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_okrc"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run okrc")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    run(support::okrc().args(args).current_dir(cwd))
 }
 
 /// Builds the workspace `ws` into `out`, which must succeed.
@@ -44,28 +32,7 @@ fn build_into(ws: &Path, out: &Path, cwd: &Path) {
 
 /// Builds fixture `name` into a fresh temporary folder.
 fn build(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("site");
-    build_into(&fixture(name), &out, dir.path());
-    (dir, out)
-}
-
-/// Every file below `root`, by relative path.
-fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(root)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
+    build_site(&fixture(name), TODAY)
 }
 
 fn html_files(root: &Path) -> Vec<(String, String)> {

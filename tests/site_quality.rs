@@ -8,22 +8,17 @@
 //! banner in `cargo test`'s output, unless `CI` is set: then a missing tool is
 //! a failure (`support::tools::require`).
 //!
-//! `OKRC_UPDATE_SCREENSHOTS=1 cargo test --test site_quality` refreshes the
-//! screenshots in `docs/`.
-
-mod support;
+//! `OKRC_UPDATE_SCREENSHOTS=1 cargo test --test integration site_quality::`
+//! refreshes the screenshots in `docs/`.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use support::tools::{self, Tool, browser_dir, chromium, vnu_jar};
+use crate::support::root;
+use crate::support::tools::{self, Tool, browser_dir, chromium, vnu_jar};
 
 const TODAY: &str = "2026-11-27";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// What the Nu Html Checker needs.
 const VNU_TOOLS: [&Tool; 2] = [&tools::JAVA, &tools::VNU];

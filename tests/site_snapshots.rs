@@ -1,23 +1,10 @@
 //! Snapshots of the HTML the built-in templates make for the basic fixture:
 //! review changes like code (`cargo insta review`).
 
-use std::path::Path;
-use std::process::Command;
+use crate::support::{build_site, fixture, read_page as page};
 
 fn build() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("site");
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site-basic");
-    let output = Command::new(env!("CARGO_BIN_EXE_okrc"))
-        .arg("build")
-        .arg(&workspace)
-        .arg("-o")
-        .arg(&out)
-        .args(["--today", "2026-11-27"])
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    (dir, out)
+    build_site(&fixture("site-basic"), "2026-11-27")
 }
 
 /// The element that starts at `marker`, up to its matching closing `tag`.
@@ -46,10 +33,6 @@ fn fragment(html: &str, marker: &str, tag: &str) -> String {
             }
         }
     }
-}
-
-fn page(out: &Path, path: &str) -> String {
-    std::fs::read_to_string(out.join(path)).unwrap()
 }
 
 #[test]

@@ -5,36 +5,15 @@
 //! results, and check-ins inside, on the edges of and outside the 7 days
 //! before `--today`.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
+
+use crate::support::{build_site, fixture, read_page as read};
 
 const TODAY: &str = "2026-11-27";
 
 /// Builds the `report` fixture into a fresh folder.
 fn build() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("site");
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/report");
-    let output = Command::new(env!("CARGO_BIN_EXE_okrc"))
-        .arg("build")
-        .arg(&workspace)
-        .arg("-o")
-        .arg(&out)
-        .args(["--today", TODAY])
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (dir, out)
-}
-
-fn read(site: &Path, page: &str) -> String {
-    std::fs::read_to_string(site.join(page)).unwrap_or_else(|err| panic!("{page}: {err}"))
+    build_site(&fixture("report"), TODAY)
 }
 
 /// The `<main>` of a page: what the page says, without the navigation.

@@ -2,13 +2,12 @@
 //! version the `toml` crate targets (1.1.0): every valid document must parse
 //! to the expected values, every invalid one must be rejected.
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde_json::Value as Json;
-use support::toml_json::{document_to_json, same_json};
+
+use crate::support::toml_json::{document_to_json, same_json};
 
 /// The version of the TOML specification that `toml` 1.2 implements.
 const TOML_VERSION: &str = "1.1.0";

@@ -5,14 +5,15 @@
 //! the shapes okrc's files use (`[[objectives]]`, `[[objectives.key_results]]`,
 //! inline check-in tables, dates) with every TOML form and with mistakes.
 
-mod support;
-
 use proptest::prelude::*;
 use serde_json::{Map, Value as Json};
-use support::toml_json::{datetime_to_json, document_to_json, float_text, same_json, tagged};
 use toml::de::{DeTable, DeValue};
 
 use okrc::parse::toml as ours;
+
+use crate::support::toml_json::{
+    datetime_to_json, document_to_json, float_text, same_json, tagged,
+};
 
 /// The `toml` crate's reading as toml-test JSON; `None` when it would
 /// refuse the document when turning it into values (an integer beyond 64

@@ -2,13 +2,12 @@
 //! the ways editors, `git checkout` and people do, with the output folder
 //! checked after each change.
 
-mod live;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use live::{
+use crate::support;
+use crate::support::live::{
     COMPANY, Running, TODAY, read, save_atomically, team, unit_page, wait_until, workspace, write,
 };
 
@@ -397,23 +396,8 @@ fn a_foreign_output_folder_is_refused_with_exit_2() {
 
 /// Every file below `root` by relative path, without okrc's marker.
 fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.file_name().unwrap() != ".okrc-site" {
-                let name = path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                files.insert(name, std::fs::read(&path).unwrap());
-            }
-        }
-    }
+    let mut files = support::read_tree(root);
+    files.retain(|name, _| name.rsplit('/').next() != Some(".okrc-site"));
     files
 }
 
@@ -517,26 +501,12 @@ fn quiet_watch_prints_errors_only_and_counts_the_warnings() {
     running.stop();
 }
 
-/// Copies a folder's files (and folders) to `to`.
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// A workspace at `parent/ws`, so that the folder itself can be deleted,
 /// made again and swapped.
 fn movable_workspace() -> (tempfile::TempDir, std::path::PathBuf) {
     let parent = tempfile::tempdir().unwrap();
     let root = parent.path().join("ws");
-    copy_tree(workspace().path(), &root);
+    support::copy_dir(workspace().path(), &root);
     (parent, root)
 }
 
@@ -545,7 +515,7 @@ fn a_workspace_folder_swapped_by_a_rename_is_watched_again_and_rebuilt() {
     let (parent, root) = movable_workspace();
     let running = watch(&root);
     let other = parent.path().join("ws-new");
-    copy_tree(&root, &other);
+    support::copy_dir(&root, &other);
     write(
         &other,
         "teams/support.md",
@@ -575,13 +545,13 @@ fn a_workspace_folder_deleted_and_made_again_is_watched_again_and_rebuilt() {
     let (parent, root) = movable_workspace();
     let running = watch(&root);
     let saved = parent.path().join("saved");
-    copy_tree(&root, &saved);
+    support::copy_dir(&root, &saved);
     std::fs::remove_dir_all(&root).unwrap();
     wait_until(&running, "the word that the folder is gone", || {
         running.log().contains("is gone")
     });
     assert!(!root.exists(), "okrc made the deleted folder again");
-    copy_tree(&saved, &root);
+    support::copy_dir(&saved, &root);
     write(
         &root,
         "teams/support.md",

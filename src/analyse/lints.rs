@@ -6,11 +6,11 @@ use rayon::prelude::*;
 
 use super::latest_checkin;
 use super::progress::is_complete;
-use crate::config::Config;
+use crate::config::{Config, Rules};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Checkin, KeyResult, KeyResultType, Unit};
+use crate::model::{Checkin, KeyResult, KeyResultType, Objective, Unit};
 use crate::number;
-use crate::period::{days_between, format_date};
+use crate::period::{Period, days_between, format_date};
 use crate::source::Span;
 
 pub fn check(units: &[Unit], config: &Config, today: NaiveDate, diagnostics: &mut Vec<Diagnostic>) {
@@ -19,204 +19,315 @@ pub fn check(units: &[Unit], config: &Config, today: NaiveDate, diagnostics: &mu
     let found: Vec<Vec<Diagnostic>> = units
         .par_iter()
         .zip(&covered)
-        .map(|(unit, covered)| check_unit(unit, covered, config, today))
+        .map(|(unit, covered)| check_unit(unit, covered, &config.rules, today))
         .collect();
     diagnostics.extend(found.into_iter().flatten());
 }
 
+/// Every lint of one unit, its objectives and its key results.
 fn check_unit(
     unit: &Unit,
     covered: &[Vec<Coverage>],
-    config: &Config,
+    rules: &Rules,
     today: NaiveDate,
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    {
-        let mut lint = |code: Code, span: Span, message: String, help: &str| {
-            diagnostics.push(Diagnostic::new(code, &unit.file, span, message).with_help(help));
-        };
-        let rules = &config.rules;
-        if let Some(extra) = unit.objectives.get(rules.max_objectives) {
-            lint(
-                Code::TooManyObjectives,
-                extra.origin.span,
-                format!(
-                    "unit `{}` has {} objectives, more than the {} allowed",
-                    unit.id,
-                    unit.objectives.len(),
-                    rules.max_objectives
-                ),
-                "focus means saying no: keep the objectives that matter most (the limit is `rules.max_objectives`)",
-            );
-        }
-        for (o, objective) in unit.objectives.iter().enumerate() {
-            if unit.parent.is_some() && objective.aligns_to.is_empty() {
-                lint(
-                    Code::Unaligned,
-                    objective.origin.span,
-                    format!(
-                        "objective `{}` does not align to the parent unit's OKRs",
-                        objective.id
-                    ),
-                    "add `aligns_to = \"O1\"` (or `\"O1.KR2\"`) naming what it contributes to one level up",
-                );
-            }
-            if objective.key_results.is_empty() {
-                lint(
-                    Code::NoKeyResults,
-                    objective.origin.span,
-                    format!("objective `{}` has no key results", objective.id),
-                    "add `key_results = [\"... from X to Y by DATE\"]`: how will you know it is achieved?",
-                );
-            }
-            if let Some(extra) = objective.key_results.get(rules.max_key_results) {
-                lint(
-                    Code::TooManyKeyResults,
-                    extra.origin.span,
-                    format!(
-                        "objective `{}` has {} key results, more than the {} allowed",
-                        objective.id,
-                        objective.key_results.len(),
-                        rules.max_key_results
-                    ),
-                    "keep the key results that best show the objective is met (the limit is `rules.max_key_results`)",
-                );
-            }
-            for (k, kr) in objective.key_results.iter().enumerate() {
-                // Only for messages: formatted when a lint fires.
-                let name = || format!("{}.{}", objective.id, kr.id);
-                // An empty title is already `missing-title`.
-                if kr.kind == KeyResultType::Unmeasurable && !kr.title.trim().is_empty() {
-                    lint(
-                        Code::Unmeasurable,
-                        kr.origin.span,
-                        format!(
-                            "key result `{}` is not measurable: \"{}\"",
-                            name(),
-                            kr.title
-                        ),
-                        if is_boxed(&kr.title) {
-                            // Only a table keeps a box in its title: a
-                            // one-line `[ ] TITLE` is a milestone.
-                            "in a table, a milestone says `done = false` (or `done = true`): write the title without the box and add `done = false`"
-                        } else {
-                            "write it as \"TITLE from X to Y by DATE\", as a milestone \"[ ] TITLE\", or as a table with `from` and `to`"
-                        },
-                    );
-                }
-                if !unit.children.is_empty()
-                    && !covered[o].contains(&Coverage::Whole)
-                    && !covered[o].contains(&Coverage::KeyResult(k))
-                {
-                    lint(
-                        Code::Uncovered,
-                        kr.origin.span,
-                        format!(
-                            "no objective of a child unit aligns to key result `{}`",
-                            name()
-                        ),
-                        "a child unit should take this on: add `aligns_to` pointing here to one of its objectives",
-                    );
-                }
-                let Some(period) = &unit.period else { continue };
-                if let Some((by, span)) = kr.origin.by {
-                    if !period.contains_date(by) {
-                        lint(
-                            Code::OutsidePeriod,
-                            span,
-                            format!(
-                                "the deadline {} of `{}` is outside {}",
-                                format_date(by),
-                                name(),
-                                period.name
-                            ),
-                            "set a deadline within the period, or move the key result to the right period",
-                        );
-                    }
-                }
-                for checkin in &kr.checkins {
-                    if !period.contains_date(checkin.date) {
-                        lint(
-                            Code::OutsidePeriod,
-                            checkin.date_span,
-                            format!(
-                                "check-in of {} on `{}` is outside {}",
-                                format_date(checkin.date),
-                                name(),
-                                period.name
-                            ),
-                            "check that the date is right, or move the check-in to the file of its period",
-                        );
-                    }
-                    if checkin.date > today {
-                        lint(
-                            Code::FutureCheckin,
-                            checkin.date_span,
-                            format!(
-                                "check-in of {} on `{}` is dated after today ({})",
-                                format_date(checkin.date),
-                                name(),
-                                format_date(today)
-                            ),
-                            "check-ins record what happened: date it today or earlier",
-                        );
-                    }
-                }
-                for (checkin, earlier) in duplicate_checkins(kr) {
-                    lint(
-                        Code::DuplicateCheckin,
-                        checkin.date_span,
-                        format!(
-                            "`{}` has {} check-ins on {}; the later one in the file counts",
-                            name(),
-                            earlier + 1,
-                            format_date(checkin.date)
-                        ),
-                        "keep one check-in per day: remove the other, or correct its date",
-                    );
-                }
-                for (checkin, value) in implausible_values(kr) {
-                    let (from, to) = (kr.from.unwrap_or(0.0), kr.to.unwrap_or(0.0));
-                    let style = kr.number_style;
-                    let unit_name = kr.unit.as_deref();
-                    lint(
-                        Code::ImplausibleValue,
-                        checkin.value_span,
-                        format!(
-                            "the check-in value of {} on `{}` is far outside its range, probably a typo",
-                            format_date(checkin.date),
-                            name()
-                        ),
-                        &format!(
-                            "the value reads as {}, and `{}` goes from {} to {}: check for a misplaced separator or a missing or extra zero",
-                            number::quantity(value, unit_name, style).replace('\u{a0}', " "),
-                            name(),
-                            number::quantity(from, unit_name, style).replace('\u{a0}', " "),
-                            number::quantity(to, unit_name, style).replace('\u{a0}', " "),
-                        ),
-                    );
-                }
-                if let Some(last) = due_checkin(unit, kr, rules.stale_after_days, today) {
-                    let message = match last {
-                        None => format!("key result `{}` has no check-ins yet", name()),
-                        Some(date) => format!(
-                            "the last check-in of `{}` was {} days ago, on {}",
-                            name(),
-                            days_between(date, today),
-                            format_date(date)
-                        ),
-                    };
-                    lint(
-                        Code::StaleCheckin,
-                        kr.origin.span,
-                        message,
-                        "weekly check-ins are the heartbeat of OKRs: add one with `okrc checkin`",
-                    );
-                }
-            }
+    diagnostics.extend(too_many_objectives(unit, rules.max_objectives));
+    for (objective, covered) in unit.objectives.iter().zip(covered) {
+        diagnostics.extend(unaligned(unit, objective));
+        diagnostics.extend(no_key_results(unit, objective));
+        diagnostics.extend(too_many_key_results(unit, objective, rules.max_key_results));
+        for (k, kr) in objective.key_results.iter().enumerate() {
+            let at = At {
+                unit,
+                objective,
+                kr,
+            };
+            diagnostics.extend(unmeasurable(&at));
+            diagnostics.extend(uncovered(&at, k, covered));
+            // A unit without a period is `unknown-period` already: its
+            // dates cannot be checked against it.
+            let Some(period) = &unit.period else { continue };
+            diagnostics.extend(outside_period(&at, period));
+            diagnostics.extend(future_checkin(&at, today));
+            diagnostics.extend(duplicate_checkin(&at));
+            diagnostics.extend(implausible_value(&at));
+            diagnostics.extend(stale_checkin(&at, rules.stale_after_days, today));
         }
     }
     diagnostics
+}
+
+/// A key result where a lint looks at it: with its objective and unit.
+struct At<'m> {
+    unit: &'m Unit,
+    objective: &'m Objective,
+    kr: &'m KeyResult,
+}
+
+impl At<'_> {
+    /// How messages name the key result: `O1.KR2`.
+    fn name(&self) -> String {
+        format!("{}.{}", self.objective.id, self.kr.id)
+    }
+
+    fn lint(&self, code: Code, span: Span, message: String, help: &str) -> Diagnostic {
+        lint(self.unit, code, span, message, help)
+    }
+}
+
+/// A lint's diagnostic in `unit`'s file, with how to fix it.
+fn lint(unit: &Unit, code: Code, span: Span, message: String, help: &str) -> Diagnostic {
+    Diagnostic::new(code, &unit.file, span, message).with_help(help)
+}
+
+/// `too-many-objectives`: more objectives than `rules.max_objectives`.
+/// OKRs are about focus, so the first objective past the limit is marked.
+fn too_many_objectives(unit: &Unit, max: usize) -> Option<Diagnostic> {
+    let extra = unit.objectives.get(max)?;
+    Some(lint(
+        unit,
+        Code::TooManyObjectives,
+        extra.origin.span,
+        format!(
+            "unit `{}` has {} objectives, more than the {} allowed",
+            unit.id,
+            unit.objectives.len(),
+            max
+        ),
+        "focus means saying no: keep the objectives that matter most (the limit is `rules.max_objectives`)",
+    ))
+}
+
+/// `unaligned`: an objective of a unit with a parent that aligns to
+/// nothing, so nobody above can see what it contributes to.
+fn unaligned(unit: &Unit, objective: &Objective) -> Option<Diagnostic> {
+    (unit.parent.is_some() && objective.aligns_to.is_empty()).then(|| {
+        lint(
+            unit,
+            Code::Unaligned,
+            objective.origin.span,
+            format!(
+                "objective `{}` does not align to the parent unit's OKRs",
+                objective.id
+            ),
+            "add `aligns_to = \"O1\"` (or `\"O1.KR2\"`) naming what it contributes to one level up",
+        )
+    })
+}
+
+/// `no-key-results`: an objective nobody could tell is achieved.
+fn no_key_results(unit: &Unit, objective: &Objective) -> Option<Diagnostic> {
+    objective.key_results.is_empty().then(|| {
+        lint(
+            unit,
+            Code::NoKeyResults,
+            objective.origin.span,
+            format!("objective `{}` has no key results", objective.id),
+            "add `key_results = [\"... from X to Y by DATE\"]`: how will you know it is achieved?",
+        )
+    })
+}
+
+/// `too-many-key-results`: more key results than `rules.max_key_results`;
+/// the first one past the limit is marked.
+fn too_many_key_results(unit: &Unit, objective: &Objective, max: usize) -> Option<Diagnostic> {
+    let extra = objective.key_results.get(max)?;
+    Some(lint(
+        unit,
+        Code::TooManyKeyResults,
+        extra.origin.span,
+        format!(
+            "objective `{}` has {} key results, more than the {} allowed",
+            objective.id,
+            objective.key_results.len(),
+            max
+        ),
+        "keep the key results that best show the objective is met (the limit is `rules.max_key_results`)",
+    ))
+}
+
+/// `unmeasurable`: a key result that is neither a metric, a milestone nor
+/// a roll-up, so it has no progress. An empty title is `missing-title`
+/// already, and is not reported twice.
+fn unmeasurable(at: &At) -> Option<Diagnostic> {
+    let kr = at.kr;
+    if kr.kind != KeyResultType::Unmeasurable || kr.title.trim().is_empty() {
+        return None;
+    }
+    let help = if is_boxed(&kr.title) {
+        // Only a table keeps a box in its title: a one-line `[ ] TITLE` is
+        // a milestone.
+        "in a table, a milestone says `done = false` (or `done = true`): write the title without the box and add `done = false`"
+    } else {
+        "write it as \"TITLE from X to Y by DATE\", as a milestone \"[ ] TITLE\", or as a table with `from` and `to`"
+    };
+    Some(at.lint(
+        Code::Unmeasurable,
+        kr.origin.span,
+        format!(
+            "key result `{}` is not measurable: \"{}\"",
+            at.name(),
+            kr.title
+        ),
+        help,
+    ))
+}
+
+/// `uncovered`: a key result (the `k`th of its objective) of a unit with
+/// children that no child's objective aligns to, neither it nor its
+/// objective as a whole (`covered`): nobody has taken it on.
+fn uncovered(at: &At, k: usize, covered: &[Coverage]) -> Option<Diagnostic> {
+    if at.unit.children.is_empty()
+        || covered.contains(&Coverage::Whole)
+        || covered.contains(&Coverage::KeyResult(k))
+    {
+        return None;
+    }
+    Some(at.lint(
+        Code::Uncovered,
+        at.kr.origin.span,
+        format!(
+            "no objective of a child unit aligns to key result `{}`",
+            at.name()
+        ),
+        "a child unit should take this on: add `aligns_to` pointing here to one of its objectives",
+    ))
+}
+
+/// `outside-period`: a `by` deadline or a check-in dated outside the
+/// unit's period, usually a wrong year or a key result in the wrong file.
+fn outside_period(at: &At, period: &Period) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    if let Some((by, span)) = at.kr.origin.by {
+        if !period.contains_date(by) {
+            found.push(at.lint(
+                Code::OutsidePeriod,
+                span,
+                format!(
+                    "the deadline {} of `{}` is outside {}",
+                    format_date(by),
+                    at.name(),
+                    period.name
+                ),
+                "set a deadline within the period, or move the key result to the right period",
+            ));
+        }
+    }
+    for checkin in &at.kr.checkins {
+        if !period.contains_date(checkin.date) {
+            found.push(at.lint(
+                Code::OutsidePeriod,
+                checkin.date_span,
+                format!(
+                    "check-in of {} on `{}` is outside {}",
+                    format_date(checkin.date),
+                    at.name(),
+                    period.name
+                ),
+                "check that the date is right, or move the check-in to the file of its period",
+            ));
+        }
+    }
+    found
+}
+
+/// `future-checkin`: a check-in dated after `today`. It still counts
+/// (README "Diagnostics"), but a check-in records what happened.
+fn future_checkin(at: &At, today: NaiveDate) -> Vec<Diagnostic> {
+    at.kr
+        .checkins
+        .iter()
+        .filter(|checkin| checkin.date > today)
+        .map(|checkin| {
+            at.lint(
+                Code::FutureCheckin,
+                checkin.date_span,
+                format!(
+                    "check-in of {} on `{}` is dated after today ({})",
+                    format_date(checkin.date),
+                    at.name(),
+                    format_date(today)
+                ),
+                "check-ins record what happened: date it today or earlier",
+            )
+        })
+        .collect()
+}
+
+/// `duplicate-checkin`: two check-ins of one key result on one date; the
+/// later one in the file counts, and each later one is marked.
+fn duplicate_checkin(at: &At) -> Vec<Diagnostic> {
+    duplicate_checkins(at.kr)
+        .into_iter()
+        .map(|(checkin, earlier)| {
+            at.lint(
+                Code::DuplicateCheckin,
+                checkin.date_span,
+                format!(
+                    "`{}` has {} check-ins on {}; the later one in the file counts",
+                    at.name(),
+                    earlier + 1,
+                    format_date(checkin.date)
+                ),
+                "keep one check-in per day: remove the other, or correct its date",
+            )
+        })
+        .collect()
+}
+
+/// `implausible-value`: a metric check-in value so far outside the key
+/// result's range ([`is_implausible`]) that it is probably a typo, such as
+/// a separator of the other language. The help shows how the value was
+/// read, in the key result's own number style.
+fn implausible_value(at: &At) -> Vec<Diagnostic> {
+    let kr = at.kr;
+    let (from, to) = (kr.from.unwrap_or(0.0), kr.to.unwrap_or(0.0));
+    let shown = |value: f64| {
+        number::quantity(value, kr.unit.as_deref(), kr.number_style).replace('\u{a0}', " ")
+    };
+    implausible_values(kr)
+        .into_iter()
+        .map(|(checkin, value)| {
+            at.lint(
+                Code::ImplausibleValue,
+                checkin.value_span,
+                format!(
+                    "the check-in value of {} on `{}` is far outside its range, probably a typo",
+                    format_date(checkin.date),
+                    at.name()
+                ),
+                &format!(
+                    "the value reads as {}, and `{}` goes from {} to {}: check for a misplaced separator or a missing or extra zero",
+                    shown(value),
+                    at.name(),
+                    shown(from),
+                    shown(to),
+                ),
+            )
+        })
+        .collect()
+}
+
+/// `stale-checkin`: a running key result due a check-in ([`due_checkin`]),
+/// because none came for more than `stale_after` days.
+fn stale_checkin(at: &At, stale_after: i64, today: NaiveDate) -> Option<Diagnostic> {
+    let last = due_checkin(at.unit, at.kr, stale_after, today)?;
+    let message = match last {
+        None => format!("key result `{}` has no check-ins yet", at.name()),
+        Some(date) => format!(
+            "the last check-in of `{}` was {} days ago, on {}",
+            at.name(),
+            days_between(date, today),
+            format_date(date)
+        ),
+    };
+    Some(at.lint(
+        Code::StaleCheckin,
+        at.kr.origin.span,
+        message,
+        "weekly check-ins are the heartbeat of OKRs: add one with `okrc checkin`",
+    ))
 }
 
 /// Does a title start with a milestone's box, `[ ]` or `[x]`?
@@ -324,45 +435,4 @@ fn coverage(units: &[Unit]) -> Vec<Vec<Vec<Coverage>>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn implausible_values_lie_beyond_three_spans_of_the_range() {
-        // From 1,250 to 2,000: span 750, so [-1,000, 4,250] is plausible.
-        assert!(!is_implausible(1400.0, 1250.0, 2000.0));
-        assert!(!is_implausible(4250.0, 1250.0, 2000.0));
-        assert!(is_implausible(4250.01, 1250.0, 2000.0));
-        assert!(is_implausible(1.4, 1250.0, 2000.0), "1.4 < 1,250 / 100");
-        assert!(!is_implausible(12.5, 1250.0, 2000.0), "exactly lo / 100");
-        assert!(is_implausible(12.49, 1250.0, 2000.0));
-        assert!(is_implausible(-1000.01, 1250.0, 2000.0));
-        // Decreasing metrics and ranges through zero.
-        assert!(!is_implausible(9.0, 11.5, 4.0));
-        assert!(is_implausible(2125.0, 2.5, 1.25));
-        assert!(!is_implausible(-30.0, -10.0, 10.0));
-        assert!(is_implausible(-70.01, -10.0, 10.0));
-        // When not all are positive only the span rule applies.
-        assert!(
-            !is_implausible(0.0, 100.0, 200.0),
-            "0 is within three spans"
-        );
-    }
-
-    #[test]
-    fn the_ratio_rule_needs_all_three_positive_and_is_exclusive() {
-        // From 1 to 1,000,000: span rule allows up to 4,000,000, ratio 100,000,000.
-        assert!(!is_implausible(0.01, 1.0, 1_000_000.0), "exactly lo / 100");
-        assert!(is_implausible(0.0099, 1.0, 1_000_000.0));
-        assert!(
-            !is_implausible(0.0, 1.0, 1_000_000.0),
-            "zero is not positive"
-        );
-    }
-
-    #[test]
-    fn a_zero_range_says_nothing() {
-        assert!(!is_implausible(1e9, 5.0, 5.0));
-        assert!(!is_implausible(f64::NAN, 1.0, 2.0));
-    }
-}
+mod tests;

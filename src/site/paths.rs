@@ -199,6 +199,33 @@ impl SitePaths {
     }
 }
 
+/// The HTML id of an objective (and key result) on its unit's page, and
+/// so the fragment of every link to it, from the site, `alignment` and
+/// people pages alike: `okr-O1`, `okr-O1.KR2`. Ids may hold any
+/// character: all but ASCII letters, digits and `-` are written as
+/// `_HEX_`, so distinct ids stay distinct and the id is a valid fragment.
+pub fn okr_anchor(objective: &str, key_result: Option<&str>) -> String {
+    let mut out = String::with_capacity(16);
+    out.push_str("okr-");
+    encode_id(objective, &mut out);
+    if let Some(kr) = key_result {
+        out.push('.');
+        encode_id(kr, &mut out);
+    }
+    out
+}
+
+fn encode_id(id: &str, out: &mut String) {
+    use std::fmt::Write;
+    for c in id.chars() {
+        if c.is_ascii_alphanumeric() || c == '-' {
+            out.push(c);
+        } else {
+            let _ = write!(out, "_{:x}_", c as u32);
+        }
+    }
+}
+
 /// A site path as a template value. Paths are made of slugs, `/` and `.`
 /// only, so they are marked safe: auto-escaping would write `/` as `&#x2f;`.
 pub fn path_value(path: Option<&str>) -> minijinja::Value {
@@ -218,6 +245,14 @@ pub fn root_prefix(page: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_okr_anchor_keeps_distinct_ids_distinct() {
+        assert_eq!(okr_anchor("O1", None), "okr-O1");
+        assert_eq!(okr_anchor("O1", Some("KR2")), "okr-O1.KR2");
+        assert_ne!(okr_anchor("o 1", None), okr_anchor("o_1", None));
+        assert_eq!(okr_anchor("<b>", Some("é")), "okr-_3c_b_3e_._e9_");
+    }
 
     #[test]
     fn slugs_are_lowercase_ascii_words_joined_by_dashes() {

@@ -100,14 +100,18 @@ fn twenty_parallel_checkins_on_one_file_all_land() {
 }
 
 /// Waits (a bounded number of times) until some process waits for a
-/// `flock` on a file, as /proc/locks shows it (`->` lines).
+/// `flock` on `path`, as /proc/locks shows it (a `->` line naming the
+/// file's inode as `MAJOR:MINOR:INODE`): other tests, and other programs
+/// on the machine, hold and wait for locks of their own meanwhile.
 #[cfg(target_os = "linux")]
-fn wait_for_a_blocked_flock() -> bool {
+fn wait_for_a_blocked_flock(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let inode = format!(":{} ", std::fs::metadata(path).unwrap().ino());
     for _ in 0..500 {
         let locks = std::fs::read_to_string("/proc/locks").unwrap_or_default();
         if locks
             .lines()
-            .any(|l| l.contains("->") && l.contains("FLOCK"))
+            .any(|l| l.contains("->") && l.contains("FLOCK") && l.contains(&inode))
         {
             return true;
         }
@@ -124,7 +128,10 @@ fn a_checkin_waits_for_the_lock_and_edits_the_file_saved_meanwhile() {
     let held = std::fs::File::open(&path).unwrap();
     held.lock().unwrap();
     let child = spawn_checkin(dir.path(), "O2.KR3", "42");
-    assert!(wait_for_a_blocked_flock(), "okrc never waited for the lock");
+    assert!(
+        wait_for_a_blocked_flock(&path),
+        "okrc never waited for the lock"
+    );
     // An editor saves its version by a rename while okrc waits.
     let text = std::fs::read_to_string(&path).unwrap();
     let saved = text.replace("Notes.", "Notes, saved by an editor.");

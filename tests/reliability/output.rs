@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::Output;
 
-use crate::support::{okrc, run, workspace};
+use crate::support::{okrc, run, stderr, workspace};
 
 const TODAY: &str = "2026-10-05";
 
@@ -30,10 +30,6 @@ fn build_into(dir: &Path, output: &Path) -> Output {
         String::from_utf8_lossy(&output.stderr)
     );
     output
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 fn unit_page(site: &Path, id: &str) -> std::path::PathBuf {

@@ -2,11 +2,13 @@
 //! workspaces and read what it says.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
+pub mod live;
 pub mod lsp;
 pub mod toml_json;
 pub mod tools;
@@ -23,14 +25,17 @@ pub fn okrc() -> Command {
     command
 }
 
+/// The repository's root folder (where `Cargo.toml` is).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
+    root().join("tests/fixtures").join(name)
 }
 
 pub fn sample() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-okrs")
+    root().join("sample-okrs")
 }
 
 pub fn run(command: &mut Command) -> Output {
@@ -39,6 +44,50 @@ pub fn run(command: &mut Command) -> Output {
 
 pub fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+/// What a run printed on stderr (lossily decoded: it is for messages).
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// `okrc build WORKSPACE -o DIR/site --today TODAY` into a fresh temporary
+/// folder `DIR`, which must succeed: the folder (keep it alive) and the site.
+pub fn build_site(workspace: &Path, today: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let out = dir.path().join("site");
+    let output = run(okrc()
+        .arg("build")
+        .arg(workspace)
+        .arg("-o")
+        .arg(&out)
+        .args(["--today", today])
+        .current_dir(dir.path()));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    (dir, out)
+}
+
+/// A page of a built site, which must exist.
+pub fn read_page(site: &Path, page: &str) -> String {
+    std::fs::read_to_string(site.join(page)).unwrap_or_else(|err| panic!("{page}: {err}"))
+}
+
+/// Every file below `root`, by relative path (with `/` between folders).
+pub fn read_tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .map(|e| e.expect("a readable entry"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(root)
+                .expect("below the root")
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).expect("a readable file"))
+        })
+        .collect()
 }
 
 /// `okrc check DIR --format json --today TODAY`: the document and exit code.
