@@ -9,12 +9,13 @@
 //! ```text
 //! index.html                          the current period
 //! style.css                           the one stylesheet
-//! okrs.json                           the model, as `check --format json`
+//! okrs.json                           the index: `check --format json` with unit summaries
 //! periods/<period>/index.html         dashboard of a period
 //! periods/<period>/alignment.html     alignment map of a period (first page)
 //! periods/<period>/alignment-2.html   … its next pages, when it is large
 //! periods/<period>/scorecard.html     scores and reflections of an ended period
 //! periods/<period>/units/<unit>.html  one unit in one period
+//! periods/<period>/units/<unit>.json  its JSON object, as in `check --format json`
 //! periods/<period>/changes.html       what moved in the last 7 days (running periods)
 //! people/index.html                   everyone named as an owner
 //! people/<person>.html                one person's OKRs (slugs: `crate::people::slugs`)
@@ -118,6 +119,8 @@ pub struct SitePaths {
     periods: HashMap<String, String>,
     /// By index into `Model::units`.
     units: Vec<Option<String>>,
+    /// Each unit's JSON object, beside its page.
+    unit_json: Vec<Option<String>>,
 }
 
 impl SitePaths {
@@ -144,8 +147,18 @@ impl SitePaths {
                     .unique(&unit.id);
                 Some(format!("periods/{folder}/units/{name}.html"))
             })
+            .collect::<Vec<_>>();
+        let unit_json = units
+            .iter()
+            .map(|page: &Option<String>| {
+                Some(format!("{}.json", page.as_ref()?.strip_suffix(".html")?))
+            })
             .collect();
-        SitePaths { periods, units }
+        SitePaths {
+            periods,
+            units,
+            unit_json,
+        }
     }
 
     /// The folder of a period's pages: `periods/2026-q4/`.
@@ -196,6 +209,12 @@ impl SitePaths {
     /// without a period (an error, so never in a built site).
     pub fn unit(&self, index: usize) -> Option<&str> {
         self.units.get(index)?.as_deref()
+    }
+
+    /// The JSON object of the unit at `index`, beside its page:
+    /// `periods/2026-q4/units/platform.json`.
+    pub fn unit_json(&self, index: usize) -> Option<&str> {
+        self.unit_json.get(index)?.as_deref()
     }
 }
 
