@@ -82,7 +82,9 @@ def key_result(rng, o, k, dutch):
         return (f"  [[objectives.key_results]]\n  title = \"Monthly {rng.choice(WORDS)} cost\"\n"
                 f"  from = {target * 1000}\n  to = {start * 1000}\n  unit = \"€\"\n  checkins = [\n{checkins},\n  ]\n")
     checkins = ",\n".join(
-        f"    {{ date = {d}, value = {v}, confidence = {confidences[i % 6]} }}"
+        # In dollars, as the title's `$115k` reads: a value of `144` would be
+        # an implausible-value warning on every check-in.
+        f"    {{ date = {d}, value = {v * 1000}, confidence = {confidences[i % 6]} }}"
         for i, (d, v) in enumerate(zip(dates, values)))
     return (f"  [[objectives.key_results]]\n  kr = \"Grow {rng.choice(WORDS)} revenue from ${start}k to ${target}k by 2026-12-31\"\n"
             f"  checkins = [\n{checkins},\n  ]\n")

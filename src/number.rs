@@ -78,8 +78,42 @@ pub fn as_whole(value: f64) -> Option<i64> {
     (value.is_finite() && value.fract() == 0.0 && value.abs() < 9.0e15).then_some(value as i64)
 }
 
-/// The currency signs written before a number.
-pub const CURRENCY_SIGNS: [&str; 4] = ["$", "€", "£", "¥"];
+/// Appends a fraction in [0, 1] (progress, expected progress) as a whole
+/// percentage, the one way every output writes one: the site, `okrc
+/// status`, `okrc report`, `okrc checkin` and the editor. Only complete
+/// progress reads `100%`, and only none reads `0%`, so a nearly done key
+/// result never looks done; `–` for a value that is not a number.
+pub fn push_percent(out: &mut String, fraction: f64) {
+    if !fraction.is_finite() {
+        out.push('–');
+        return;
+    }
+    let mut whole = (fraction * 100.0).round();
+    if whole >= 100.0 && fraction < 1.0 - 1e-9 {
+        whole = 99.0;
+    } else if whole <= 0.0 && fraction > 1e-9 {
+        whole = 1.0;
+    }
+    out.push_str(itoa::Buffer::new().format(whole as i64));
+    out.push('%');
+}
+
+/// A fraction as a whole percentage; see [`push_percent`].
+pub fn percent(fraction: f64) -> String {
+    let mut out = String::with_capacity(4);
+    push_percent(&mut out, fraction);
+    out
+}
+
+/// The currency signs written before a number, in a key result and where
+/// okrc writes one.
+pub const CURRENCY_SIGNS: [char; 4] = ['$', '€', '£', '¥'];
+
+/// Is a key result's `unit` a currency sign, written before the number?
+pub fn is_currency_sign(unit: &str) -> bool {
+    let mut chars = unit.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if CURRENCY_SIGNS.contains(&c))
+}
 
 /// Values this large, and non-zero ones this small, are written in
 /// scientific notation.
@@ -193,7 +227,7 @@ pub fn push_quantity(out: &mut String, value: f64, unit: Option<&str>, style: Nu
             push_number(out, value, 2, style);
             out.push('%');
         }
-        Some(sign) if CURRENCY_SIGNS.contains(&sign) => {
+        Some(sign) if is_currency_sign(sign) => {
             out.push_str(sign);
             if style == NumberStyle::Dutch {
                 out.push('\u{a0}');

@@ -1,6 +1,7 @@
 //! The first edge of the pipeline: finding and reading a workspace's files.
 //! Everything after this is a pure function of what is read here.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
@@ -158,6 +159,19 @@ impl Workspace {
                         .map(|bytes| SourceFile::from_bytes(file, bytes)),
                 }
             })
+            .collect()
+    }
+
+    /// The texts the workspace holds of `files` (workspace paths), by path,
+    /// borrowed: for showing the source lines of diagnostics where every
+    /// text is held (`watch`). A file not held is left out.
+    pub fn held_texts<'f>(&self, files: impl IntoIterator<Item = &'f str>) -> HashMap<&str, &str> {
+        let wanted: HashSet<&str> = files.into_iter().collect();
+        self.files
+            .iter()
+            .chain(&self.config_file)
+            .filter(|file| wanted.contains(&*file.path))
+            .map(|file| (&*file.path, file.text.as_str()))
             .collect()
     }
 

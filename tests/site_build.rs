@@ -75,6 +75,7 @@ fn build_writes_every_page_of_spec_section_6() {
         "periods/2026-q4/index.html",
         "periods/2026-q4/alignment.html",
         "periods/2026-q4/units/digital.html",
+        "periods/2026-q4/units/digital.json",
         "periods/2026-q4/units/mobile.html",
         "periods/2026/units/northwind.html",
         "periods/2026-q3/units/digital.html",
@@ -93,7 +94,7 @@ fn build_writes_every_page_of_spec_section_6() {
 }
 
 #[test]
-fn okrs_json_is_byte_identical_to_check_format_json() {
+fn okrs_json_indexes_the_units_and_each_unit_json_is_that_of_check_format_json() {
     let (dir, out) = build("site-basic");
     let check = okrc(
         &[
@@ -106,7 +107,39 @@ fn okrs_json_is_byte_identical_to_check_format_json() {
         ],
         dir.path(),
     );
-    assert_eq!(std::fs::read(out.join("okrs.json")).unwrap(), check.stdout);
+    let check_text = String::from_utf8(check.stdout).unwrap();
+    let check: serde_json::Value = serde_json::from_str(&check_text).unwrap();
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("okrs.json")).unwrap()).unwrap();
+    for key in ["version", "today", "periods", "diagnostics"] {
+        assert_eq!(index[key], check[key], "{key}");
+    }
+    let summaries = index["units"].as_array().unwrap();
+    let units = check["units"].as_array().unwrap();
+    assert_eq!(summaries.len(), units.len());
+    for (summary, unit) in summaries.iter().zip(units) {
+        for key in [
+            "id", "name", "period", "parent", "owners", "draft", "progress", "pace",
+        ] {
+            assert_eq!(summary[key], unit[key], "{key} of {}", unit["id"]);
+        }
+        assert!(
+            summary.get("objectives").is_none(),
+            "a summary, not the unit"
+        );
+        let href = summary["href"].as_str().unwrap();
+        assert!(href.starts_with("periods/"), "relative to the site: {href}");
+        assert!(out.join(href).is_file(), "{href}");
+        // Beside the page, the unit's object: the very bytes of `check`.
+        let json = summary["json"].as_str().unwrap();
+        assert_eq!(json, href.replace(".html", ".json"));
+        let text = std::fs::read_to_string(out.join(json)).unwrap();
+        assert!(check_text.contains(&text), "{json} is not in check's JSON");
+        assert_eq!(
+            &serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+            unit
+        );
+    }
 }
 
 #[test]
@@ -222,7 +255,7 @@ fn unit_ids_that_slug_alike_get_distinct_safe_file_names() {
     let (_dir, out) = build("site-hostile");
     let units: Vec<String> = read_tree(&out)
         .into_keys()
-        .filter(|name| name.contains("/units/"))
+        .filter(|name| name.contains("/units/") && name.ends_with(".html"))
         .collect();
     assert_eq!(units.len(), 2, "{units:?}");
     assert_ne!(units[0], units[1]);
@@ -537,7 +570,7 @@ fn a_rebuild_keeps_unchanged_pages_and_writes_what_a_build_from_scratch_does() {
     }
     assert_eq!(read_tree(&site), scratch("scratch-1"));
 
-    // One unit's notes change: its page and okrs.json are written, a page
+    // One unit's notes change: its page and JSON are written, a page
     // of another period is kept, and the site equals a build from scratch.
     let mobile = ws.join("teams/mobile.md");
     let text = std::fs::read_to_string(&mobile).unwrap();
@@ -552,7 +585,14 @@ fn a_rebuild_keeps_unchanged_pages_and_writes_what_a_build_from_scratch_does() {
     let mobile_page = "periods/2026-q4/units/mobile.html";
     let other_period = "periods/2026-q3/units/digital.html";
     assert_ne!(after[mobile_page], before[mobile_page]);
-    assert_ne!(after["okrs.json"], before["okrs.json"]);
+    assert_ne!(
+        after["periods/2026-q4/units/mobile.json"],
+        before["periods/2026-q4/units/mobile.json"]
+    );
+    assert_eq!(
+        after["periods/2026-q4/units/digital.json"],
+        before["periods/2026-q4/units/digital.json"]
+    );
     assert_eq!(after[other_period], before[other_period]);
     let tree = read_tree(&site);
     assert!(

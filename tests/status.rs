@@ -32,7 +32,7 @@ fn the_current_period_is_a_tree_of_units_with_progress_pace_and_confidence() {
     9 key results: 1 done, 2 on-track, 1 at-risk, 5 off-track, 1 stale
     Columns: progress, pace (or the due date; the score once ended), confidence
 
-    Acme Corporation  (acme, 2026)      ██▉░░░░░  36%
+    Acme Corporation  (acme, 2026)      ██▉░░░░░  37%
     │ O1 Double the number of custom…   ███▎░░░░  40%  on-track
     │   KR1 Paying customers            ██████▍░  80%  at-risk      on-track
     │   KR2 Open the Berlin office      ░░░░░░░░   0%  off-track    off-track
@@ -43,7 +43,7 @@ fn the_current_period_is_a_tree_of_units_with_progress_pace_and_confidence() {
     │     KR1 Onboarding completion     ██████░░  75%  on-track     on-track
     │     KR2 Guided setup              ████████ 100%  done
     │     KR3 Support tickets per we…   ██▍░░░░░  30%  off-track    at-risk
-    │   O2 Weekly releases              █▍░░░░░░  16%  off-track
+    │   O2 Weekly releases              █▍░░░░░░  17%  off-track
     │     KR1 Releases per month        ██▋░░░░░  33%  off-track
     │     KR2 Lead time  10 → 3 days    ░░░░░░░░   0%  off-track               stale
     └ ベータチーム  (beta, draft)       ░░░░░░░░   0%
@@ -87,7 +87,7 @@ fn a_unit_and_what_is_below_it() {
         KR1 Onboarding completion       ██████░░  75%  on-track     on-track
         KR2 Guided setup                ████████ 100%  done
         KR3 Support tickets per week    ██▍░░░░░  30%  off-track    at-risk
-      O2 Weekly releases                █▍░░░░░░  16%  off-track
+      O2 Weekly releases                █▍░░░░░░  17%  off-track
         KR1 Releases per month  2 → 4   ██▋░░░░░  33%  off-track
         KR2 Lead time  10 → 3 days      ░░░░░░░░   0%  off-track               stale
 
@@ -102,7 +102,7 @@ fn an_ended_period_shows_what_was_missed() {
     5 key results: 1 done, 1 at-risk, 2 off-track, 1 missed
     Columns: progress, pace (or the due date; the score once ended), confidence
 
-    Acme Corporation  (acme, 2026)             ██▉░░░░░  36%
+    Acme Corporation  (acme, 2026)             ██▉░░░░░  37%
     │ O1 Double the number of customers who…   ███▎░░░░  40%  on-track
     │   KR1 Paying customers  1,800 → 2,000    ██████▍░  80%  at-risk      on-track
     │   KR2 Open the Berlin office             ░░░░░░░░   0%  off-track    off-track
@@ -110,7 +110,7 @@ fn an_ended_period_shows_what_was_missed() {
     │   KR1 Teams ship weekly                  ██▋░░░░░  33%  off-track
     └ Team Alpha  (alpha)                      ██████▋░  83%  score 0.95
         O1 Stabilise                           ██████▋░  83%  score 0.95
-          KR1 Incidents per month  4 → 2       █████▍░░  66%  score 0.9
+          KR1 Incidents per month  4 → 2       █████▍░░  67%  score 0.9
           KR2 Runbooks                         ████████ 100%  score 1
 
     1 warning in the workspace: `okrc check` explains it.
@@ -179,7 +179,7 @@ fn every_line_fits_the_width_and_narrow_terminals_drop_columns_first() {
         KR1 Onboarding compl…   ███░  75%  on-track
         KR2 Guided setup        ████ 100%  done
         KR3 Support tickets …   █▎░░  30%  off-track
-      O2 Weekly releases        ▋░░░  16%  off-track
+      O2 Weekly releases        ▋░░░  17%  off-track
         KR1 Releases per mon…   █▍░░  33%  off-track
         KR2 Lead time           ░░░░   0%  off-track
 

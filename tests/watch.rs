@@ -121,7 +121,10 @@ fn a_renamed_file_and_a_renamed_folder_are_followed() {
     });
     std::fs::rename(ws.path().join("teams"), ws.path().join("squads")).unwrap();
     wait_until(&running, "the moved folder", || {
-        contains(&out.join("okrs.json"), "squads/helpdesk.md")
+        contains(
+            &out.join("periods/2026-q4/units/helpdesk.json"),
+            "squads/helpdesk.md",
+        )
     });
     running.stop();
 }

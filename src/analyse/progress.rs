@@ -133,9 +133,52 @@ fn clamp01(x: f64) -> f64 {
     if x.is_nan() { 0.0 } else { x.clamp(0.0, 1.0) }
 }
 
+/// Key results counted by pace as every summary counts them (the header of
+/// `okrc status`, the head of a period's pages): `pending` counts as on
+/// track ([`Pace::counts_as_on_track`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PaceCounts([usize; Pace::ALL.len()]);
+
+impl PaceCounts {
+    /// Counts one key result of `pace`; one without a pace (no period or
+    /// deadline) is not counted.
+    pub fn add(&mut self, pace: Option<Pace>) {
+        if let Some(pace) = pace {
+            let pace = if pace.counts_as_on_track() {
+                Pace::OnTrack
+            } else {
+                pace
+            };
+            self.0[pace as usize] += 1;
+        }
+    }
+
+    /// How many key results have `pace`; `pending` ones are in `on-track`.
+    pub fn of(&self, pace: Pace) -> usize {
+        self.0[pace as usize]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pace_counts_count_pending_as_on_track() {
+        let mut counts = PaceCounts::default();
+        for pace in [
+            Some(Pace::Pending),
+            Some(Pace::OnTrack),
+            Some(Pace::Missed),
+            None,
+        ] {
+            counts.add(pace);
+        }
+        assert_eq!(counts.of(Pace::OnTrack), 2);
+        assert_eq!(counts.of(Pace::Pending), 0);
+        assert_eq!(counts.of(Pace::Missed), 1);
+        assert_eq!(counts.of(Pace::Done), 0);
+    }
     use crate::period::parse_date;
 
     fn d(s: &str) -> NaiveDate {

@@ -6,7 +6,6 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -16,10 +15,11 @@ use chrono::NaiveDate;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::{Outcome, outcome, parse_today_arg, today};
+use super::{Outcome, parse_today_arg, timings_wanted, today};
+use crate::build::{self, NotBuilt, Target, Verdict};
 use crate::render;
+use crate::site::SiteCache;
 use crate::site::output::OutputDir;
-use crate::site::{SiteCache, Templates};
 use crate::workspace::Workspace;
 
 #[derive(Debug, Args)]
@@ -44,7 +44,7 @@ pub struct BuildArgs {
 
 pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let timings = super::watch::report(false).timings;
+    let timings = timings_wanted(false);
     let today = today(args.today)?;
     let mut progress = Progress::start();
     progress.message("checking the workspace");
@@ -62,62 +62,60 @@ pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
         }
     };
     let loaded = started.elapsed();
-    let model = crate::link(&workspace, parsed, today);
+    let checked = build::check(&workspace, parsed, today, args.deny_warnings);
     let compiled = started.elapsed();
 
-    let report = super::check::human_report(&workspace, &model, &args.dir, args.quiet)?;
+    let report = render::human::report(&workspace, &checked.model, &args.dir, args.quiet)?;
     progress.suspend(|| {
         let mut stderr = anstream::AutoStream::auto(std::io::stderr().lock());
         stderr.write_all(&report)
     })?;
 
-    let verdict = outcome(&model, args.deny_warnings);
+    // What the last site was rendered from: pages whose inputs did not
+    // change are linked from it rather than rendered again.
+    let mut cache = SiteCache::resume(&output).one_shot();
+    if checked.verdict == Verdict::Clean {
+        progress.pages();
+    }
+    let built = checked.build(
+        Target {
+            root: &args.dir,
+            config: &workspace.config,
+            output: &output,
+            templates: &mut None,
+            cache: &mut cache,
+        },
+        &|total| progress.page(total),
+    );
+    progress.clear();
     let unchanged = || {
         format!(
             "The site was not built; the last one in `{}` is unchanged.",
             output_path.display()
         )
     };
-    if verdict != Outcome::Success {
-        progress.clear();
-        eprintln!("{}", unchanged());
-        return Ok(verdict);
-    }
-    let templates = match Templates::load(&args.dir) {
-        Ok(templates) => templates,
-        Err(err) => {
-            progress.clear();
+    let summary = match built {
+        Ok(summary) => summary,
+        Err(NotBuilt::Checked(verdict)) => {
+            eprintln!("{}", unchanged());
+            return Ok(verdict.into());
+        }
+        Err(err @ NotBuilt::Templates(_)) => {
             eprintln!("error: {err}");
             return Ok(Outcome::InputErrors);
         }
-    };
-    let model = Arc::new(model);
-    progress.pages();
-    // What the last site was rendered from: pages whose inputs did not
-    // change are linked from it rather than rendered again.
-    let mut cache = SiteCache::resume(&output).one_shot();
-    let built = cache.build(
-        Arc::clone(&model),
-        &workspace.config,
-        &templates,
-        &output,
-        &|total| progress.page(total),
-    );
-    progress.clear();
-    let summary = match built {
-        Ok(summary) => summary,
-        Err(crate::site::BuildError::Site(err)) => {
+        Err(err @ NotBuilt::Site(_)) => {
             eprintln!("error: {err}");
             eprintln!("{}", unchanged());
             return Ok(Outcome::InputErrors);
         }
-        Err(crate::site::BuildError::Output(err)) => {
+        Err(err @ NotBuilt::Output(_)) => {
             eprintln!("error: {err}");
             return Ok(Outcome::Failure);
         }
     };
     // Freeing a large model takes a while, and the process is done with it.
-    std::mem::forget(model);
+    std::mem::forget(checked);
     eprintln!(
         "Built {} ({}) into `{}`.",
         render::count(summary.pages_count, "page"),

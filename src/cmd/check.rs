@@ -1,7 +1,6 @@
 //! `okrc check`: read the workspace, compile it, print every diagnostic in
 //! the asked format, and exit 0, 1 or 2.
 
-use std::collections::HashMap;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
@@ -9,7 +8,6 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
 use super::{Outcome, outcome, parse_today_arg, today};
-use crate::diagnostic::{Diagnostic, Level};
 use crate::model::Model;
 use crate::render;
 use crate::workspace::Workspace;
@@ -61,14 +59,14 @@ fn report(args: &CheckArgs, workspace: &Workspace, model: &Model) -> anyhow::Res
         Format::Json => write_json(model),
         Format::Github => {
             let mut out = BufWriter::new(std::io::stdout().lock());
-            render::github::write(&mut out, shown(model, args.quiet), &args.dir)
+            render::github::write(&mut out, render::human::shown(model, args.quiet), &args.dir)
                 .and_then(|()| writeln!(out, "{}", render::human::summary(model)))
                 .and_then(|()| out.flush())
         }
         Format::Human => {
             // Render into memory, then let anstream strip the colours when
             // stdout is not a terminal or NO_COLOR is set.
-            let text = human_report(workspace, model, &args.dir, args.quiet)?;
+            let text = render::human::report(workspace, model, &args.dir, args.quiet)?;
             return super::print(&text).map(|()| outcome(model, args.deny_warnings));
         }
     };
@@ -76,50 +74,9 @@ fn report(args: &CheckArgs, workspace: &Workspace, model: &Model) -> anyhow::Res
     Ok(outcome(model, args.deny_warnings))
 }
 
-/// The diagnostics a person asked to see: all of them, or under `--quiet`
-/// the errors only (the summary line still counts the warnings).
-pub fn shown(model: &Model, quiet: bool) -> impl Iterator<Item = &Diagnostic> {
-    model
-        .diagnostics
-        .iter()
-        .filter(move |d| !quiet || d.level == Level::Error)
-}
-
-/// The diagnostics as people read them (errors only when `quiet`), and the
-/// summary line, with colour codes (the caller's stream strips them where
-/// colour is off). The few files diagnostics quote are read again: the
-/// workspace let go of them.
-pub fn human_report(
-    workspace: &Workspace,
-    model: &Model,
-    dir: &std::path::Path,
-    quiet: bool,
-) -> std::io::Result<Vec<u8>> {
-    let mut text = Vec::new();
-    let sources = workspace.texts_of(shown(model, quiet).map(|d| &*d.file));
-    let texts = sources
-        .iter()
-        .map(|f| (&*f.path, f.text.as_str()))
-        .collect();
-    render::human::write(&mut text, shown(model, quiet), &texts, dir, true)?;
-    let bold = anstyle::Style::new().bold();
-    writeln!(text, "{bold}{}{bold:#}", render::human::summary(model))?;
-    Ok(text)
-}
-
 /// Streams the JSON document: at 10,000 units it is tens of megabytes, not
 /// worth holding in memory.
 fn write_json(model: &Model) -> std::io::Result<()> {
     let mut out = BufWriter::new(std::io::stdout().lock());
     render::json::write(&mut out, model).and_then(|()| out.flush())
-}
-
-/// Every file's text by its workspace path, for showing source lines.
-pub fn source_texts(workspace: &Workspace) -> HashMap<&str, &str> {
-    workspace
-        .files
-        .iter()
-        .chain(&workspace.config_file)
-        .map(|file| (&*file.path, file.text.as_str()))
-        .collect()
 }

@@ -20,7 +20,8 @@ use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
-use crate::diagnostic::{Code, Tally, did_you_mean};
+use crate::build::{Today, Verdict};
+use crate::diagnostic::did_you_mean;
 use crate::model::Model;
 use crate::period::{Period, parse_date};
 use crate::render::status::default_period;
@@ -108,14 +109,24 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
 /// The exit code a model earns: 2 when files could not be read, 1 for
 /// errors (or warnings when they are denied), else 0.
 pub fn outcome(model: &Model, deny_warnings: bool) -> Outcome {
-    let tally = Tally::of(&model.diagnostics);
-    if model.diagnostics.iter().any(|d| d.code == Code::IoError) {
-        Outcome::Failure
-    } else if tally.errors > 0 || (deny_warnings && tally.warnings > 0) {
-        Outcome::InputErrors
-    } else {
-        Outcome::Success
+    Verdict::of(&model.diagnostics, deny_warnings).into()
+}
+
+impl From<Verdict> for Outcome {
+    fn from(verdict: Verdict) -> Outcome {
+        match verdict {
+            Verdict::Clean => Outcome::Success,
+            Verdict::InputErrors => Outcome::InputErrors,
+            Verdict::Unreadable => Outcome::Failure,
+        }
     }
+}
+
+/// Whether to print how long each stage took: `--verbose`, or
+/// `OKRC_TIMINGS` set to anything but empty or `0`.
+pub fn timings_wanted(verbose: bool) -> bool {
+    let env = std::env::var("OKRC_TIMINGS").is_ok_and(|v| !v.is_empty() && v != "0");
+    verbose || env
 }
 
 /// Parses `--today`.
@@ -139,8 +150,26 @@ pub fn today(flag: Option<NaiveDate>) -> anyhow::Result<NaiveDate> {
                 None => bail!("SOURCE_DATE_EPOCH=`{epoch}` is out of range"),
             }
         }
-        _ => Ok(chrono::Local::now().date_naive()),
+        _ => Ok(local_date()),
     }
+}
+
+/// [`today`] for a command that builds again and again (`watch`, `serve`):
+/// a fixed date when `--today` or `SOURCE_DATE_EPOCH` gives one, else the
+/// local date, read again for every build.
+pub fn today_for_builds(flag: Option<NaiveDate>) -> anyhow::Result<Today> {
+    let fixed = flag.is_some()
+        || std::env::var("SOURCE_DATE_EPOCH").is_ok_and(|epoch| !epoch.trim().is_empty());
+    Ok(if fixed {
+        Today::Fixed(today(flag)?)
+    } else {
+        Today::Clock(local_date)
+    })
+}
+
+/// The wall clock's date, here in the time zone of the machine.
+fn local_date() -> NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
 /// The period a command shows: `--period NAME` if given (a usage error,

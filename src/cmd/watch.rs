@@ -10,7 +10,7 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use clap::Args;
 
-use super::{Outcome, parse_today_arg};
+use super::{Outcome, parse_today_arg, timings_wanted, today_for_builds};
 use crate::watch::session::{Options, Session};
 use crate::watch::watcher::Watcher;
 use crate::watch::{Message, Report, run};
@@ -62,9 +62,8 @@ pub fn run_watch(args: WatchArgs) -> anyhow::Result<Outcome> {
 
 /// How builds are reported: `--verbose` or `OKRC_TIMINGS` adds the timings.
 pub fn report(verbose: bool) -> Report {
-    let env = std::env::var("OKRC_TIMINGS").is_ok_and(|v| !v.is_empty() && v != "0");
     Report {
-        timings: verbose || env,
+        timings: timings_wanted(verbose),
     }
 }
 
@@ -90,7 +89,7 @@ impl Started {
         let session = match Session::open(Options {
             root: dir.to_path_buf(),
             output,
-            today,
+            today: today_for_builds(today)?,
             quiet,
         }) {
             Ok(session) => session,

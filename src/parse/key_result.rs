@@ -70,7 +70,7 @@ fn measure_line(cx: &mut Cx, line: &str, span: Range<usize>) -> Measure {
             unit,
             by,
             done: None,
-            dutch: language == super::quantity::Language::Dutch,
+            dutch: language == crate::number::NumberStyle::Dutch,
         },
         Ok(KeyResultLine::Milestone { title, done }) => Measure {
             kind: Some(KeyResultType::Milestone),

@@ -7,7 +7,8 @@
 
 use chrono::NaiveDate;
 
-use super::quantity::{Language, Quantity, looks_numeric, parse_quantity};
+use super::quantity::{Quantity, looks_numeric, parse_quantity};
+use crate::number::{self, NumberStyle};
 use crate::period::parse_date;
 
 /// What a one-line key result says.
@@ -20,7 +21,7 @@ pub enum KeyResultLine {
         unit: Option<String>,
         by: Option<NaiveDate>,
         /// The language the line is written in: its number style.
-        language: Language,
+        language: NumberStyle,
     },
     Milestone {
         title: String,
@@ -39,7 +40,7 @@ pub struct LineError {
 }
 
 struct Keywords {
-    language: Language,
+    language: NumberStyle,
     from: &'static str,
     to: &'static str,
     /// Deadline keywords, and whether one always starts a date (`by`) or only
@@ -48,14 +49,14 @@ struct Keywords {
 }
 
 const ENGLISH: Keywords = Keywords {
-    language: Language::English,
+    language: NumberStyle::English,
     from: " from ",
     to: " to ",
     by: &[(" by ", true)],
 };
 
 const DUTCH: Keywords = Keywords {
-    language: Language::Dutch,
+    language: NumberStyle::Dutch,
     from: " van ",
     to: " naar ",
     by: &[(" voor ", false), (" tegen ", true), (" uiterlijk ", true)],
@@ -201,11 +202,14 @@ fn split_deadline<'t>(
     }
 }
 
-fn number_help(language: Language) -> String {
-    match language {
-        Language::English => "in English key results `,` groups thousands and `.` is the decimal point (1,250.5); an optional currency sign goes before the number and k, M or B directly after it".into(),
-        Language::Dutch => "in Dutch key results `.` groups thousands and `,` is the decimal point (1.250,5); an optional currency sign goes before the number and k, M or B directly after it".into(),
-    }
+fn number_help(style: NumberStyle) -> String {
+    let (group, point) = style.separators();
+    let mut example = String::new();
+    number::push_number(&mut example, 1250.5, 1, style);
+    format!(
+        "in {} key results `{group}` groups thousands and `{point}` is the decimal point ({example}); an optional currency sign goes before the number and k, M or B directly after it",
+        style.name()
+    )
 }
 
 #[cfg(test)]

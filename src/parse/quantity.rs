@@ -1,9 +1,7 @@
 //! The VALUE of a one-line key result: `$900k`, `99.5%`, `7,2`, `250ms`,
 //! `1.200.000 klanten`. Pure, so it is tested without files.
 
-/// The language a one-line key result is written in: its keywords, and its
-/// number style (which of `.` and `,` is the decimal point).
-pub use crate::number::NumberStyle as Language;
+use crate::number::{CURRENCY_SIGNS, NumberStyle};
 
 /// A number with what was written around it.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,8 +12,6 @@ pub struct Quantity {
     pub unit: Option<String>,
 }
 
-const CURRENCIES: [char; 4] = ['$', '€', '£', '¥'];
-
 fn is_sign(c: char) -> bool {
     matches!(c, '-' | '+' | '−')
 }
@@ -25,7 +21,7 @@ fn is_sign(c: char) -> bool {
 pub fn looks_numeric(text: &str) -> bool {
     let text = text.trim_start();
     let text = text.strip_prefix(is_sign).unwrap_or(text);
-    let text = match text.strip_prefix(CURRENCIES) {
+    let text = match text.strip_prefix(CURRENCY_SIGNS) {
         Some(rest) => rest.trim_start(),
         None => text,
     };
@@ -34,7 +30,7 @@ pub fn looks_numeric(text: &str) -> bool {
 }
 
 /// Parses a VALUE. The error is a sentence saying what is wrong with it.
-pub fn parse_quantity(text: &str, language: Language) -> Result<Quantity, String> {
+pub fn parse_quantity(text: &str, style: NumberStyle) -> Result<Quantity, String> {
     let original = text.trim();
     let mut rest = original;
     let mut negative = false;
@@ -43,7 +39,7 @@ pub fn parse_quantity(text: &str, language: Language) -> Result<Quantity, String
         negative = rest.starts_with(['-', '−']);
         rest = after;
     }
-    if let Some(c) = rest.chars().next().filter(|c| CURRENCIES.contains(c)) {
+    if let Some(c) = rest.chars().next().filter(|c| CURRENCY_SIGNS.contains(c)) {
         currency = Some(c);
         rest = rest[c.len_utf8()..].trim_start();
         if let Some(after) = rest.strip_prefix(is_sign) {
@@ -56,12 +52,12 @@ pub fn parse_quantity(text: &str, language: Language) -> Result<Quantity, String
         return Err(format!("`{original}` is not a number"));
     }
     let (number, after) = rest.split_at(number_len);
-    let mut digits = normalise_number(number, language).ok_or_else(|| {
-        let (group, decimal) = language.separators();
+    let mut digits = normalise_number(number, style).ok_or_else(|| {
+        let (group, decimal) = style.separators();
         format!(
             "`{number}` is not a number in a{} {} key result, where `{group}` groups thousands and `{decimal}` is the decimal point",
-            if language == Language::English { "n" } else { "" },
-            language.name(),
+            if style == NumberStyle::English { "n" } else { "" },
+            style.name(),
         )
     })?;
     let mut after = after;
@@ -111,9 +107,9 @@ fn scan_number(text: &str) -> usize {
 }
 
 /// Turns `1,234.5` (English) or `1.234,5` (Dutch) into `1234.5`, or `None`
-/// when the separators are not used the way the language uses them.
-fn normalise_number(number: &str, language: Language) -> Option<String> {
-    let (group, decimal) = language.separators();
+/// when the separators are not used the way the style uses them.
+fn normalise_number(number: &str, style: NumberStyle) -> Option<String> {
+    let (group, decimal) = style.separators();
     let (integer, fraction) = match number.split_once(decimal) {
         Some((integer, fraction)) => (integer, Some(fraction)),
         None => (number, None),
@@ -143,11 +139,11 @@ fn normalise_number(number: &str, language: Language) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::Language::{Dutch, English};
     use super::*;
+    use crate::number::NumberStyle::{Dutch, English};
 
-    fn q(text: &str, language: Language) -> (f64, Option<char>, Option<String>) {
-        let q = parse_quantity(text, language).unwrap();
+    fn q(text: &str, style: NumberStyle) -> (f64, Option<char>, Option<String>) {
+        let q = parse_quantity(text, style).unwrap();
         (q.value, q.currency, q.unit)
     }
 

@@ -12,6 +12,38 @@ use super::{count, display_path, is_unsafe, printable};
 use crate::diagnostic::{Diagnostic, Level, Tally, counts_by_code};
 use crate::model::Model;
 use crate::source::LineIndex;
+use crate::workspace::Workspace;
+
+/// The diagnostics a person asked to see: all of them, or under `--quiet`
+/// the errors only (the summary line still counts the warnings).
+pub fn shown(model: &Model, quiet: bool) -> impl Iterator<Item = &Diagnostic> {
+    model
+        .diagnostics
+        .iter()
+        .filter(move |d| !quiet || d.level == Level::Error)
+}
+
+/// The diagnostics as people read them (errors only when `quiet`), and the
+/// summary line, with colour codes (the caller's stream strips them where
+/// colour is off). The few files diagnostics quote are read again when the
+/// workspace let go of them.
+pub fn report(
+    workspace: &Workspace,
+    model: &Model,
+    root: &Path,
+    quiet: bool,
+) -> io::Result<Vec<u8>> {
+    let mut text = Vec::new();
+    let sources = workspace.texts_of(shown(model, quiet).map(|d| &*d.file));
+    let texts = sources
+        .iter()
+        .map(|f| (&*f.path, f.text.as_str()))
+        .collect();
+    write(&mut text, shown(model, quiet), &texts, root, true)?;
+    let bold = anstyle::Style::new().bold();
+    writeln!(text, "{bold}{}{bold:#}", summary(model))?;
+    Ok(text)
+}
 
 /// Writes every diagnostic, a blank line between them. `styled` adds ANSI
 /// colours; pass it when the sink strips them where they do not belong (as

@@ -1,10 +1,14 @@
-//! The JSON document of `check --format json` and `okrs.json` (README "okrc check").
+//! The JSON documents: `check --format json`, and the site's `okrs.json`
+//! index with each unit's JSON object beside its page (README "okrc check",
+//! "okrc build"). The model's top-level field list is written once, in
+//! [`write_document`]; units serialize as `serde` derives them.
 
 use std::io::{self, Write};
 
 use rayon::prelude::*;
+use serde::Serialize;
 
-use crate::model::{Model, Unit};
+use crate::model::{Model, Pace, PlainNumber, Unit};
 
 /// Units serialized per task, and per batch held in memory at once.
 const UNITS_PER_TASK: usize = 16;
@@ -35,13 +39,44 @@ fn write_units(
     model: &Model,
     hash: Option<&UnitHasher>,
 ) -> io::Result<Vec<u64>> {
+    write_document(out, model, &mut |out, units| {
+        let mut hashes = Vec::with_capacity(if hash.is_some() { units.len() } else { 0 });
+        for (b, batch) in units.chunks(UNITS_PER_BATCH).enumerate() {
+            let parts = batch
+                .par_chunks(UNITS_PER_TASK)
+                .map(|units| serialize_units(units, hash))
+                .collect::<Result<Vec<_>, _>>()?;
+            for (p, (part, part_hashes)) in parts.iter().enumerate() {
+                if b > 0 || p > 0 {
+                    out.write_all(b",")?;
+                }
+                out.write_all(part)?;
+                hashes.extend(part_hashes);
+            }
+        }
+        Ok(hashes)
+    })
+}
+
+/// Writes the elements of the `units` list.
+type UnitsWriter<'w, R> = dyn FnMut(&mut dyn Write, &[Unit]) -> io::Result<R> + 'w;
+
+/// The model's document, its keys in the order of `Model`'s fields, with
+/// the elements of the `units` list written by `units`. The one place that
+/// lists the model's top-level fields for JSON: the destructuring fails to
+/// compile when `Model` gains one.
+fn write_document<R>(
+    out: &mut dyn Write,
+    model: &Model,
+    units: &mut UnitsWriter<'_, R>,
+) -> io::Result<R> {
     let Model {
         version,
         today,
         title,
         language,
         periods,
-        units,
+        units: all,
         diagnostics,
     } = model;
     out.write_all(b"{\"version\":")?;
@@ -55,24 +90,79 @@ fn write_units(
     out.write_all(b",\"periods\":")?;
     serde_json::to_writer(&mut *out, periods)?;
     out.write_all(b",\"units\":[")?;
-    let mut hashes = Vec::with_capacity(if hash.is_some() { units.len() } else { 0 });
-    for (b, batch) in units.chunks(UNITS_PER_BATCH).enumerate() {
-        let parts = batch
-            .par_chunks(UNITS_PER_TASK)
-            .map(|units| serialize_units(units, hash))
-            .collect::<Result<Vec<_>, _>>()?;
-        for (p, (part, part_hashes)) in parts.iter().enumerate() {
-            if b > 0 || p > 0 {
-                out.write_all(b",")?;
-            }
-            out.write_all(part)?;
-            hashes.extend(part_hashes);
-        }
-    }
+    let result = units(out, all)?;
     out.write_all(b"],\"diagnostics\":")?;
     serde_json::to_writer(&mut *out, diagnostics)?;
     out.write_all(b"}\n")?;
-    Ok(hashes)
+    Ok(result)
+}
+
+/// One unit's JSON object, exactly as it appears in `check --format json`:
+/// what the site writes beside each unit's page.
+pub fn unit(unit: &Unit) -> Vec<u8> {
+    // Serializing plain data cannot fail.
+    serde_json::to_vec(unit).unwrap_or_default()
+}
+
+/// Where a unit is in the site: its page and its JSON object, relative to
+/// the output folder.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UnitFiles<'a> {
+    pub href: Option<&'a str>,
+    pub json: Option<&'a str>,
+}
+
+/// A unit in the `okrs.json` index: enough for a dashboard, and where the
+/// rest is. Its fields are read from the unit's own, so they mean what they
+/// mean in the unit's full object.
+#[derive(Serialize)]
+struct UnitSummary<'a> {
+    id: &'a str,
+    name: &'a str,
+    period: Option<&'a str>,
+    parent: Option<&'a str>,
+    owners: &'a [String],
+    draft: bool,
+    progress: PlainNumber,
+    pace: Option<Pace>,
+    href: Option<&'a str>,
+    json: Option<&'a str>,
+}
+
+impl<'a> UnitSummary<'a> {
+    fn of(unit: &'a Unit, files: UnitFiles<'a>) -> UnitSummary<'a> {
+        UnitSummary {
+            id: &unit.id,
+            name: &unit.name,
+            period: unit.period.as_ref().map(|p| p.name.as_str()),
+            parent: unit.parent.as_deref(),
+            owners: &unit.owners,
+            draft: unit.draft,
+            progress: PlainNumber(unit.progress),
+            pace: unit.pace,
+            href: files.href,
+            json: files.json,
+        }
+    }
+}
+
+/// The site's `okrs.json`: the document of `check --format json` with each
+/// unit as a summary (README "okrc build"); `files` tells where unit `i`'s
+/// page and JSON object are.
+pub fn write_index<'f>(
+    out: &mut dyn Write,
+    model: &Model,
+    files: &dyn Fn(usize) -> UnitFiles<'f>,
+) -> io::Result<()> {
+    write_document(out, model, &mut |out, units| {
+        for (i, unit) in units.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut *out, &UnitSummary::of(unit, files(i)))?;
+        }
+        Ok(())
+    })
 }
 
 /// Units as JSON, separated by commas, and each one's hash if asked.

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use anstyle::Style;
 
 use super::terminal::{BOLD, DIM, colour_style, pace_style, pace_words, paint, standing};
-use crate::analyse::progress::score_colour;
+use crate::analyse::progress::{PaceCounts, score_colour};
 mod layout;
 
 use crate::analyse::attention::{self, needs_attention};
@@ -268,7 +268,7 @@ impl<'m> View<'m> {
             format_date(today),
         );
         let _ = writeln!(out, "{}", wrap(&title, self.options.width));
-        let mut paces = [0usize; Pace::ALL.len()];
+        let mut paces = PaceCounts::default();
         let mut total = 0;
         let mut stale = 0;
         let mut attention = 0;
@@ -276,13 +276,7 @@ impl<'m> View<'m> {
             let unit = &model.units[u];
             for kr in key_results(unit) {
                 total += 1;
-                // `pending` counts as on track in every summary.
-                if let Some(pace) = kr
-                    .pace
-                    .map(|p| if p == Pace::Pending { Pace::OnTrack } else { p })
-                {
-                    paces[pace as usize] += 1;
-                }
+                paces.add(kr.pace);
                 stale += usize::from(kr.stale);
                 attention += usize::from(!unit.draft && !attention::reasons(kr).is_empty());
             }
@@ -296,7 +290,7 @@ impl<'m> View<'m> {
             Pace::Missed,
             Pace::NotStarted,
         ] {
-            let n = paces[pace as usize];
+            let n = paces.of(pace);
             if n > 0 {
                 parts.push(paint(
                     pace_style(Some(pace)),

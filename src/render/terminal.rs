@@ -86,10 +86,9 @@ pub fn bar(progress: f64, width: usize, style: Style) -> String {
     )
 }
 
-/// `53%`: rounded down, so that only what is done shows 100%.
+/// `53%`, as every output writes a percentage ([`number::percent`]).
 pub fn percent(progress: f64) -> String {
-    let floor = (progress.clamp(0.0, 1.0) * 100.0 + 1e-9).floor() as u32;
-    format!("{floor}%")
+    number::percent(progress)
 }
 
 /// A figure with its key result's unit in its number style, as the site
@@ -111,7 +110,7 @@ pub fn standing(kr: &KeyResult) -> Option<String> {
 
 /// Units written after the number, which are shown once, after the target.
 fn is_suffix(unit: &str) -> bool {
-    !number::CURRENCY_SIGNS.contains(&unit.trim())
+    !number::is_currency_sign(unit.trim())
 }
 
 /// The display width of `text` in terminal cells.
@@ -159,10 +158,12 @@ mod tests {
     }
 
     #[test]
-    fn percentages_round_down() {
+    fn percentages_are_the_sites_never_done_or_nothing_too_soon() {
         assert_eq!(percent(0.999), "99%");
         assert_eq!(percent(1.0), "100%");
         assert_eq!(percent(0.57), "57%");
+        assert_eq!(percent(2.0 / 3.0), "67%", "rounded, as on the site");
+        assert_eq!(percent(0.004), "1%");
         assert_eq!(percent(0.0), "0%");
     }
 

@@ -46,6 +46,8 @@ pub struct SiteData {
     /// The units as they stood 7 days ago (`analyse::changes::as_of`), for
     /// the changes pages; `None` when no period is running.
     pub week_ago: Option<Vec<crate::model::Unit>>,
+    /// Who is named where, made when first asked.
+    people_index: OnceLock<super::weekly::PeopleIndex>,
 }
 
 impl std::fmt::Debug for SiteData {
@@ -87,6 +89,7 @@ impl SiteData {
             contributions,
             people,
             week_ago,
+            people_index: OnceLock::new(),
             model,
         })
     }
@@ -116,6 +119,18 @@ impl SiteData {
         }
     }
 
+    /// The JSON object of a unit, by index into `Model::units`, as
+    /// `check --format json` writes it; recorded as a use like
+    /// [`SiteData::unit_value`].
+    pub fn unit_json(&self, index: usize) -> Vec<u8> {
+        record_use(index);
+        self.model
+            .units
+            .get(index)
+            .map(crate::render::json::unit)
+            .unwrap_or_default()
+    }
+
     /// An objective (`key_result: None`) or key result as a template value.
     pub fn okr_value(
         self: &Arc<Self>,
@@ -142,6 +157,12 @@ impl SiteData {
             .copied()?;
         record_use(index);
         Some(index)
+    }
+
+    /// Who is named where, by index into [`SiteData::people`].
+    pub fn people_index(&self) -> &super::weekly::PeopleIndex {
+        self.people_index
+            .get_or_init(|| super::weekly::PeopleIndex::new(&self.model, &self.people))
     }
 
     /// `(id, period)` → index into `Model::units`.

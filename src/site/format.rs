@@ -67,30 +67,17 @@ pub fn number(value: f64, language: Language) -> String {
     number::number(value, language.into())
 }
 
-/// Appends a fraction in [0, 1] as a whole percentage. Only complete
-/// progress reads `100%`, and only none reads `0%`, so a nearly done key
-/// result never looks done.
+/// Appends a fraction in [0, 1] as a whole percentage, the same in every
+/// language; see [`crate::number::push_percent`].
 pub fn push_percent(out: &mut String, fraction: f64, language: Language) {
     let _ = language;
-    if !fraction.is_finite() {
-        out.push('–');
-        return;
-    }
-    let mut whole = (fraction * 100.0).round();
-    if whole >= 100.0 && fraction < 1.0 - 1e-9 {
-        whole = 99.0;
-    } else if whole <= 0.0 && fraction > 1e-9 {
-        whole = 1.0;
-    }
-    push_int(out, whole as i64);
-    out.push('%');
+    number::push_percent(out, fraction);
 }
 
-/// A fraction in [0, 1] as a whole percentage; see [`push_percent`].
+/// A fraction in [0, 1] as a whole percentage; see [`crate::number::push_percent`].
 pub fn percent(fraction: f64, language: Language) -> String {
-    let mut out = String::with_capacity(4);
-    push_percent(&mut out, fraction, language);
-    out
+    let _ = language;
+    number::percent(fraction)
 }
 
 const MONTHS_EN: [&str; 12] = [

@@ -22,7 +22,7 @@ use super::format::{self, Language};
 use super::fragments::{self, Progress};
 use super::markdown::{self, MarkdownOptions};
 use super::objects::{KeyResultObject, ObjectiveObject, UnitObject};
-use super::paths::{path_value, slug};
+use super::paths::{okr_anchor, path_value, slug};
 use crate::model::{Confidence, ConfidenceLevel, KeyResult, KeyResultType};
 use crate::period::{Period, parse_date};
 
@@ -215,19 +215,12 @@ fn markdown_filter(state: &State, text: Value, top: Option<u8>) -> Value {
     ))
 }
 
-/// An HTML id for an objective or key result, unique within a unit page
-/// whatever characters the ids hold: `anchor(o)` → `okr-O1`,
-/// `anchor(o, kr)` → `okr-O1.KR2`.
+/// `anchor(o)` → `okr-O1`, `anchor(o, kr)` → `okr-O1.KR2`: the HTML id of
+/// an objective or key result on its unit's page ([`okr_anchor`]).
 fn anchor(objective: Value, key_result: Option<Value>) -> Value {
-    let mut out = String::with_capacity(16);
-    out.push_str("okr-");
-    encode_id(&id_of(&objective), &mut out);
-    if let Some(kr) = key_result {
-        out.push('.');
-        encode_id(&id_of(&kr), &mut out);
-    }
+    let key_result = key_result.map(|kr| id_of(&kr));
     // Letters, digits, `-`, `.` and `_` only: nothing to escape.
-    safe(out)
+    safe(okr_anchor(&id_of(&objective), key_result.as_deref()))
 }
 
 /// The `id` of an objective or key result value, or the value itself.
@@ -241,18 +234,6 @@ fn id_of(value: &Value) -> String {
     attr_str(value, "id")
         .or_else(|| value.as_str().map(str::to_string))
         .unwrap_or_default()
-}
-
-/// Keeps ASCII letters, digits and `-`; writes anything else as `_HEX_`, so
-/// distinct ids stay distinct and the result is a valid fragment.
-pub fn encode_id(id: &str, out: &mut String) {
-    for c in id.chars() {
-        if c.is_ascii_alphanumeric() || c == '-' {
-            out.push(c);
-        } else {
-            out.push_str(&format!("_{:x}_", c as u32));
-        }
-    }
 }
 
 /// `{{ root }}{{ unit_url(unit) }}`: a unit's page, relative to the site root.
@@ -626,12 +607,8 @@ fn key_result_index(site: &SiteData, u: usize, o: usize, key_result: &Value) -> 
 /// A link to an objective (and key result) on its unit's page.
 fn objective_link(site: &Arc<SiteData>, u: usize, o: usize, k: Option<usize>) -> Value {
     let objective = &site.model.units[u].objectives[o];
-    let mut fragment = String::from("okr-");
-    encode_id(&objective.id, &mut fragment);
-    if let Some(k) = k {
-        fragment.push('.');
-        encode_id(&objective.key_results[k].id, &mut fragment);
-    }
+    let key_result = k.map(|k| &*objective.key_results[k].id);
+    let fragment = okr_anchor(&objective.id, key_result);
     let href = site.unit_path(u).map(|path| format!("{path}#{fragment}"));
     context! {
         unit => site.unit_value(u),

@@ -20,6 +20,7 @@ use minijinja::{Value, context};
 use super::data::SiteData;
 use super::paths::path_value;
 use crate::analyse::attention::{Attention, needs_attention};
+use crate::analyse::progress::PaceCounts;
 use crate::model::{Model, Pace};
 
 /// A unit with a link to its page.
@@ -268,7 +269,7 @@ pub fn period_unit_links(site: &Arc<SiteData>, period: &str) -> Vec<Value> {
 /// Figures for the head of a period's pages: units, key results by pace,
 /// and the mean progress of the period's own units.
 pub fn summary(model: &Model, units: &[usize], period: &str) -> Value {
-    let mut counts = [0usize; Pace::ALL.len()];
+    let mut counts = PaceCounts::default();
     let mut key_results = 0;
     let own: Vec<usize> = units
         .iter()
@@ -287,9 +288,7 @@ pub fn summary(model: &Model, units: &[usize], period: &str) -> Value {
             .flat_map(|o| &o.key_results)
         {
             key_results += 1;
-            if let Some(pace) = kr.pace {
-                counts[pace as usize] += 1;
-            }
+            counts.add(kr.pace);
         }
     }
     let progress =
@@ -298,12 +297,11 @@ pub fn summary(model: &Model, units: &[usize], period: &str) -> Value {
         units => units.len(),
         key_results => key_results,
         progress => progress,
-        done => counts[Pace::Done as usize],
-        not_started => counts[Pace::NotStarted as usize],
-        missed => counts[Pace::Missed as usize],
-        // `pending` counts as on track in every summary.
-        on_track => counts[Pace::OnTrack as usize] + counts[Pace::Pending as usize],
-        at_risk => counts[Pace::AtRisk as usize],
-        off_track => counts[Pace::OffTrack as usize],
+        done => counts.of(Pace::Done),
+        not_started => counts.of(Pace::NotStarted),
+        missed => counts.of(Pace::Missed),
+        on_track => counts.of(Pace::OnTrack),
+        at_risk => counts.of(Pace::AtRisk),
+        off_track => counts.of(Pace::OffTrack),
     }
 }

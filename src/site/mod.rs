@@ -355,9 +355,28 @@ impl SiteRender {
         &self.site.model
     }
 
+    /// The site's `okrs.json`: the index of the model, each unit summed up
+    /// with the paths of its page and JSON object.
+    pub fn index_json(&self) -> Vec<u8> {
+        let paths = &self.site.paths;
+        let mut out = Vec::with_capacity(256 * self.site.model.units.len() + 4096);
+        // Writing into memory cannot fail.
+        let _ = crate::render::json::write_index(&mut out, &self.site.model, &|i| {
+            crate::render::json::UnitFiles {
+                href: paths.unit(i),
+                json: paths.unit_json(i),
+            }
+        });
+        out
+    }
+
     /// Renders one page. Pure: the same page of the same render is always
     /// the same bytes.
     pub fn render_page(&self, templates: &Templates, page: &Page) -> Result<String, SiteError> {
+        if let PageKind::UnitJson(unit) = page.kind {
+            // serde_json writes UTF-8.
+            return Ok(String::from_utf8(self.site.unit_json(unit)).unwrap_or_default());
+        }
         let _scope = functions::RenderScope::enter(&self.site);
         let context = page_context(&self.site, &self.shared, page);
         templates.render(page, context)

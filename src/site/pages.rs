@@ -41,6 +41,8 @@ pub enum PageKind {
     Scorecard(String),
     /// By index into `Model::units`.
     Unit(usize),
+    /// A unit's JSON object beside its page (not a template's output).
+    UnitJson(usize),
     /// What moved in a running period over the last 7 days.
     Changes(String),
     /// Everyone named as an owner.
@@ -58,6 +60,7 @@ impl PageKind {
             PageKind::Alignment { .. } => "alignment.html",
             PageKind::Scorecard(_) => "scorecard.html",
             PageKind::Unit(_) => "unit.html",
+            PageKind::UnitJson(_) => "",
             PageKind::Changes(_) => "changes.html",
             PageKind::People => "people.html",
             PageKind::Person(_) => "person.html",
@@ -72,6 +75,7 @@ impl PageKind {
             PageKind::Alignment { .. } => "alignment",
             PageKind::Scorecard(_) => "scorecard",
             PageKind::Unit(_) => "unit",
+            PageKind::UnitJson(_) => "unit-json",
             PageKind::Changes(_) => "changes",
             PageKind::People => "people",
             PageKind::Person(_) => "person",
@@ -89,6 +93,14 @@ pub fn pages(site: &SiteData) -> Vec<Page> {
             pages.push(Page {
                 path: path.to_string(),
                 kind: PageKind::Unit(i),
+            });
+        }
+    }
+    for i in 0..model.units.len() {
+        if let Some(path) = site.paths.unit_json(i) {
+            pages.push(Page {
+                path: path.to_string(),
+                kind: PageKind::UnitJson(i),
             });
         }
     }
@@ -283,7 +295,7 @@ pub fn page_context(site: &Arc<SiteData>, shared: &Arc<Shared>, page: &Page) -> 
         PageKind::Dashboard(p) | PageKind::Scorecard(p) => Some(p.clone()),
         PageKind::Alignment { period, .. } | PageKind::Changes(period) => Some(period.clone()),
         PageKind::Unit(u) => model.units[*u].period.as_ref().map(|p| p.name.clone()),
-        PageKind::People | PageKind::Person(_) => None,
+        PageKind::UnitJson(_) | PageKind::People | PageKind::Person(_) => None,
     };
     let own: Vec<(&'static str, Value)> = match &page.kind {
         PageKind::Index | PageKind::Dashboard(_) => match &period_name {
@@ -318,6 +330,7 @@ pub fn page_context(site: &Arc<SiteData>, shared: &Arc<Shared>, page: &Page) -> 
             let units = lists::period_units(&site.model, name);
             vec![("changes", Value::from(weekly::changes_list(site, &units)))]
         }
+        PageKind::UnitJson(_) => Vec::new(),
         PageKind::People => vec![("people", Value::from(weekly::people_list(site)))],
         PageKind::Person(i) => weekly::person_variables(site, *i),
     };

@@ -9,12 +9,13 @@
 //! ```text
 //! index.html                          the current period
 //! style.css                           the one stylesheet
-//! okrs.json                           the model, as `check --format json`
+//! okrs.json                           the index: `check --format json` with unit summaries
 //! periods/<period>/index.html         dashboard of a period
 //! periods/<period>/alignment.html     alignment map of a period (first page)
 //! periods/<period>/alignment-2.html   … its next pages, when it is large
 //! periods/<period>/scorecard.html     scores and reflections of an ended period
 //! periods/<period>/units/<unit>.html  one unit in one period
+//! periods/<period>/units/<unit>.json  its JSON object, as in `check --format json`
 //! periods/<period>/changes.html       what moved in the last 7 days (running periods)
 //! people/index.html                   everyone named as an owner
 //! people/<person>.html                one person's OKRs (slugs: `crate::people::slugs`)
@@ -118,6 +119,8 @@ pub struct SitePaths {
     periods: HashMap<String, String>,
     /// By index into `Model::units`.
     units: Vec<Option<String>>,
+    /// Each unit's JSON object, beside its page.
+    unit_json: Vec<Option<String>>,
 }
 
 impl SitePaths {
@@ -144,8 +147,18 @@ impl SitePaths {
                     .unique(&unit.id);
                 Some(format!("periods/{folder}/units/{name}.html"))
             })
+            .collect::<Vec<_>>();
+        let unit_json = units
+            .iter()
+            .map(|page: &Option<String>| {
+                Some(format!("{}.json", page.as_ref()?.strip_suffix(".html")?))
+            })
             .collect();
-        SitePaths { periods, units }
+        SitePaths {
+            periods,
+            units,
+            unit_json,
+        }
     }
 
     /// The folder of a period's pages: `periods/2026-q4/`.
@@ -197,6 +210,39 @@ impl SitePaths {
     pub fn unit(&self, index: usize) -> Option<&str> {
         self.units.get(index)?.as_deref()
     }
+
+    /// The JSON object of the unit at `index`, beside its page:
+    /// `periods/2026-q4/units/platform.json`.
+    pub fn unit_json(&self, index: usize) -> Option<&str> {
+        self.unit_json.get(index)?.as_deref()
+    }
+}
+
+/// The HTML id of an objective (and key result) on its unit's page, and
+/// so the fragment of every link to it, from the site, `alignment` and
+/// people pages alike: `okr-O1`, `okr-O1.KR2`. Ids may hold any
+/// character: all but ASCII letters, digits and `-` are written as
+/// `_HEX_`, so distinct ids stay distinct and the id is a valid fragment.
+pub fn okr_anchor(objective: &str, key_result: Option<&str>) -> String {
+    let mut out = String::with_capacity(16);
+    out.push_str("okr-");
+    encode_id(objective, &mut out);
+    if let Some(kr) = key_result {
+        out.push('.');
+        encode_id(kr, &mut out);
+    }
+    out
+}
+
+fn encode_id(id: &str, out: &mut String) {
+    use std::fmt::Write;
+    for c in id.chars() {
+        if c.is_ascii_alphanumeric() || c == '-' {
+            out.push(c);
+        } else {
+            let _ = write!(out, "_{:x}_", c as u32);
+        }
+    }
 }
 
 /// A site path as a template value. Paths are made of slugs, `/` and `.`
@@ -218,6 +264,14 @@ pub fn root_prefix(page: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_okr_anchor_keeps_distinct_ids_distinct() {
+        assert_eq!(okr_anchor("O1", None), "okr-O1");
+        assert_eq!(okr_anchor("O1", Some("KR2")), "okr-O1.KR2");
+        assert_ne!(okr_anchor("o 1", None), okr_anchor("o_1", None));
+        assert_eq!(okr_anchor("<b>", Some("é")), "okr-_3c_b_3e_._e9_");
+    }
 
     #[test]
     fn slugs_are_lowercase_ascii_words_joined_by_dashes() {

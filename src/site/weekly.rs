@@ -3,6 +3,7 @@
 //! What moved, what needs attention and who answers for a key result come
 //! from `analyse` and the model; this only shapes them for templates.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use minijinja::{Value, context};
@@ -12,8 +13,7 @@ use super::lists::{attention_item, key_result_link};
 use super::paths::path_value;
 use crate::analyse::attention::{Reason, needs_attention, reasons};
 use crate::analyse::changes::{Change, Standing, Window, changes, sort_biggest_first};
-use crate::model::KeyResult;
-use crate::people::same_person;
+use crate::model::{KeyResult, Model};
 
 /// The key results of `units` that moved in the last 7 days, biggest moves
 /// first.
@@ -106,36 +106,92 @@ pub fn this_week(site: &Arc<SiteData>, units: &[usize], period: &str) -> Value {
 /// Everyone named as an owner, linked, with how many key results they
 /// answer for.
 pub fn people_list(site: &Arc<SiteData>) -> Vec<Value> {
+    let index = site.people_index();
     site.people
         .iter()
-        .map(|(name, slug)| {
+        .enumerate()
+        .map(|(p, (name, slug))| {
             context! {
                 name => name,
                 href => path_value(Some(&site.paths.person(slug))),
-                key_results => answers_for(site, name).len(),
+                key_results => index.answers(p).len(),
             }
         })
         .collect()
 }
 
-/// The key results `name` answers for (their own, else their objective's,
-/// else their unit's owners; SPEC §3), as (unit, objective, key result).
-fn answers_for(site: &SiteData, name: &str) -> Vec<(usize, usize, usize)> {
-    let mut found = Vec::new();
-    for (u, unit) in site.model.units.iter().enumerate() {
-        for (o, objective) in unit.objectives.iter().enumerate() {
-            for (k, kr) in objective.key_results.iter().enumerate() {
-                if kr
-                    .owners_in(objective, unit)
-                    .iter()
-                    .any(|n| same_person(n, name))
-                {
-                    found.push((u, o, k));
+/// Who is named where, by person (index into `SiteData::people`). Made
+/// once per render in one pass over the model: a person's page and the
+/// people index look their person up instead of scanning every unit (at
+/// 10,000 units and as many people, scanning made the people pages take
+/// minutes).
+#[derive(Debug, Default)]
+pub struct PeopleIndex {
+    /// The units that name the person anywhere: as an owner of the unit,
+    /// of an objective or of a key result.
+    named: Vec<Vec<usize>>,
+    /// The units the person owns.
+    owned: Vec<Vec<usize>>,
+    /// The key results the person answers for (their own, else their
+    /// objective's, else their unit's owners; README "Weekly check-ins"),
+    /// as (unit, objective, key result), in model order.
+    answers: Vec<Vec<(usize, usize, usize)>>,
+}
+
+impl PeopleIndex {
+    /// Indexes `model` for `people` (name and slug, as `SiteData` has them).
+    pub fn new(model: &Model, people: &[(String, String)]) -> PeopleIndex {
+        let by_key: HashMap<String, usize> = people
+            .iter()
+            .enumerate()
+            .map(|(p, (name, _))| (crate::people::key(name), p))
+            .collect();
+        let person = |name: &String| by_key.get(&crate::people::key(name)).copied();
+        let mut index = PeopleIndex {
+            named: vec![Vec::new(); people.len()],
+            owned: vec![Vec::new(); people.len()],
+            answers: vec![Vec::new(); people.len()],
+        };
+        for (u, unit) in model.units.iter().enumerate() {
+            for p in unit.owners.iter().filter_map(person) {
+                once(&mut index.owned[p], u);
+                once(&mut index.named[p], u);
+            }
+            for (o, objective) in unit.objectives.iter().enumerate() {
+                for p in objective.owners.iter().filter_map(person) {
+                    once(&mut index.named[p], u);
+                }
+                for (k, kr) in objective.key_results.iter().enumerate() {
+                    for p in kr.owners.iter().filter_map(person) {
+                        once(&mut index.named[p], u);
+                    }
+                    for p in kr.owners_in(objective, unit).iter().filter_map(person) {
+                        once(&mut index.answers[p], (u, o, k));
+                    }
                 }
             }
         }
+        index
     }
-    found
+
+    fn named(&self, person: usize) -> &[usize] {
+        self.named.get(person).map_or(&[], Vec::as_slice)
+    }
+
+    fn owned(&self, person: usize) -> &[usize] {
+        self.owned.get(person).map_or(&[], Vec::as_slice)
+    }
+
+    fn answers(&self, person: usize) -> &[(usize, usize, usize)] {
+        self.answers.get(person).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Adds `item` to a list built in order, unless it was the last added.
+fn once<T: PartialEq>(list: &mut Vec<T>, item: T) {
+    if list.last() != Some(&item) {
+        list.push(item);
+    }
 }
 
 /// A person's page: the units they own, the key results they answer for
@@ -146,28 +202,17 @@ pub fn person_variables(site: &Arc<SiteData>, person: usize) -> Vec<(&'static st
         return Vec::new();
     };
     let model = &site.model;
+    let index = site.people_index();
     // The page depends on every unit that names the person (see `cache/`).
-    for (u, unit) in model.units.iter().enumerate() {
-        let named = unit
-            .owners
-            .iter()
-            .chain(unit.objectives.iter().flat_map(|o| {
-                o.owners
-                    .iter()
-                    .chain(o.key_results.iter().flat_map(|kr| &kr.owners))
-            }));
-        if named.into_iter().any(|n| same_person(n, name)) {
-            let _ = site.unit_value(u);
-        }
+    for &u in index.named(person) {
+        let _ = site.unit_value(u);
     }
-    let units: Vec<Value> = model
-        .units
+    let units: Vec<Value> = index
+        .owned(person)
         .iter()
-        .enumerate()
-        .filter(|(_, unit)| unit.owners.iter().any(|n| same_person(n, name)))
-        .map(|(u, _)| super::lists::unit_link(site, u))
+        .map(|&u| super::lists::unit_link(site, u))
         .collect();
-    let mut theirs = answers_for(site, name);
+    let mut theirs = index.answers(person).to_vec();
     // The latest periods first; within one, the model's order.
     theirs.sort_by(|a, b| {
         let period = |u: usize| model.units[u].period.as_ref().map(|p| p.order_key());

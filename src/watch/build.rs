@@ -5,15 +5,14 @@
 //! written, unit pages first and `okrs.json` last. A build with errors
 //! writes nothing: the last good site stays.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::delta::Delta;
 use super::failure::Failure;
 use super::session::{Session, StartError};
-use crate::diagnostic::{Code, Level, Tally};
-use crate::site::Templates;
+use crate::build::{self, NotBuilt, Target};
+use crate::diagnostic::{Level, Tally};
 use crate::site::output::OutputError;
 
 /// How long each stage of a rebuild took.
@@ -115,15 +114,12 @@ impl Session {
         diagnostics: impl IntoIterator<Item = &'d crate::diagnostic::Diagnostic> + Clone,
     ) -> std::io::Result<Vec<u8>> {
         let mut report = Vec::new();
-        let files: std::collections::HashSet<&str> =
-            diagnostics.clone().into_iter().map(|d| &*d.file).collect();
-        if files.is_empty() {
+        let texts = self
+            .workspace
+            .held_texts(diagnostics.clone().into_iter().map(|d| &*d.file));
+        if texts.is_empty() {
             return Ok(report);
         }
-        let texts: HashMap<&str, &str> = crate::cmd::check::source_texts(&self.workspace)
-            .into_iter()
-            .filter(|(path, _)| files.contains(path))
-            .collect();
         crate::render::human::write(&mut report, diagnostics, &texts, &self.options.root, true)?;
         Ok(report)
     }
@@ -138,7 +134,7 @@ impl Session {
             parsed,
             ..Timings::default()
         };
-        let today = crate::cmd::today(self.options.today)?;
+        let today = self.options.today.date();
         let t = Instant::now();
         let parsed = match self.spare.take() {
             Some(spare) => spare,
@@ -150,8 +146,9 @@ impl Session {
             .chain(self.file_errors.values())
             .cloned()
             .collect();
-        let model = crate::link(&self.workspace, parsed, today);
+        let checked = build::check(&self.workspace, parsed, today, false);
         timings.link = t.elapsed();
+        let model = &checked.model;
 
         use std::io::Write;
         let quiet = self.options.quiet;
@@ -163,7 +160,7 @@ impl Session {
             writeln!(
                 report,
                 "{bold}{}{bold:#}",
-                crate::render::human::summary(&model)
+                crate::render::human::summary(model)
             )?;
             report
         } else {
@@ -176,78 +173,64 @@ impl Session {
             )?
         };
         let tally = Tally::of(&model.diagnostics);
-        let unreadable = model.diagnostics.iter().any(|d| d.code == Code::IoError);
-        let failed = |report: Vec<u8>, mut failure: Failure, extra: Option<String>, timings| {
-            let mut report = report;
-            if let Some(extra) = extra {
-                let _ = writeln!(report, "error: {extra}");
-                failure.push_message(extra);
-            }
-            Build {
-                outcome: Outcome::Failed { failure },
-                report,
-                tally,
-                delta: delta.clone(),
-                timings,
-            }
-        };
-        if tally.errors > 0 || unreadable {
-            timings.total = started.elapsed();
-            let failure = self.failure(&model);
-            self.drop_later(model);
-            return Ok(failed(report, failure, None, timings));
-        }
         let t = Instant::now();
-        if self.templates.is_none() {
-            match Templates::load(&self.options.root) {
-                Ok(templates) => self.templates = Some(templates),
-                Err(err) => {
-                    timings.total = started.elapsed();
-                    let failure = self.failure(&model);
-                    self.drop_later(model);
-                    return Ok(failed(report, failure, Some(err.to_string()), timings));
-                }
-            }
-        }
-        let templates = self.templates.as_ref().expect("loaded just above");
-        // No errors from here on: a failure's overlay counts the warnings
-        // and says what went wrong.
-        let warnings = Failure {
-            errors: Vec::new(),
-            warnings: tally.warnings,
-        };
-        let model = Arc::new(model);
-        let built = self.cache.build(
-            Arc::clone(&model),
-            &self.workspace.config,
-            templates,
-            &self.output,
+        let built = checked.build(
+            Target {
+                root: &self.options.root,
+                config: &self.workspace.config,
+                output: &self.output,
+                templates: &mut self.templates,
+                cache: &mut self.cache,
+            },
             &|_| {},
         );
-        drop(model);
-        let built = match built {
-            Ok(built) => built,
-            Err(err) => {
-                timings.render = t.elapsed();
+        timings.total = started.elapsed();
+        let (failure, extra) = match built {
+            Ok(built) => {
+                drop(checked);
+                let mut report = report;
+                if let Some(line) = built.carried.describe() {
+                    report.extend_from_slice(format!("{line}\n").as_bytes());
+                }
+                timings.render = built.pages;
+                timings.write = built.rest;
+                timings.rendered = built.rendered;
+                timings.slowest = built.slowest.clone();
                 timings.total = started.elapsed();
-                return Ok(failed(report, warnings, Some(err.to_string()), timings));
+                return Ok(Build {
+                    outcome: Outcome::Built {
+                        written: built.written,
+                        unchanged: built.unchanged,
+                        removed: built.removed,
+                    },
+                    report,
+                    tally,
+                    delta,
+                    timings,
+                });
+            }
+            Err(NotBuilt::Checked(_)) => (self.failure(model), None),
+            Err(err @ NotBuilt::Templates(_)) => (self.failure(model), Some(err.to_string())),
+            // No errors from here on: a failure's overlay counts the
+            // warnings and says what went wrong.
+            Err(err @ (NotBuilt::Site(_) | NotBuilt::Output(_))) => {
+                timings.render = t.elapsed();
+                let warnings = Failure {
+                    errors: Vec::new(),
+                    warnings: tally.warnings,
+                };
+                (warnings, Some(err.to_string()))
             }
         };
+        self.drop_later(checked.model);
         let mut report = report;
-        if let Some(line) = built.carried.describe() {
-            report.extend_from_slice(format!("{line}\n").as_bytes());
+        let mut failure = failure;
+        if let Some(extra) = extra {
+            let _ = writeln!(report, "error: {extra}");
+            failure.push_message(extra);
         }
-        timings.render = built.pages;
-        timings.write = built.rest;
-        timings.rendered = built.rendered;
-        timings.slowest = built.slowest.clone();
-        timings.total = started.elapsed();
         Ok(Build {
-            outcome: Outcome::Built {
-                written: built.written,
-                unchanged: built.unchanged,
-                removed: built.removed,
-            },
+            outcome: Outcome::Failed { failure },
             report,
             tally,
             delta,
@@ -259,16 +242,8 @@ impl Session {
     /// only the new ones) with its source line, and a count of the
     /// warnings. Errors are few, and looked at only on failure.
     fn failure(&self, model: &crate::model::Model) -> Failure {
-        let files: std::collections::HashSet<&str> = model
-            .diagnostics
-            .iter()
-            .filter(|d| d.level == Level::Error)
-            .map(|d| &*d.file)
-            .collect();
-        let texts: HashMap<&str, &str> = crate::cmd::check::source_texts(&self.workspace)
-            .into_iter()
-            .filter(|(path, _)| files.contains(path))
-            .collect();
+        let errors = model.diagnostics.iter().filter(|d| d.level == Level::Error);
+        let texts = self.workspace.held_texts(errors.map(|d| &*d.file));
         Failure::of(&model.diagnostics, &texts, &self.options.root)
     }
 
@@ -284,7 +259,7 @@ impl Session {
     }
 
     /// Freeing a large model takes a while; do it off the rebuild's path.
-    fn drop_later(&self, model: crate::model::Model) {
+    fn drop_later(&self, model: Arc<crate::model::Model>) {
         if model.units.len() > 500 {
             std::thread::spawn(move || drop(model));
         }

@@ -10,10 +10,9 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
-
 use super::delta::Known;
 use super::filter::{Changes, Scope};
+use crate::build::Today;
 use crate::config::parse_config;
 use crate::diagnostic::Diagnostic;
 use crate::parse::{ParsedFile, parse_unit_file};
@@ -32,8 +31,9 @@ pub struct Options {
     pub root: PathBuf,
     /// `-o OUT`: the output folder, relative to the current folder.
     pub output: Option<PathBuf>,
-    /// `--today`; else the date is read again for every rebuild.
-    pub today: Option<NaiveDate>,
+    /// The date of each build: fixed, or the clock the command line
+    /// hands in, read again for every rebuild.
+    pub today: Today,
     /// `--quiet`: print errors only; warnings are counted.
     pub quiet: bool,
 }

@@ -1,14 +1,11 @@
 //! Fingerprints: what a page was rendered from, as one number. Equal
 //! fingerprints mean equal inputs, so equal bytes.
 
-use std::hash::{Hash, Hasher};
-use std::sync::Arc;
-
-use super::UnitJson;
 use crate::config::Config;
 use crate::model::Model;
 use crate::site::Templates;
 use crate::site::data::SiteData;
+use std::hash::{Hash, Hasher};
 
 pub(super) fn hasher() -> std::collections::hash_map::DefaultHasher {
     std::collections::hash_map::DefaultHasher::new()
@@ -22,7 +19,7 @@ pub(super) fn hash_bytes(bytes: &[u8]) -> u64 {
 
 /// For each unit: its JSON (everything templates see of it) and what the
 /// site's indexes say about it (what it aligns to, what aligns to it).
-pub(super) fn node_hashes(units: &[Arc<UnitJson>], site: &SiteData) -> Vec<u64> {
+pub(super) fn node_hashes(units: &[u64], site: &SiteData) -> Vec<u64> {
     let mut contributed = vec![0u64; units.len()];
     for (&(u, o, k), list) in &site.contributions {
         let mut hasher = hasher();
@@ -37,7 +34,7 @@ pub(super) fn node_hashes(units: &[Arc<UnitJson>], site: &SiteData) -> Vec<u64> 
         .enumerate()
         .map(|(u, unit)| {
             let mut hasher = hasher();
-            unit.hash.hash(&mut hasher);
+            unit.hash(&mut hasher);
             site.aligned_to.get(u).hash(&mut hasher);
             contributed[u].hash(&mut hasher);
             hasher.finish()

@@ -44,7 +44,7 @@ const MAGIC: &str = "okrc-pages 1";
 pub const MANIFEST_LIMIT: u64 = 256 << 20;
 
 /// A file of the last site: its fingerprint and its length.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Recorded {
     pub fingerprint: u64,
     pub len: u64,

@@ -26,7 +26,6 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::io::{IoSlice, Write};
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -36,7 +35,7 @@ use rayon::prelude::*;
 
 use super::BuildError;
 use super::data::{SiteData, recording_use};
-use super::output::{Carried, MARKER, OutputDir, OutputError, Owned, Placed};
+use super::output::{Carried, FreshSite, MARKER, OutputDir, OutputError, Owned, Placed};
 use super::pages::{Page, PageKind};
 use super::{FAVICON, FAVICON_SVG, JSON_FILE, STYLESHEET, SiteRender, Templates};
 use crate::config::Config;
@@ -54,8 +53,8 @@ pub struct SiteCache {
     today: Option<NaiveDate>,
     /// The model of the last build, to tell which units changed.
     last: Option<Arc<Model>>,
-    /// In the order of the last model's units: each unit's JSON.
-    units: Vec<Arc<UnitJson>>,
+    /// In the order of the last model's units: the hash of each unit's JSON.
+    units: Vec<u64>,
     pages: HashMap<String, CachedPage>,
     /// The fingerprint and length of `okrs.json` and of the stylesheet as
     /// written.
@@ -66,23 +65,15 @@ pub struct SiteCache {
     /// A rebuild in place has left the site without a manifest; it is
     /// written when `watch` is idle ([`SiteCache::write_manifest`]).
     manifest_due: bool,
-    /// Hash each unit's JSON without holding it, and write `okrs.json`
-    /// straight from the model ([`SiteCache::one_shot`]).
-    stream_json: bool,
+    /// A single build ([`SiteCache::one_shot`]): the units' hashes may
+    /// wait for their JSON files.
+    single: bool,
     /// The files the last site holds besides pages, `okrs.json` and the
     /// stylesheet: the copies of `static/`.
     files: BTreeSet<String>,
     /// What okrc wrote of the site in the output folder, as its manifest
     /// lists it: a fresh site carries everything else over.
     owned: Owned,
-}
-
-/// A unit's part of `okrs.json`: its hash, and its bytes when the cache
-/// holds them (see [`SiteCache::one_shot`]).
-#[derive(Debug)]
-struct UnitJson {
-    json: Vec<u8>,
-    hash: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,16 +132,15 @@ pub struct CacheBuild {
 struct Done {
     path: String,
     page: CachedPage,
-    rendered: Option<Duration>,
     written: bool,
 }
 
 impl SiteCache {
-    /// For a single build (`okrc build`): each unit's JSON is hashed but not
-    /// held, and `okrs.json` is written straight from the model, so memory
-    /// stays at the model and a page per core.
+    /// For a single build (`okrc build`): with no last site to compare
+    /// against, each unit's hash for the manifest comes from its JSON file
+    /// as it is written, so no unit is serialized twice.
     pub fn one_shot(mut self) -> SiteCache {
-        self.stream_json = true;
+        self.single = true;
         self
     }
 
@@ -229,9 +219,10 @@ impl SiteCache {
         }
         // A single build with no last site to compare against needs the
         // fingerprints only for the manifest it leaves: the units' hashes
-        // then come from writing okrs.json, not from serializing twice.
-        let hash_later = self.stream_json && self.pages.is_empty() && !self.written;
-        // Each unit's JSON (on all cores) and the site's paths and indexes.
+        // then come from writing their JSON files, not from serializing
+        // every unit twice.
+        let hash_later = self.single && self.pages.is_empty() && !self.written;
+        // Each unit's hash (on all cores) and the site's paths and indexes.
         let for_render = Arc::clone(&model);
         let (units, render) = rayon::join(
             || (!hash_later).then(|| self.units_of(&model)),
@@ -240,200 +231,36 @@ impl SiteCache {
         let prints = units
             .as_deref()
             .map(|units| Fingerprints::new(&model, config, templates, &render.site, units));
-        let fingerprint = |page: &Page, used: Option<&[usize]>| -> u64 {
-            prints.as_ref().map_or(0, |prints| prints.of(page, used))
+        let target = Target::open(output, self.written)?;
+        let build = Build {
+            cache: self,
+            render: &render,
+            templates,
+            target: &target,
+            prints: prints.as_ref(),
+            on_page,
+            slowest: Mutex::new(None),
         };
-        let fresh = if self.written {
-            output.reopen()?;
-            // Until this rebuild is done the site is neither the last nor
-            // the next: no manifest may vouch for it.
-            output.remove(MANIFEST)?;
-            None
-        } else {
-            // `pages` is empty here unless `resume` read them from the
-            // last site's manifest.
-            Some(output.begin()?)
-        };
-        let slowest: Mutex<Option<(String, Duration)>> = Mutex::new(None);
-        let all = render.pages();
-        // A page whose inputs did not change since the last build stays as
-        // it is (rebuilding in place) or is linked from the last site (a
-        // fresh site after `resume`), once it is found there.
-        let unchanged = |page: &Page| -> Option<&CachedPage> {
-            let cached = self.pages.get(&page.path)?;
-            (cached.fingerprint == fingerprint(page, cached.used.as_deref())).then_some(cached)
-        };
-        let there = |page: &Page, cached: &CachedPage| -> bool {
-            let there = match &fresh {
-                Some(fresh) => fresh.keep(&page.path, cached.len).unwrap_or(false),
-                None => output.has(&page.path),
-            };
-            if there {
-                on_page(all.len());
-            }
-            there
-        };
-        let stylesheet = Recorded {
-            fingerprint: hash_bytes(templates.stylesheet().as_bytes()),
-            len: templates.stylesheet().len() as u64,
-        };
-        let json = units
-            .as_deref()
-            .map(|units| json_fingerprint(&model, units));
-        let pages_done = || {
-            // The pages to render again: unit pages first, so that the page
-            // someone just saved shows soonest, then the index, dashboards
-            // and alignment maps, which read every unit and take longest.
-            let mut kept: Vec<Option<&CachedPage>> = all.par_iter().map(unchanged).collect();
-            let mut todo: Vec<usize> = (0..all.len()).filter(|&i| kept[i].is_none()).collect();
-            todo.sort_by_key(|&i| !matches!(all[i].kind, PageKind::Unit(_)));
-            let render_one = |page: &Page| -> Result<Done, BuildError> {
-                let cached = self.pages.get(&page.path);
-                let took = Instant::now();
-                let (html, used) = recording_use(|| render.render_page(templates, page));
-                let html = html?;
-                let took = took.elapsed();
-                let hash = hash_bytes(html.as_bytes());
-                let written = match &fresh {
-                    Some(fresh) => fresh.write(&page.path, html.as_bytes())? == Placed::Written,
-                    None if cached.is_none_or(|c| c.hash != hash) || !output.has(&page.path) => {
-                        output.replace(&page.path, html.as_bytes())?;
-                        true
-                    }
-                    None => false,
-                };
-                on_page(all.len());
-                let mut slowest = slowest.lock().unwrap_or_else(|e| e.into_inner());
-                if slowest.as_ref().is_none_or(|(_, most)| took > *most) {
-                    *slowest = Some((page.path.clone(), took));
-                }
-                let used = depends_on_used(&page.kind).then_some(used);
-                Ok(Done {
-                    path: page.path.clone(),
-                    page: CachedPage {
-                        fingerprint: fingerprint(page, used.as_deref()),
-                        used,
-                        hash,
-                        len: html.len() as u64,
-                    },
-                    rendered: Some(took),
-                    written,
-                })
-            };
-            let mut results: Vec<(usize, Result<Done, BuildError>)> =
-                todo.par_iter().map(|&i| (i, render_one(&all[i]))).collect();
-            // Then the pages whose inputs did not change: looking for each
-            // on disk takes longer than rendering the few that did. One
-            // that is not there (deleted by hand, say) is rendered after all.
-            let missing: Vec<usize> = kept
-                .par_iter()
-                .enumerate()
-                .filter(|(i, cached)| cached.is_some_and(|cached| !there(&all[*i], cached)))
-                .map(|(i, _)| i)
-                .collect();
-            for &i in &missing {
-                kept[i] = None;
-            }
-            results.extend(
-                missing
-                    .par_iter()
-                    .map(|&i| (i, render_one(&all[i])))
-                    .collect::<Vec<_>>(),
-            );
-            // The first error in page order, whichever thread met it first.
-            results.sort_unstable_by_key(|(i, _)| *i);
-            (kept, results)
-        };
-        // The stylesheet and okrs.json: what did not change is kept.
-        // Returns the files written and kept, and okrs.json's length.
-        let others_done = || -> Result<OtherFiles, BuildError> {
-            let (mut written, mut kept) = (0, 0);
-            let mut hashes = None;
-            let last_json = self.json.filter(|last| Some(last.fingerprint) == json);
-            let mut json_len = last_json.map_or(0, |last| last.len);
-            let same_stylesheet = self.stylesheet == Some(stylesheet);
-            match &fresh {
-                Some(fresh) => {
-                    if same_stylesheet && fresh.keep(STYLESHEET, stylesheet.len)? {
-                        kept += 1;
-                    } else {
-                        fresh.write(STYLESHEET, templates.stylesheet().as_bytes())?;
-                        written += 1;
-                    }
-                    match fresh.write(FAVICON, FAVICON_SVG.as_bytes())? {
-                        Placed::Written => written += 1,
-                        Placed::Kept => kept += 1,
-                    }
-                    if last_json
-                        .is_some_and(|last| fresh.keep(JSON_FILE, last.len).unwrap_or(false))
-                    {
-                        kept += 1;
-                    } else {
-                        let mut file = fresh.stream(JSON_FILE)?;
-                        let result = match units.as_deref() {
-                            Some(units) => write_json(&mut file, &model, units, self.stream_json),
-                            None => write_json_hashing(&mut file, &model).map(|(len, of_units)| {
-                                hashes = Some(of_units);
-                                len
-                            }),
-                        };
-                        json_len = result.map_err(|source| OutputError::Io {
-                            path: JSON_FILE.into(),
-                            source,
-                        })?;
-                        match file.finish()? {
-                            Placed::Written => written += 1,
-                            Placed::Kept => kept += 1,
-                        }
-                    }
-                }
-                None => {
-                    if same_stylesheet && output.has(STYLESHEET) {
-                        kept += 1;
-                    } else {
-                        output.replace(STYLESHEET, templates.stylesheet().as_bytes())?;
-                        written += 1;
-                    }
-                    if output.has(FAVICON) {
-                        kept += 1;
-                    } else {
-                        output.replace(FAVICON, FAVICON_SVG.as_bytes())?;
-                        written += 1;
-                    }
-                    if last_json.is_some() && output.has(JSON_FILE) {
-                        kept += 1;
-                    } else {
-                        // Rebuilding in place: this cache holds its units.
-                        let units = units.as_deref().unwrap_or_default();
-                        output.replace_with(JSON_FILE, |out| {
-                            json_len = write_json(out, &model, units, self.stream_json)?;
-                            Ok(())
-                        })?;
-                        written += 1;
-                    }
-                }
-            }
-            Ok(OtherFiles {
-                written,
-                kept,
-                json_len,
-                hashes,
-            })
-        };
-        // A fresh site writes okrs.json (most of its bytes) on one core while
+        // A fresh site writes okrs.json and the stylesheet on one core while
         // pages render on the others; a rebuild in place writes the pages
         // first, for the page someone just saved to show soonest.
-        let ((kept, results), others) = if fresh.is_some() {
-            rayon::join(pages_done, others_done)
+        let ((kept, results), others) = if target.is_fresh() {
+            rayon::join(|| build.pages(), || build.other_files())
         } else {
-            let pages = pages_done();
-            (pages, others_done())
+            let pages = build.pages();
+            (pages, build.other_files())
         };
+        let slowest = build
+            .slowest
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
         let mut summary = CacheBuild {
             pages: started.elapsed(),
+            slowest,
             ..CacheBuild::default()
         };
         let rest = Instant::now();
+        let all = render.pages();
         let mut pages = HashMap::with_capacity(all.len());
         for (page, kept) in all.iter().zip(kept) {
             if let Some(cached) = kept {
@@ -444,7 +271,7 @@ impl SiteCache {
         }
         for (_, result) in results {
             let done = result?;
-            summary.rendered += usize::from(done.rendered.is_some());
+            summary.rendered += 1;
             if done.written {
                 summary.written += 1;
             } else {
@@ -453,30 +280,17 @@ impl SiteCache {
             summary.bytes += done.page.len;
             pages.insert(done.path, done.page);
         }
-        summary.slowest = slowest.into_inner().unwrap_or_else(|e| e.into_inner());
-        let OtherFiles {
-            written,
-            kept,
-            json_len,
-            hashes,
-        } = others?;
-        summary.written += written;
-        summary.unchanged += kept;
-        summary.bytes += stylesheet.len + json_len;
+        let others = others?;
+        summary.written += others.written;
+        summary.unchanged += others.kept;
+        summary.bytes += others.stylesheet.len + others.json.len;
         summary.pages_count = all.len();
-        // Fingerprints left for later: the units' hashes are known now.
-        let units = match (units, hashes) {
-            (Some(units), _) => units,
-            (None, Some(hashes)) => {
-                let units: Vec<Arc<UnitJson>> = hashes
-                    .into_iter()
-                    .map(|hash| {
-                        Arc::new(UnitJson {
-                            json: Vec::new(),
-                            hash,
-                        })
-                    })
-                    .collect();
+        // Fingerprints left for later: the units' hashes are known now,
+        // from their JSON files.
+        let units = match units {
+            Some(units) => units,
+            None => {
+                let units = unit_hashes(&model, all, &pages);
                 let prints = Fingerprints::new(&model, config, templates, &render.site, &units);
                 for page in all {
                     if let Some(cached) = pages.get_mut(&page.path) {
@@ -485,19 +299,14 @@ impl SiteCache {
                 }
                 units
             }
-            (None, None) => Vec::new(),
         };
-        let json = Recorded {
-            fingerprint: json_fingerprint(&model, &units),
-            len: json_len,
-        };
-        match fresh {
-            Some(fresh) => {
+        match target {
+            Target::Fresh(fresh) => {
                 let files = copy_statics(&fresh, templates, &pages)?;
                 let text = manifest::encode(
                     Some(model.today),
-                    Some(json),
-                    Some(stylesheet),
+                    Some(others.json),
+                    Some(others.stylesheet),
                     &pages,
                     &files,
                 );
@@ -509,7 +318,7 @@ impl SiteCache {
                 self.owned = Owned::Listed(owned);
                 self.files = files;
             }
-            None => {
+            Target::InPlace(output) => {
                 for gone in self.pages.keys().filter(|p| !pages.contains_key(*p)) {
                     output.remove(gone)?;
                     summary.removed += 1;
@@ -519,9 +328,8 @@ impl SiteCache {
         }
         summary.rest = rest.elapsed();
         self.pages = pages;
-        self.stylesheet = Some(stylesheet);
-        self.json = Some(json);
-        // A single build holds no unit JSON (`one_shot`): nothing to keep.
+        self.stylesheet = Some(others.stylesheet);
+        self.json = Some(others.json);
         self.units = units;
         if let Some(old) = self.last.replace(model) {
             drop_later(old);
@@ -547,25 +355,16 @@ impl SiteCache {
         output.replace(MANIFEST, text.as_bytes())
     }
 
-    /// The JSON of each unit of `model`: kept from the last build for units
-    /// that did not change, made for the others (in parallel).
-    fn units_of(&mut self, model: &Model) -> Vec<Arc<UnitJson>> {
-        let stream_json = self.stream_json;
+    /// The hash of each unit's JSON in `model`: kept from the last build
+    /// for units that did not change, made for the others (in parallel).
+    fn units_of(&mut self, model: &Model) -> Vec<u64> {
         let old_units = std::mem::take(&mut self.units);
-        let empty = Model {
-            units: Vec::new(),
-            periods: Vec::new(),
-            diagnostics: Vec::new(),
-            title: String::new(),
-            language: String::new(),
-            ..*model
+        let last: &[Unit] = self.last.as_deref().map_or(&[], |last| &last.units);
+        let known = old_units.len() == last.len();
+        let kept_at = |i: usize, unit: &Unit| -> Option<u64> {
+            (known && last.get(i) == Some(unit)).then(|| old_units[i])
         };
-        let last: &Model = self.last.as_deref().unwrap_or(&empty);
-        let kept_at = |i: usize, unit: &Unit| -> Option<Arc<UnitJson>> {
-            (old_units.len() == last.units.len() && last.units.get(i) == Some(unit))
-                .then(|| Arc::clone(&old_units[i]))
-        };
-        let same_place: Vec<Option<Arc<UnitJson>>> = model
+        let same_place: Vec<Option<u64>> = model
             .units
             .par_iter()
             .enumerate()
@@ -573,16 +372,15 @@ impl SiteCache {
             .collect();
         // Units that moved (one was added or removed before them) are
         // found by file, id and period.
-        let moved: HashMap<UnitIdentity, usize> =
-            if same_place.iter().any(Option::is_none) && old_units.len() == last.units.len() {
-                last.units
-                    .iter()
-                    .enumerate()
-                    .map(|(i, unit)| (UnitIdentity::of(unit), i))
-                    .collect()
-            } else {
-                HashMap::new()
-            };
+        let moved: HashMap<UnitIdentity, usize> = if same_place.iter().any(Option::is_none) && known
+        {
+            last.iter()
+                .enumerate()
+                .map(|(i, unit)| (UnitIdentity::of(unit), i))
+                .collect()
+        } else {
+            HashMap::new()
+        };
         model
             .units
             .par_iter()
@@ -590,40 +388,256 @@ impl SiteCache {
             .map(|(unit, kept)| {
                 kept.or_else(|| {
                     let i = *moved.get(&UnitIdentity::of(unit))?;
-                    (last.units[i] == *unit).then(|| Arc::clone(&old_units[i]))
+                    (last[i] == *unit).then(|| old_units[i])
                 })
-                .unwrap_or_else(|| {
-                    if stream_json {
-                        let mut hashed = HashWriter(hasher());
-                        // Writing into a hasher cannot fail, nor can
-                        // serializing the model.
-                        let _ = serde_json::to_writer(&mut hashed, unit);
-                        return Arc::new(UnitJson {
-                            hash: hashed.0.finish(),
-                            json: Vec::new(),
-                        });
-                    }
-                    let json = serde_json::to_vec(unit).unwrap_or_default();
-                    let mut hashed = HashWriter(hasher());
-                    hashed.0.write(&json);
-                    Arc::new(UnitJson {
-                        hash: hashed.0.finish(),
-                        json,
-                    })
-                })
+                .unwrap_or_else(|| unit_hash(unit))
             })
             .collect()
     }
 }
 
-/// How the stylesheet and `okrs.json` went: files written and kept, the
-/// length of `okrs.json`, and its units' hashes when they were made while
-/// writing it.
+/// The hash of a unit's JSON, as its JSON file's hash in the cache.
+fn unit_hash(unit: &Unit) -> u64 {
+    hash_bytes(&crate::render::json::unit(unit))
+}
+
+/// Each unit's hash, from the hashes of the JSON files just written (a
+/// unit without a page has none: its JSON is made again).
+fn unit_hashes(model: &Model, all: &[Page], pages: &HashMap<String, CachedPage>) -> Vec<u64> {
+    let mut hashes: Vec<Option<u64>> = vec![None; model.units.len()];
+    for page in all {
+        if let PageKind::UnitJson(u) = page.kind {
+            if let (Some(slot), Some(cached)) = (hashes.get_mut(u), pages.get(&page.path)) {
+                *slot = Some(cached.hash);
+            }
+        }
+    }
+    hashes
+        .into_par_iter()
+        .zip(model.units.par_iter())
+        .map(|(hash, unit)| hash.unwrap_or_else(|| unit_hash(unit)))
+        .collect()
+}
+
+/// Where a build writes: a fresh folder, swapped in for the last site at
+/// the end (`okrc build`, the first build of `watch`), or the last site
+/// itself, file by file (a rebuild of `watch`).
+enum Target<'o> {
+    Fresh(FreshSite),
+    InPlace(&'o OutputDir),
+}
+
+impl Target<'_> {
+    /// A fresh folder unless the output folder holds what the cache
+    /// describes (`written`).
+    fn open(output: &OutputDir, written: bool) -> Result<Target<'_>, BuildError> {
+        if written {
+            output.reopen()?;
+            // Until this rebuild is done the site is neither the last nor
+            // the next: no manifest may vouch for it.
+            output.remove(MANIFEST)?;
+            Ok(Target::InPlace(output))
+        } else {
+            Ok(Target::Fresh(output.begin()?))
+        }
+    }
+
+    fn is_fresh(&self) -> bool {
+        matches!(self, Target::Fresh(_))
+    }
+
+    /// Keeps the last site's file at `path`, known to be `len` bytes of
+    /// what this build would write: linked into a fresh folder, left in
+    /// place. False when it is not there (deleted by hand, say).
+    fn keep(&self, path: &str, len: u64) -> bool {
+        match self {
+            Target::Fresh(fresh) => fresh.keep(path, len).unwrap_or(false),
+            Target::InPlace(output) => output.has(path),
+        }
+    }
+
+    /// Writes `bytes` at `path`; in place, not when they are `same` as
+    /// what is there. Whether it wrote.
+    fn write(&self, path: &str, bytes: &[u8], same: bool) -> Result<bool, OutputError> {
+        match self {
+            Target::Fresh(fresh) => Ok(fresh.write(path, bytes)? == Placed::Written),
+            Target::InPlace(output) if !same || !output.has(path) => {
+                output.replace(path, bytes)?;
+                Ok(true)
+            }
+            Target::InPlace(_) => Ok(false),
+        }
+    }
+
+    /// A file other than a page: kept when `unchanged` and there, else
+    /// written. Whether it wrote.
+    fn put(&self, path: &str, bytes: &[u8], unchanged: bool) -> Result<bool, OutputError> {
+        if unchanged && self.keep(path, bytes.len() as u64) {
+            return Ok(false);
+        }
+        self.write(path, bytes, false)
+    }
+}
+
+/// One build of a cache: what every output kind's method reads.
+struct Build<'b> {
+    cache: &'b SiteCache,
+    render: &'b SiteRender,
+    templates: &'b Templates,
+    target: &'b Target<'b>,
+    /// `None` until the units' hashes are known (see `hash_later`).
+    prints: Option<&'b Fingerprints>,
+    on_page: &'b (dyn Fn(usize) + Sync),
+    /// The page that took longest to render, and how long.
+    slowest: Mutex<Option<(String, Duration)>>,
+}
+
+impl<'b> Build<'b> {
+    fn fingerprint(&self, page: &Page, used: Option<&[usize]>) -> u64 {
+        self.prints.map_or(0, |prints| prints.of(page, used))
+    }
+
+    /// The last build's record of `page`, if its inputs did not change.
+    fn unchanged(&self, page: &Page) -> Option<&'b CachedPage> {
+        let cached: &'b CachedPage = self.cache.pages.get(&page.path)?;
+        (cached.fingerprint == self.fingerprint(page, cached.used.as_deref())).then_some(cached)
+    }
+
+    /// Keeps an unchanged page: false when it is not there after all.
+    fn kept(&self, page: &Page, cached: &CachedPage) -> bool {
+        let there = self.target.keep(&page.path, cached.len);
+        if there {
+            (self.on_page)(self.render.pages().len());
+        }
+        there
+    }
+
+    /// Renders one page (or a unit's JSON file) and writes it if its bytes
+    /// changed.
+    fn page(&self, page: &Page) -> Result<Done, BuildError> {
+        let took = Instant::now();
+        let (bytes, used) = recording_use(|| self.render.render_page(self.templates, page));
+        let bytes = bytes?;
+        let took = took.elapsed();
+        let hash = hash_bytes(bytes.as_bytes());
+        let same = self
+            .cache
+            .pages
+            .get(&page.path)
+            .is_some_and(|c| c.hash == hash);
+        let written = self.target.write(&page.path, bytes.as_bytes(), same)?;
+        (self.on_page)(self.render.pages().len());
+        let mut slowest = self.slowest.lock().unwrap_or_else(|e| e.into_inner());
+        if slowest.as_ref().is_none_or(|(_, most)| took > *most) {
+            *slowest = Some((page.path.clone(), took));
+        }
+        let used = depends_on_used(&page.kind).then_some(used);
+        Ok(Done {
+            path: page.path.clone(),
+            page: CachedPage {
+                fingerprint: self.fingerprint(page, used.as_deref()),
+                used,
+                hash,
+                len: bytes.len() as u64,
+            },
+            written,
+        })
+    }
+
+    /// Every page: those whose inputs changed rendered again, unit pages
+    /// first (the page someone just saved shows soonest), then their JSON,
+    /// then the index, dashboards and maps, which read every unit. Returns
+    /// the kept pages' records and the rendered pages' results, in page
+    /// order.
+    fn pages(&self) -> PagesDone<'b> {
+        let all = self.render.pages();
+        let mut kept: Vec<Option<&'b CachedPage>> =
+            all.par_iter().map(|page| self.unchanged(page)).collect();
+        let mut todo: Vec<usize> = (0..all.len()).filter(|&i| kept[i].is_none()).collect();
+        todo.sort_by_key(|&i| match all[i].kind {
+            PageKind::Unit(_) => 0,
+            PageKind::UnitJson(_) => 1,
+            _ => 2,
+        });
+        let mut results: Vec<(usize, Result<Done, BuildError>)> =
+            todo.par_iter().map(|&i| (i, self.page(&all[i]))).collect();
+        // Then the pages whose inputs did not change: looking for each on
+        // disk takes longer than rendering the few that did. One that is
+        // not there is rendered after all.
+        let missing: Vec<usize> = kept
+            .par_iter()
+            .enumerate()
+            .filter(|(i, cached)| cached.is_some_and(|cached| !self.kept(&all[*i], cached)))
+            .map(|(i, _)| i)
+            .collect();
+        for &i in &missing {
+            kept[i] = None;
+        }
+        results.extend(
+            missing
+                .par_iter()
+                .map(|&i| (i, self.page(&all[i])))
+                .collect::<Vec<_>>(),
+        );
+        // The first error in page order, whichever thread met it first.
+        results.sort_unstable_by_key(|(i, _)| *i);
+        (kept, results)
+    }
+
+    /// The stylesheet, the icon and the `okrs.json` index: what did not
+    /// change is kept.
+    fn other_files(&self) -> Result<OtherFiles, BuildError> {
+        let mut done = OtherFiles::default();
+        let mut count = |written: bool| {
+            if written {
+                done.written += 1;
+            } else {
+                done.kept += 1;
+            }
+        };
+        let css = self.templates.stylesheet().as_bytes();
+        let stylesheet = Recorded {
+            fingerprint: hash_bytes(css),
+            len: css.len() as u64,
+        };
+        count(
+            self.target
+                .put(STYLESHEET, css, self.cache.stylesheet == Some(stylesheet))?,
+        );
+        // The icon is the binary's own: kept in place, written afresh.
+        count(
+            self.target
+                .put(FAVICON, FAVICON_SVG.as_bytes(), !self.target.is_fresh())?,
+        );
+        let index = self.render.index_json();
+        let json = Recorded {
+            fingerprint: hash_bytes(&index),
+            len: index.len() as u64,
+        };
+        count(
+            self.target
+                .put(JSON_FILE, &index, self.cache.json == Some(json))?,
+        );
+        done.stylesheet = stylesheet;
+        done.json = json;
+        Ok(done)
+    }
+}
+
+/// The kept pages' records (by page) and the rendered pages' results.
+type PagesDone<'c> = (
+    Vec<Option<&'c CachedPage>>,
+    Vec<(usize, Result<Done, BuildError>)>,
+);
+
+/// How the stylesheet, the icon and `okrs.json` went: files written and
+/// kept, and what the manifest records of the stylesheet and the index.
+#[derive(Default)]
 struct OtherFiles {
     written: usize,
     kept: usize,
-    json_len: u64,
-    hashes: Option<Vec<u64>>,
+    stylesheet: Recorded,
+    json: Recorded,
 }
 
 /// What every page's fingerprint is made from.
@@ -643,7 +657,7 @@ impl Fingerprints {
         config: &Config,
         templates: &Templates,
         site: &SiteData,
-        units: &[Arc<UnitJson>],
+        units: &[u64],
     ) -> Fingerprints {
         let nodes = node_hashes(units, site);
         let global = global_hash(model, config, templates, site, &nodes);
@@ -660,6 +674,12 @@ impl Fingerprints {
     fn of(&self, page: &Page, used: Option<&[usize]>) -> u64 {
         let mut hasher = hasher();
         page.path.hash(&mut hasher);
+        if let PageKind::UnitJson(unit) = page.kind {
+            // A unit's JSON is its unit's alone, whatever the templates;
+            // the index is hashed as for any page, for the `used` kept.
+            (unit, self.nodes.get(unit)).hash(&mut hasher);
+            return hasher.finish();
+        }
         match used {
             Some(used) if !self.uses_model => {
                 self.global.hash(&mut hasher);
@@ -682,29 +702,13 @@ impl Fingerprints {
     }
 }
 
-/// `okrs.json` written straight from the model (on all cores), with each
-/// unit's hash as [`SiteCache::units_of`] makes it.
-fn write_json_hashing(out: &mut dyn Write, model: &Model) -> std::io::Result<(u64, Vec<u64>)> {
-    let mut out = CountingWriter {
-        inner: std::io::BufWriter::with_capacity(1 << 16, out),
-        count: 0,
-    };
-    let hash = |bytes: &[u8]| {
-        let mut hashed = hasher();
-        hashed.write(bytes);
-        hashed.finish()
-    };
-    let hashes = crate::render::json::write_hashed(&mut out, model, &hash)?;
-    out.flush()?;
-    Ok((out.count, hashes))
-}
-
 /// Does a page of this kind depend only on the units its render used (and
 /// site-wide inputs)? The index and dashboards rank and count every unit.
 fn depends_on_used(kind: &PageKind) -> bool {
     matches!(
         kind,
         PageKind::Unit(_)
+            | PageKind::UnitJson(_)
             | PageKind::Alignment { .. }
             | PageKind::Scorecard(_)
             | PageKind::Person(_)
@@ -717,124 +721,10 @@ fn everything_hash(model: &Model, global: u64, nodes: &[u64]) -> u64 {
     global.hash(&mut hasher);
     nodes.hash(&mut hasher);
     // The index and dashboards also read the lints (stale check-ins).
-    crate::render::json::to_string(&Model {
-        units: Vec::new(),
-        periods: Vec::new(),
-        title: String::new(),
-        language: String::new(),
-        diagnostics: model.diagnostics.clone(),
-        ..*model
-    })
-    .hash(&mut hasher);
+    serde_json::to_string(&model.diagnostics)
+        .unwrap_or_default()
+        .hash(&mut hasher);
     hasher.finish()
-}
-
-/// A fingerprint of `okrs.json`: the model without units, and each unit's
-/// JSON.
-fn json_fingerprint(model: &Model, units: &[Arc<UnitJson>]) -> u64 {
-    let mut hasher = hasher();
-    head_json(model).hash(&mut hasher);
-    for unit in units {
-        unit.hash.hash(&mut hasher);
-    }
-    hasher.finish()
-}
-
-/// The model's JSON without its units.
-fn head_json(model: &Model) -> String {
-    crate::render::json::to_string(&Model {
-        units: Vec::new(),
-        periods: model.periods.clone(),
-        diagnostics: model.diagnostics.clone(),
-        title: model.title.clone(),
-        language: model.language.clone(),
-        ..*model
-    })
-}
-
-/// `okrs.json` (as `check --format json` writes it), with each unit's kept
-/// JSON in place of the empty `units` list.
-fn write_json(
-    out: &mut dyn Write,
-    model: &Model,
-    units: &[Arc<UnitJson>],
-    stream: bool,
-) -> std::io::Result<u64> {
-    if stream {
-        let mut out = CountingWriter {
-            inner: std::io::BufWriter::with_capacity(1 << 16, out),
-            count: 0,
-        };
-        crate::render::json::write(&mut out, model)?;
-        out.flush()?;
-        return Ok(out.count);
-    }
-    const EMPTY: &str = "\"units\":[]";
-    let head = head_json(model);
-    // Every quote inside a JSON string is escaped, so the first unescaped
-    // `"units":[]` is the top-level key.
-    let at = head.find(EMPTY).unwrap_or(head.len());
-    // Straight from each unit's bytes to the file, a thousand pieces a
-    // call: copying 100 MB through a buffer first doubled the time.
-    let mut slices: Vec<IoSlice<'_>> = Vec::with_capacity(units.len() * 2 + 4);
-    slices.push(IoSlice::new(&head.as_bytes()[..at]));
-    slices.push(IoSlice::new(b"\"units\":["));
-    for (i, unit) in units.iter().enumerate() {
-        if i > 0 {
-            slices.push(IoSlice::new(b","));
-        }
-        slices.push(IoSlice::new(&unit.json));
-    }
-    slices.push(IoSlice::new(b"]"));
-    slices.push(IoSlice::new(
-        &head.as_bytes()[(at + EMPTY.len()).min(head.len())..],
-    ));
-    slices.push(IoSlice::new(b"\n"));
-    let len = slices.iter().map(|s| s.len() as u64).sum();
-    let mut rest: &mut [IoSlice<'_>] = &mut slices;
-    IoSlice::advance_slices(&mut rest, 0);
-    while !rest.is_empty() {
-        let n = out.write_vectored(&rest[..rest.len().min(1024)])?;
-        if n == 0 {
-            return Err(std::io::ErrorKind::WriteZero.into());
-        }
-        IoSlice::advance_slices(&mut rest, n);
-    }
-    out.flush()?;
-    Ok(len)
-}
-
-/// Feeds what is written to it to a hasher: the same bytes hash the same
-/// however they are cut into writes.
-struct HashWriter(std::collections::hash_map::DefaultHasher);
-
-impl Write for HashWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Counts the bytes written through it.
-struct CountingWriter<W> {
-    inner: W,
-    count: u64,
-}
-
-impl<W: Write> Write for CountingWriter<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.count += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
 }
 
 /// Freeing a large model takes a while; do it off the rebuild's path.

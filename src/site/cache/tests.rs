@@ -170,7 +170,11 @@ fn a_kept_cache_renders_what_a_fresh_render_does_after_every_edit() {
         for (name, bytes) in &expected {
             assert!(got[name] == *bytes, "step {i}: {name} differs");
         }
-        let pages = expected.keys().filter(|n| n.ends_with(".html")).count();
+        // Pages, and each unit's JSON beside its page.
+        let pages = expected
+            .keys()
+            .filter(|n| n.ends_with(".html") || (n.ends_with(".json") && *n != JSON_FILE))
+            .count();
         if i == 0 {
             assert_eq!(built.rendered, pages, "a fresh cache renders all");
         }
@@ -185,13 +189,50 @@ fn a_kept_cache_renders_what_a_fresh_render_does_after_every_edit() {
     }
 }
 
+/// `okrs.json` is the index (the check document with unit summaries) and
+/// each unit's JSON object beside its page is the one of `check --format
+/// json`, byte for byte.
+fn assert_json_files(output: &Path, model: &Model) {
+    let mut check = Vec::new();
+    crate::render::json::write(&mut check, model).unwrap();
+    let check: serde_json::Value = serde_json::from_slice(&check).unwrap();
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(output.join(JSON_FILE)).unwrap()).unwrap();
+    for key in [
+        "version",
+        "today",
+        "title",
+        "language",
+        "periods",
+        "diagnostics",
+    ] {
+        assert_eq!(index[key], check[key], "{key}");
+    }
+    let summaries = index["units"].as_array().unwrap();
+    assert_eq!(summaries.len(), model.units.len());
+    for (i, (summary, unit)) in summaries.iter().zip(&model.units).enumerate() {
+        let full = &check["units"][i];
+        for key in [
+            "id", "name", "period", "parent", "owners", "draft", "progress", "pace",
+        ] {
+            assert_eq!(summary[key], full[key], "{key} of {}", unit.id);
+        }
+        let href = summary["href"].as_str().unwrap();
+        assert!(output.join(href).is_file(), "{href}");
+        let json = summary["json"].as_str().unwrap();
+        assert_eq!(json, href.replace(".html", ".json"));
+        assert!(
+            std::fs::read(output.join(json)).unwrap() == serde_json::to_vec(unit).unwrap(),
+            "{json}"
+        );
+    }
+}
+
 #[test]
-fn okrs_json_is_the_document_of_check_format_json() {
+fn okrs_json_indexes_the_units_whose_json_is_beside_their_pages() {
     let ([workspace, _site], model, _, templates, output, mut cache) = sample_built();
-    let mut expected = Vec::new();
-    crate::render::json::write(&mut expected, &model).unwrap();
-    assert!(std::fs::read(output.path().join(JSON_FILE)).unwrap() == expected);
-    // And again after a change, written from the kept parts.
+    assert_json_files(output.path(), &model);
+    // And again after a change, rebuilt in place.
     edit(
         workspace.path(),
         "teams/platform.md",
@@ -202,9 +243,7 @@ fn okrs_json_is_the_document_of_check_format_json() {
     cache
         .build(Arc::clone(&model), &config, &templates, &output, &|_| {})
         .unwrap();
-    let mut expected = Vec::new();
-    crate::render::json::write(&mut expected, &model).unwrap();
-    assert!(std::fs::read(output.path().join(JSON_FILE)).unwrap() == expected);
+    assert_json_files(output.path(), &model);
 }
 
 #[test]
