@@ -312,4 +312,4 @@ fn apply_levels(diagnostics: &mut Vec<Diagnostic>, rules: &Rules) {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

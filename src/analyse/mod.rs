@@ -36,6 +36,14 @@ pub fn analyse_fed(
     today: NaiveDate,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Feeds {
+    let feeds = analyse_figures(units, config, today);
+    lints::check(units, config, today, diagnostics);
+    feeds
+}
+
+/// [`analyse`] without the lints: every figure, for a model whose
+/// diagnostics are not wanted (`changes::as_of`).
+pub fn analyse_figures(units: &mut [Unit], config: &Config, today: NaiveDate) -> Feeds {
     // Units are independent here and in `summarise_unit`: one per thread.
     units
         .par_iter_mut()
@@ -47,7 +55,6 @@ pub fn analyse_fed(
         summarise_unit(unit, today, due_soon_days);
         mark_due_checkins(unit, config.rules.stale_after_days, today);
     });
-    lints::check(units, config, today, diagnostics);
     feeds
 }
 

@@ -20,34 +20,34 @@ const PERIODS: [&str; 3] = ["2026-Q4", "2026", "2026-Q3"];
 const ALIGNS: [&str; 6] = ["O1", "O1.KR1", "O1.KR2", "company#O1.KR2", "O2", "O9.KR1"];
 
 #[derive(Debug, Clone)]
-enum Kr {
+pub(crate) enum Kr {
     Metric(Vec<(u32, u32)>),
     Rollup,
     Milestone(bool),
 }
 
 #[derive(Debug, Clone)]
-struct Objective {
-    aligns_to: Vec<usize>,
+pub(crate) struct Objective {
+    pub(crate) aligns_to: Vec<usize>,
     krs: Vec<Kr>,
 }
 
 #[derive(Debug, Clone)]
-struct UnitSpec {
-    file: String,
+pub(crate) struct UnitSpec {
+    pub(crate) file: String,
     id: usize,
     period: Option<usize>,
-    parent: Option<usize>,
+    pub(crate) parent: Option<usize>,
     mission: Option<u32>,
     title: u32,
     /// Comment lines above the keys: moves every span.
     shift: usize,
     broken: bool,
-    objectives: Vec<Objective>,
+    pub(crate) objectives: Vec<Objective>,
 }
 
 impl UnitSpec {
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         let mut t = String::from("+++\n");
         for i in 0..self.shift {
             t.push_str(&format!("# line {i}\n"));
@@ -118,7 +118,7 @@ fn objective() -> impl Strategy<Value = Objective> {
 
 /// A company of 2026 and of 2026-Q4 (which inherits its mission), two
 /// departments and three teams below them.
-fn workspace() -> impl Strategy<Value = Vec<UnitSpec>> {
+pub(crate) fn workspace() -> impl Strategy<Value = Vec<UnitSpec>> {
     prop::collection::vec(prop::collection::vec(objective(), 1..3), 7).prop_map(|objectives| {
         let layout: [(&str, usize, Option<usize>, Option<usize>); 7] = [
             ("company.md", 0, Some(0), None),
@@ -149,7 +149,7 @@ fn workspace() -> impl Strategy<Value = Vec<UnitSpec>> {
 }
 
 #[derive(Debug, Clone)]
-enum Edit {
+pub(crate) enum Edit {
     /// A check-in added to the first metric of a unit.
     Checkin(usize, u32, u32),
     Title(usize, u32),
@@ -170,7 +170,7 @@ impl Edit {
         matches!(self, Edit::Checkin(..) | Edit::Title(..) | Edit::Shift(..))
     }
 
-    fn unit(&self) -> usize {
+    pub(crate) fn unit(&self) -> usize {
         match *self {
             Edit::Checkin(u, ..)
             | Edit::Title(u, _)
@@ -185,7 +185,7 @@ impl Edit {
         }
     }
 
-    fn apply(&self, units: &mut [UnitSpec]) {
+    pub(crate) fn apply(&self, units: &mut [UnitSpec]) {
         let unit = &mut units[self.unit()];
         match self {
             Edit::Checkin(_, day, value) => {
@@ -221,7 +221,7 @@ impl Edit {
     }
 }
 
-fn edit() -> impl Strategy<Value = Edit> {
+pub(crate) fn edit() -> impl Strategy<Value = Edit> {
     let unit = 0usize..7;
     prop_oneof![
         4 => (unit.clone(), 0u32..70, 0u32..120).prop_map(|(u, d, v)| Edit::Checkin(u, d, v)),
@@ -238,9 +238,9 @@ fn edit() -> impl Strategy<Value = Edit> {
     ]
 }
 
-const CONFIG: &str = "title = \"Test\"\nperiod = \"2026-Q4\"\n";
+pub(crate) const CONFIG: &str = "title = \"Test\"\nperiod = \"2026-Q4\"\n";
 
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
 }
 
@@ -325,7 +325,7 @@ proptest! {
 
 /// A workspace with a roll-up two levels up: the company's O1.KR1 rolls up
 /// sales' O1, which rolls up team-a's O1.
-fn rolled_up() -> Vec<UnitSpec> {
+pub(crate) fn rolled_up() -> Vec<UnitSpec> {
     let metric = |value| Kr::Metric(vec![(20, value)]);
     let unit = |file: &str, id, parent, aligns_to: Vec<usize>, krs| UnitSpec {
         file: file.into(),

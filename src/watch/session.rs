@@ -469,3 +469,6 @@ fn hash_text(file: &SourceFile) -> u64 {
     file.utf8_error.hash(&mut hasher);
     hasher.finish()
 }
+
+#[cfg(test)]
+mod tests;
