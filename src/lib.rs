@@ -16,6 +16,7 @@ pub mod cmd;
 pub mod config;
 pub mod diagnostic;
 pub mod edit;
+pub mod link;
 pub mod lsp;
 pub mod model;
 pub mod number;
@@ -35,9 +36,7 @@ pub mod workspace;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use config::Rules;
-use diagnostic::Diagnostic;
-use model::{JSON_VERSION, Model};
+use model::Model;
 use parse::ParsedFile;
 use workspace::Workspace;
 
@@ -52,67 +51,10 @@ pub fn compile(workspace: &Workspace, today: NaiveDate) -> Model {
 }
 
 /// The stages after parsing: resolve, analyse, and put the diagnostics in
-/// order. `watch` calls this with the parsed files it kept.
+/// order (`link::Linked::full`, which `watch` calls to keep what it needs
+/// to link again after an edit).
 pub fn link(workspace: &Workspace, parsed: Vec<ParsedFile>, today: NaiveDate) -> Model {
-    let config = &workspace.config;
-    let mut diagnostics = workspace.config_diagnostics.clone();
-    diagnostics.extend(workspace.read_errors.iter().cloned());
-    let mut broken = Vec::new();
-    // Collected in place: the units take over the parsed files' memory.
-    let units: Vec<_> = parsed
-        .into_iter()
-        .filter_map(|file| {
-            diagnostics.extend(file.diagnostics);
-            broken.extend(file.broken);
-            file.unit
-        })
-        .collect();
-    let mut units = resolve::resolve(units, &broken, config, &mut diagnostics);
-    analyse::analyse(&mut units, config, today, &mut diagnostics);
-    apply_levels(&mut diagnostics, &config.rules);
-    debug_assert!(
-        diagnostics.iter().all(|d| d.line > 0),
-        "every span is located when made"
-    );
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-
-    let mut periods: Vec<period::Period> = Vec::new();
-    for unit in &units {
-        if let Some(period) = &unit.period {
-            if periods.last() != Some(period) && !periods.contains(period) {
-                periods.push(period.clone());
-            }
-        }
-    }
-    periods.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
-    Model {
-        version: JSON_VERSION,
-        today,
-        title: config.title.clone(),
-        language: config.language.clone(),
-        periods,
-        units,
-        diagnostics,
-    }
-}
-
-/// Sets each lint to the level `[rules.levels]` gives it, dropping allowed ones.
-fn apply_levels(diagnostics: &mut Vec<Diagnostic>, rules: &Rules) {
-    diagnostics.retain_mut(|diagnostic| {
-        if !diagnostic.code.is_lint() {
-            return true;
-        }
-        match rules.levels.get(&diagnostic.code) {
-            None => true,
-            Some(level) => match level.level() {
-                Some(level) => {
-                    diagnostic.level = level;
-                    true
-                }
-                None => false,
-            },
-        }
-    });
+    link::link(workspace, parsed, today, false).0
 }
 
 #[cfg(test)]

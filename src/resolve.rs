@@ -16,11 +16,22 @@ use crate::source::{FilePath, Span};
 /// `broken` are units whose files did not parse: a reference to one of them
 /// is not reported, since the file's syntax error already is.
 pub fn resolve(
-    mut units: Vec<Unit>,
+    units: Vec<Unit>,
     broken: &[BrokenUnit],
     config: &Config,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Unit> {
+    resolve_indexed(units, broken, config, diagnostics).0
+}
+
+/// [`resolve`], also returning the index of units by id it made, which
+/// [`resolve_again`] needs to link one unit again.
+pub fn resolve_indexed(
+    mut units: Vec<Unit>,
+    broken: &[BrokenUnit],
+    config: &Config,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Unit>, UnitIndex) {
     assign_periods(&mut units, config, diagnostics);
     fn period(
         u: &Unit,
@@ -49,7 +60,59 @@ pub fn resolve(
     break_cycles(&mut units, diagnostics);
     link_children(&mut units);
     resolve_alignments(&mut units, &index, diagnostics);
-    units
+    (units, index)
+}
+
+/// Links unit `i` again after its file changed in ways no other unit sees
+/// (`crate::link::Shape`: the same id, period, parent, mission, vision,
+/// strategy, objective and key result ids, roll-ups and `aligns_to`), with
+/// the `index` of the full [`resolve_indexed`] that made `old`, the unit as
+/// it was linked. The links (parent, children, alignment targets,
+/// contributors, inherited statements) are those of `old`; the diagnostics
+/// of the unit are made again, at the places its new text has them. Gives
+/// the unit and diagnostics a full `resolve` gives, as long as no unit is on
+/// a parent cycle (the caller's condition).
+pub fn resolve_again(
+    units: &mut [Unit],
+    index: &UnitIndex,
+    i: usize,
+    old: &Unit,
+    config: &Config,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    assign_periods(std::slice::from_mut(&mut units[i]), config, diagnostics);
+    diagnostics.extend(index.duplicate(units, i));
+    if units[i].parent.is_some() {
+        // A parent as written: reported when it names no unit.
+        let unit = &units[i];
+        if let (Some(parent), Some(period)) = (&unit.parent, &unit.period) {
+            if let Lookup::Missing = index.lookup(units, parent, period) {
+                let reference = Reference {
+                    code: Code::UnknownParent,
+                    file: &unit.file,
+                    span: unit.origin.parent.unwrap_or_default(),
+                    written: None,
+                };
+                diagnostics.push(index.missing(units, parent, period, reference));
+            }
+        }
+    }
+    let unit = &mut units[i];
+    unit.period.clone_from(&old.period);
+    unit.parent.clone_from(&old.parent);
+    unit.parent_index = old.parent_index;
+    unit.parent_period.clone_from(&old.parent_period);
+    unit.mission.clone_from(&old.mission);
+    unit.vision.clone_from(&old.vision);
+    unit.strategy.clone_from(&old.strategy);
+    unit.children.clone_from(&old.children);
+    for (objective, was) in unit.objectives.iter_mut().zip(&old.objectives) {
+        objective.contributors.clone_from(&was.contributors);
+        for (kr, was) in objective.key_results.iter_mut().zip(&was.key_results) {
+            kr.contributors.clone_from(&was.contributors);
+        }
+    }
+    resolve_unit_alignments(units, index, i, false, diagnostics);
 }
 
 fn assign_periods(units: &mut [Unit], config: &Config, diagnostics: &mut Vec<Diagnostic>) {
@@ -89,10 +152,27 @@ fn assign_periods(units: &mut [Unit], config: &Config, diagnostics: &mut Vec<Dia
 
 /// The units of each id, one per period: the first file in path order wins,
 /// later ones are `duplicate-unit`.
-struct UnitIndex {
+#[derive(Debug, Clone, Default)]
+pub struct UnitIndex {
     by_id: HashMap<String, Vec<usize>>,
     /// Ids of units whose file is broken, with their period if known.
     broken: HashMap<String, Vec<Option<Period>>>,
+}
+
+/// Unit `i` has the id and period of the earlier unit `first`.
+fn duplicate_unit(units: &[Unit], i: usize, first: usize) -> Diagnostic {
+    let unit = &units[i];
+    let period = unit.period.as_ref().map_or("", |p| p.name.as_str());
+    Diagnostic::new(
+        Code::DuplicateUnit,
+        &unit.file,
+        unit.origin.id.unwrap_or(Span::FILE_START),
+        format!(
+            "unit `{}` is already defined for {period} in {}",
+            unit.id, units[first].file
+        ),
+    )
+    .with_help("give this unit another id or period, or merge the two files")
 }
 
 /// What a reference to a unit resolved to.
@@ -126,18 +206,7 @@ impl UnitIndex {
                 .iter()
                 .find(|&&j| units[j].period.as_ref() == Some(period))
             {
-                Some(&first) => diagnostics.push(
-                    Diagnostic::new(
-                        Code::DuplicateUnit,
-                        &unit.file,
-                        unit.origin.id.unwrap_or(Span::FILE_START),
-                        format!(
-                            "unit `{}` is already defined for {} in {}",
-                            unit.id, period.name, units[first].file
-                        ),
-                    )
-                    .with_help("give this unit another id or period, or merge the two files"),
-                ),
+                Some(&first) => diagnostics.push(duplicate_unit(units, i, first)),
                 None => same.push(i),
             }
         }
@@ -145,6 +214,22 @@ impl UnitIndex {
             by_id,
             broken: broken_ids,
         }
+    }
+
+    /// The `duplicate-unit` diagnostic of unit `i` when an earlier unit has
+    /// its id and period, as [`UnitIndex::build`] reported it.
+    fn duplicate(&self, units: &[Unit], i: usize) -> Option<Diagnostic> {
+        let unit = &units[i];
+        let period = unit.period.as_ref()?;
+        let same = self.by_id.get(&unit.id)?;
+        if same.contains(&i) {
+            return None;
+        }
+        let first = same
+            .iter()
+            .copied()
+            .find(|&j| units[j].period.as_ref() == Some(period))?;
+        Some(duplicate_unit(units, i, first))
     }
 
     /// Like `resolve`, but tells a missing unit from one whose file is broken.
@@ -468,34 +553,48 @@ pub fn parse_reference(written: &str) -> Option<(Option<&str>, &str, Option<&str
 
 fn resolve_alignments(units: &mut [Unit], index: &UnitIndex, diagnostics: &mut Vec<Diagnostic>) {
     for u in 0..units.len() {
-        for o in 0..units[u].objectives.len() {
-            for a in 0..units[u].objectives[o].origin.alignments.len() {
-                match resolve_alignment(units, index, u, o, a) {
-                    Ok((target, full)) => {
-                        let span = units[u].objectives[o].origin.alignments[a].span;
-                        diagnostics.extend(alignment_level(units, u, target.unit, span));
-                        let contributor = format!("{}#{}", units[u].id, units[u].objectives[o].id);
-                        let objective = &mut units[u].objectives[o];
-                        objective.origin.alignments[a].target = Some(target);
-                        objective.aligns_to[a] = full;
-                        let aligned = &mut units[target.unit].objectives[target.objective];
-                        match target.key_result {
-                            Some(k) => aligned.key_results[k].contributors.push(contributor),
-                            None => aligned.contributors.push(contributor),
-                        }
+        resolve_unit_alignments(units, index, u, true, diagnostics);
+    }
+}
+
+/// Resolves the `aligns_to` entries of unit `u`; with `contribute`, also
+/// lists each objective among the contributors of what it aligns to.
+fn resolve_unit_alignments(
+    units: &mut [Unit],
+    index: &UnitIndex,
+    u: usize,
+    contribute: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for o in 0..units[u].objectives.len() {
+        for a in 0..units[u].objectives[o].origin.alignments.len() {
+            match resolve_alignment(units, index, u, o, a) {
+                Ok((target, full)) => {
+                    let span = units[u].objectives[o].origin.alignments[a].span;
+                    diagnostics.extend(alignment_level(units, u, target.unit, span));
+                    let contributor = contribute
+                        .then(|| format!("{}#{}", units[u].id, units[u].objectives[o].id));
+                    let objective = &mut units[u].objectives[o];
+                    objective.origin.alignments[a].target = Some(target);
+                    objective.aligns_to[a] = full;
+                    let aligned = &mut units[target.unit].objectives[target.objective];
+                    match (target.key_result, contributor) {
+                        (_, None) => {}
+                        (Some(k), Some(c)) => aligned.key_results[k].contributors.push(c),
+                        (None, Some(c)) => aligned.contributors.push(c),
                     }
-                    Err(unresolved) => {
-                        if let Unresolved::New(diagnostic) = unresolved {
-                            diagnostics.push(*diagnostic);
-                        }
-                        // Still written out in full where the unit is known.
-                        let written = &units[u].objectives[o].aligns_to[a];
-                        if let (Some(parent), Some((None, ..))) =
-                            (&units[u].parent, parse_reference(written))
-                        {
-                            let full = format!("{parent}#{}", written.trim());
-                            units[u].objectives[o].aligns_to[a] = full;
-                        }
+                }
+                Err(unresolved) => {
+                    if let Unresolved::New(diagnostic) = unresolved {
+                        diagnostics.push(*diagnostic);
+                    }
+                    // Still written out in full where the unit is known.
+                    let written = &units[u].objectives[o].aligns_to[a];
+                    if let (Some(parent), Some((None, ..))) =
+                        (&units[u].parent, parse_reference(written))
+                    {
+                        let full = format!("{parent}#{}", written.trim());
+                        units[u].objectives[o].aligns_to[a] = full;
                     }
                 }
             }

@@ -1,5 +1,7 @@
 //! okrc's TOML parser against the `toml` crate on generated documents: the
-//! same documents are accepted, with the same values. The generator mixes
+//! same documents are accepted, with the same values, and every key and
+//! value is found at the same byte range (spans are why okrc parses TOML
+//! itself: a diagnostic points at them). The generator mixes
 //! the shapes okrc's files use (`[[objectives]]`, `[[objectives.key_results]]`,
 //! inline check-in tables, dates) with every TOML form and with mistakes.
 
@@ -58,6 +60,85 @@ fn value_to_json(value: &DeValue<'_>) -> Option<Json> {
         ),
         DeValue::Table(table) => theirs_to_json(table)?,
     })
+}
+
+/// Where a document writes each key and value: a path (table entries by
+/// key, array items by index), the key's byte range (`None` for an array
+/// item) and the value's, in a stable order.
+type Spans = Vec<(String, Option<(usize, usize)>, (usize, usize))>;
+
+fn pair(range: std::ops::Range<usize>) -> (usize, usize) {
+    (range.start, range.end)
+}
+
+fn our_spans(document: &ours::Document<'_>) -> Spans {
+    fn table(table: ours::Table<'_>, path: &str, spans: &mut Spans) {
+        for (key, value) in table.iter() {
+            let path = format!("{path}/{:?}", key.as_str());
+            spans.push((path.clone(), Some(pair(key.span())), pair(value.span())));
+            nested(value, &path, spans);
+        }
+    }
+    fn nested(value: ours::Value<'_>, path: &str, spans: &mut Spans) {
+        match value.kind() {
+            ours::ValueKind::Table(t) => table(t, path, spans),
+            ours::ValueKind::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let path = format!("{path}[{i}]");
+                    spans.push((path.clone(), None, pair(item.span())));
+                    nested(item, &path, spans);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut spans = Vec::new();
+    table(document.root(), "", &mut spans);
+    spans.sort();
+    spans
+}
+
+fn their_spans(document: &DeTable<'_>) -> Spans {
+    fn table(table: &DeTable<'_>, path: &str, spans: &mut Spans) {
+        for (key, value) in table.iter() {
+            let path = format!("{path}/{:?}", key.get_ref().as_ref());
+            spans.push((path.clone(), Some(pair(key.span())), pair(value.span())));
+            nested(value.get_ref(), &path, spans);
+        }
+    }
+    fn nested(value: &DeValue<'_>, path: &str, spans: &mut Spans) {
+        match value {
+            DeValue::Table(t) => table(t, path, spans),
+            DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let path = format!("{path}[{i}]");
+                    spans.push((path.clone(), None, pair(item.span())));
+                    nested(item.get_ref(), &path, spans);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut spans = Vec::new();
+    table(document, "", &mut spans);
+    spans.sort();
+    spans
+}
+
+/// The first entry where two span lists part, for a readable failure.
+fn first_difference(ours: &Spans, theirs: &Spans) -> String {
+    let at = ours
+        .iter()
+        .zip(theirs)
+        .position(|(a, b)| a != b)
+        .unwrap_or(ours.len().min(theirs.len()));
+    format!(
+        "ours {:?}, theirs {:?} ({} against {} entries)",
+        ours.get(at),
+        theirs.get(at),
+        ours.len(),
+        theirs.len()
+    )
 }
 
 fn bare_key() -> impl Strategy<Value = String> {
@@ -292,14 +373,24 @@ aligns_to = "O1.KR1"
 
 fn compare(text: &str) -> Result<(), TestCaseError> {
     let document = ours::parse(text);
-    let theirs = DeTable::parse(text).ok();
-    let theirs = theirs.as_ref().and_then(|t| theirs_to_json(t.get_ref()));
+    let parsed = DeTable::parse(text).ok();
+    let theirs = parsed.as_ref().and_then(|t| theirs_to_json(t.get_ref()));
     match (document.first_error(), theirs) {
         (None, Some(expected)) => {
             let actual = document_to_json(&document);
             prop_assert!(
                 same_json(&actual, &expected),
                 "different values for {text:?}:\n ours   {actual}\n theirs {expected}"
+            );
+            let (ours, theirs) = (
+                our_spans(&document),
+                parsed.as_ref().map(|t| their_spans(t.get_ref())),
+            );
+            let theirs = theirs.unwrap_or_default();
+            prop_assert!(
+                ours == theirs,
+                "different spans for {text:?}: {}",
+                first_difference(&ours, &theirs)
             );
         }
         (Some(_), None) => {}
@@ -381,6 +472,37 @@ fn most_generated_documents_are_valid_toml() {
 #[test]
 fn a_realistic_unit_file_reads_alike() {
     compare(UNIT).unwrap();
+}
+
+/// The span comparison above is only as good as the spans it lists: those
+/// of a unit file include its keys, its values, its `[[header]]` tables and
+/// the items of its arrays, at the bytes where they are written.
+#[test]
+fn spans_of_a_unit_file_are_listed_where_they_are_written() {
+    let spans = our_spans(&ours::parse(UNIT));
+    let at = |text: &str| {
+        let start = UNIT.find(text).unwrap();
+        (start, start + text.len())
+    };
+    let entry = |path: &str| spans.iter().find(|(p, _, _)| p == path).cloned();
+    assert_eq!(
+        entry("/\"id\""),
+        Some(("/\"id\"".into(), Some((0, 2)), at("\"unit-000009\"")))
+    );
+    assert_eq!(
+        entry("/\"objectives\"[0]/\"key_results\"[0]"),
+        Some((
+            "/\"objectives\"[0]/\"key_results\"[0]".into(),
+            None,
+            at("[[objectives.key_results]]")
+        ))
+    );
+    let checkin = "{ date = 2026-10-12, value = 229, confidence = \"on-track\" }";
+    assert_eq!(
+        entry("/\"objectives\"[0]/\"key_results\"[0]/\"checkins\"[1]").map(|e| e.2),
+        Some(at(checkin))
+    );
+    assert_eq!(spans.len(), 27, "{spans:#?}");
 }
 
 /// Corners of the table rules and of the limits, one document each.

@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 
-use super::analyse;
+use super::analyse_figures;
 use crate::config::Config;
 use crate::model::{ConfidenceLevel, KeyResultType, Pace, Unit};
 
@@ -44,7 +44,7 @@ pub fn as_of(units: &[Unit], config: &Config, date: NaiveDate) -> Vec<Unit> {
         kr.checkins.retain(|c| c.date <= date);
     }
     // The lints of that day are not wanted, only the figures.
-    analyse(&mut then, config, date, &mut Vec::new());
+    analyse_figures(&mut then, config, date);
     then
 }
 

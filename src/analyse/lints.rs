@@ -24,6 +24,24 @@ pub fn check(units: &[Unit], config: &Config, today: NaiveDate, diagnostics: &mu
     diagnostics.extend(found.into_iter().flatten());
 }
 
+/// The lints of unit `u` alone; `children` are the units whose parent it
+/// is. The same as [`check`] gives for that unit.
+pub fn check_one(
+    units: &[Unit],
+    u: usize,
+    children: &[usize],
+    config: &Config,
+    today: NaiveDate,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let unit = &units[u];
+    let mut covered = vec![Vec::new(); unit.objectives.len()];
+    for &child in children {
+        cover(&units[child], u, &mut covered);
+    }
+    diagnostics.extend(check_unit(unit, &covered, &config.rules, today));
+}
+
 /// Every lint of one unit, its objectives and its key results.
 fn check_unit(
     unit: &Unit,
@@ -420,18 +438,24 @@ fn coverage(units: &[Unit]) -> Vec<Vec<Vec<Coverage>>> {
         let Some(parent) = unit.parent_index else {
             continue;
         };
-        for objective in &unit.objectives {
-            for target in objective.origin.alignments.iter().filter_map(|a| a.target) {
-                if target.unit == parent {
-                    covered[parent][target.objective].push(match target.key_result {
-                        Some(k) => Coverage::KeyResult(k),
-                        None => Coverage::Whole,
-                    });
-                }
+        cover(unit, parent, &mut covered[parent]);
+    }
+    covered
+}
+
+/// Adds what `child`'s objectives align to in its `parent` to what the
+/// parent's objectives have `covered`.
+fn cover(child: &Unit, parent: usize, covered: &mut [Vec<Coverage>]) {
+    for objective in &child.objectives {
+        for target in objective.origin.alignments.iter().filter_map(|a| a.target) {
+            if target.unit == parent {
+                covered[target.objective].push(match target.key_result {
+                    Some(k) => Coverage::KeyResult(k),
+                    None => Coverage::Whole,
+                });
             }
         }
     }
-    covered
 }
 
 #[cfg(test)]

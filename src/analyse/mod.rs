@@ -25,23 +25,73 @@ pub fn analyse(
     today: NaiveDate,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let workspace_style = NumberStyle::of_language(&config.language);
+    analyse_fed(units, config, today, diagnostics);
+}
+
+/// [`analyse`], also returning which objectives feed which roll-ups, which
+/// [`analyse_again`] needs.
+pub fn analyse_fed(
+    units: &mut [Unit],
+    config: &Config,
+    today: NaiveDate,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Feeds {
+    let feeds = analyse_figures(units, config, today);
+    lints::check(units, config, today, diagnostics);
+    feeds
+}
+
+/// [`analyse`] without the lints: every figure, for a model whose
+/// diagnostics are not wanted (`changes::as_of`).
+pub fn analyse_figures(units: &mut [Unit], config: &Config, today: NaiveDate) -> Feeds {
     // Units are independent here and in `summarise_unit`: one per thread.
-    units.par_iter_mut().for_each(|unit| {
-        for objective in &mut unit.objectives {
-            for key_result in &mut objective.key_results {
-                key_result.number_style = NumberStyle::of(key_result, workspace_style);
-                measure_key_result(key_result, unit.period.as_ref(), today);
-            }
-        }
-    });
-    roll_up(units);
+    units
+        .par_iter_mut()
+        .for_each(|unit| measure_unit(unit, config, today));
+    let feeds = Feeds::of(units);
+    roll_up(units, &feeds);
     let due_soon_days = config.rules.due_soon_days;
     units.par_iter_mut().for_each(|unit| {
         summarise_unit(unit, today, due_soon_days);
         mark_due_checkins(unit, config.rules.stale_after_days, today);
     });
-    lints::check(units, config, today, diagnostics);
+    feeds
+}
+
+/// Analyses unit `u` again after its file changed in ways no other unit
+/// sees (see [`crate::resolve::resolve_again`]), with the `feeds` of the
+/// last full analysis, which must have no loop ([`Feeds::has_loop`]): its
+/// figures, the roll-ups its objectives feed (up to the top), the figures
+/// of the units those belong to, and its lints (`children`: the units whose
+/// parent it is). Gives the figures and lints a full [`analyse`] gives.
+pub fn analyse_again(
+    units: &mut [Unit],
+    feeds: &Feeds,
+    u: usize,
+    children: &[usize],
+    config: &Config,
+    today: NaiveDate,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    measure_unit(&mut units[u], config, today);
+    let touched = feeds.roll_up_from(units, u);
+    let due_soon_days = config.rules.due_soon_days;
+    for &t in &touched {
+        summarise_unit(&mut units[t], today, due_soon_days);
+    }
+    mark_due_checkins(&mut units[u], config.rules.stale_after_days, today);
+    lints::check_one(units, u, children, config, today, diagnostics);
+}
+
+/// Each key result's own figures (`measure_key_result`) in one unit.
+fn measure_unit(unit: &mut Unit, config: &Config, today: NaiveDate) {
+    let workspace_style = NumberStyle::of_language(&config.language);
+    for objective in &mut unit.objectives {
+        for key_result in &mut objective.key_results {
+            key_result.number_style = NumberStyle::of(key_result, workspace_style);
+            measure_key_result(key_result, unit.period.as_ref(), today);
+        }
+    }
 }
 
 /// The latest check-in by date; of two on one day, the one written last.
@@ -100,40 +150,182 @@ fn mark_due_checkins(unit: &mut Unit, stale_after: i64, today: NaiveDate) {
     }
 }
 
+/// Which objectives feed which roll-up key results, over every objective of
+/// the model numbered in order (unit by unit).
+#[derive(Debug, Clone, Default)]
+pub struct Feeds {
+    /// Each objective's (unit, objective).
+    location: Vec<(usize, usize)>,
+    /// The number of the first objective of each unit.
+    offsets: Vec<usize>,
+    /// For each objective: (its roll-up key result, an objective feeding
+    /// it), in the order of the feeding objectives.
+    feeds: Vec<Vec<(usize, usize)>>,
+    /// For each objective: the objectives it feeds a roll-up of.
+    fed: Vec<Vec<usize>>,
+    /// Whether the roll-ups loop (possible through cross-alignment).
+    has_loop: bool,
+}
+
+impl Feeds {
+    /// Made from the alignment targets `resolve` set.
+    pub fn of(units: &[Unit]) -> Feeds {
+        let location: Vec<(usize, usize)> = units
+            .iter()
+            .enumerate()
+            .flat_map(|(u, unit)| (0..unit.objectives.len()).map(move |o| (u, o)))
+            .collect();
+        let mut offsets = Vec::with_capacity(units.len());
+        let mut total = 0;
+        for unit in units {
+            offsets.push(total);
+            total += unit.objectives.len();
+        }
+        let mut feeds: Vec<Vec<(usize, usize)>> = vec![Vec::new(); total];
+        let mut fed: Vec<Vec<usize>> = vec![Vec::new(); total];
+        for (x, &(u, o)) in location.iter().enumerate() {
+            for target in units[u].objectives[o]
+                .origin
+                .alignments
+                .iter()
+                .filter_map(|a| a.target)
+            {
+                let Some(k) = target.key_result else { continue };
+                if units[target.unit].objectives[target.objective].key_results[k].kind
+                    == KeyResultType::Rollup
+                {
+                    let y = offsets[target.unit] + target.objective;
+                    feeds[y].push((k, x));
+                    fed[x].push(y);
+                }
+            }
+        }
+        let mut made = Feeds {
+            location,
+            offsets,
+            feeds,
+            fed,
+            has_loop: false,
+        };
+        made.has_loop = made.finds_loop();
+        made
+    }
+
+    /// Whether some objective feeds, through roll-ups, a roll-up of its own.
+    pub fn has_loop(&self) -> bool {
+        self.has_loop
+    }
+
+    /// Depth first along `fed`, without recursion: a loop is an edge back
+    /// to an objective still on the path.
+    fn finds_loop(&self) -> bool {
+        #[derive(Clone, Copy, PartialEq)]
+        enum Mark {
+            New,
+            OnPath,
+            Done,
+        }
+        let mut marks = vec![Mark::New; self.fed.len()];
+        let mut stack: Vec<(usize, usize)> = Vec::new();
+        for root in 0..self.fed.len() {
+            if marks[root] != Mark::New {
+                continue;
+            }
+            marks[root] = Mark::OnPath;
+            stack.push((root, 0));
+            while let Some((x, next)) = stack.pop() {
+                match self.fed[x].get(next) {
+                    Some(&y) => {
+                        stack.push((x, next + 1));
+                        match marks[y] {
+                            Mark::OnPath => return true,
+                            Mark::New => {
+                                marks[y] = Mark::OnPath;
+                                stack.push((y, 0));
+                            }
+                            Mark::Done => {}
+                        }
+                    }
+                    None => marks[x] = Mark::Done,
+                }
+            }
+        }
+        false
+    }
+
+    /// Settles the roll-ups of unit `u`'s objectives and of every objective
+    /// they feed, up to the top, in an order where each comes after all it
+    /// is fed by; the other objectives' progress is as it was. Returns the
+    /// units whose objectives were settled again, `u` first. Needs no loop.
+    fn roll_up_from(&self, units: &mut [Unit], u: usize) -> Vec<usize> {
+        let Some(&first) = self.offsets.get(u) else {
+            return vec![u];
+        };
+        let start: Vec<usize> = (first..first + units[u].objectives.len()).collect();
+        // Post-order depth first along `fed`, then reversed: a topological
+        // order of what the unit's objectives reach.
+        let mut seen = std::collections::HashSet::new();
+        let mut order = Vec::new();
+        let mut stack: Vec<(usize, usize)> = Vec::new();
+        for &root in &start {
+            if !seen.insert(root) {
+                continue;
+            }
+            stack.push((root, 0));
+            while let Some((x, next)) = stack.pop() {
+                match self.fed[x].get(next) {
+                    Some(&y) => {
+                        stack.push((x, next + 1));
+                        if seen.insert(y) {
+                            stack.push((y, 0));
+                        }
+                    }
+                    None => order.push(x),
+                }
+            }
+        }
+        order.reverse();
+        let mut touched = vec![u];
+        for x in order {
+            let progress: Vec<(usize, f64)> = self.feeds[x]
+                .iter()
+                .map(|&(k, f)| {
+                    let (fu, fo) = self.location[f];
+                    (k, units[fu].objectives[fo].progress)
+                })
+                .collect();
+            let (xu, xo) = self.location[x];
+            settle(&mut units[xu].objectives[xo], &progress);
+            if !touched.contains(&xu) {
+                touched.push(xu);
+            }
+        }
+        touched
+    }
+}
+
+/// An objective's roll-up key results from the progress of the objectives
+/// feeding them (`(key result, progress)`, in order), then its progress.
+fn settle(objective: &mut crate::model::Objective, fed: &[(usize, f64)]) {
+    for (k, kr) in objective.key_results.iter_mut().enumerate() {
+        if kr.kind == KeyResultType::Rollup {
+            let mine = fed.iter().filter(|&&(kk, _)| kk == k);
+            kr.progress = mean(mine.map(|&(_, p)| p)).unwrap_or(0.0);
+        }
+    }
+    objective.progress = objective_progress(&objective.key_results);
+}
+
 /// Roll-up key results take the mean progress of the objectives aligned to
 /// them, which may contain roll-ups in turn. Objectives are settled children
 /// first with an explicit stack (no recursion depth to exhaust); on a loop,
 /// possible through cross-alignment, an objective still being settled counts
 /// as 0.
-fn roll_up(units: &mut [Unit]) {
-    let location: Vec<(usize, usize)> = units
-        .iter()
-        .enumerate()
-        .flat_map(|(u, unit)| (0..unit.objectives.len()).map(move |o| (u, o)))
-        .collect();
-    let mut offsets = Vec::with_capacity(units.len());
-    let mut total = 0;
-    for unit in units.iter() {
-        offsets.push(total);
-        total += unit.objectives.len();
-    }
-    // For each objective: (its roll-up key result, an objective feeding it).
-    let mut feeds: Vec<Vec<(usize, usize)>> = vec![Vec::new(); total];
-    for (x, &(u, o)) in location.iter().enumerate() {
-        for target in units[u].objectives[o]
-            .origin
-            .alignments
-            .iter()
-            .filter_map(|a| a.target)
-        {
-            let Some(k) = target.key_result else { continue };
-            if units[target.unit].objectives[target.objective].key_results[k].kind
-                == KeyResultType::Rollup
-            {
-                feeds[offsets[target.unit] + target.objective].push((k, x));
-            }
-        }
-    }
+fn roll_up(units: &mut [Unit], feeds: &Feeds) {
+    let Feeds {
+        location, feeds, ..
+    } = feeds;
+    let total = location.len();
     let mut settled: Vec<Option<f64>> = vec![None; total];
     let mut settling = vec![false; total];
     let mut stack = Vec::new();
@@ -154,14 +346,12 @@ fn roll_up(units: &mut [Unit]) {
                 continue;
             }
             let (u, o) = location[x];
+            let fed: Vec<(usize, f64)> = feeds[x]
+                .iter()
+                .map(|&(k, f)| (k, settled[f].unwrap_or(0.0)))
+                .collect();
             let objective = &mut units[u].objectives[o];
-            for (k, kr) in objective.key_results.iter_mut().enumerate() {
-                if kr.kind == KeyResultType::Rollup {
-                    let fed = feeds[x].iter().filter(|&&(kk, _)| kk == k);
-                    kr.progress = mean(fed.map(|&(_, f)| settled[f].unwrap_or(0.0))).unwrap_or(0.0);
-                }
-            }
-            objective.progress = objective_progress(&objective.key_results);
+            settle(objective, &fed);
             settled[x] = Some(objective.progress);
         }
     }

@@ -10,9 +10,12 @@ use std::time::{Duration, Instant};
 
 use super::delta::Delta;
 use super::failure::Failure;
-use super::session::{Session, StartError};
+use super::session::{Pending, Session, StartError};
 use crate::build::{self, NotBuilt, Target};
 use crate::diagnostic::{Level, Tally};
+use crate::link::Linked;
+use crate::model::Model;
+use crate::parse::ParsedFile;
 use crate::site::output::OutputError;
 
 /// How long each stage of a rebuild took.
@@ -136,17 +139,35 @@ impl Session {
         };
         let today = self.options.today.date();
         let t = Instant::now();
-        let parsed = match self.spare.take() {
-            Some(spare) => spare,
-            None => self.kept.values().map(|k| k.parsed.clone()).collect(),
-        };
         self.workspace.read_errors = self
             .walk_errors
             .iter()
             .chain(self.file_errors.values())
             .cloned()
             .collect();
-        let checked = build::check(&self.workspace, parsed, today, false);
+        let model = match self.relink(today) {
+            Some(model) => model,
+            None => {
+                let parsed = match self.spare.take() {
+                    Some(spare) => spare,
+                    None => self.kept.values().map(|k| k.parsed.clone()).collect(),
+                };
+                let (model, linked) = Linked::full(&self.workspace, parsed, today);
+                self.linked = Some(linked);
+                model
+            }
+        };
+        self.pending = Pending::default();
+        // A copy of the last model is of no use any more.
+        self.spare_model = None;
+        let checked = build::Checked {
+            verdict: build::Verdict::of(&model.diagnostics, false),
+            model: Arc::new(model),
+        };
+        // Kept: the next edit is linked into it.
+        if let Some(old) = self.model.replace(Arc::clone(&checked.model)) {
+            self.drop_later(old);
+        }
         timings.link = t.elapsed();
         let model = &checked.model;
 
@@ -248,14 +269,57 @@ impl Session {
     }
 
     /// Gets ready for the next rebuild while nothing happens: writes the
-    /// site's manifest (for the next `okrc build`), and clones the parses
-    /// `link` will consume, so a rebuild pays for neither.
+    /// site's manifest (for the next `okrc build`), and copies the model
+    /// an edit is linked into (or, when the next build links everything,
+    /// clones the parses `link` will consume), so a rebuild pays for
+    /// neither.
     pub fn prepare(&mut self) -> Result<(), OutputError> {
         let written = self.cache.write_manifest(&self.output);
-        if self.spare.is_none() {
-            self.spare = Some(self.kept.values().map(|k| k.parsed.clone()).collect());
+        let partial = self.linked.as_ref().is_some_and(Linked::partial);
+        match (&self.model, partial) {
+            (Some(model), true) => {
+                if self.spare_model.is_none() {
+                    self.spare_model = Some(Model::clone(model));
+                }
+                self.spare = None;
+            }
+            _ => {
+                if self.spare.is_none() {
+                    self.spare = Some(self.kept.values().map(|k| k.parsed.clone()).collect());
+                }
+            }
         }
         written
+    }
+
+    /// The model with only the files parsed again since the last build
+    /// linked again (`crate::link`), when that is all that changed; `None`
+    /// when everything must be linked.
+    fn relink(&mut self, today: chrono::NaiveDate) -> Option<Model> {
+        let linked = self.linked.as_ref()?;
+        if self.pending.whole || !linked.partial() {
+            self.spare_model = None;
+            return None;
+        }
+        let mut model = match self.spare_model.take() {
+            Some(model) => model,
+            None => Model::clone(self.model.as_deref()?),
+        };
+        let changed: Vec<ParsedFile> = self
+            .pending
+            .files
+            .iter()
+            .filter_map(|file| self.kept.get(file))
+            .map(|kept| kept.parsed.clone())
+            .collect();
+        match linked.relink(&mut model, &self.workspace, changed, today) {
+            Ok(()) => Some(model),
+            Err(_) => {
+                // Half linked: of no use.
+                self.drop_later(Arc::new(model));
+                None
+            }
+        }
     }
 
     /// Freeing a large model takes a while; do it off the rebuild's path.

@@ -15,9 +15,10 @@ use super::filter::{Changes, Scope, classify};
 use super::{Message, RootEvent};
 
 /// After a batch arrives, more batches within this time join it. Longer
-/// than the debouncer's tick ([`super::watcher::TICK`]), so the batches of
-/// one burst, handed out a tick apart, join.
-pub const QUIET: Duration = Duration::from_millis(15);
+/// than the debouncer's tick ([`super::watcher::TICK`]; here more than two
+/// ticks, for a busy machine), so the batches of one burst, handed out a
+/// tick apart, join.
+pub const QUIET: Duration = Duration::from_millis(8);
 
 /// What waiting for a message gave.
 #[derive(Debug)]
@@ -209,14 +210,16 @@ mod tests {
 
     #[test]
     fn a_burst_handed_out_tick_by_tick_is_one_batch_of_changes() {
-        // 200 files, 4 per batch, a batch every 10 ms tick: 490 ms in all.
+        // 200 files, 4 per batch, a batch every tick: 49 ticks in all.
+        let tick = super::super::watcher::TICK.as_millis() as u64;
+        assert!(Duration::from_millis(tick) < QUIET);
         let names: Vec<String> = (0..200).map(|i| format!("/ws/teams/t{i:03}.md")).collect();
         let batches: Vec<(u64, Message)> = names
             .chunks(4)
             .enumerate()
             .map(|(i, chunk)| {
                 let chunk: Vec<&str> = chunk.iter().map(String::as_str).collect();
-                (100 + 10 * i as u64, batch(&chunk))
+                (100 + tick * i as u64, batch(&chunk))
             })
             .collect();
         let mut script = Script::new(batches);
@@ -227,9 +230,9 @@ mod tests {
         let (changes, _) = next(&mut script);
         let changes = changes.expect("changes");
         assert_eq!(paths(&changes), names);
-        // The first batch came at 100 ms, the last at 590 ms; the loop
-        // stopped waiting one quiet period later.
-        assert_eq!(script.now, Duration::from_millis(590) + QUIET);
+        // The first batch came at 100 ms, the last 49 ticks later; the
+        // loop stopped waiting one quiet period after it.
+        assert_eq!(script.now, Duration::from_millis(100 + 49 * tick) + QUIET);
         let (changes, _) = next(&mut script);
         assert_eq!(paths(&changes.expect("changes")), ["/ws/company.md"]);
         assert!(next(&mut script).0.is_none(), "the watcher is gone");

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! notify ──► debouncer ──► batches ──► filter ──► Session::apply ──► Session::build
-//! (events)   (25 ms per   (merged     (pure:      (re-read what     (link, render
+//! (events)   (5 ms per    (merged     (pure:      (re-read what     (link, render
 //!             path)        while a     what        changed)          what changed,
 //!                          build runs) matters)                      write what
 //!                                                                    changed)

@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::delta::Known;
@@ -15,6 +16,8 @@ use super::filter::{Changes, Scope};
 use crate::build::Today;
 use crate::config::parse_config;
 use crate::diagnostic::Diagnostic;
+use crate::link::Linked;
+use crate::model::Model;
 use crate::parse::{ParsedFile, parse_unit_file};
 use crate::site::output::{OutputDir, OutputError};
 use crate::site::{SiteCache, Templates};
@@ -83,6 +86,24 @@ pub struct Session {
     pub(super) touched: Vec<String>,
     /// The last build's diagnostics, to tell what is new.
     pub(super) known: Known,
+    /// The model of the last build, and what linking parts of it again
+    /// needs (`crate::link`).
+    pub(super) model: Option<Arc<Model>>,
+    pub(super) linked: Option<Linked>,
+    /// A copy of `model` to link the next edit into, made while idle.
+    pub(super) spare_model: Option<Model>,
+    /// What changed since the last build, for linking.
+    pub(super) pending: Pending,
+}
+
+/// What changed since the last build, as linking sees it.
+#[derive(Debug, Default)]
+pub(super) struct Pending {
+    /// Something beyond known unit files parsed again (a file added,
+    /// removed or unreadable, `okrc.toml`, a rescan): link everything.
+    pub(super) whole: bool,
+    /// Known unit files parsed again.
+    pub(super) files: BTreeSet<FilePath>,
 }
 
 impl Session {
@@ -131,6 +152,13 @@ impl Session {
             parsed_since: (0, Duration::ZERO),
             touched: Vec::new(),
             known: Known::default(),
+            model: None,
+            linked: None,
+            spare_model: None,
+            pending: Pending {
+                whole: true,
+                files: BTreeSet::new(),
+            },
         };
         session.split_read_errors();
         Ok(session)
@@ -183,6 +211,9 @@ impl Session {
     /// `templates/`), empty when nothing did.
     pub fn apply(&mut self, changes: &Changes) -> Result<Vec<String>, StartError> {
         self.touched.clear();
+        if changes.config || changes.rescan || changes.tree {
+            self.pending.whole = true;
+        }
         if changes.rescan {
             self.reload()?;
             return Ok(vec!["the whole workspace (the watcher lost track)".into()]);
@@ -254,6 +285,7 @@ impl Session {
         self.split_read_errors();
         self.templates = None;
         self.spare = None;
+        self.pending.whole = true;
         Ok(())
     }
 
@@ -328,6 +360,7 @@ impl Session {
             for path in &gone {
                 self.forget(path);
             }
+            self.pending.whole |= had_error;
             return !gone.is_empty() || had_error;
         }
         match read_unit_file(&path, relative) {
@@ -335,15 +368,18 @@ impl Session {
                 let key: FilePath = relative.into();
                 self.forget(&key);
                 self.file_errors.insert(relative.to_string(), diagnostic);
+                self.pending.whole = true;
                 true
             }
             Ok(None) => {
                 let key: FilePath = relative.into();
                 let had_error = self.file_errors.remove(relative).is_some();
+                self.pending.whole |= had_error;
                 self.forget(&key) || had_error
             }
             Ok(Some(file)) => {
                 let had_error = self.file_errors.remove(relative).is_some();
+                self.pending.whole |= had_error;
                 let hash = hash_text(&file);
                 if let Some(kept) = self.kept.get(&file.path) {
                     if kept.hash == hash {
@@ -356,6 +392,7 @@ impl Session {
                 self.parsed_since.1 += t.elapsed();
                 let known = self.kept.contains_key(&file.path);
                 if known {
+                    self.pending.files.insert(file.path.clone());
                     // Keep the prepared copy for `link`: swap in this file.
                     let at = self.kept.keys().position(|p| *p == file.path);
                     match (&mut self.spare, at) {
@@ -366,6 +403,7 @@ impl Session {
                     }
                 } else {
                     self.spare = None;
+                    self.pending.whole = true;
                 }
                 self.kept.insert(file.path.clone(), Kept { hash, parsed });
                 match self
@@ -390,6 +428,7 @@ impl Session {
             self.workspace.files.remove(at);
         }
         self.spare = None;
+        self.pending.whole = true;
         true
     }
 
@@ -430,3 +469,6 @@ fn hash_text(file: &SourceFile) -> u64 {
     file.utf8_error.hash(&mut hasher);
     hasher.finish()
 }
+
+#[cfg(test)]
+mod tests;

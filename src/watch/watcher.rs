@@ -22,12 +22,14 @@ use crate::site::TEMPLATES_FOLDER;
 use crate::workspace::is_skipped;
 
 /// How long the debouncer waits after a path's last event before passing
-/// it on: long enough to merge an editor's write-rename-chmod, short enough
-/// to feel instant.
-pub const DEBOUNCE: Duration = Duration::from_millis(25);
+/// it on: long enough to merge an editor's write-rename-chmod (which come
+/// within a millisecond or two), short enough that a save does not wait:
+/// a single save is rebuilt after this, a tick and [`super::burst::QUIET`],
+/// 16 ms at most (it was 25 + 10 + 15 ms).
+pub const DEBOUNCE: Duration = Duration::from_millis(5);
 
 /// How often the debouncer looks for events that are due.
-pub const TICK: Duration = Duration::from_millis(10);
+pub const TICK: Duration = Duration::from_millis(3);
 
 /// How often `--poll` looks at every watched file.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(400);

@@ -1,0 +1,315 @@
+//! Resolve and analyse (stages 2 and 3) over the whole workspace, and again
+//! after some files changed, for `watch` and `serve`: an edit that no other
+//! unit can see re-links only what it can affect.
+//!
+//! What other units see of a unit is its [`Shape`]: its id, period, file,
+//! parent as written, mission, vision and strategy (a unit of a shorter
+//! period inherits them), its objectives' ids and `aligns_to`, and its key
+//! results' ids and whether they roll up. A change to anything else (a
+//! check-in, a title, a value, the Markdown body, lines moving) leaves every
+//! link in place, so [`Linked::relink`] re-resolves and re-analyses only:
+//!
+//! - the unit itself: its periods, links and diagnostics at their new
+//!   places ([`resolve::resolve_again`]), its figures and lints;
+//! - the roll-ups its objectives feed, up to the top, and the figures of
+//!   the units those belong to ([`analyse::analyse_again`]);
+//!
+//! and puts its file's diagnostics in place of the old ones. Any other
+//! change (a shape, a file added, removed or broken, `okrc.toml`, the
+//! date, a parent or roll-up loop) links everything again
+//! ([`Linked::full`]). Either way the model is the one [`crate::link`]
+//! makes from the same files: `tests/incremental.rs` checks that over
+//! random edits.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::analyse::{self, Feeds};
+use crate::config::Rules;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{JSON_VERSION, KeyResultType, Model, Unit};
+use crate::parse::ParsedFile;
+use crate::resolve::{self, UnitIndex};
+use crate::source::FilePath;
+use crate::workspace::Workspace;
+
+/// What other units can see of a unit, as parsed (before linking).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shape {
+    id: String,
+    period: Option<String>,
+    file: FilePath,
+    parent: Option<String>,
+    mission: Option<String>,
+    vision: Option<String>,
+    strategy: Option<String>,
+    objectives: Vec<ObjectiveShape>,
+}
+
+/// An objective's id, `aligns_to` as written, and its key results' ids and
+/// whether they roll up.
+type ObjectiveShape = (String, Vec<String>, Vec<(String, bool)>);
+
+impl Shape {
+    /// The shape of a unit as parsed.
+    pub fn of(unit: &Unit) -> Shape {
+        Shape {
+            id: unit.id.clone(),
+            period: unit.origin.period_name.as_ref().map(|(n, _)| n.clone()),
+            file: unit.file.clone(),
+            parent: unit.parent.clone(),
+            mission: unit.mission.clone(),
+            vision: unit.vision.clone(),
+            strategy: unit.strategy.clone(),
+            objectives: unit
+                .objectives
+                .iter()
+                .map(|o| {
+                    (
+                        o.id.clone(),
+                        o.origin
+                            .alignments
+                            .iter()
+                            .map(|a| a.written.clone())
+                            .collect(),
+                        o.key_results
+                            .iter()
+                            .map(|kr| (kr.id.clone(), kr.kind == KeyResultType::Rollup))
+                            .collect(),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+/// What a full link leaves to link parts of the model again.
+#[derive(Debug, Clone)]
+pub struct Linked {
+    today: NaiveDate,
+    index: UnitIndex,
+    feeds: Feeds,
+    /// Each file's unit, by index into `Model::units`.
+    by_file: HashMap<FilePath, usize>,
+    /// Each unit's shape as parsed.
+    shapes: Vec<Shape>,
+    /// For each unit, the units whose parent it is.
+    children: Vec<Vec<usize>>,
+    /// Whether no unit is on a parent loop and no roll-ups loop: the
+    /// condition of linking parts again.
+    partial: bool,
+}
+
+/// Why [`Linked::relink`] could not link only part of the model: the
+/// caller links everything again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Whole {
+    /// Another day: every pace and stale check-in moves.
+    Today,
+    /// A parent or roll-up loop somewhere.
+    Loop,
+    /// A file that had no unit (new, or broken), or has none now.
+    Unit(FilePath),
+    /// A unit whose shape changed.
+    Shape(FilePath),
+}
+
+impl Linked {
+    /// Resolves and analyses every parsed file: the model, as
+    /// [`crate::link`] returns it, and what relinking needs.
+    pub fn full(
+        workspace: &Workspace,
+        parsed: Vec<ParsedFile>,
+        today: NaiveDate,
+    ) -> (Model, Linked) {
+        let (model, linked) = link(workspace, parsed, today, true);
+        (model, linked.expect("kept when asked"))
+    }
+
+    /// Whether parts of the model can be linked again at all: no unit is on
+    /// a parent loop and no roll-ups loop.
+    pub fn partial(&self) -> bool {
+        self.partial
+    }
+
+    /// Links the `changed` files (parsed again; each one a unit file of the
+    /// last link, with nothing else in the workspace changed) into `model`,
+    /// the model the last link made (or a copy). On `Err` the model may be
+    /// half changed: link everything again.
+    pub fn relink(
+        &self,
+        model: &mut Model,
+        workspace: &Workspace,
+        changed: Vec<ParsedFile>,
+        today: NaiveDate,
+    ) -> Result<(), Whole> {
+        if today != self.today || model.today != today {
+            return Err(Whole::Today);
+        }
+        if !self.partial {
+            return Err(Whole::Loop);
+        }
+        let config = &workspace.config;
+        let mut plan = Vec::with_capacity(changed.len());
+        for parsed in changed {
+            let Some(unit) = parsed.unit.as_ref().filter(|_| parsed.broken.is_none()) else {
+                let file = parsed
+                    .diagnostics
+                    .first()
+                    .map(|d| d.file.clone())
+                    .unwrap_or_default();
+                return Err(Whole::Unit(file));
+            };
+            let Some(&u) = self.by_file.get(&unit.file) else {
+                return Err(Whole::Unit(unit.file.clone()));
+            };
+            if Shape::of(unit) != self.shapes[u] {
+                return Err(Whole::Shape(unit.file.clone()));
+            }
+            plan.push((u, parsed));
+        }
+        for (u, parsed) in plan {
+            let ParsedFile {
+                unit, diagnostics, ..
+            } = parsed;
+            let Some(unit) = unit else { continue };
+            let file = unit.file.clone();
+            let old = std::mem::replace(&mut model.units[u], unit);
+            let mut found = diagnostics;
+            resolve::resolve_again(&mut model.units, &self.index, u, &old, config, &mut found);
+            drop(old);
+            analyse::analyse_again(
+                &mut model.units,
+                &self.feeds,
+                u,
+                &self.children[u],
+                config,
+                today,
+                &mut found,
+            );
+            apply_levels(&mut found, &config.rules);
+            // Every diagnostic in a unit's file is about that unit: its
+            // parse, its links, its lints.
+            model.diagnostics.retain(|d| d.file != file);
+            model.diagnostics.extend(found);
+            model
+                .diagnostics
+                .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        }
+        Ok(())
+    }
+}
+
+/// Resolves and analyses every parsed file; with `keep`, also returns what
+/// relinking needs (the shapes cost a copy of every unit's ids).
+pub fn link(
+    workspace: &Workspace,
+    parsed: Vec<ParsedFile>,
+    today: NaiveDate,
+    keep: bool,
+) -> (Model, Option<Linked>) {
+    let config = &workspace.config;
+    let mut diagnostics = workspace.config_diagnostics.clone();
+    diagnostics.extend(workspace.read_errors.iter().cloned());
+    let mut broken = Vec::new();
+    let mut shapes_by_file = HashMap::new();
+    // Collected in place: the units take over the parsed files' memory.
+    let units: Vec<_> = parsed
+        .into_iter()
+        .filter_map(|file| {
+            diagnostics.extend(file.diagnostics);
+            broken.extend(file.broken);
+            if let (true, Some(unit)) = (keep, &file.unit) {
+                shapes_by_file.insert(unit.file.clone(), Shape::of(unit));
+            }
+            file.unit
+        })
+        .collect();
+    let (mut units, index) = resolve::resolve_indexed(units, &broken, config, &mut diagnostics);
+    let feeds = analyse::analyse_fed(&mut units, config, today, &mut diagnostics);
+    apply_levels(&mut diagnostics, &config.rules);
+    debug_assert!(
+        diagnostics.iter().all(|d| d.line > 0),
+        "every span is located when made"
+    );
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let linked = keep.then(|| {
+        let partial = !feeds.has_loop() && !diagnostics.iter().any(|d| d.code == Code::ParentCycle);
+        let mut by_file = HashMap::with_capacity(units.len());
+        let mut shapes = Vec::with_capacity(units.len());
+        let mut children = vec![Vec::new(); units.len()];
+        for (u, unit) in units.iter().enumerate() {
+            // A file is one unit.
+            by_file.insert(unit.file.clone(), u);
+            shapes.push(
+                shapes_by_file
+                    .remove(&unit.file)
+                    .unwrap_or_else(|| Shape::of(unit)),
+            );
+            if let Some(p) = unit.parent_index {
+                children[p].push(u);
+            }
+        }
+        Linked {
+            today,
+            index,
+            feeds,
+            by_file,
+            shapes,
+            children,
+            partial,
+        }
+    });
+    (model_of(workspace, units, diagnostics, today), linked)
+}
+
+/// The model of linked `units`: the periods they use, in order.
+fn model_of(
+    workspace: &Workspace,
+    units: Vec<Unit>,
+    diagnostics: Vec<Diagnostic>,
+    today: NaiveDate,
+) -> Model {
+    let config = &workspace.config;
+    let mut periods: Vec<crate::period::Period> = Vec::new();
+    for unit in &units {
+        if let Some(period) = &unit.period {
+            if periods.last() != Some(period) && !periods.contains(period) {
+                periods.push(period.clone());
+            }
+        }
+    }
+    periods.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    Model {
+        version: JSON_VERSION,
+        today,
+        title: config.title.clone(),
+        language: config.language.clone(),
+        periods,
+        units,
+        diagnostics,
+    }
+}
+
+/// Sets each lint to the level `[rules.levels]` gives it, dropping allowed ones.
+fn apply_levels(diagnostics: &mut Vec<Diagnostic>, rules: &Rules) {
+    diagnostics.retain_mut(|diagnostic| {
+        if !diagnostic.code.is_lint() {
+            return true;
+        }
+        match rules.levels.get(&diagnostic.code) {
+            None => true,
+            Some(level) => match level.level() {
+                Some(level) => {
+                    diagnostic.level = level;
+                    true
+                }
+                None => false,
+            },
+        }
+    });
+}
+
+#[cfg(test)]
+pub(crate) mod tests;
