@@ -22,9 +22,11 @@
 //! random edits.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
+use crate::analyse::changes::{Window, as_of, as_of_again};
 use crate::analyse::{self, Feeds};
 use crate::config::Rules;
 use crate::diagnostic::{Code, Diagnostic};
@@ -188,6 +190,12 @@ impl Linked {
                 today,
                 &mut found,
             );
+            if let Some(week_ago) = &mut model.week_ago {
+                // Unique unless the caller kept the model it gave.
+                let then = Arc::make_mut(week_ago);
+                let since = Window::week(today).since;
+                as_of_again(then, &model.units, &self.feeds, u, config, since);
+            }
             apply_levels(&mut found, &config.rules);
             // Every diagnostic in a unit's file is about that unit: its
             // parse, its links, its lints.
@@ -261,7 +269,13 @@ pub fn link(
             partial,
         }
     });
-    (model_of(workspace, units, diagnostics, today), linked)
+    let mut model = model_of(workspace, units, diagnostics, today);
+    if keep && model.periods.iter().any(|p| p.contains_date(today)) {
+        // For the site's changes pages, kept up to date by `relink`.
+        let since = Window::week(today).since;
+        model.week_ago = Some(Arc::new(as_of(&model.units, config, since)));
+    }
+    (model, linked)
 }
 
 /// The model of linked `units`: the periods they use, in order.
@@ -289,6 +303,7 @@ fn model_of(
         periods,
         units,
         diagnostics,
+        week_ago: None,
     }
 }
 

@@ -34,6 +34,12 @@ pub struct Model {
     pub units: Vec<Unit>,
     /// Sorted by file, line, column.
     pub diagnostics: Vec<Diagnostic>,
+    /// The units as they stood a week before `today`
+    /// (`analyse::changes::as_of`), for the site's changes pages, when
+    /// `watch` keeps them up to date as it links (`crate::link`); `None`:
+    /// the site makes them when it needs them. Not part of the JSON.
+    #[serde(skip)]
+    pub week_ago: Option<std::sync::Arc<Vec<Unit>>>,
 }
 
 /// One unit's OKRs for one period: one file.

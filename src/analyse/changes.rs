@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 
-use super::analyse_figures;
+use super::{Feeds, analyse_figures, figures_again};
 use crate::config::Config;
 use crate::model::{ConfidenceLevel, KeyResultType, Pace, Unit};
 
@@ -36,16 +36,36 @@ impl Window {
 /// of `units`.
 pub fn as_of(units: &[Unit], config: &Config, date: NaiveDate) -> Vec<Unit> {
     let mut then: Vec<Unit> = units.to_vec();
-    for kr in then
-        .iter_mut()
-        .flat_map(|u| &mut u.objectives)
-        .flat_map(|o| &mut o.key_results)
-    {
-        kr.checkins.retain(|c| c.date <= date);
+    for unit in &mut then {
+        leave_out_after(unit, date);
     }
     // The lints of that day are not wanted, only the figures.
     analyse_figures(&mut then, config, date);
     then
+}
+
+/// [`as_of`] again for unit `u` alone, after it changed in `now` in ways
+/// no other unit sees (`crate::link`): `then` is what `as_of` gave for the
+/// units before, `feeds` are the roll-ups of both (`analyse_fed`). Gives
+/// what `as_of` of `now` gives.
+pub fn as_of_again(
+    then: &mut [Unit],
+    now: &[Unit],
+    feeds: &Feeds,
+    u: usize,
+    config: &Config,
+    date: NaiveDate,
+) {
+    then[u].clone_from(&now[u]);
+    leave_out_after(&mut then[u], date);
+    figures_again(then, feeds, u, config, date);
+}
+
+/// The unit without the check-ins dated after `date`.
+fn leave_out_after(unit: &mut Unit, date: NaiveDate) {
+    for kr in unit.objectives.iter_mut().flat_map(|o| &mut o.key_results) {
+        kr.checkins.retain(|c| c.date <= date);
+    }
 }
 
 /// Where one key result stood at either end of the window.

@@ -73,6 +73,19 @@ pub fn analyse_again(
     today: NaiveDate,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    figures_again(units, feeds, u, config, today);
+    lints::check_one(units, u, children, config, today, diagnostics);
+}
+
+/// [`analyse_again`] without the lints: the figures of unit `u`, of the
+/// roll-ups its objectives feed and of the units those belong to.
+pub fn figures_again(
+    units: &mut [Unit],
+    feeds: &Feeds,
+    u: usize,
+    config: &Config,
+    today: NaiveDate,
+) {
     measure_unit(&mut units[u], config, today);
     let touched = feeds.roll_up_from(units, u);
     let due_soon_days = config.rules.due_soon_days;
@@ -80,7 +93,6 @@ pub fn analyse_again(
         summarise_unit(&mut units[t], today, due_soon_days);
     }
     mark_due_checkins(&mut units[u], config.rules.stale_after_days, today);
-    lints::check_one(units, u, children, config, today, diagnostics);
 }
 
 /// Each key result's own figures (`measure_key_result`) in one unit.

@@ -301,13 +301,21 @@ fn after_edits(units: &mut [UnitSpec], edits: &[Edit]) -> (Model, Workspace, usi
     (model, workspace, partial)
 }
 
-fn assert_same(model: &Model, fresh: &Model) {
+fn assert_same(model: &Model, fresh: &Model, workspace: &Workspace) {
     assert_eq!(
         crate::render::json::to_string(model),
         crate::render::json::to_string(fresh),
         "the check JSON differs"
     );
     assert_eq!(model.units, fresh.units, "the units differ beyond the JSON");
+    // The week-ago units the changes pages read, kept up to date too.
+    let since = crate::analyse::changes::Window::week(today()).since;
+    let then = crate::analyse::changes::as_of(&fresh.units, &workspace.config, since);
+    assert_eq!(
+        model.week_ago.as_deref(),
+        Some(&then),
+        "the week-ago units differ"
+    );
 }
 
 proptest! {
@@ -319,7 +327,7 @@ proptest! {
         edits in prop::collection::vec(edit(), 1..12),
     ) {
         let (model, workspace, _) = after_edits(&mut units, &edits);
-        assert_same(&model, &fresh(&workspace));
+        assert_same(&model, &fresh(&workspace), &workspace);
     }
 }
 
@@ -358,7 +366,7 @@ fn a_checkin_is_linked_in_part_and_moves_the_roll_ups_above() {
     let edits = [Edit::Checkin(2, 40, 90), Edit::Shift(2, 3)];
     let (model, workspace, partial) = after_edits(&mut units, &edits);
     assert_eq!(partial, 2, "both edits are seen by no other unit");
-    assert_same(&model, &fresh(&workspace));
+    assert_same(&model, &fresh(&workspace), &workspace);
     let company = |m: &Model| m.units.iter().find(|u| u.id == "company").unwrap().progress;
     assert!(
         company(&model) > company(&before),

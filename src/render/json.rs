@@ -78,6 +78,7 @@ fn write_document<R>(
         periods,
         units: all,
         diagnostics,
+        week_ago: _,
     } = model;
     out.write_all(b"{\"version\":")?;
     serde_json::to_writer(&mut *out, version)?;

@@ -45,7 +45,7 @@ pub struct SiteData {
     pub people: Vec<(String, String)>,
     /// The units as they stood 7 days ago (`analyse::changes::as_of`), for
     /// the changes pages; `None` when no period is running.
-    pub week_ago: Option<Vec<crate::model::Unit>>,
+    pub week_ago: Option<Arc<Vec<crate::model::Unit>>>,
     /// Who is named where, made when first asked.
     people_index: OnceLock<super::weekly::PeopleIndex>,
 }
@@ -70,7 +70,11 @@ impl SiteData {
         let slugs = crate::people::slugs(&everyone);
         let people = everyone.into_iter().zip(slugs).collect();
         let running = model.periods.iter().any(|p| p.contains_date(model.today));
-        let week_ago = running.then(|| week_ago(&model, config));
+        // `watch` keeps the week-ago units up to date as it links.
+        let week_ago = running.then(|| match &model.week_ago {
+            Some(kept) => Arc::clone(kept),
+            None => Arc::new(week_ago(&model, config)),
+        });
         Arc::new(SiteData {
             language: Language::from_code(&model.language),
             markdown,

@@ -279,7 +279,10 @@ impl Session {
         match (&self.model, partial) {
             (Some(model), true) => {
                 if self.spare_model.is_none() {
-                    self.spare_model = Some(Model::clone(model));
+                    let mut spare = Model::clone(model);
+                    // Its own week-ago units too, to link into.
+                    spare.week_ago = spare.week_ago.map(|w| Arc::new(Vec::clone(&w)));
+                    self.spare_model = Some(spare);
                 }
                 self.spare = None;
             }
