@@ -284,7 +284,11 @@ impl SiteCache {
         summary.written += others.written;
         summary.unchanged += others.kept;
         summary.bytes += others.stylesheet.len + others.json.len;
-        summary.pages_count = all.len();
+        // Pages, not the units' JSON files beside them.
+        summary.pages_count = all
+            .iter()
+            .filter(|page| !matches!(page.kind, PageKind::UnitJson(_)))
+            .count();
         // Fingerprints left for later: the units' hashes are known now,
         // from their JSON files.
         let units = match units {
