@@ -57,8 +57,13 @@ HUGO_LIST = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title
 """
 
 
+# Where workspaces and sites go (`--dir`): engineers sharing a machine each
+# keep their own.
+BENCH_DIR = "/tmp"
+
+
 def workspace(units):
-    path = f"/tmp/okrc-bench-{units}"
+    path = f"{BENCH_DIR}/okrc-bench-{units}"
     if not os.path.exists(os.path.join(path, "okrc.toml")):
         subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen_workspace.py"), str(units), path], check=True)
     return path
@@ -66,7 +71,7 @@ def workspace(units):
 
 def hugo_site(units, source):
     """A Hugo site whose content is a copy of the workspace's unit files."""
-    site = f"/tmp/okrc-bench-{units}-hugo"
+    site = f"{BENCH_DIR}/okrc-bench-{units}-hugo"
     if not os.path.exists(os.path.join(site, "content")):
         os.makedirs(os.path.join(site, "layouts", "_default"), exist_ok=True)
         shutil.copytree(source, os.path.join(site, "content"), ignore=shutil.ignore_patterns("okrc.toml", ".okrc-bench"))
@@ -197,7 +202,10 @@ def main():
     parser.add_argument("--watch", action="store_true", help="also measure the watch edit-to-site latency")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--check", action="store_true", help="exit 1 if anything failed (for CI)")
+    parser.add_argument("--dir", default="/tmp", help="where workspaces and sites go (default /tmp)")
     args = parser.parse_args()
+    global BENCH_DIR
+    BENCH_DIR = args.dir
     failures = []
 
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
@@ -208,7 +216,7 @@ def main():
     rows = []
     for units in [int(s) for s in args.sizes.split(",")]:
         source = workspace(units)
-        output = f"/tmp/okrc-bench-{units}-out"
+        output = f"{BENCH_DIR}/okrc-bench-{units}-out"
         row = {"units": units, "input_mb": tree_size(source)[1] / 1e6}
         row["check"] = measure([OKRC, "check", source, "--today", TODAY], args.runs)
         build = [OKRC, "build", source, "-o", output, "--today", TODAY]

@@ -16,7 +16,7 @@ use super::format::Language;
 use super::markdown::MarkdownOptions;
 use super::objects;
 use super::paths::SitePaths;
-use crate::model::Model;
+use crate::model::{Model, Unit};
 use crate::period::{Period, current_period, format_date};
 
 /// An objective of a unit, by indices into `Model::units`.
@@ -73,10 +73,7 @@ impl SiteData {
         // `watch` keeps the week-ago units up to date as it links.
         let week_ago = running.then(|| match &model.week_ago {
             Some(kept) => Arc::clone(kept),
-            None => {
-                let since = crate::analyse::changes::Window::week(model.today).since;
-                Arc::new(crate::analyse::changes::as_of(&model.units, config, since))
-            }
+            None => Arc::new(week_ago(&model, config)),
         });
         Arc::new(SiteData {
             language: Language::from_code(&model.language),
@@ -232,6 +229,44 @@ pub fn recording_use<T>(f: impl FnOnce() -> T) -> (T, Vec<usize>) {
     (result, used)
 }
 
+/// The units as they stood 7 days ago, for the changes: figures only. The
+/// week-ago units are read for where each key result stood (value, done,
+/// progress, confidence, pace; `changes::changes`, `attention::reasons`),
+/// so they are made from copies without texts, notes or later check-ins:
+/// at 10,000 units a whole second model held through the build was most of
+/// its memory.
+fn week_ago(model: &Model, config: &crate::config::Config) -> Vec<Unit> {
+    let since = crate::analyse::changes::Window::week(model.today).since;
+    let figures: Vec<Unit> = model
+        .units
+        .iter()
+        .map(|unit| figures_of(unit, since))
+        .collect();
+    crate::analyse::changes::as_of(&figures, config, since)
+}
+
+/// `unit` without what no figure is computed from: its texts, and the
+/// notes and check-ins after `since`.
+fn figures_of(unit: &Unit, since: NaiveDate) -> Unit {
+    let mut unit = unit.clone();
+    unit.body = String::new();
+    unit.mission = None;
+    unit.vision = None;
+    unit.strategy = None;
+    unit.reflection = None;
+    for objective in &mut unit.objectives {
+        objective.description = None;
+        for kr in &mut objective.key_results {
+            kr.checkins.retain(|c| c.date <= since);
+            kr.checkins.shrink_to_fit();
+            for checkin in &mut kr.checkins {
+                checkin.note = None;
+            }
+        }
+    }
+    unit
+}
+
 type Alignments = (Vec<Vec<Vec<Target>>>, HashMap<Target, Vec<ObjectiveRef>>);
 
 /// Resolved `aligns_to` targets of every objective, and the reverse.
@@ -265,4 +300,42 @@ fn alignments(model: &Model) -> Alignments {
         })
         .collect();
     (aligned_to, contributions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyse::changes::{Window, as_of, changes};
+
+    #[test]
+    fn the_week_ago_figures_equal_those_of_the_whole_units() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for fixture in ["sample-okrs", "tests/fixtures/report"] {
+            let workspace = crate::workspace::Workspace::load(&root.join(fixture), None).unwrap();
+            let today = crate::period::parse_date("2026-11-27").unwrap();
+            let model = crate::compile(&workspace, today);
+            let config = &workspace.config;
+            let window = Window::week(today);
+            let whole = as_of(&model.units, config, window.since);
+            let slim = week_ago(&model, config);
+            let all: Vec<usize> = (0..model.units.len()).collect();
+            let moved = changes(&model.units, &whole, &all, window);
+            assert!(!moved.is_empty(), "{fixture}: something moved");
+            assert_eq!(
+                changes(&model.units, &slim, &all, window),
+                moved,
+                "{fixture}"
+            );
+            for (a, b) in whole.iter().zip(&slim) {
+                for (oa, ob) in a.objectives.iter().zip(&b.objectives) {
+                    for (ka, kb) in oa.key_results.iter().zip(&ob.key_results) {
+                        assert_eq!(
+                            crate::analyse::attention::reasons(ka),
+                            crate::analyse::attention::reasons(kb)
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

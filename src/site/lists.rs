@@ -58,7 +58,7 @@ pub fn period_units(model: &Model, period: &str) -> Vec<usize> {
 /// opens after it (`has_children`) and how many nested lists close after it
 /// (`close`), so templates nest `<ul>`s without recursion however deep the
 /// tree is (and fold the levels below the third).
-pub fn tree(site: &Arc<SiteData>, units: &[usize], period: &str) -> Vec<Value> {
+pub fn tree(site: &Arc<SiteData>, units: &[usize], period: &str) -> Value {
     let model = &site.model;
     let in_tree: HashSet<usize> = units.iter().copied().collect();
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); model.units.len()];
@@ -92,25 +92,25 @@ pub fn tree(site: &Arc<SiteData>, units: &[usize], period: &str) -> Vec<Value> {
         order.push((u, depth));
         stack.extend(children[u].iter().rev().map(|&c| (c, depth + 1)));
     }
-    order
-        .iter()
-        .enumerate()
-        .map(|(i, &(u, depth))| {
-            let next_depth = order.get(i + 1).map_or(0, |&(_, d)| d);
-            let has_children = next_depth > depth;
-            let unit = &model.units[u];
-            context! {
-                unit => site.unit_value(u),
-                href => path_value(site.unit_path(u)),
-                depth => depth,
-                has_children => has_children,
-                // Units in the nested list this node opens, all levels.
-                below => if has_children { count_below(&children, u) } else { 0 },
-                close => if has_children { 0 } else { depth.saturating_sub(next_depth) },
-                other_period => unit.period.as_ref().is_some_and(|p| p.name != period),
-            }
-        })
-        .collect()
+    // Each node is made as the template reaches it.
+    let site = Arc::clone(site);
+    let period = period.to_string();
+    super::objects::LazyList::value(order.len(), move |i| {
+        let (u, depth) = order[i];
+        let next_depth = order.get(i + 1).map_or(0, |&(_, d)| d);
+        let has_children = next_depth > depth;
+        let unit = &site.model.units[u];
+        context! {
+            unit => site.unit_value(u),
+            href => path_value(site.unit_path(u)),
+            depth => depth,
+            has_children => has_children,
+            // Units in the nested list this node opens, all levels.
+            below => if has_children { count_below(&children, u) } else { 0 },
+            close => if has_children { 0 } else { depth.saturating_sub(next_depth) },
+            other_period => unit.period.as_ref().is_some_and(|p| p.name != period),
+        }
+    })
 }
 
 /// How many units lie below `u`, at every level.

@@ -328,7 +328,7 @@ pub fn page_context(site: &Arc<SiteData>, shared: &Arc<Shared>, page: &Page) -> 
         }
         PageKind::Changes(name) => {
             let units = lists::period_units(&site.model, name);
-            vec![("changes", Value::from(weekly::changes_list(site, &units)))]
+            vec![("changes", weekly::changes_list(site, &units))]
         }
         PageKind::UnitJson(_) => Vec::new(),
         PageKind::People => vec![("people", Value::from(weekly::people_list(site)))],
@@ -364,7 +364,7 @@ fn period_variables(site: &Arc<SiteData>, name: &str, index: bool) -> Vec<(&'sta
     };
     vec![
         ("this_week", week),
-        ("tree", Value::from(tree)),
+        ("tree", tree),
         ("attention", Value::from(attention)),
         ("attention_total", Value::from(attention_total)),
         (

@@ -37,32 +37,35 @@ fn standing(s: &Standing) -> Value {
 }
 
 /// A changes page's list: each moved key result linked, with where it
-/// stood then and now and the check-ins of the window.
-pub fn changes_list(site: &Arc<SiteData>, units: &[usize]) -> Vec<Value> {
-    week_changes(site, units)
+/// stood then and now and the check-ins of the window. Each item is made
+/// as the template reaches it (every key result of a large workspace may
+/// have moved).
+pub fn changes_list(site: &Arc<SiteData>, units: &[usize]) -> Value {
+    let moved = week_changes(site, units);
+    let site = Arc::clone(site);
+    super::objects::LazyList::value(moved.len(), move |i| change_value(&site, &moved[i]))
+}
+
+fn change_value(site: &Arc<SiteData>, change: &Change) -> Value {
+    let link = key_result_link(site, change.unit, change.objective, change.key_result);
+    let checkins: Vec<Value> = change
+        .checkins
         .iter()
-        .map(|change| {
-            let link = key_result_link(site, change.unit, change.objective, change.key_result);
-            let checkins: Vec<Value> = change
-                .checkins
-                .iter()
-                .rev()
-                .map(|&c| {
-                    super::objects::checkin_value(
-                        site,
-                        (change.unit, change.objective, change.key_result, c),
-                    )
-                })
-                .collect();
-            context! {
-                then => standing(&change.then),
-                now => standing(&change.now),
-                progress_change => change.progress_change(),
-                checkins => checkins,
-                ..link
-            }
+        .rev()
+        .map(|&c| {
+            super::objects::checkin_value(
+                site,
+                (change.unit, change.objective, change.key_result, c),
+            )
         })
-        .collect()
+        .collect();
+    context! {
+        then => standing(&change.then),
+        now => standing(&change.now),
+        progress_change => change.progress_change(),
+        checkins => checkins,
+        ..link
+    }
 }
 
 /// Is a key result in trouble, check-ins aside?
