@@ -15,10 +15,12 @@ use super::filter::{Changes, Scope, classify};
 use super::{Message, RootEvent};
 
 /// After a batch arrives, more batches within this time join it. Longer
-/// than the debouncer's tick ([`super::watcher::TICK`]; here more than two
-/// ticks, for a busy machine), so the batches of one burst, handed out a
-/// tick apart, join.
-pub const QUIET: Duration = Duration::from_millis(8);
+/// than the debouncer's tick ([`super::watcher::TICK`]; here more than six
+/// ticks, because on a busy machine the debouncer's thread and this loop
+/// are not scheduled every tick: at 8 ms a paused-then-resumed burst of
+/// 200 files was split in two under load), so the batches of one burst,
+/// handed out a tick apart, join.
+pub const QUIET: Duration = Duration::from_millis(20);
 
 /// What waiting for a message gave.
 #[derive(Debug)]
@@ -292,7 +294,8 @@ mod tests {
                 0,
                 Message::Errors(vec![notify::Error::generic("no more watches")]),
             ),
-            (20, Message::Events(vec![lost])),
+            // After the quiet time: a second batch of changes.
+            (QUIET.as_millis() as u64 + 5, Message::Events(vec![lost])),
         ]);
         let (changes, errors) = next(&mut script);
         let changes = changes.expect("changes");

@@ -25,7 +25,7 @@ use crate::workspace::is_skipped;
 /// it on: long enough to merge an editor's write-rename-chmod (which come
 /// within a millisecond or two), short enough that a save does not wait:
 /// a single save is rebuilt after this, a tick and [`super::burst::QUIET`],
-/// 16 ms at most (it was 25 + 10 + 15 ms).
+/// 28 ms at most (it was 25 + 10 + 15 ms).
 pub const DEBOUNCE: Duration = Duration::from_millis(5);
 
 /// How often the debouncer looks for events that are due.
