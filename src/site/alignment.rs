@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use minijinja::{Value, context};
 
-use super::data::SiteData;
+use super::data::{RenderContext, SiteData};
 use super::paths::path_value;
 use crate::model::Model;
 
@@ -114,7 +114,7 @@ fn group_rows(site: &SiteData, g: usize, in_period: &impl Fn(usize) -> bool) -> 
 /// The groups of one page: `{unit, href, other_period, objectives:
 /// [{objective, contributors, key_results: [{key_result, contributors,
 /// covered}]}]}`, contributors being `{unit, objective, href}`.
-pub fn groups(site: &Arc<SiteData>, period: &str, units: &[usize]) -> Vec<Value> {
+pub fn groups(site: &Arc<RenderContext>, period: &str, units: &[usize]) -> Vec<Value> {
     let model = &site.model;
     let in_period = |u: usize| is_in_period(model, u, period);
     let contributing = |key: (usize, usize, Option<usize>)| -> Vec<Value> {

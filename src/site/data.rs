@@ -4,9 +4,8 @@
 //! the Rust filters and functions find it there). It holds the model, which
 //! templates read through the lazy objects of [`super::objects`].
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::NaiveDate;
 use minijinja::Value;
@@ -111,58 +110,6 @@ impl SiteData {
         self.model.today
     }
 
-    /// The template value of a unit, by index into `Model::units`. Every
-    /// unit a page shows comes through here (or [`SiteData::unit_of`]), so
-    /// the page's render records which units it depends on.
-    pub fn unit_value(self: &Arc<Self>, index: usize) -> Value {
-        record_use(index);
-        if index < self.model.units.len() {
-            objects::unit_value(self, index)
-        } else {
-            Value::from(())
-        }
-    }
-
-    /// The JSON object of a unit, by index into `Model::units`, as
-    /// `check --format json` writes it; recorded as a use like
-    /// [`SiteData::unit_value`].
-    pub fn unit_json(&self, index: usize) -> Vec<u8> {
-        record_use(index);
-        self.model
-            .units
-            .get(index)
-            .map(crate::render::json::unit)
-            .unwrap_or_default()
-    }
-
-    /// An objective (`key_result: None`) or key result as a template value.
-    pub fn okr_value(
-        self: &Arc<Self>,
-        unit: usize,
-        objective: usize,
-        key_result: Option<usize>,
-    ) -> Value {
-        record_use(unit);
-        objects::okr_value(self, unit, objective, key_result)
-    }
-
-    /// The index of a unit given as a template value: a unit object, or
-    /// anything with `id` and `period`.
-    pub fn unit_of(&self, unit: &Value) -> Option<usize> {
-        if let Some(object) = unit.downcast_object_ref::<objects::UnitObject>() {
-            record_use(object.0.unit_index());
-            return Some(object.0.unit_index());
-        }
-        let id = unit.get_attr("id").ok()?;
-        let period = unit.get_attr("period").ok()?;
-        let index = self
-            .unit_index()
-            .get(&(id.as_str()?.to_string(), period.as_str()?.to_string()))
-            .copied()?;
-        record_use(index);
-        Some(index)
-    }
-
     /// Who is named where, by index into [`SiteData::people`].
     pub fn people_index(&self) -> &super::weekly::PeopleIndex {
         self.people_index
@@ -187,8 +134,9 @@ impl SiteData {
     }
 }
 
-impl Object for SiteData {
-    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+impl SiteData {
+    /// The `site` variable's keys.
+    fn value_of(&self, key: &Value) -> Option<Value> {
         Some(match key.as_str()? {
             "title" => Value::from(&*self.model.title),
             "language" => Value::from(self.language.code()),
@@ -205,31 +153,118 @@ fn path_value_of(path: Option<&str>) -> Value {
     super::paths::path_value(path)
 }
 
-thread_local! {
-    /// The units the page being rendered on this thread used, when a
-    /// [`SiteCache`](super::cache::SiteCache) asked to know.
-    static USED: RefCell<Option<Vec<usize>>> = const { RefCell::new(None) };
+/// The context of one page's render: the site's shared data (whose
+/// language and Markdown options the filters and functions format with)
+/// and the units the page used. It is the page's `site` variable, and every
+/// unit, objective and key result value is made through it (and every model
+/// object holds it), so making a unit's value records that the page used the
+/// unit: the incremental cache knows a page's inputs by construction.
+pub struct RenderContext {
+    site: Arc<SiteData>,
+    used: Mutex<Vec<usize>>,
 }
 
-fn record_use(index: usize) {
-    USED.with(|used| {
-        if let Some(used) = used.borrow_mut().as_mut() {
-            used.push(index);
+impl std::fmt::Debug for RenderContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RenderContext")
+            .field("site", &self.site)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::ops::Deref for RenderContext {
+    type Target = SiteData;
+
+    fn deref(&self) -> &SiteData {
+        &self.site
+    }
+}
+
+impl RenderContext {
+    /// A page's render of `site`, having used no unit yet.
+    pub fn new(site: &Arc<SiteData>) -> Arc<RenderContext> {
+        Arc::new(RenderContext {
+            site: Arc::clone(site),
+            used: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Records that the page depends on the unit at `index` without
+    /// showing its value (the value makers call it themselves).
+    pub fn depends_on(&self, index: usize) {
+        self.used
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(index);
+    }
+
+    /// The indices of the units whose values the page used, sorted, each once.
+    pub fn used(&self) -> Vec<usize> {
+        let mut used =
+            std::mem::take(&mut *self.used.lock().unwrap_or_else(|e| e.into_inner()));
+        used.sort_unstable();
+        used.dedup();
+        used
+    }
+
+    /// The template value of a unit, by index into `Model::units`. Every
+    /// unit a page shows comes through here (or [`RenderContext::unit_of`]), so
+    /// the page's render records which units it depends on.
+    pub fn unit_value(self: &Arc<Self>, index: usize) -> Value {
+        self.depends_on(index);
+        if index < self.model.units.len() {
+            objects::unit_value(self, index)
+        } else {
+            Value::from(())
         }
-    });
+    }
+
+    /// The JSON object of a unit, by index into `Model::units`, as
+    /// `check --format json` writes it; recorded as a use like
+    /// [`RenderContext::unit_value`].
+    pub fn unit_json(&self, index: usize) -> Vec<u8> {
+        self.depends_on(index);
+        self.model
+            .units
+            .get(index)
+            .map(crate::render::json::unit)
+            .unwrap_or_default()
+    }
+
+    /// An objective (`key_result: None`) or key result as a template value.
+    pub fn okr_value(
+        self: &Arc<Self>,
+        unit: usize,
+        objective: usize,
+        key_result: Option<usize>,
+    ) -> Value {
+        self.depends_on(unit);
+        objects::okr_value(self, unit, objective, key_result)
+    }
+
+    /// The index of a unit given as a template value: a unit object, or
+    /// anything with `id` and `period`.
+    pub fn unit_of(&self, unit: &Value) -> Option<usize> {
+        if let Some(object) = unit.downcast_object_ref::<objects::UnitObject>() {
+            self.depends_on(object.0.unit_index());
+            return Some(object.0.unit_index());
+        }
+        let id = unit.get_attr("id").ok()?;
+        let period = unit.get_attr("period").ok()?;
+        let index = self
+            .unit_index()
+            .get(&(id.as_str()?.to_string(), period.as_str()?.to_string()))
+            .copied()?;
+        self.depends_on(index);
+        Some(index)
+    }
+
 }
 
-/// Runs `f` (the render of one page) and returns the indices of the units
-/// whose values it used, sorted, each once.
-pub fn recording_use<T>(f: impl FnOnce() -> T) -> (T, Vec<usize>) {
-    USED.with(|used| *used.borrow_mut() = Some(Vec::new()));
-    let result = f();
-    let mut used = USED
-        .with(|used| used.borrow_mut().take())
-        .unwrap_or_default();
-    used.sort_unstable();
-    used.dedup();
-    (result, used)
+impl Object for RenderContext {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.site.value_of(key)
+    }
 }
 
 type Alignments = (Vec<Vec<Vec<Target>>>, HashMap<Target, Vec<ObjectiveRef>>);

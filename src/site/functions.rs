@@ -6,18 +6,17 @@
 //! They take any template value, but are quick with the model's own objects
 //! ([`super::objects`]): a key result object leads straight to the model's
 //! key result, without looking up its fields one by one. The render's
-//! settings (language, Markdown options) are known to the thread rendering
-//! the page ([`RenderScope`]); without them (a function called outside a
-//! page render) they come from the `site` variable.
+//! settings (language, Markdown options) and the units a page used are kept
+//! by the page's [`RenderContext`], the `site` variable; no state hides in
+//! the thread.
 
-use std::cell::Cell;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 use minijinja::value::Value;
 use minijinja::{Environment, Error, ErrorKind, State, context};
 
-use super::data::SiteData;
+use super::data::{RenderContext, SiteData};
 use super::format::{self, Language};
 use super::fragments::{self, Progress};
 use super::markdown::{self, MarkdownOptions};
@@ -61,38 +60,11 @@ struct Settings {
     markdown: MarkdownOptions,
 }
 
-thread_local! {
-    static SETTINGS: Cell<Option<Settings>> = const { Cell::new(None) };
-}
-
-/// While alive, the functions called on this thread render for `site`.
-pub struct RenderScope {
-    previous: Option<Settings>,
-}
-
-impl RenderScope {
-    pub fn enter(site: &SiteData) -> RenderScope {
-        let settings = Settings {
-            language: site.language,
-            markdown: site.markdown,
-        };
-        RenderScope {
-            previous: SETTINGS.with(|s| s.replace(Some(settings))),
-        }
-    }
-}
-
-impl Drop for RenderScope {
-    fn drop(&mut self) {
-        SETTINGS.with(|s| s.set(self.previous));
-    }
-}
-
-/// The render's shared data, from the `site` variable.
-fn site(state: &State) -> Result<Arc<SiteData>, Error> {
+/// The page's render context, the `site` variable.
+fn site(state: &State) -> Result<Arc<RenderContext>, Error> {
     state
         .lookup("site")
-        .and_then(|site| site.downcast_object::<SiteData>())
+        .and_then(|site| site.downcast_object::<RenderContext>())
         .ok_or_else(|| {
             Error::new(
                 ErrorKind::InvalidOperation,
@@ -101,19 +73,18 @@ fn site(state: &State) -> Result<Arc<SiteData>, Error> {
         })
 }
 
+/// The render's settings, from the `site` variable; the defaults without it.
 fn settings(state: &State) -> Settings {
-    SETTINGS
-        .with(Cell::get)
-        .unwrap_or_else(|| match site(state) {
-            Ok(site) => Settings {
-                language: site.language,
-                markdown: site.markdown,
-            },
-            Err(_) => Settings {
-                language: Language::English,
-                markdown: MarkdownOptions { unsafe_html: false },
-            },
-        })
+    match site(state) {
+        Ok(site) => Settings {
+            language: site.language,
+            markdown: site.markdown,
+        },
+        Err(_) => Settings {
+            language: Language::English,
+            markdown: MarkdownOptions { unsafe_html: false },
+        },
+    }
 }
 
 fn language(state: &State) -> Language {
@@ -275,7 +246,7 @@ fn period_url(state: &State, period: String, kind: Option<String>) -> Result<Val
 }
 
 /// The site data a model object carries, else the `site` variable's.
-fn site_of(state: &State, value: &Value) -> Result<Arc<SiteData>, Error> {
+fn site_of(state: &State, value: &Value) -> Result<Arc<RenderContext>, Error> {
     if let Some(u) = value.downcast_object_ref::<UnitObject>() {
         return Ok(Arc::clone(u.0.site()));
     }
@@ -605,7 +576,7 @@ fn key_result_index(site: &SiteData, u: usize, o: usize, key_result: &Value) -> 
 }
 
 /// A link to an objective (and key result) on its unit's page.
-fn objective_link(site: &Arc<SiteData>, u: usize, o: usize, k: Option<usize>) -> Value {
+fn objective_link(site: &Arc<RenderContext>, u: usize, o: usize, k: Option<usize>) -> Value {
     let objective = &site.model.units[u].objectives[o];
     let key_result = k.map(|k| &*objective.key_results[k].id);
     let fragment = okr_anchor(&objective.id, key_result);

@@ -6,7 +6,7 @@
 //! Pages that cover a whole period show the whole unit tree (its deeper
 //! levels folded); the other lists are capped with a count of the rest.
 //!
-//! Unit values come from [`SiteData::unit_value`] only: that is how `watch`
+//! Unit values come from [`RenderContext::unit_value`] only: that is how `watch`
 //! learns which units a unit page shows (see `cache/`). A unit page's
 //! context may add anything derived from those units or from site-wide
 //! inputs (settings, today, periods, paths); anything else it shows must be
@@ -17,14 +17,14 @@ use std::sync::Arc;
 
 use minijinja::{Value, context};
 
-use super::data::SiteData;
+use super::data::RenderContext;
 use super::paths::path_value;
 use crate::analyse::attention::{Attention, needs_attention};
 use crate::analyse::progress::PaceCounts;
 use crate::model::{Model, Pace};
 
 /// A unit with a link to its page.
-pub fn unit_link(site: &Arc<SiteData>, u: usize) -> Value {
+pub fn unit_link(site: &Arc<RenderContext>, u: usize) -> Value {
     context! {
         unit => site.unit_value(u),
         href => path_value(site.unit_path(u)),
@@ -58,7 +58,7 @@ pub fn period_units(model: &Model, period: &str) -> Vec<usize> {
 /// opens after it (`has_children`) and how many nested lists close after it
 /// (`close`), so templates nest `<ul>`s without recursion however deep the
 /// tree is (and fold the levels below the third).
-pub fn tree(site: &Arc<SiteData>, units: &[usize], period: &str) -> Value {
+pub fn tree(site: &Arc<RenderContext>, units: &[usize], period: &str) -> Value {
     let model = &site.model;
     let in_tree: HashSet<usize> = units.iter().copied().collect();
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); model.units.len()];
@@ -130,7 +130,7 @@ fn count_below(children: &[Vec<usize>], u: usize) -> usize {
 /// What needs attention (README "How progress is computed", [`needs_attention`]): how many key
 /// results, and the first `limit` as `{unit, objective, key_result, href,
 /// reasons}`, where a reason is `{kind: "pace"|"stale"|"confidence", value}`.
-pub fn attention(site: &Arc<SiteData>, units: &[usize], limit: usize) -> (usize, Vec<Value>) {
+pub fn attention(site: &Arc<RenderContext>, units: &[usize], limit: usize) -> (usize, Vec<Value>) {
     let found = needs_attention(&site.model.units, units);
     let total = found.len();
     let shown = found
@@ -142,7 +142,7 @@ pub fn attention(site: &Arc<SiteData>, units: &[usize], limit: usize) -> (usize,
 }
 
 /// One key result that needs attention, as the lists show it.
-pub fn attention_item(site: &Arc<SiteData>, item: &Attention) -> Value {
+pub fn attention_item(site: &Arc<RenderContext>, item: &Attention) -> Value {
     let reasons: Vec<Value> = item
         .reasons
         .iter()
@@ -156,7 +156,7 @@ pub fn attention_item(site: &Arc<SiteData>, item: &Attention) -> Value {
 }
 
 /// A key result with its unit and objective, linked to its unit's page.
-pub fn key_result_link(site: &Arc<SiteData>, u: usize, o: usize, k: usize) -> Value {
+pub fn key_result_link(site: &Arc<RenderContext>, u: usize, o: usize, k: usize) -> Value {
     context! {
         unit => site.unit_value(u),
         objective => site.okr_value(u, o, None),
@@ -167,7 +167,7 @@ pub fn key_result_link(site: &Arc<SiteData>, u: usize, o: usize, k: usize) -> Va
 
 /// The `limit` latest check-ins of the units, up to today, newest first:
 /// each `{unit, objective, key_result, checkin, href}`.
-pub fn latest_checkins(site: &Arc<SiteData>, units: &[usize], limit: usize) -> Vec<Value> {
+pub fn latest_checkins(site: &Arc<RenderContext>, units: &[usize], limit: usize) -> Vec<Value> {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
     let model = &site.model;
@@ -210,7 +210,7 @@ pub fn latest_checkins(site: &Arc<SiteData>, units: &[usize], limit: usize) -> V
 }
 
 /// The units at the top of the tree that state a mission, vision or strategy.
-pub fn statements(site: &Arc<SiteData>, units: &[usize]) -> Vec<Value> {
+pub fn statements(site: &Arc<RenderContext>, units: &[usize]) -> Vec<Value> {
     units
         .iter()
         .copied()
@@ -224,7 +224,7 @@ pub fn statements(site: &Arc<SiteData>, units: &[usize]) -> Vec<Value> {
 
 /// A unit's page: its parent, the units aligned below it, and the chain of
 /// units above it (for the breadcrumb, top first).
-pub fn unit_relations(site: &Arc<SiteData>, u: usize) -> (Value, Vec<Value>, Vec<Value>) {
+pub fn unit_relations(site: &Arc<RenderContext>, u: usize) -> (Value, Vec<Value>, Vec<Value>) {
     let model = &site.model;
     let unit = &model.units[u];
     let parent = unit
@@ -256,7 +256,7 @@ pub fn unit_relations(site: &Arc<SiteData>, u: usize) -> (Value, Vec<Value>, Vec
 }
 
 /// The units of a period, linked, for its scorecard.
-pub fn period_unit_links(site: &Arc<SiteData>, period: &str) -> Vec<Value> {
+pub fn period_unit_links(site: &Arc<RenderContext>, period: &str) -> Vec<Value> {
     site.model
         .units
         .iter()

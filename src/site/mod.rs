@@ -44,7 +44,7 @@ use thiserror::Error;
 use crate::config::Config;
 use crate::model::Model;
 pub use cache::SiteCache;
-use data::SiteData;
+use data::{RenderContext, SiteData};
 use format::Language;
 use markdown::MarkdownOptions;
 pub use pages::{Page, PageKind};
@@ -373,13 +373,25 @@ impl SiteRender {
     /// Renders one page. Pure: the same page of the same render is always
     /// the same bytes.
     pub fn render_page(&self, templates: &Templates, page: &Page) -> Result<String, SiteError> {
-        if let PageKind::UnitJson(unit) = page.kind {
+        self.render_page_using(templates, page).0
+    }
+
+    /// Renders one page, and says which units it used (by index into
+    /// `Model::units`, sorted, each once): what its bytes depend on.
+    pub fn render_page_using(
+        &self,
+        templates: &Templates,
+        page: &Page,
+    ) -> (Result<String, SiteError>, Vec<usize>) {
+        let render = RenderContext::new(&self.site);
+        let bytes = if let PageKind::UnitJson(unit) = page.kind {
             // serde_json writes UTF-8.
-            return Ok(String::from_utf8(self.site.unit_json(unit)).unwrap_or_default());
-        }
-        let _scope = functions::RenderScope::enter(&self.site);
-        let context = page_context(&self.site, &self.shared, page);
-        templates.render(page, context)
+            Ok(String::from_utf8(render.unit_json(unit)).unwrap_or_default())
+        } else {
+            let context = page_context(&render, &self.shared, page);
+            templates.render(page, context)
+        };
+        (bytes, render.used())
     }
 }
 

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use minijinja::Value;
 use minijinja::value::{Enumerator, Object, ObjectRepr};
 
-use super::data::SiteData;
+use super::data::RenderContext;
 use crate::model::{
     Checkin, Colour, Confidence, KeyResult, KeyResultType, Model, Objective, ObjectiveKind, Unit,
 };
@@ -111,10 +111,10 @@ fn serialized<T: serde::Serialize>(value: &T) -> Value {
 }
 
 /// Where an object sits in the model: unit, objective, key result, check-in
-/// (indices). Every object holds the render's [`SiteData`] and its path.
+/// (indices). Every object holds the page's [`RenderContext`] and its path.
 #[derive(Clone)]
 pub struct Node {
-    site: Arc<SiteData>,
+    site: Arc<RenderContext>,
     unit: usize,
     objective: usize,
     key_result: usize,
@@ -126,7 +126,7 @@ impl Node {
         &self.site.model
     }
 
-    pub fn site(&self) -> &Arc<SiteData> {
+    pub fn site(&self) -> &Arc<RenderContext> {
         &self.site
     }
 
@@ -196,7 +196,7 @@ enum ListKind {
 }
 
 /// The unit at `index` of the model, as a template value.
-pub fn unit_value(site: &Arc<SiteData>, index: usize) -> Value {
+pub fn unit_value(site: &Arc<RenderContext>, index: usize) -> Value {
     Value::from_object(UnitObject(Node {
         site: Arc::clone(site),
         unit: index,
@@ -208,7 +208,7 @@ pub fn unit_value(site: &Arc<SiteData>, index: usize) -> Value {
 
 /// An objective (`key_result: None`) or a key result, as a template value.
 pub fn okr_value(
-    site: &Arc<SiteData>,
+    site: &Arc<RenderContext>,
     unit: usize,
     objective: usize,
     key_result: Option<usize>,
@@ -227,7 +227,7 @@ pub fn okr_value(
 }
 
 /// A check-in, as a template value.
-pub fn checkin_value(site: &Arc<SiteData>, path: (usize, usize, usize, usize)) -> Value {
+pub fn checkin_value(site: &Arc<RenderContext>, path: (usize, usize, usize, usize)) -> Value {
     Value::from_object(CheckinObject(Node {
         site: Arc::clone(site),
         unit: path.0,
@@ -544,10 +544,10 @@ impl Object for List {
 
 /// The `model` variable: the whole model, as `okrs.json` has it, made
 /// value by value as a template reads it.
-pub struct ModelObject(pub Arc<SiteData>);
+pub struct ModelObject(pub Arc<RenderContext>);
 
 /// `model.units`.
-struct UnitList(Arc<SiteData>);
+struct UnitList(Arc<RenderContext>);
 
 impl std::fmt::Debug for ModelObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -682,15 +682,15 @@ mod tests {
         assert_eq!(empty, "0   ");
     }
 
-    fn site(fixture: &str) -> Arc<SiteData> {
+    fn site(fixture: &str) -> Arc<RenderContext> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture);
         let workspace = crate::workspace::Workspace::load(&root, None).unwrap();
         let model = crate::compile(&workspace, parse_date("2026-11-27").unwrap());
-        SiteData::new(
+        RenderContext::new(&super::super::data::SiteData::new(
             Arc::new(model),
             super::super::markdown::MarkdownOptions { unsafe_html: false },
             &crate::config::Config::default(),
-        )
+        ))
     }
 
     #[test]

@@ -8,7 +8,7 @@ use minijinja::value::{Enumerator, Object, ObjectRepr};
 use minijinja::{Value, context};
 
 use super::alignment;
-use super::data::SiteData;
+use super::data::{RenderContext, SiteData};
 use super::labels;
 use super::lists;
 use super::objects::ModelObject;
@@ -164,10 +164,9 @@ pub fn pages(site: &SiteData) -> Vec<Page> {
     pages
 }
 
-/// The variables every page of one render shares.
+/// The variables every page of one render shares (`site` and `model` are
+/// the page's own: they hold its [`RenderContext`]).
 pub struct Shared {
-    site: Value,
-    model: Value,
     t: Value,
     lang: Value,
     periods: Value,
@@ -176,8 +175,6 @@ pub struct Shared {
 impl Shared {
     pub fn new(site: &Arc<SiteData>) -> Shared {
         Shared {
-            site: Value::from_dyn_object(Arc::clone(site)),
-            model: Value::from_object(ModelObject(Arc::clone(site))),
             t: labels::labels(site.language),
             lang: Value::from(site.language.code()),
             periods: periods_value(site),
@@ -232,6 +229,8 @@ fn periods_value(site: &SiteData) -> Value {
 /// them: the shared ones, `root`, `page`, `period`, and its kind's own.
 pub struct PageContext {
     shared: Arc<Shared>,
+    site: Value,
+    model: Value,
     root: Value,
     page: Value,
     period: Value,
@@ -259,8 +258,8 @@ impl Object for PageContext {
 
     fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
         Some(match key {
-            "site" => self.shared.site.clone(),
-            "model" => self.shared.model.clone(),
+            "site" => self.site.clone(),
+            "model" => self.model.clone(),
             "t" => self.shared.t.clone(),
             "lang" => self.shared.lang.clone(),
             "periods" => self.shared.periods.clone(),
@@ -288,7 +287,7 @@ impl Object for PageContext {
 }
 
 /// The variables of `page`.
-pub fn page_context(site: &Arc<SiteData>, shared: &Arc<Shared>, page: &Page) -> Value {
+pub fn page_context(site: &Arc<RenderContext>, shared: &Arc<Shared>, page: &Page) -> Value {
     let model: &Model = &site.model;
     let period_name = match &page.kind {
         PageKind::Index => site.current_period.clone(),
@@ -335,6 +334,8 @@ pub fn page_context(site: &Arc<SiteData>, shared: &Arc<Shared>, page: &Page) -> 
         PageKind::Person(i) => weekly::person_variables(site, *i),
     };
     Value::from_object(PageContext {
+        site: Value::from_dyn_object(Arc::clone(site)),
+        model: Value::from_object(ModelObject(Arc::clone(site))),
         root: Value::from_safe_string(root_prefix(&page.path)),
         page: context! { kind => page.kind.name(), path => path_value(Some(&page.path)) },
         period: period_name
@@ -347,7 +348,7 @@ pub fn page_context(site: &Arc<SiteData>, shared: &Arc<Shared>, page: &Page) -> 
 }
 
 /// What the index and a dashboard show of a period: the whole unit tree, what needs attention, the latest check-ins, statements and figures.
-fn period_variables(site: &Arc<SiteData>, name: &str, index: bool) -> Vec<(&'static str, Value)> {
+fn period_variables(site: &Arc<RenderContext>, name: &str, index: bool) -> Vec<(&'static str, Value)> {
     let units = lists::period_units(&site.model, name);
     // Enough to act on; a list of thousands helps no one.
     let (attention_limit, checkins) = if index { (12, 10) } else { (50, 25) };

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use minijinja::{Value, context};
 
-use super::data::SiteData;
+use super::data::{RenderContext, SiteData};
 use super::lists::{attention_item, key_result_link};
 use super::paths::path_value;
 use crate::analyse::attention::{Reason, needs_attention, reasons};
@@ -40,13 +40,13 @@ fn standing(s: &Standing) -> Value {
 /// stood then and now and the check-ins of the window. Each item is made
 /// as the template reaches it (every key result of a large workspace may
 /// have moved).
-pub fn changes_list(site: &Arc<SiteData>, units: &[usize]) -> Value {
+pub fn changes_list(site: &Arc<RenderContext>, units: &[usize]) -> Value {
     let moved = week_changes(site, units);
     let site = Arc::clone(site);
     super::objects::LazyList::value(moved.len(), move |i| change_value(&site, &moved[i]))
 }
 
-fn change_value(site: &Arc<SiteData>, change: &Change) -> Value {
+fn change_value(site: &Arc<RenderContext>, change: &Change) -> Value {
     let link = key_result_link(site, change.unit, change.objective, change.key_result);
     let checkins: Vec<Value> = change
         .checkins
@@ -75,7 +75,7 @@ fn troubled(kr: &KeyResult) -> bool {
 
 /// The overview's "This week": how many key results moved, how many are
 /// newly in trouble, how many are due a check-in, and the changes page.
-pub fn this_week(site: &Arc<SiteData>, units: &[usize], period: &str) -> Value {
+pub fn this_week(site: &Arc<RenderContext>, units: &[usize], period: &str) -> Value {
     let Some(then) = &site.week_ago else {
         return Value::from(());
     };
@@ -108,7 +108,7 @@ pub fn this_week(site: &Arc<SiteData>, units: &[usize], period: &str) -> Value {
 
 /// Everyone named as an owner, linked, with how many key results they
 /// answer for.
-pub fn people_list(site: &Arc<SiteData>) -> Vec<Value> {
+pub fn people_list(site: &Arc<RenderContext>) -> Vec<Value> {
     let index = site.people_index();
     site.people
         .iter()
@@ -200,7 +200,7 @@ fn once<T: PartialEq>(list: &mut Vec<T>, item: T) {
 /// A person's page: the units they own, the key results they answer for
 /// (newest period first), what of theirs needs attention, and their latest
 /// check-ins.
-pub fn person_variables(site: &Arc<SiteData>, person: usize) -> Vec<(&'static str, Value)> {
+pub fn person_variables(site: &Arc<RenderContext>, person: usize) -> Vec<(&'static str, Value)> {
     let Some((name, _)) = site.people.get(person) else {
         return Vec::new();
     };
@@ -208,7 +208,7 @@ pub fn person_variables(site: &Arc<SiteData>, person: usize) -> Vec<(&'static st
     let index = site.people_index();
     // The page depends on every unit that names the person (see `cache/`).
     for &u in index.named(person) {
-        let _ = site.unit_value(u);
+        site.depends_on(u);
     }
     let units: Vec<Value> = index
         .owned(person)

@@ -9,8 +9,8 @@
 //! - Pages: each page remembers a fingerprint of what it was rendered from
 //!   and a hash of its bytes — not the bytes: the site is on disk. A unit
 //!   page's or an alignment page's inputs are the units its render used
-//!   (every unit reaches templates through [`SiteData::unit_value`] or
-//!   [`SiteData::unit_of`], which record the use) and the site-wide inputs
+//!   (every unit reaches templates through [`RenderContext::unit_value`] or
+//!   [`RenderContext::unit_of`], which record the use) and the site-wide inputs
 //!   (templates, settings, today, periods, every page's path, and for an
 //!   alignment page which units it shows). The index and the dashboards
 //!   count and rank every unit, so they depend on everything; so does every
@@ -34,7 +34,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use super::BuildError;
-use super::data::{SiteData, recording_use};
+use super::data::SiteData;
 use super::output::{Carried, FreshSite, MARKER, OutputDir, OutputError, Owned, Placed};
 use super::pages::{Page, PageKind};
 use super::{FAVICON, FAVICON_SVG, JSON_FILE, STYLESHEET, SiteRender, Templates};
@@ -520,7 +520,7 @@ impl<'b> Build<'b> {
     /// changed.
     fn page(&self, page: &Page) -> Result<Done, BuildError> {
         let took = Instant::now();
-        let (bytes, used) = recording_use(|| self.render.render_page(self.templates, page));
+        let (bytes, used) = self.render.render_page_using(self.templates, page);
         let bytes = bytes?;
         let took = took.elapsed();
         let hash = hash_bytes(bytes.as_bytes());
