@@ -200,8 +200,7 @@ impl RenderContext {
 
     /// The indices of the units whose values the page used, sorted, each once.
     pub fn used(&self) -> Vec<usize> {
-        let mut used =
-            std::mem::take(&mut *self.used.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut used = std::mem::take(&mut *self.used.lock().unwrap_or_else(|e| e.into_inner()));
         used.sort_unstable();
         used.dedup();
         used
@@ -258,7 +257,6 @@ impl RenderContext {
         self.depends_on(index);
         Some(index)
     }
-
 }
 
 impl Object for RenderContext {

@@ -6,7 +6,8 @@
 //! Pages that cover a whole period show the whole unit tree (its deeper
 //! levels folded); the other lists are capped with a count of the rest.
 //!
-//! Unit values come from [`RenderContext::unit_value`] only: that is how `watch`
+//! Unit values come from the page's [`RenderContext`] only, which records
+//! each unit it makes a value of: that is how `watch`
 //! learns which units a unit page shows (see `cache/`). A unit page's
 //! context may add anything derived from those units or from site-wide
 //! inputs (settings, today, periods, paths); anything else it shows must be

@@ -709,6 +709,21 @@ mod tests {
     }
 
     #[test]
+    fn making_a_unit_value_records_that_the_page_used_the_unit() {
+        let render = site("sample-okrs");
+        assert!(render.used().is_empty());
+        let model = Value::from_object(ModelObject(Arc::clone(&render)));
+        let units = model.get_attr("units").unwrap();
+        let third = units.get_item(&Value::from(2)).unwrap();
+        assert!(!third.is_undefined());
+        let _ = render.okr_value(5, 0, None);
+        let _ = units.get_item(&Value::from(2)).unwrap();
+        assert_eq!(render.used(), vec![2, 5]);
+        // Another page's render starts from nothing.
+        assert!(render.used().is_empty());
+    }
+
+    #[test]
     fn dates_are_written_as_iso_dates() {
         let mut buffer = [0u8; 10];
         let date = parse_date("2026-03-05").unwrap();

@@ -348,7 +348,11 @@ pub fn page_context(site: &Arc<RenderContext>, shared: &Arc<Shared>, page: &Page
 }
 
 /// What the index and a dashboard show of a period: the whole unit tree, what needs attention, the latest check-ins, statements and figures.
-fn period_variables(site: &Arc<RenderContext>, name: &str, index: bool) -> Vec<(&'static str, Value)> {
+fn period_variables(
+    site: &Arc<RenderContext>,
+    name: &str,
+    index: bool,
+) -> Vec<(&'static str, Value)> {
     let units = lists::period_units(&site.model, name);
     // Enough to act on; a list of thousands helps no one.
     let (attention_limit, checkins) = if index { (12, 10) } else { (50, 25) };

@@ -9,8 +9,8 @@
 //! - Pages: each page remembers a fingerprint of what it was rendered from
 //!   and a hash of its bytes — not the bytes: the site is on disk. A unit
 //!   page's or an alignment page's inputs are the units its render used
-//!   (every unit reaches templates through [`RenderContext::unit_value`] or
-//!   [`RenderContext::unit_of`], which record the use) and the site-wide inputs
+//!   (the page's [`RenderContext`](super::data::RenderContext) makes every
+//!   unit value a template sees, and making one records the use) and the site-wide inputs
 //!   (templates, settings, today, periods, every page's path, and for an
 //!   alignment page which units it shows). The index and the dashboards
 //!   count and rank every unit, so they depend on everything; so does every
