@@ -73,9 +73,14 @@ fn site(state: &State) -> Result<Arc<RenderContext>, Error> {
         })
 }
 
-/// The render's settings, from the `site` variable; the defaults without it.
-fn settings(state: &State) -> Settings {
-    match site(state) {
+/// The render's settings, from the `site` variable (the defaults without
+/// it), kept for the rest of the render in the render's own storage: the
+/// filters that format numbers run many times a page.
+fn settings(state: &mut State) -> Settings {
+    if let Some(settings) = state.get_extension::<Settings>() {
+        return *settings;
+    }
+    let settings = match site(state) {
         Ok(site) => Settings {
             language: site.language,
             markdown: site.markdown,
@@ -84,10 +89,11 @@ fn settings(state: &State) -> Settings {
             language: Language::English,
             markdown: MarkdownOptions { unsafe_html: false },
         },
-    }
+    };
+    *state.get_or_insert_extension(settings)
 }
 
-fn language(state: &State) -> Language {
+fn language(state: &mut State) -> Language {
     settings(state).language
 }
 
@@ -116,7 +122,7 @@ fn safe(html: String) -> Value {
 }
 
 /// `{{ 120000|number }}` → `120,000` / `120.000`.
-fn number(state: &State, value: Value) -> String {
+fn number(state: &mut State, value: Value) -> String {
     match as_number(&value) {
         Some(n) => format::number(n, language(state)),
         None => "–".to_string(),
@@ -124,7 +130,7 @@ fn number(state: &State, value: Value) -> String {
 }
 
 /// `{{ 0.53|percent }}` → `53%`.
-fn percent(state: &State, value: Value) -> String {
+fn percent(state: &mut State, value: Value) -> String {
     match as_number(&value) {
         Some(n) => format::percent(n, language(state)),
         None => "–".to_string(),
@@ -133,7 +139,7 @@ fn percent(state: &State, value: Value) -> String {
 
 /// `{{ kr.current|quantity(kr.unit, kr.number_style) }}` → `€118,000`;
 /// without a style, in the site's language.
-fn quantity(state: &State, value: Value, unit: Option<Value>, style: Option<Value>) -> String {
+fn quantity(state: &mut State, value: Value, unit: Option<Value>, style: Option<Value>) -> String {
     let unit = unit.as_ref().and_then(|u| u.as_str());
     let style = match style.as_ref().and_then(|s| s.as_str()) {
         Some(code) => crate::number::NumberStyle::of_language(code),
@@ -157,7 +163,7 @@ fn confidence_level(value: Value) -> Value {
 
 /// `{{ checkin.date|date }}` → `5 Oct 2026`. Anything that is not a date is
 /// shown as it is.
-fn date(state: &State, value: Value) -> String {
+fn date(state: &mut State, value: Value) -> String {
     match value.as_str().and_then(parse_date) {
         Some(d) => format::date(d, language(state)),
         None => value.to_string(),
@@ -165,7 +171,7 @@ fn date(state: &State, value: Value) -> String {
 }
 
 /// `{{ checkin.date|short_date }}` → `5 Oct`.
-fn short_date(state: &State, value: Value) -> String {
+fn short_date(state: &mut State, value: Value) -> String {
     match value.as_str().and_then(parse_date) {
         Some(d) => format::short_date(d, language(state)),
         None => value.to_string(),
@@ -174,7 +180,7 @@ fn short_date(state: &State, value: Value) -> String {
 
 /// `{{ unit.body|markdown }}`: safe HTML; `markdown(2)` puts its top heading
 /// at `<h2>` (default `<h3>`).
-fn markdown_filter(state: &State, text: Value, top: Option<u8>) -> Value {
+fn markdown_filter(state: &mut State, text: Value, top: Option<u8>) -> Value {
     let Some(text) = text.as_str() else {
         return Value::from("");
     };
@@ -208,7 +214,7 @@ fn id_of(value: &Value) -> String {
 }
 
 /// `{{ root }}{{ unit_url(unit) }}`: a unit's page, relative to the site root.
-fn unit_url(state: &State, unit: Value) -> Result<Value, Error> {
+fn unit_url(state: &mut State, unit: Value) -> Result<Value, Error> {
     let site = site_of(state, &unit)?;
     Ok(path_value(
         site.unit_of(&unit).and_then(|i| site.unit_path(i)),
@@ -217,7 +223,7 @@ fn unit_url(state: &State, unit: Value) -> Result<Value, Error> {
 
 /// `{{ root }}{{ person_url("Ada Lovelace") }}`: the page of a person
 /// named as an owner; none for anyone else.
-fn person_url(state: &State, name: String) -> Result<Value, Error> {
+fn person_url(state: &mut State, name: String) -> Result<Value, Error> {
     let site = site(state)?;
     let path = site.person_slug(&name).map(|slug| site.paths.person(slug));
     Ok(path_value(path.as_deref()))
@@ -225,7 +231,7 @@ fn person_url(state: &State, name: String) -> Result<Value, Error> {
 
 /// `{{ root }}{{ period_url("2026-Q4", "alignment") }}`: a period's
 /// `dashboard` (default), `alignment` map or `scorecard`.
-fn period_url(state: &State, period: String, kind: Option<String>) -> Result<Value, Error> {
+fn period_url(state: &mut State, period: String, kind: Option<String>) -> Result<Value, Error> {
     let site = site(state)?;
     let paths = &site.paths;
     let path = match kind.as_deref().unwrap_or("dashboard") {
@@ -302,7 +308,7 @@ fn with_progress<T>(item: &Value, f: impl FnOnce(Progress<'_>) -> T) -> T {
 
 /// `{{ progress_bar(kr) }}`: the progress of a unit, objective or key result
 /// as an SVG bar, coloured by its pace, with the expected progress marked.
-fn progress_bar(state: &State, item: Value) -> Value {
+fn progress_bar(state: &mut State, item: Value) -> Value {
     let language = language(state);
     let mut out = String::with_capacity(200);
     with_progress(&item, |p| fragments::progress_bar(&mut out, p, language));
@@ -311,7 +317,7 @@ fn progress_bar(state: &State, item: Value) -> Value {
 
 /// `{{ progress(item) }}`: the progress bar and the percentage beside it;
 /// `progress(item, true)` is the large one of a page head.
-fn progress(state: &State, item: Value, large: Option<bool>) -> Value {
+fn progress(state: &mut State, item: Value, large: Option<bool>) -> Value {
     let language = language(state);
     let mut out = String::with_capacity(240);
     let large = large.unwrap_or(false);
@@ -322,7 +328,7 @@ fn progress(state: &State, item: Value, large: Option<bool>) -> Value {
 /// `{{ pace_badge(kr.pace) }}`: the pace in words, with a shape and colour
 /// that repeat it; `pace_badge(kr.pace, kr.by)` adds a pending milestone's
 /// deadline ("Due 15 Jan 2027"). Empty for none.
-fn pace_badge(state: &State, pace: Option<Value>, by: Option<Value>) -> Value {
+fn pace_badge(state: &mut State, pace: Option<Value>, by: Option<Value>) -> Value {
     let mut out = String::new();
     let by = by
         .as_ref()
@@ -337,7 +343,7 @@ fn pace_badge(state: &State, pace: Option<Value>, by: Option<Value>) -> Value {
 /// `{{ confidence_badge(kr.confidence) }}`: a confidence (a level, or a
 /// check-in's number) in words; `confidence_badge(c, false)` leaves out the
 /// "Confidence:" prefix for screen readers, where a column header says it.
-fn confidence_badge(state: &State, confidence: Value, labelled: Option<bool>) -> Value {
+fn confidence_badge(state: &mut State, confidence: Value, labelled: Option<bool>) -> Value {
     let level = confidence_level(confidence);
     let Some(level) = level.as_str().and_then(ConfidenceLevel::from_name) else {
         return Value::from("");
@@ -430,7 +436,7 @@ fn period_of(site: &SiteData, unit: &Value) -> Option<Period> {
 
 /// `{{ kr_chart(kr, unit) }}`: a metric key result's check-ins against the
 /// expected pace, with a text alternative. Empty for other key results.
-fn kr_chart(state: &State, kr: Value, unit: Value) -> Result<Value, Error> {
+fn kr_chart(state: &mut State, kr: Value, unit: Value) -> Result<Value, Error> {
     let site = site_of(state, &kr)?;
     let Some(period) = period_of(&site, &unit) else {
         return Ok(Value::from(""));
@@ -446,7 +452,7 @@ fn kr_chart(state: &State, kr: Value, unit: Value) -> Result<Value, Error> {
 /// result's check-in table, newest first: date, value, confidence, note
 /// (`<tr>` elements, for a `<tbody>`). Within the period's year, dates
 /// leave the year out.
-fn checkin_rows(state: &State, kr: Value, unit: Option<Value>) -> Result<Value, Error> {
+fn checkin_rows(state: &mut State, kr: Value, unit: Option<Value>) -> Result<Value, Error> {
     let period = period_for(state, &kr, unit.as_ref())?;
     let language = language(state);
     let mut out = String::with_capacity(1024);
@@ -468,7 +474,7 @@ fn period_for(state: &State, kr: &Value, unit: Option<&Value>) -> Result<Option<
 /// `{{ checkin_table(kr) }}`: the check-in history of a key result, a
 /// table of every check-in (date, value, confidence, note), newest first,
 /// in a `<details>` that can be folded. Empty without check-ins.
-fn checkin_table(state: &State, kr: Value, unit: Option<Value>) -> Result<Value, Error> {
+fn checkin_table(state: &mut State, kr: Value, unit: Option<Value>) -> Result<Value, Error> {
     let period = period_for(state, &kr, unit.as_ref())?;
     let language = language(state);
     let mut out = String::with_capacity(1024);
@@ -480,7 +486,7 @@ fn checkin_table(state: &State, kr: Value, unit: Option<Value>) -> Result<Value,
 
 /// `{{ kr_meta(kr) }}`: the badges under a key result's title — pace and
 /// confidence in words, the type, and weight and score when set.
-fn kr_meta(state: &State, kr: Value) -> Value {
+fn kr_meta(state: &mut State, kr: Value) -> Value {
     let language = language(state);
     let mut out = String::with_capacity(256);
     with_key_result(&kr, |kr| fragments::kr_meta(&mut out, kr, language));
@@ -489,7 +495,7 @@ fn kr_meta(state: &State, kr: Value) -> Value {
 
 /// `{{ kr_figures(kr) }}`: a key result's figures as a `<dl>`: from →
 /// current → target and the deadline (a metric), or where it stands.
-fn kr_figures(state: &State, kr: Value) -> Value {
+fn kr_figures(state: &mut State, kr: Value) -> Value {
     let language = language(state);
     let mut out = String::with_capacity(256);
     with_key_result(&kr, |kr| fragments::kr_figures(&mut out, kr, language));
@@ -522,7 +528,7 @@ fn has_charts(unit: Value) -> bool {
 
 /// `{{ sparkline(unit) }}` or `{{ sparkline(kr, unit) }}`: progress over
 /// the period as a small line.
-fn sparkline(state: &State, item: Value, unit: Option<Value>) -> Result<Value, Error> {
+fn sparkline(state: &mut State, item: Value, unit: Option<Value>) -> Result<Value, Error> {
     let site = site_of(state, &item)?;
     let mut out = String::with_capacity(256);
     match unit {
@@ -592,7 +598,7 @@ fn objective_link(site: &Arc<RenderContext>, u: usize, o: usize, k: Option<usize
 /// `aligned_to(unit, objective)`: what the objective contributes to, each
 /// `{unit, objective, key_result, href}` (key_result none for a whole
 /// objective; href relative to the site root).
-fn aligned_to(state: &State, unit: Value, objective: Value) -> Result<Value, Error> {
+fn aligned_to(state: &mut State, unit: Value, objective: Value) -> Result<Value, Error> {
     let site = site_of(state, &unit)?;
     let Some(u) = site.unit_of(&unit) else {
         return Ok(Value::from(Vec::<Value>::new()));
