@@ -82,20 +82,10 @@ pub fn resolve_again(
 ) {
     assign_periods(std::slice::from_mut(&mut units[i]), config, diagnostics);
     diagnostics.extend(index.duplicate(units, i));
-    if units[i].parent.is_some() {
-        // A parent as written: reported when it names no unit.
-        let unit = &units[i];
-        if let (Some(parent), Some(period)) = (&unit.parent, &unit.period) {
-            if let Lookup::Missing = index.lookup(units, parent, period) {
-                let reference = Reference {
-                    code: Code::UnknownParent,
-                    file: &unit.file,
-                    span: unit.origin.parent.unwrap_or_default(),
-                    written: None,
-                };
-                diagnostics.push(index.missing(units, parent, period, reference));
-            }
-        }
+    // A parent as written: reported when it names no unit (the link itself
+    // is `old`'s, below).
+    if let Err(missing) = index.parent_of(units, i) {
+        diagnostics.push(missing);
     }
     let unit = &mut units[i];
     unit.period.clone_from(&old.period);
@@ -213,6 +203,29 @@ impl UnitIndex {
         UnitIndex {
             by_id,
             broken: broken_ids,
+        }
+    }
+
+    /// The unit that unit `i`'s `parent` names (`Ok(None)`: no parent, no
+    /// period, or a unit whose file is broken), or the `unknown-parent`
+    /// diagnostic when it names no unit.
+    fn parent_of(&self, units: &[Unit], i: usize) -> Result<Option<usize>, Diagnostic> {
+        let unit = &units[i];
+        let (Some(parent), Some(period)) = (&unit.parent, &unit.period) else {
+            return Ok(None);
+        };
+        match self.lookup(units, parent, period) {
+            Lookup::Found(p) => Ok(Some(p)),
+            Lookup::Broken => Ok(None),
+            Lookup::Missing => {
+                let reference = Reference {
+                    code: Code::UnknownParent,
+                    file: &unit.file,
+                    span: unit.origin.parent.unwrap_or_default(),
+                    written: None,
+                };
+                Err(self.missing(units, parent, period, reference))
+            }
         }
     }
 
@@ -353,21 +366,9 @@ fn resolve_parents(units: &mut [Unit], index: &UnitIndex, diagnostics: &mut Vec<
             same_unit_of_a_longer_period(units, index, i);
             continue;
         }
-        let (Some(parent), Some(period)) = (&units[i].parent, &units[i].period) else {
-            continue;
-        };
-        match index.lookup(units, parent, period) {
-            Lookup::Found(p) => units[i].parent_index = Some(p),
-            Lookup::Broken => {}
-            Lookup::Missing => {
-                let reference = Reference {
-                    code: Code::UnknownParent,
-                    file: &units[i].file,
-                    span: units[i].origin.parent.unwrap_or_default(),
-                    written: None,
-                };
-                diagnostics.push(index.missing(units, parent, period, reference));
-            }
+        match index.parent_of(units, i) {
+            Ok(p) => units[i].parent_index = p,
+            Err(missing) => diagnostics.push(missing),
         }
     }
 }
