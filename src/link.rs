@@ -18,15 +18,15 @@
 //! change (a shape, a file added, removed or broken, `okrc.toml`, the
 //! date, a parent or roll-up loop) links everything again
 //! ([`Linked::full`]). Either way the model is the one [`crate::link`]
-//! makes from the same files: `tests/incremental.rs` checks that over
-//! random edits.
+//! makes from the same files: `link::tests` and `watch::session::tests`
+//! check that over random edits.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::analyse::changes::{Window, as_of, as_of_again};
+use crate::analyse::changes::{Window, as_of_again, week_ago};
 use crate::analyse::{self, Feeds};
 use crate::config::Rules;
 use crate::diagnostic::{Code, Diagnostic};
@@ -171,6 +171,7 @@ impl Linked {
             }
             plan.push((u, parsed));
         }
+        let since = Window::week(today).since;
         for (u, parsed) in plan {
             let ParsedFile {
                 unit, diagnostics, ..
@@ -193,7 +194,6 @@ impl Linked {
             if let Some(week_ago) = &mut model.week_ago {
                 // Unique unless the caller kept the model it gave.
                 let then = Arc::make_mut(week_ago);
-                let since = Window::week(today).since;
                 as_of_again(then, &model.units, &self.feeds, u, config, since);
             }
             apply_levels(&mut found, &config.rules);
@@ -201,10 +201,10 @@ impl Linked {
             // parse, its links, its lints.
             model.diagnostics.retain(|d| d.file != file);
             model.diagnostics.extend(found);
-            model
-                .diagnostics
-                .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         }
+        model
+            .diagnostics
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         Ok(())
     }
 }
@@ -270,10 +270,9 @@ pub fn link(
         }
     });
     let mut model = model_of(workspace, units, diagnostics, today);
-    if keep && model.periods.iter().any(|p| p.contains_date(today)) {
+    if keep {
         // For the site's changes pages, kept up to date by `relink`.
-        let since = Window::week(today).since;
-        model.week_ago = Some(Arc::new(as_of(&model.units, config, since)));
+        model.week_ago = week_ago(&model, config).map(Arc::new);
     }
     (model, linked)
 }

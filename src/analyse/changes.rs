@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::{Feeds, analyse_figures, figures_again};
 use crate::config::Config;
-use crate::model::{ConfidenceLevel, KeyResultType, Pace, Unit};
+use crate::model::{ConfidenceLevel, KeyResultType, Model, Pace, Unit};
 
 /// The days a change belongs to: `since < date ≤ today`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +42,15 @@ pub fn as_of(units: &[Unit], config: &Config, date: NaiveDate) -> Vec<Unit> {
     // The lints of that day are not wanted, only the figures.
     analyse_figures(&mut then, config, date);
     then
+}
+
+/// The units as they stood a week before `model.today` ([`Window::week`]),
+/// for the changes of a running period; `None` when no period of the model
+/// is running (nothing to compare). `link` keeps them for `watch`, a build
+/// makes them when the model has none.
+pub fn week_ago(model: &Model, config: &Config) -> Option<Vec<Unit>> {
+    let running = model.periods.iter().any(|p| p.contains_date(model.today));
+    running.then(|| as_of(&model.units, config, Window::week(model.today).since))
 }
 
 /// [`as_of`] again for unit `u` alone, after it changed in `now` in ways

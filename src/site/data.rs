@@ -68,15 +68,11 @@ impl SiteData {
         let everyone = crate::people::everyone(&model);
         let slugs = crate::people::slugs(&everyone);
         let people = everyone.into_iter().zip(slugs).collect();
-        let running = model.periods.iter().any(|p| p.contains_date(model.today));
         // `watch` keeps the week-ago units up to date as it links.
-        let week_ago = running.then(|| match &model.week_ago {
-            Some(kept) => Arc::clone(kept),
-            None => {
-                let since = crate::analyse::changes::Window::week(model.today).since;
-                Arc::new(crate::analyse::changes::as_of(&model.units, config, since))
-            }
-        });
+        let week_ago = model
+            .week_ago
+            .clone()
+            .or_else(|| crate::analyse::changes::week_ago(&model, config).map(Arc::new));
         Arc::new(SiteData {
             language: Language::from_code(&model.language),
             markdown,
