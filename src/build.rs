@@ -88,12 +88,7 @@ pub fn check(
     today: NaiveDate,
     deny_warnings: bool,
 ) -> Checked {
-    let model = crate::link(workspace, parsed, today);
-    let verdict = Verdict::of(&model.diagnostics, deny_warnings);
-    Checked {
-        model: Arc::new(model),
-        verdict,
-    }
+    Checked::judge(crate::link(workspace, parsed, today), deny_warnings)
 }
 
 /// Where a site is built, and what a build carries over from the last one.
@@ -129,6 +124,15 @@ pub enum NotBuilt {
 }
 
 impl Checked {
+    /// A linked model (by [`check`], or by `watch`'s incremental link) and
+    /// the verdict on its diagnostics.
+    pub fn judge(model: Model, deny_warnings: bool) -> Checked {
+        Checked {
+            verdict: Verdict::of(&model.diagnostics, deny_warnings),
+            model: Arc::new(model),
+        }
+    }
+
     /// Builds the site into `target` when the check passed: renders the
     /// pages whose inputs changed and writes the files whose bytes did.
     /// `on_page` hears of every page rendered, with the number of pages.

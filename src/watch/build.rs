@@ -160,10 +160,7 @@ impl Session {
         self.pending = Pending::default();
         // A copy of the last model is of no use any more.
         self.spare_model = None;
-        let checked = build::Checked {
-            verdict: build::Verdict::of(&model.diagnostics, false),
-            model: Arc::new(model),
-        };
+        let checked = build::Checked::judge(model, false);
         // Kept: the next edit is linked into it.
         if let Some(old) = self.model.replace(Arc::clone(&checked.model)) {
             self.drop_later(old);
