@@ -189,6 +189,8 @@ fn checkin_value(
 /// The rows of a key result's check-in table, newest first (of two on one
 /// day, the one written last first): date, value, confidence, note. Rows
 /// leave out the end tags HTML lets them leave out: a page holds thousands.
+/// Where the header is out of sight (a phone), the confidence cell is named
+/// by the table's `--l` label (see [`checkin_table`]), not by every row.
 pub fn checkin_rows(out: &mut String, kr: &KeyResult, period: Option<&Period>, language: Language) {
     let mut order: Vec<usize> = (0..kr.checkins.len()).collect();
     order.sort_by(|&a, &b| (kr.checkins[b].date, b).cmp(&(kr.checkins[a].date, a)));
@@ -212,9 +214,7 @@ pub fn checkin_rows(out: &mut String, kr: &KeyResult, period: Option<&Period>, l
             Some(level) => {
                 out.push_str(r#"<td class="conf-"#);
                 out.push_str(level.as_str());
-                out.push_str(r#""><span class="cell-label">"#);
-                out.push_str(confidence_label(language));
-                out.push_str(": </span>");
+                out.push_str(r#"">"#);
                 out.push_str(confidence_word(level.as_str(), language));
             }
             None => out.push_str("<td>"),
@@ -326,7 +326,15 @@ pub fn checkin_table(
     out.push_str(label("checkin_history", language));
     out.push_str(" (");
     format::push_int(out, kr.checkins.len() as i64);
-    out.push_str(")</summary>\n<table><thead><tr>");
+    out.push_str(")</summary>\n<table style='--l:\"");
+    // A CSS string in an attribute: our own label, with nothing that could
+    // end either.
+    for c in confidence_label(language).chars() {
+        if !matches!(c, '"' | '\'' | '\\' | '<' | '>' | '&') {
+            out.push(c);
+        }
+    }
+    out.push_str(": \"'><thead><tr>");
     for name in ["date", "value", "confidence_label", "note"] {
         out.push_str("<th>");
         out.push_str(label(name, language));
