@@ -62,6 +62,33 @@ fn the_changes_page_lists_what_moved_in_the_week_biggest_move_first() {
 }
 
 #[test]
+fn the_changes_page_is_a_table_whose_cells_the_header_names() {
+    let (_dir, site) = build();
+    let html = read(&site, "periods/2026-q4/changes.html");
+    let main = main_of(&html);
+    assert!(
+        main.contains(
+            "<thead><tr><th>Key result</th><th>Value</th><th>Progress</th>\
+             <th>Confidence</th><th>Pace</th></tr></thead>"
+        ),
+        "{main}"
+    );
+    // One row per change.
+    assert_eq!(main.matches("<tr><td><a href=").count(), 3, "{main}");
+    // Satisfaction only lost confidence: then -> now in the Confidence
+    // column, whose header says "Confidence" once, not in every badge.
+    let row = &main[position(main, ">Satisfaction</a>")..];
+    let row = &row[..row.find("<tr>").unwrap_or(row.len())];
+    assert!(
+        row.contains(r#"<span class="badge confidence-"#) && row.contains(" → "),
+        "{row}"
+    );
+    assert!(!row.contains("Confidence:"), "{row}");
+    // A phone shows the names beside the cells, from the table's labels.
+    assert!(main.contains(r#"--l4:"Confidence: ""#), "{main}");
+}
+
+#[test]
 fn the_overview_has_a_this_week_block_linking_to_the_changes_page() {
     let (_dir, site) = build();
     let html = read(&site, "index.html");
