@@ -43,7 +43,10 @@ impl Window {
 /// confidence, pace, due), never texts, so the copy costs a fraction of the
 /// model.
 pub fn as_of(units: &[Unit], config: &Config, date: NaiveDate) -> Vec<Unit> {
-    let mut then: Vec<Unit> = units.par_iter().map(|unit| figures_of(unit, date)).collect();
+    let mut then: Vec<Unit> = units
+        .par_iter()
+        .map(|unit| figures_of(unit, date))
+        .collect();
     // The lints of that day are not wanted, only the figures.
     analyse_figures(&mut then, config, date);
     then
@@ -146,7 +149,12 @@ pub fn figures_of(unit: &Unit, date: NaiveDate) -> Unit {
 
 /// A key result's figures' inputs as of `date` (see [`figures_of`]).
 fn key_result_figures(kr: &KeyResult, date: NaiveDate) -> KeyResult {
-    let by_then = || kr.checkins.iter().enumerate().filter(|(_, c)| c.date <= date);
+    let by_then = || {
+        kr.checkins
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.date <= date)
+    };
     let latest = |has: fn(&Checkin) -> bool| {
         by_then()
             .filter(|(_, c)| has(c))
@@ -342,8 +350,10 @@ mod tests {
     }
 
     type Figures = (f64, f64, Option<Pace>, Option<f64>);
+    /// A unit's figures, its objectives' and its key results' standings.
+    type UnitFigures = (Figures, Vec<Figures>, Vec<(Standing, bool)>);
 
-    fn figures(units: &[Unit]) -> Vec<(Figures, Vec<Figures>, Vec<(Standing, bool)>)> {
+    fn figures(units: &[Unit]) -> Vec<UnitFigures> {
         units
             .iter()
             .map(|u| {
@@ -406,7 +416,11 @@ mod tests {
         // Of 5 check-ins: the one of 11-14 is later; of the others the
         // latest (and latest with a value) is the second of 11-09, the
         // latest with a confidence the same; no `done`s.
-        let dates: Vec<String> = latency.checkins.iter().map(|c| c.date.to_string()).collect();
+        let dates: Vec<String> = latency
+            .checkins
+            .iter()
+            .map(|c| c.date.to_string())
+            .collect();
         assert_eq!(dates, ["2026-11-09"]);
         assert_eq!(latency.checkins[0].value, Some(350.0));
         assert!(
