@@ -373,3 +373,75 @@ fn alignments(model: &Model) -> Alignments {
         .collect();
     (aligned_to, contributions)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::period::parse_date;
+
+    fn sample() -> Model {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-okrs");
+        let workspace = crate::workspace::Workspace::load(&root, None).unwrap();
+        crate::compile(&workspace, parse_date("2026-11-27").unwrap())
+    }
+
+    fn data(model: Model, last: Option<&SiteData>) -> Arc<SiteData> {
+        let markdown = MarkdownOptions { unsafe_html: false };
+        SiteData::after(
+            Arc::new(model),
+            markdown,
+            &crate::config::Config::default(),
+            last,
+        )
+    }
+
+    #[test]
+    fn a_render_keeps_the_indexes_of_the_last_that_did_not_change() {
+        let model = sample();
+        let first = data(model.clone(), None);
+        // Progress changed, nothing else: everything is kept.
+        let mut progressed = model.clone();
+        progressed.units[0].progress /= 2.0;
+        let second = data(progressed, Some(&first));
+        assert!(Arc::ptr_eq(&first.paths, &second.paths));
+        assert!(Arc::ptr_eq(&first.people, &second.people));
+        assert!(Arc::ptr_eq(&first.aligned_to, &second.aligned_to));
+        assert!(Arc::ptr_eq(&first.contributions, &second.contributions));
+        // A new owner: the people are made again, and they are those of a
+        // render from scratch.
+        let mut owned = model.clone();
+        owned.units[0].owners.push("Someone New".to_string());
+        let third = data(owned.clone(), Some(&second));
+        assert!(!Arc::ptr_eq(&second.people, &third.people));
+        assert_eq!(third.people, data(owned, None).people);
+        assert!(Arc::ptr_eq(&second.paths, &third.paths));
+        // Another id: the paths are made again.
+        let mut renamed = model.clone();
+        let last = renamed.units.len() - 1;
+        renamed.units[last].id = "renamed-unit".to_string();
+        let fourth = data(renamed.clone(), Some(&third));
+        assert!(!Arc::ptr_eq(&third.paths, &fourth.paths));
+        assert_eq!(
+            fourth.paths.unit(last),
+            data(renamed, None).paths.unit(last)
+        );
+        // An alignment dropped: the links both ways are made again.
+        let mut unaligned = model.clone();
+        let (u, o) = unaligned
+            .units
+            .iter()
+            .enumerate()
+            .find_map(|(u, unit)| {
+                let o = unit
+                    .objectives
+                    .iter()
+                    .position(|o| o.origin.alignments.iter().any(|a| a.target.is_some()))?;
+                Some((u, o))
+            })
+            .expect("the sample aligns something");
+        unaligned.units[u].objectives[o].origin.alignments.clear();
+        let fifth = data(unaligned.clone(), Some(&first));
+        assert!(!Arc::ptr_eq(&first.contributions, &fifth.contributions));
+        assert_eq!(fifth.aligned_to, data(unaligned, None).aligned_to);
+    }
+}
