@@ -53,12 +53,40 @@ fn the_changes_page_lists_what_moved_in_the_week_biggest_move_first() {
     // Uptime's only check-in is before the window; signups never moved.
     assert!(!main.contains(">Uptime</a>"), "{main}");
     assert!(!main.contains(">Signups</a>"), "{main}");
-    // Links are relative and point at the key result on its unit page.
+    // Links are relative (as short as they can be: the unit pages are in
+    // the changes page's folder) and point at the key result on its page.
     assert!(
-        main.contains(r#"href="../../periods/2026-q4/units/company.html#okr-O1.KR1""#),
+        main.contains(r#"href="units/company.html#okr-O1.KR1""#),
         "{main}"
     );
     assert!(main.contains(r#"<span class="count">3</span>"#), "{main}");
+}
+
+#[test]
+fn the_changes_page_is_a_table_whose_cells_the_header_names() {
+    let (_dir, site) = build();
+    let html = read(&site, "periods/2026-q4/changes.html");
+    let main = main_of(&html);
+    assert!(
+        main.contains(
+            "<thead><tr><th>Key result</th><th>Value</th><th>Progress</th>\
+             <th>Confidence</th><th>Pace</th></tr></thead>"
+        ),
+        "{main}"
+    );
+    // One row per change.
+    assert_eq!(main.matches("<tr><td><a href=").count(), 3, "{main}");
+    // Satisfaction only lost confidence: then -> now in the Confidence
+    // column, whose header says "Confidence" once, not in every badge.
+    let row = &main[position(main, ">Satisfaction</a>")..];
+    let row = &row[..row.find("<tr>").unwrap_or(row.len())];
+    assert!(
+        row.contains(r#"<span class="badge confidence-"#) && row.contains(" → "),
+        "{row}"
+    );
+    assert!(!row.contains("Confidence:"), "{row}");
+    // A phone shows the names beside the cells, from the table's labels.
+    assert!(main.contains(r#"--l4:"Confidence: ""#), "{main}");
 }
 
 #[test]
@@ -93,7 +121,7 @@ fn the_people_index_lists_every_owner_once() {
         ("pat-person", "Pat Person"),
         ("tom-team", "Tom Team"),
     ] {
-        let link = format!(r#"<a href="../people/{slug}.html">{name}</a>"#);
+        let link = format!(r#"<a href="{slug}.html">{name}</a>"#);
         assert_eq!(main.matches(&link).count(), 1, "{link} in:\n{main}");
         assert!(site.join(format!("people/{slug}.html")).is_file(), "{slug}");
     }

@@ -6,9 +6,14 @@
 
 use chrono::NaiveDate;
 
+use rayon::prelude::*;
+
 use super::{Feeds, analyse_figures, figures_again};
 use crate::config::Config;
-use crate::model::{ConfidenceLevel, KeyResultType, Model, Pace, Unit};
+use crate::model::{
+    Alignment, Checkin, ConfidenceLevel, KeyResult, KeyResultType, Model, Objective,
+    ObjectiveOrigin, Pace, Unit,
+};
 
 /// The days a change belongs to: `since < date ≤ today`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,14 +36,17 @@ impl Window {
     }
 }
 
-/// The units as they stood on `date`: the check-ins dated after it left
-/// out, and every figure analysed with `date` as today. Indices stay those
-/// of `units`.
+/// The units as they stood on `date`, for their figures: every figure
+/// analysed with `date` as today, on the check-ins made by then. Indices
+/// stay those of `units`. Only the figures are kept ([`figures_of`]): the
+/// changes pages and reports compare standings (value, done, progress,
+/// confidence, pace, due), never texts, so the copy costs a fraction of the
+/// model.
 pub fn as_of(units: &[Unit], config: &Config, date: NaiveDate) -> Vec<Unit> {
-    let mut then: Vec<Unit> = units.to_vec();
-    for unit in &mut then {
-        leave_out_after(unit, date);
-    }
+    let mut then: Vec<Unit> = units
+        .par_iter()
+        .map(|unit| figures_of(unit, date))
+        .collect();
     // The lints of that day are not wanted, only the figures.
     analyse_figures(&mut then, config, date);
     then
@@ -65,15 +73,135 @@ pub fn as_of_again(
     config: &Config,
     date: NaiveDate,
 ) {
-    then[u].clone_from(&now[u]);
-    leave_out_after(&mut then[u], date);
+    then[u] = figures_of(&now[u], date);
     figures_again(then, feeds, u, config, date);
 }
 
-/// The unit without the check-ins dated after `date`.
-fn leave_out_after(unit: &mut Unit, date: NaiveDate) {
-    for kr in unit.objectives.iter_mut().flat_map(|o| &mut o.key_results) {
-        kr.checkins.retain(|c| c.date <= date);
+/// What the analysis of `date` reads of `unit`, made without copying the
+/// rest: its identity, period, links and the figures' inputs, with the texts
+/// (name, titles, descriptions, notes, body, owners, links) left empty, and
+/// of each key result's check-ins dated by `date` only those a figure reads:
+/// the latest, and the latest with a value, a `done` and a confidence
+/// ([`super::latest_checkin`] picks among the same ones, in the same order).
+pub fn figures_of(unit: &Unit, date: NaiveDate) -> Unit {
+    Unit {
+        id: unit.id.clone(),
+        name: String::new(),
+        period: unit.period.clone(),
+        file: unit.file.clone(),
+        parent: unit.parent.clone(),
+        parent_period: unit.parent_period.clone(),
+        owners: Vec::new(),
+        draft: unit.draft,
+        progress: unit.progress,
+        expected: unit.expected,
+        pace: unit.pace,
+        score: unit.score,
+        mission: None,
+        vision: None,
+        strategy: None,
+        objectives: unit
+            .objectives
+            .iter()
+            .map(|objective| Objective {
+                id: objective.id.clone(),
+                title: String::new(),
+                kind: objective.kind,
+                aligns_to: Vec::new(),
+                owners: Vec::new(),
+                description: None,
+                progress: objective.progress,
+                expected: objective.expected,
+                pace: objective.pace,
+                score: objective.score,
+                colour: objective.colour,
+                by: objective.by,
+                key_results: objective
+                    .key_results
+                    .iter()
+                    .map(|kr| key_result_figures(kr, date))
+                    .collect(),
+                contributors: Vec::new(),
+                origin: ObjectiveOrigin {
+                    id: objective.origin.id,
+                    span: objective.origin.span,
+                    alignments: objective
+                        .origin
+                        .alignments
+                        .iter()
+                        .map(|a| Alignment {
+                            written: String::new(),
+                            span: a.span,
+                            target: a.target,
+                        })
+                        .collect(),
+                },
+            })
+            .collect(),
+        reflection: None,
+        children: Vec::new(),
+        body: String::new(),
+        body_line: unit.body_line,
+        origin: unit.origin.clone(),
+        parent_index: unit.parent_index,
+    }
+}
+
+/// A key result's figures' inputs as of `date` (see [`figures_of`]).
+fn key_result_figures(kr: &KeyResult, date: NaiveDate) -> KeyResult {
+    let by_then = || {
+        kr.checkins
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.date <= date)
+    };
+    let latest = |has: fn(&Checkin) -> bool| {
+        by_then()
+            .filter(|(_, c)| has(c))
+            .max_by_key(|&(i, c)| (c.date, i))
+            .map(|(i, _)| i)
+    };
+    let mut kept: Vec<usize> = [
+        latest(|_| true),
+        latest(|c| c.value.is_some()),
+        latest(|c| c.done.is_some()),
+        latest(|c| c.confidence.is_some()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    kept.sort_unstable();
+    kept.dedup();
+    KeyResult {
+        id: kr.id.clone(),
+        title: String::new(),
+        kind: kr.kind,
+        from: kr.from,
+        to: kr.to,
+        unit: None,
+        by: kr.by,
+        current: kr.current,
+        done: kr.done,
+        weight: kr.weight,
+        progress: kr.progress,
+        expected: kr.expected,
+        pace: kr.pace,
+        confidence: kr.confidence,
+        score: kr.score,
+        number_style: kr.number_style,
+        owners: Vec::new(),
+        links: Vec::new(),
+        description: None,
+        stale: kr.stale,
+        checkins: kept
+            .into_iter()
+            .map(|i| Checkin {
+                note: None,
+                ..kr.checkins[i].clone()
+            })
+            .collect(),
+        contributors: Vec::new(),
+        origin: kr.origin.clone(),
     }
 }
 
@@ -173,4 +301,133 @@ pub fn sort_biggest_first(changes: &mut [Change]) {
             .then(pace_moved(b).cmp(&pace_moved(a)))
             .then((a.unit, a.objective, a.key_result).cmp(&(b.unit, b.objective, b.key_result)))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+    use crate::workspace::Workspace;
+
+    fn date(text: &str) -> NaiveDate {
+        text.parse().expect("a test date")
+    }
+
+    /// A company with a roll-up fed by a team whose key results check in
+    /// values, `done`s and confidences on different days, twice on one day,
+    /// out of order and after the week-ago date.
+    fn workspace() -> Workspace {
+        let company = "+++\nid = \"co\"\nname = \"Company\"\n[[objectives]]\ntitle = \"Grow\"\nkey_results = [ { title = \"Roll\", rollup = true }, \"Ship it by 2026-12-01\" ]\n+++\nBody text.\n";
+        let team = "+++\nid = \"team\"\nname = \"Team\"\nparent = \"co\"\nowner = \"Ann\"\n[[objectives]]\ntitle = \"Faster\"\naligns_to = \"co#O1.KR1\"\nkey_results = [\n  { kr = \"Cut latency from 500ms to 100ms\", checkins = [\n    { date = 2026-11-02, value = 400, confidence = 0.9, note = \"a\" },\n    { date = 2026-11-09, value = 300, note = \"b\" },\n    { date = 2026-11-09, value = 350, confidence = \"at-risk\" },\n    { date = 2026-11-05, confidence = \"off-track\" },\n    { date = 2026-11-14, value = 120, confidence = 0.2, note = \"late\" },\n  ] },\n  { title = \"Launch\", done = false, checkins = [\n    { date = 2026-10-20, done = true },\n    { date = 2026-11-01, done = false, confidence = 0.5 },\n    { date = 2026-11-15, done = true },\n  ] },\n  { kr = \"Quiet from 0 to 10\", checkins = [ { date = 2026-10-01, value = 1 } ] },\n]\n[[objectives]]\ntitle = \"Later\"\nkind = \"committed\"\nkey_results = [ { kr = \"Only later from 0 to 10\", checkins = [ { date = 2026-11-15, value = 5 } ] } ]\n+++\n";
+        let mut config = Config::default();
+        config.period = config.catalog.lookup("2026-Q4");
+        Workspace {
+            root: "/workspace".into(),
+            config,
+            config_file: None,
+            config_diagnostics: Vec::new(),
+            files: [("co.md", company), ("team.md", team)]
+                .into_iter()
+                .map(|(path, text)| SourceFile::from_text(path, text))
+                .collect(),
+            read_errors: Vec::new(),
+        }
+    }
+
+    /// What `as_of` gave before it kept only the figures: every unit cloned
+    /// whole, the later check-ins left out, analysed again.
+    fn whole_copy(units: &[Unit], config: &Config, date: NaiveDate) -> Vec<Unit> {
+        let mut then = units.to_vec();
+        for kr in then
+            .iter_mut()
+            .flat_map(|u| &mut u.objectives)
+            .flat_map(|o| &mut o.key_results)
+        {
+            kr.checkins.retain(|c| c.date <= date);
+        }
+        analyse_figures(&mut then, config, date);
+        then
+    }
+
+    type Figures = (f64, f64, Option<Pace>, Option<f64>);
+    /// A unit's figures, its objectives' and its key results' standings.
+    type UnitFigures = (Figures, Vec<Figures>, Vec<(Standing, bool)>);
+
+    fn figures(units: &[Unit]) -> Vec<UnitFigures> {
+        units
+            .iter()
+            .map(|u| {
+                let objectives = u.objectives.iter();
+                (
+                    (u.progress, u.expected, u.pace, u.score),
+                    objectives
+                        .clone()
+                        .map(|o| (o.progress, o.expected, o.pace, o.score))
+                        .collect(),
+                    objectives
+                        .flat_map(|o| &o.key_results)
+                        .map(|kr| {
+                            let standing = Standing {
+                                value: kr.current,
+                                done: kr.done,
+                                progress: kr.progress,
+                                confidence: kr.confidence,
+                                pace: kr.pace,
+                            };
+                            (standing, kr.stale)
+                        })
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_figures_only_copy_has_the_figures_of_a_whole_copy_on_every_day() {
+        let workspace = workspace();
+        let model = crate::compile(&workspace, date("2026-11-16"));
+        assert_eq!(model.units.len(), 2, "{:?}", model.diagnostics);
+        for day in [
+            "2026-10-01",
+            "2026-11-01",
+            "2026-11-05",
+            "2026-11-09",
+            "2026-11-10",
+            "2026-11-14",
+            "2026-11-16",
+        ] {
+            let day = date(day);
+            let lean = as_of(&model.units, &workspace.config, day);
+            let whole = whole_copy(&model.units, &workspace.config, day);
+            assert_eq!(figures(&lean), figures(&whole), "as of {day}");
+        }
+    }
+
+    #[test]
+    fn the_figures_only_copy_keeps_no_texts_and_at_most_four_checkins() {
+        let workspace = workspace();
+        let model = crate::compile(&workspace, date("2026-11-16"));
+        let then = as_of(&model.units, &workspace.config, date("2026-11-10"));
+        let team = &then[1];
+        assert_eq!((team.id.as_str(), team.name.as_str()), ("team", ""));
+        assert!(team.owners.is_empty() && then[0].body.is_empty());
+        let latency = &team.objectives[0].key_results[0];
+        assert!(latency.title.is_empty());
+        // Of 5 check-ins: the one of 11-14 is later; of the others the
+        // latest (and latest with a value) is the second of 11-09, the
+        // latest with a confidence the same; no `done`s.
+        let dates: Vec<String> = latency
+            .checkins
+            .iter()
+            .map(|c| c.date.to_string())
+            .collect();
+        assert_eq!(dates, ["2026-11-09"]);
+        assert_eq!(latency.checkins[0].value, Some(350.0));
+        assert!(
+            then.iter()
+                .flat_map(|u| &u.objectives)
+                .flat_map(|o| &o.key_results)
+                .all(|kr| kr.checkins.len() <= 4 && kr.checkins.iter().all(|c| c.note.is_none()))
+        );
+    }
 }

@@ -21,7 +21,7 @@ use super::format::{self, Language};
 use super::fragments::{self, Progress};
 use super::markdown::{self, MarkdownOptions};
 use super::objects::{KeyResultObject, ObjectiveObject, UnitObject};
-use super::paths::{okr_anchor, path_value, slug};
+use super::paths::{okr_anchor, path_value, relative_url, slug};
 use crate::model::{Confidence, ConfidenceLevel, KeyResult, KeyResultType};
 use crate::period::{Period, parse_date};
 
@@ -39,6 +39,7 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_function("unit_url", unit_url);
     env.add_function("period_url", period_url);
     env.add_function("person_url", person_url);
+    env.add_function("url", url);
     env.add_function("progress_bar", progress_bar);
     env.add_function("progress", progress);
     env.add_function("pace_badge", pace_badge);
@@ -304,6 +305,39 @@ fn with_progress<T>(item: &Value, f: impl FnOnce(Progress<'_>) -> T) -> T {
             .as_deref()
             .and_then(crate::period::parse_date),
     })
+}
+
+/// The path of the page being rendered (`page.path`), looked up once a
+/// render.
+struct PagePath(Option<String>);
+
+/// `{{ url(c.href) }}`: a link from this page to a site path (as the
+/// model's `href`s are), as short as it can be: `unit.html#okr-O1` between
+/// two units of a period. Without a `page.path` it is `root` + the path.
+fn url(state: &mut State, path: Value) -> Value {
+    let Some(path) = path.as_str() else {
+        return Value::from(());
+    };
+    if state.get_extension::<PagePath>().is_none() {
+        let page = state
+            .lookup("page")
+            .and_then(|page| page.get_attr("path").ok())
+            .and_then(|p| p.as_str().map(str::to_string));
+        state.get_or_insert_extension(PagePath(page));
+    }
+    let url = match state.get_extension::<PagePath>() {
+        Some(PagePath(Some(page))) => relative_url(page, path),
+        _ => {
+            let root = state.lookup("root");
+            format!(
+                "{}{path}",
+                root.as_ref().and_then(|r| r.as_str()).unwrap_or("")
+            )
+        }
+    };
+    let mut out = String::with_capacity(url.len());
+    super::svg::escape_into(&mut out, &url);
+    Value::from_safe_string(out)
 }
 
 /// `{{ progress_bar(kr) }}`: the progress of a unit, objective or key result

@@ -261,9 +261,74 @@ pub fn root_prefix(page: &str) -> String {
     "../".repeat(page.matches('/').count())
 }
 
+/// The shortest relative URL from the page at `from` to the site path `to`
+/// (both from the output folder, `/`-separated; `to` may end in a
+/// `#fragment`): the folders the two share are left out, so a unit page
+/// links to another unit of its period as `unit.html`, not
+/// `../../../periods/<p>/units/unit.html`. Links are among the bytes every
+/// page repeats most.
+pub fn relative_url(from: &str, to: &str) -> String {
+    let (target, fragment) = match to.find('#') {
+        Some(at) => to.split_at(at),
+        None => (to, ""),
+    };
+    let from_folders: Vec<&str> = from.split('/').collect();
+    let from_folders = &from_folders[..from_folders.len() - 1];
+    let target_parts: Vec<&str> = target.split('/').collect();
+    let target_folders = &target_parts[..target_parts.len() - 1];
+    let shared = from_folders
+        .iter()
+        .zip(target_folders)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut url = "../".repeat(from_folders.len() - shared);
+    url.push_str(&target_parts[shared..].join("/"));
+    url.push_str(fragment);
+    url
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_urls_leave_out_the_folders_two_pages_share() {
+        let unit = "periods/2026-q4/units/a.html";
+        assert_eq!(
+            relative_url(unit, "periods/2026-q4/units/b.html#okr-O1"),
+            "b.html#okr-O1"
+        );
+        assert_eq!(relative_url(unit, unit), "a.html");
+        assert_eq!(
+            relative_url(unit, "periods/2026/units/c.html"),
+            "../../2026/units/c.html"
+        );
+        assert_eq!(
+            relative_url(unit, "people/ada.html"),
+            "../../../people/ada.html"
+        );
+        assert_eq!(relative_url(unit, "index.html"), "../../../index.html");
+        assert_eq!(
+            relative_url(
+                "periods/2026-q4/changes.html",
+                "periods/2026-q4/units/b.html"
+            ),
+            "units/b.html"
+        );
+        assert_eq!(
+            relative_url("index.html", "periods/2026-q4/units/b.html#x"),
+            "periods/2026-q4/units/b.html#x"
+        );
+        assert_eq!(
+            relative_url("people/ada.html", "people/index.html"),
+            "index.html"
+        );
+        // A folder that only starts like another is not shared.
+        assert_eq!(
+            relative_url("periods/2026-q4/index.html", "periods/2026-q40/index.html"),
+            "../2026-q40/index.html"
+        );
+    }
 
     #[test]
     fn an_okr_anchor_keeps_distinct_ids_distinct() {

@@ -1,4 +1,5 @@
-//! The site's charts, as inline SVG: no JavaScript, nothing loaded, styled by
+//! The site's charts, as inline SVG (progress bars are plain HTML, see
+//! [`super::fragments::progress_bar`]): no JavaScript, nothing loaded, styled by
 //! the stylesheet (so the dark scheme and print apply), and each with a text
 //! alternative (`role="img"`, `aria-label`, `<title>`).
 //!
@@ -46,7 +47,7 @@ fn coord(out: &mut String, x: f64) {
 }
 
 /// Appends a number with at most one decimal, without a trailing `.0`.
-fn tenths(out: &mut String, x: f64) {
+pub fn tenths(out: &mut String, x: f64) {
     let tenths = if x.is_finite() {
         (x * 10.0).round() as i64
     } else {
@@ -59,39 +60,8 @@ fn tenths(out: &mut String, x: f64) {
     }
 }
 
-fn clamp01(x: f64) -> f64 {
+pub fn clamp01(x: f64) -> f64 {
     if x.is_nan() { 0.0 } else { x.clamp(0.0, 1.0) }
-}
-
-/// A horizontal bar: `progress` filled, a tick at `expected`. `class` names
-/// the fill's colour (a pace); `label` is the text alternative. Bars are the
-/// most repeated element of the site, so each is two short paths drawn with
-/// thick strokes: the track is the SVG's CSS background and the colours
-/// come from the stylesheet.
-pub fn progress_bar(
-    out: &mut String,
-    progress: f64,
-    expected: Option<f64>,
-    class: &str,
-    label: &str,
-) {
-    // The track takes a tint of the pace's colour too, so that a bar at 0 %
-    // is coloured as well.
-    out.push_str(r#"<svg class="bar bar-"#);
-    escape_into(out, class);
-    out.push_str(r#"" viewBox="0 0 100 8" preserveAspectRatio="none" role="img" aria-label=""#);
-    escape_into(out, label);
-    out.push_str(r#""><path class=""#);
-    escape_into(out, class);
-    out.push_str(r#"" d="M0 4h"#);
-    tenths(out, clamp01(progress) * 100.0);
-    out.push_str(r#""/>"#);
-    if let Some(expected) = expected {
-        out.push_str(r#"<path class="x" d="M"#);
-        tenths(out, (clamp01(expected) * 100.0).clamp(0.5, 99.5));
-        out.push_str(r#" 0v8"/>"#);
-    }
-    out.push_str("</svg>");
 }
 
 /// What a key result's chart plots.
@@ -416,12 +386,6 @@ mod tests {
         &rest[start..start + end]
     }
 
-    fn bar(progress: f64, expected: Option<f64>, class: &str, label: &str) -> String {
-        let mut out = String::new();
-        progress_bar(&mut out, progress, expected, class, label);
-        out
-    }
-
     fn chart(data: &ChartData, text: &ChartText) -> String {
         let mut out = String::new();
         key_result_chart(&mut out, data, text);
@@ -441,17 +405,6 @@ mod tests {
         out.push(' ');
         tenths(&mut out, 7.0);
         assert_eq!(out, "12 13 0 12.3 7");
-    }
-
-    #[test]
-    fn progress_bars_fill_their_share_and_mark_the_expected_point() {
-        let svg = bar(0.42, Some(0.6), "pace-at-risk", "42% done");
-        assert_eq!(attr(&svg, "path class=\"pace-at-risk\"", "d"), "M0 4h42");
-        assert_eq!(attr(&svg, "path class=\"x\"", "d"), "M60 0v8");
-        assert!(svg.contains(r#"aria-label="42% done""#));
-        let over = bar(1.7, Some(-1.0), "", "");
-        assert_eq!(attr(&over, "path class=\"\"", "d"), "M0 4h100");
-        assert_eq!(attr(&over, "path class=\"x\"", "d"), "M0.5 0v8");
     }
 
     #[test]
