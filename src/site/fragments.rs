@@ -335,12 +335,12 @@ pub fn checkin_table(
         }
     }
     out.push_str(": \"'><thead><tr>");
+    // Header cells leave out their end tags too, as the rows do.
     for name in ["date", "value", "confidence_label", "note"] {
         out.push_str("<th>");
         out.push_str(label(name, language));
-        out.push_str("</th>");
     }
-    out.push_str("</tr></thead>\n<tbody>\n");
+    out.push_str("</thead>\n<tbody>\n");
     checkin_rows(out, kr, period, language);
     out.push_str("</tbody></table>\n</details>");
 }

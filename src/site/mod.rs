@@ -329,26 +329,57 @@ fn builtin_source(name: &str) -> &'static str {
 pub struct SiteRender {
     site: Arc<SiteData>,
     shared: Arc<Shared>,
-    pages: Vec<Page>,
+    /// Listed when first asked: a save's unit page is rendered before.
+    pages: std::sync::OnceLock<Vec<Page>>,
+}
+
+impl std::fmt::Debug for SiteRender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SiteRender")
+            .field("site", &self.site)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SiteRender {
     /// Indexes `model` and lists its pages.
     pub fn new(model: Arc<Model>, config: &Config) -> SiteRender {
+        SiteRender::after(model, config, None)
+    }
+
+    /// Indexes `model`, keeping what it can of `last`, the render of the
+    /// model before (see [`SiteData::after`]).
+    pub fn after(model: Arc<Model>, config: &Config, last: Option<&SiteRender>) -> SiteRender {
         let markdown = MarkdownOptions {
             unsafe_html: config.unsafe_html,
         };
-        let site = SiteData::new(model, markdown, config);
+        let site = SiteData::after(model, markdown, config, last.map(|last| &*last.site));
         SiteRender {
             shared: Arc::new(Shared::new(&site)),
-            pages: pages::pages(&site),
+            pages: std::sync::OnceLock::new(),
             site,
         }
     }
 
     /// Every page of the site, unit pages first.
     pub fn pages(&self) -> &[Page] {
-        &self.pages
+        self.pages.get_or_init(|| pages::pages(&self.site))
+    }
+
+    /// The page of the unit at `index` (into `Model::units`) and its JSON
+    /// file, as [`SiteRender::pages`] lists them; none for a unit without
+    /// a period.
+    pub fn unit_pages(&self, index: usize) -> Vec<Page> {
+        let paths = &self.site.paths;
+        let page = paths.unit(index).map(|path| Page {
+            path: path.to_string(),
+            kind: PageKind::Unit(index),
+        });
+        let json = paths.unit_json(index).map(|path| Page {
+            path: path.to_string(),
+            kind: PageKind::UnitJson(index),
+        });
+        page.into_iter().chain(json).collect()
     }
 
     pub fn model(&self) -> &Arc<Model> {

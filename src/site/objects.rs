@@ -686,10 +686,11 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture);
         let workspace = crate::workspace::Workspace::load(&root, None).unwrap();
         let model = crate::compile(&workspace, parse_date("2026-11-27").unwrap());
-        RenderContext::new(&super::super::data::SiteData::new(
+        RenderContext::new(&super::super::data::SiteData::after(
             Arc::new(model),
             super::super::markdown::MarkdownOptions { unsafe_html: false },
             &crate::config::Config::default(),
+            None,
         ))
     }
 

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::delta::Delta;
 use super::failure::Failure;
-use super::session::{Pending, Session, StartError};
+use super::session::{Session, StartError};
 use crate::build::{self, NotBuilt, Target};
 use crate::diagnostic::{Level, Tally};
 use crate::link::Linked;
@@ -30,6 +30,9 @@ pub struct Timings {
     pub render: Duration,
     /// Pages rendered again (the others came from the cache).
     pub rendered: usize,
+    /// From the start of the rebuild until the pages of the units of the
+    /// saved files were written (they go first).
+    pub first: Option<Duration>,
     /// The page that took longest to render.
     pub slowest: Option<(String, Duration)>,
     /// Writing `okrs.json` and the stylesheet when they changed, removing
@@ -55,6 +58,9 @@ impl std::fmt::Display for Timings {
             ms(self.write),
             ms(self.total),
         )?;
+        if let Some(first) = self.first {
+            write!(f, " · saved unit's page {}", ms(first))?;
+        }
         if let Some((page, took)) = &self.slowest {
             write!(f, " · slowest page {page} {}", ms(*took))?;
         }
@@ -157,7 +163,8 @@ impl Session {
                 model
             }
         };
-        self.pending = Pending::default();
+        // Their units' pages are rendered and written first.
+        let saved = std::mem::take(&mut self.pending).files;
         // A copy of the last model is of no use any more.
         self.spare_model = None;
         let checked = build::Checked::judge(model, false);
@@ -192,6 +199,7 @@ impl Session {
         };
         let tally = Tally::of(&model.diagnostics);
         let t = Instant::now();
+        self.cache.paint_first(saved);
         let built = checked.build(
             Target {
                 root: &self.options.root,
@@ -213,6 +221,8 @@ impl Session {
                 timings.render = built.pages;
                 timings.write = built.rest;
                 timings.rendered = built.rendered;
+                // The cache counts from the start of the site's build.
+                timings.first = built.first.map(|first| t.duration_since(started) + first);
                 timings.slowest = built.slowest.clone();
                 timings.total = started.elapsed();
                 return Ok(Build {

@@ -21,7 +21,7 @@ pub(super) fn hash_bytes(bytes: &[u8]) -> u64 {
 /// site's indexes say about it (what it aligns to, what aligns to it).
 pub(super) fn node_hashes(units: &[u64], site: &SiteData) -> Vec<u64> {
     let mut contributed = vec![0u64; units.len()];
-    for (&(u, o, k), list) in &site.contributions {
+    for (&(u, o, k), list) in site.contributions.iter() {
         let mut hasher = hasher();
         (o, k, list).hash(&mut hasher);
         if let Some(slot) = contributed.get_mut(u) {

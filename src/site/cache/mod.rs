@@ -53,6 +53,12 @@ pub struct SiteCache {
     today: Option<NaiveDate>,
     /// The model of the last build, to tell which units changed.
     last: Option<Arc<Model>>,
+    /// The last build's render, whose indexes the next one keeps where
+    /// they did not change ([`SiteRender::after`]).
+    render: Option<SiteRender>,
+    /// Unit files just saved (`watch`): the next rebuild in place renders
+    /// and writes their units' pages before anything else.
+    first: BTreeSet<FilePath>,
     /// In the order of the last model's units: the hash of each unit's JSON.
     units: Vec<u64>,
     pages: HashMap<String, CachedPage>,
@@ -115,6 +121,9 @@ pub struct CacheBuild {
     pub rendered: usize,
     /// The page that took longest to render, and how long.
     pub slowest: Option<(String, Duration)>,
+    /// How long after the build began the pages of the units of the files
+    /// just saved were written ([`SiteCache::paint_first`]).
+    pub first: Option<Duration>,
     /// Pages in the site, and the bytes of all its files.
     pub pages_count: usize,
     pub bytes: u64,
@@ -181,6 +190,14 @@ impl SiteCache {
         }
     }
 
+    /// Says which unit files were just saved: the next rebuild in place
+    /// renders and writes their units' pages (and JSON) first, before it
+    /// works out which other pages changed, so the page someone is looking
+    /// at shows the save soonest. The output is the same either way.
+    pub fn paint_first(&mut self, files: impl IntoIterator<Item = FilePath>) {
+        self.first = files.into_iter().collect();
+    }
+
     /// Renders and writes the site for `model`: everything on the first
     /// build, then only the pages whose inputs changed, and of those only
     /// the files whose bytes changed. `on_page` hears of each page done,
@@ -222,15 +239,57 @@ impl SiteCache {
         // then come from writing their JSON files, not from serializing
         // every unit twice.
         let hash_later = self.single && self.pages.is_empty() && !self.written;
-        // Each unit's hash (on all cores) and the site's paths and indexes.
-        let for_render = Arc::clone(&model);
-        let (units, render) = rayon::join(
-            || (!hash_later).then(|| self.units_of(&model)),
-            || SiteRender::new(for_render, config),
-        );
+        let first = std::mem::take(&mut self.first);
+        let target = Target::open(output, self.written)?;
+        // The site's paths and indexes, kept from the last render where
+        // they did not change.
+        let render = SiteRender::after(Arc::clone(&model), config, self.render.as_ref());
+        // A save's units' pages first, while each unit's hash is made (on
+        // the other cores). Their fingerprints wait for the hashes.
+        let painted_at = Mutex::new(None);
+        let (units, mut painted) = {
+            let first_build = Build {
+                cache: self,
+                render: &render,
+                templates,
+                target: &target,
+                prints: None,
+                on_page,
+                slowest: Mutex::new(None),
+            };
+            let paint = || -> Vec<(Page, Result<Done, BuildError>)> {
+                if target.is_fresh() || first.is_empty() {
+                    return Vec::new();
+                }
+                let done: Vec<_> = (0..model.units.len())
+                    .filter(|&u| first.contains(&model.units[u].file))
+                    .flat_map(|u| render.unit_pages(u))
+                    .map(|page| {
+                        let done = first_build.page(&page);
+                        (page, done)
+                    })
+                    .collect();
+                *painted_at.lock().unwrap_or_else(|e| e.into_inner()) = Some(started.elapsed());
+                done
+            };
+            let last = self.last.as_deref();
+            let old_units = &self.units;
+            let (units, painted) = rayon::join(
+                || (!hash_later).then(|| unit_hashes_after(last, old_units, &model)),
+                paint,
+            );
+            (units, painted)
+        };
         let prints = units
             .as_deref()
             .map(|units| Fingerprints::new(&model, config, templates, &render.site, units));
+        if let Some(prints) = &prints {
+            for (page, done) in painted.iter_mut() {
+                if let Ok(done) = done {
+                    done.page.fingerprint = prints.of(page, done.page.used.as_deref());
+                }
+            }
+        }
         let target = Target::open(output, self.written)?;
         let build = Build {
             cache: self,
@@ -244,10 +303,14 @@ impl SiteCache {
         // A fresh site writes okrs.json and the stylesheet on one core while
         // pages render on the others; a rebuild in place writes the pages
         // first, for the page someone just saved to show soonest.
+        let painted: Vec<(String, Result<Done, BuildError>)> = painted
+            .into_iter()
+            .map(|(page, done)| (page.path, done))
+            .collect();
         let ((kept, results), others) = if target.is_fresh() {
-            rayon::join(|| build.pages(), || build.other_files())
+            rayon::join(|| build.pages(painted), || build.other_files())
         } else {
-            let pages = build.pages();
+            let pages = build.pages(painted);
             (pages, build.other_files())
         };
         let slowest = build
@@ -256,6 +319,7 @@ impl SiteCache {
             .unwrap_or_else(|e| e.into_inner());
         let mut summary = CacheBuild {
             pages: started.elapsed(),
+            first: painted_at.into_inner().unwrap_or_else(|e| e.into_inner()),
             slowest,
             ..CacheBuild::default()
         };
@@ -338,6 +402,9 @@ impl SiteCache {
         if let Some(old) = self.last.replace(model) {
             drop_later(old);
         }
+        if let Some(old) = self.render.replace(render) {
+            drop_later_render(old);
+        }
         self.written = true;
         Ok(summary)
     }
@@ -358,46 +425,45 @@ impl SiteCache {
         );
         output.replace(MANIFEST, text.as_bytes())
     }
+}
 
-    /// The hash of each unit's JSON in `model`: kept from the last build
-    /// for units that did not change, made for the others (in parallel).
-    fn units_of(&mut self, model: &Model) -> Vec<u64> {
-        let old_units = std::mem::take(&mut self.units);
-        let last: &[Unit] = self.last.as_deref().map_or(&[], |last| &last.units);
-        let known = old_units.len() == last.len();
-        let kept_at = |i: usize, unit: &Unit| -> Option<u64> {
-            (known && last.get(i) == Some(unit)).then(|| old_units[i])
-        };
-        let same_place: Vec<Option<u64>> = model
-            .units
-            .par_iter()
+/// The hash of each unit's JSON in `model`: kept from the last build
+/// (`last`, whose units' hashes are `old_units`) for units that did not
+/// change, made for the others (in parallel).
+fn unit_hashes_after(last: Option<&Model>, old_units: &[u64], model: &Model) -> Vec<u64> {
+    let last: &[Unit] = last.map_or(&[], |last| &last.units);
+    let known = old_units.len() == last.len();
+    let kept_at = |i: usize, unit: &Unit| -> Option<u64> {
+        (known && last.get(i) == Some(unit)).then(|| old_units[i])
+    };
+    let same_place: Vec<Option<u64>> = model
+        .units
+        .par_iter()
+        .enumerate()
+        .map(|(i, unit)| kept_at(i, unit))
+        .collect();
+    // Units that moved (one was added or removed before them) are
+    // found by file, id and period.
+    let moved: HashMap<UnitIdentity, usize> = if same_place.iter().any(Option::is_none) && known {
+        last.iter()
             .enumerate()
-            .map(|(i, unit)| kept_at(i, unit))
-            .collect();
-        // Units that moved (one was added or removed before them) are
-        // found by file, id and period.
-        let moved: HashMap<UnitIdentity, usize> = if same_place.iter().any(Option::is_none) && known
-        {
-            last.iter()
-                .enumerate()
-                .map(|(i, unit)| (UnitIdentity::of(unit), i))
-                .collect()
-        } else {
-            HashMap::new()
-        };
-        model
-            .units
-            .par_iter()
-            .zip(same_place)
-            .map(|(unit, kept)| {
-                kept.or_else(|| {
-                    let i = *moved.get(&UnitIdentity::of(unit))?;
-                    (last[i] == *unit).then(|| old_units[i])
-                })
-                .unwrap_or_else(|| unit_hash(unit))
-            })
+            .map(|(i, unit)| (UnitIdentity::of(unit), i))
             .collect()
-    }
+    } else {
+        HashMap::new()
+    };
+    model
+        .units
+        .par_iter()
+        .zip(same_place)
+        .map(|(unit, kept)| {
+            kept.or_else(|| {
+                let i = *moved.get(&UnitIdentity::of(unit))?;
+                (last[i] == *unit).then(|| old_units[i])
+            })
+            .unwrap_or_else(|| unit_hash(unit))
+        })
+        .collect()
 }
 
 /// The hash of a unit's JSON, as its JSON file's hash in the cache.
@@ -553,11 +619,35 @@ impl<'b> Build<'b> {
     /// then the index, dashboards and maps, which read every unit. Returns
     /// the kept pages' records and the rendered pages' results, in page
     /// order.
-    fn pages(&self) -> PagesDone<'b> {
+    /// `painted`: the pages already rendered and written, by path
+    /// ([`SiteCache::paint_first`]).
+    fn pages(&self, painted: Vec<(String, Result<Done, BuildError>)>) -> PagesDone<'b> {
         let all = self.render.pages();
-        let mut kept: Vec<Option<&'b CachedPage>> =
-            all.par_iter().map(|page| self.unchanged(page)).collect();
-        let mut todo: Vec<usize> = (0..all.len()).filter(|&i| kept[i].is_none()).collect();
+        let done_first: HashSet<&str> = painted.iter().map(|(path, _)| path.as_str()).collect();
+        let is_painted =
+            |page: &Page| !done_first.is_empty() && done_first.contains(page.path.as_str());
+        let mut kept: Vec<Option<&'b CachedPage>> = all
+            .par_iter()
+            .map(|page| {
+                if is_painted(page) {
+                    None
+                } else {
+                    self.unchanged(page)
+                }
+            })
+            .collect();
+        let mut todo: Vec<usize> = (0..all.len())
+            .filter(|&i| kept[i].is_none() && !is_painted(&all[i]))
+            .collect();
+        let mut painted: HashMap<String, Result<Done, BuildError>> = painted.into_iter().collect();
+        let mut first: Vec<(usize, Result<Done, BuildError>)> = Vec::new();
+        if !painted.is_empty() {
+            for (i, page) in all.iter().enumerate() {
+                if let Some(done) = painted.remove(&page.path) {
+                    first.push((i, done));
+                }
+            }
+        }
         todo.sort_by_key(|&i| match all[i].kind {
             PageKind::Unit(_) => 0,
             PageKind::UnitJson(_) => 1,
@@ -565,6 +655,7 @@ impl<'b> Build<'b> {
         });
         let mut results: Vec<(usize, Result<Done, BuildError>)> =
             todo.par_iter().map(|&i| (i, self.page(&all[i]))).collect();
+        results.extend(first);
         // Then the pages whose inputs did not change: looking for each on
         // disk takes longer than rendering the few that did. One that is
         // not there is rendered after all.
@@ -735,6 +826,13 @@ fn everything_hash(model: &Model, global: u64, nodes: &[u64]) -> u64 {
 fn drop_later(model: Arc<Model>) {
     if model.units.len() > 500 {
         std::thread::spawn(move || drop(model));
+    }
+}
+
+/// The same for a render's indexes (and the model they hold).
+fn drop_later_render(render: SiteRender) {
+    if render.model().units.len() > 500 {
+        std::thread::spawn(move || drop(render));
     }
 }
 

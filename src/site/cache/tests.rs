@@ -135,6 +135,15 @@ fn a_kept_cache_renders_what_a_fresh_render_does_after_every_edit() {
             std::fs::write(r.join("teams/helpdesk.md"), text).unwrap();
         }),
         Box::new(|r| std::fs::remove_file(r.join("teams/helpdesk.md")).unwrap()),
+        // An owner: the people, their slugs and pages change.
+        Box::new(|r| {
+            edit(
+                r,
+                "teams/klantenservice.md",
+                "owner = \"Femke de Boer\"",
+                "owner = \"Femke de Vries\"",
+            )
+        }),
         // The settings.
         Box::new(|r| edit(r, "okrc.toml", "title = \"", "title = \"The ")),
     ];
@@ -145,6 +154,8 @@ fn a_kept_cache_renders_what_a_fresh_render_does_after_every_edit() {
         let (model, config) = compile(root);
         let fresh = sites.path().join(format!("fresh-{i}"));
         fresh_build(&fresh, &model, &config, &templates);
+        // As `watch` does: the edited file's unit's pages go first.
+        cache.paint_first(["teams/klantenservice.md".into()]);
         let built = cache
             .build(
                 Arc::clone(&model),
@@ -178,6 +189,8 @@ fn a_kept_cache_renders_what_a_fresh_render_does_after_every_edit() {
         if i == 0 {
             assert_eq!(built.rendered, pages, "a fresh cache renders all");
         }
+        // Rebuilt in place, the saved file's unit's page went first.
+        assert_eq!(built.first.is_some(), i > 0, "step {i}");
         if i == 1 {
             // The unit page and the pages that show every unit.
             assert!(
