@@ -87,3 +87,23 @@ pub(super) fn global_hash(
     }
     hasher.finish()
 }
+
+/// Who owns what, unit by unit, objective by objective, key result by key
+/// result, with every list's length: the people page counts the key
+/// results each person answers for from this alone (`PeopleIndex`).
+pub(super) fn owners_hash(model: &Model) -> u64 {
+    let mut hasher = hasher();
+    model.units.len().hash(&mut hasher);
+    for unit in &model.units {
+        unit.owners.hash(&mut hasher);
+        unit.objectives.len().hash(&mut hasher);
+        for objective in &unit.objectives {
+            objective.owners.hash(&mut hasher);
+            objective.key_results.len().hash(&mut hasher);
+            for kr in &objective.key_results {
+                kr.owners.hash(&mut hasher);
+            }
+        }
+    }
+    hasher.finish()
+}

@@ -12,7 +12,8 @@
 //!   (the page's [`RenderContext`](super::data::RenderContext) makes every
 //!   unit value a template sees, and making one records the use) and the site-wide inputs
 //!   (templates, settings, today, periods, every page's path, and for an
-//!   alignment page which units it shows). The index and the dashboards
+//!   alignment page which units it shows); the people page's, who owns
+//!   what (it counts key results). The index and the dashboards
 //!   count and rank every unit, so they depend on everything; so does every
 //!   page when templates read `model`.
 //! - A page whose fingerprint matches is neither rendered nor written; a
@@ -41,7 +42,7 @@ use super::{FAVICON, FAVICON_SVG, JSON_FILE, STYLESHEET, SiteRender, Templates};
 use crate::config::Config;
 use crate::model::{Model, Unit};
 use crate::source::FilePath;
-use fingerprint::{global_hash, hash_bytes, hasher, node_hashes};
+use fingerprint::{global_hash, hash_bytes, hasher, node_hashes, owners_hash};
 use manifest::{MANIFEST, MANIFEST_LIMIT, Manifest, Recorded};
 
 mod fingerprint;
@@ -743,6 +744,8 @@ struct Fingerprints {
     everything: u64,
     /// Each unit and what the site's indexes say about it.
     nodes: Vec<u64>,
+    /// Who owns what, with the shape of every unit ([`owners_hash`]).
+    owners: u64,
     uses_model: bool,
 }
 
@@ -759,6 +762,7 @@ impl Fingerprints {
         Fingerprints {
             everything: everything_hash(model, global, &nodes),
             global,
+            owners: owners_hash(model),
             nodes,
             uses_model: templates.uses_model,
         }
@@ -787,6 +791,10 @@ impl Fingerprints {
                 {
                     (number, count, units).hash(&mut hasher);
                 }
+                if page.kind == PageKind::People {
+                    // It counts everyone's key results.
+                    self.owners.hash(&mut hasher);
+                }
                 for &u in used {
                     (u, self.nodes.get(u)).hash(&mut hasher);
                 }
@@ -799,6 +807,9 @@ impl Fingerprints {
 
 /// Does a page of this kind depend only on the units its render used (and
 /// site-wide inputs)? The index and dashboards rank and count every unit.
+/// The people page lists everyone with how many key results they answer
+/// for: the people are a site-wide input, the counts follow from who owns
+/// what ([`owners_hash`]), so a new figure does not render it again.
 fn depends_on_used(kind: &PageKind) -> bool {
     matches!(
         kind,
@@ -807,6 +818,7 @@ fn depends_on_used(kind: &PageKind) -> bool {
             | PageKind::Alignment { .. }
             | PageKind::Scorecard(_)
             | PageKind::Person(_)
+            | PageKind::People
     )
 }
 

@@ -135,6 +135,19 @@ fn a_kept_cache_renders_what_a_fresh_render_does_after_every_edit() {
             std::fs::write(r.join("teams/helpdesk.md"), text).unwrap();
         }),
         Box::new(|r| std::fs::remove_file(r.join("teams/helpdesk.md")).unwrap()),
+        // A figure: the people page (everyone's key results counted) is
+        // not rendered again.
+        Box::new(|r| edit(r, "teams/klantenservice.md", "value = 74,", "value = 76,")),
+        // A key result more, owned by the unit's owner: the people page
+        // counts it.
+        Box::new(|r| {
+            edit(
+                r,
+                "teams/klantenservice.md",
+                "  { kr = \"Klanttevredenheid",
+                "  { kr = \"Terugbelverzoeken van 10 naar 50\" },\n  { kr = \"Klanttevredenheid",
+            )
+        }),
         // An owner: the people, their slugs and pages change.
         Box::new(|r| {
             edit(
