@@ -126,21 +126,46 @@ pub fn starts_with_front_matter(bytes: &[u8]) -> bool {
 pub struct LineIndex<'t> {
     text: &'t str,
     line_starts: Vec<usize>,
+    /// The line of the last offset asked for: a parse asks in file order,
+    /// so the next one is mostly on it or the line after.
+    last: std::cell::Cell<usize>,
 }
 
 impl<'t> LineIndex<'t> {
     pub fn new(text: &'t str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { text, line_starts }
+        LineIndex {
+            text,
+            line_starts,
+            last: std::cell::Cell::new(0),
+        }
     }
 
     /// The 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> (u32, u32) {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
-        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let line = self.line_of(offset);
         let column = self.text[self.line_starts[line]..offset].chars().count() + 1;
         (line as u32 + 1, column as u32)
+    }
+
+    /// The 0-based line of a byte offset (at most the text's length).
+    fn line_of(&self, offset: usize) -> usize {
+        let starts = &self.line_starts;
+        let on = |line: usize| {
+            starts[line] <= offset && starts.get(line + 1).is_none_or(|&next| offset < next)
+        };
+        let last = self.last.get();
+        let line = if on(last) {
+            last
+        } else if last + 1 < starts.len() && on(last + 1) {
+            last + 1
+        } else {
+            starts.partition_point(|&start| start <= offset) - 1
+        };
+        self.last.set(line);
+        line
     }
 
     /// The text of a 1-based line, without its line ending, and its byte offset.
@@ -178,6 +203,19 @@ mod tests {
         assert_eq!(index.line(1), Some((0, "ab")));
         assert_eq!(index.line(2), Some((4, "çd = 1")));
         assert_eq!(index.line(4), None);
+    }
+
+    #[test]
+    fn offsets_asked_in_any_order_give_the_lines_a_search_gives() {
+        let text = "a\n\nbc\r\nçd\n\n\nxyz";
+        let index = LineIndex::new(text);
+        let fresh = |offset: usize| LineIndex::new(text).line_col(offset);
+        // Forward, backward, repeated, jumping, past the end.
+        let order = [0, 1, 2, 3, 3, 5, 7, 2, 0, 9, 12, 13, 11, 4, 16, 99, 0, 8];
+        for offset in order {
+            assert_eq!(index.line_col(offset), fresh(offset), "offset {offset}");
+        }
+        assert_eq!(index.line_col(99), (7, 4));
     }
 
     #[test]
