@@ -27,6 +27,7 @@ mod semantics;
 mod serve;
 mod site_build;
 mod site_quality;
+mod site_rows;
 mod site_snapshots;
 mod site_weekly;
 mod status;

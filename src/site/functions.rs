@@ -22,6 +22,7 @@ use super::fragments::{self, Progress};
 use super::markdown::{self, MarkdownOptions};
 use super::objects::{KeyResultObject, ObjectiveObject, UnitObject};
 use super::paths::{okr_anchor, path_value, relative_url, slug};
+use super::rows;
 use crate::model::{Confidence, ConfidenceLevel, KeyResult, KeyResultType};
 use crate::period::{Period, parse_date};
 
@@ -53,6 +54,8 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_function("sparkline", sparkline);
     env.add_function("aligned_to", aligned_to);
     env.add_function("contributors", contributors);
+    env.add_function("unit_tree", unit_tree);
+    env.add_function("change_rows", change_rows);
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -318,6 +321,15 @@ fn url(state: &mut State, path: Value) -> Value {
     let Some(path) = path.as_str() else {
         return Value::from(());
     };
+    let link = linker(state);
+    let mut out = String::with_capacity(path.len() + 8);
+    link(&mut out, path);
+    Value::from_safe_string(out)
+}
+
+/// What `url` does, as a function that appends the escaped link to a site
+/// path: the page's path (or `root`) looked up once.
+fn linker(state: &mut State) -> impl Fn(&mut String, &str) + use<> {
     if state.get_extension::<PagePath>().is_none() {
         let page = state
             .lookup("page")
@@ -325,19 +337,52 @@ fn url(state: &mut State, path: Value) -> Value {
             .and_then(|p| p.as_str().map(str::to_string));
         state.get_or_insert_extension(PagePath(page));
     }
-    let url = match state.get_extension::<PagePath>() {
-        Some(PagePath(Some(page))) => relative_url(page, path),
-        _ => {
-            let root = state.lookup("root");
-            format!(
-                "{}{path}",
-                root.as_ref().and_then(|r| r.as_str()).unwrap_or("")
-            )
-        }
+    let page = match state.get_extension::<PagePath>() {
+        Some(PagePath(Some(page))) => Ok(page.clone()),
+        _ => Err(state
+            .lookup("root")
+            .and_then(|r| r.as_str().map(str::to_string))
+            .unwrap_or_default()),
     };
-    let mut out = String::with_capacity(url.len());
-    super::svg::escape_into(&mut out, &url);
-    Value::from_safe_string(out)
+    move |out: &mut String, path: &str| match &page {
+        Ok(page) => super::svg::escape_into(out, &relative_url(page, path)),
+        Err(root) => {
+            super::svg::escape_into(out, root);
+            super::svg::escape_into(out, path);
+        }
+    }
+}
+
+/// `{{ unit_tree(tree) }}`: the page's unit tree (the `tree` variable of
+/// the overview and a dashboard) as nested lists, what the `tree` macro of
+/// `macros.html` writes, made in Rust: the tree holds every unit.
+fn unit_tree(state: &mut State, tree: Value) -> Result<Value, Error> {
+    let Some(tree) = tree.downcast_object_ref::<rows::TreeList>() else {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            "unit_tree takes the page's `tree`; for a list of your own, use the `tree` macro of macros.html",
+        ));
+    };
+    let link = linker(state);
+    let mut out = String::with_capacity(tree.order.len() * 1024 + 32);
+    rows::unit_tree(&mut out, tree, &link);
+    Ok(safe(out))
+}
+
+/// `{{ change_rows(changes) }}`: the `<tr>` rows of a changes page's table,
+/// one per key result that moved, what `changes.html` used to loop over,
+/// made in Rust.
+fn change_rows(state: &mut State, changes: Value) -> Result<Value, Error> {
+    let Some(changes) = changes.downcast_object_ref::<rows::ChangeList>() else {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            "change_rows takes the changes page's `changes`; to lay out a list of your own, loop over it",
+        ));
+    };
+    let link = linker(state);
+    let mut out = String::with_capacity(changes.changes.len() * 1024);
+    rows::change_rows(&mut out, changes, &link);
+    Ok(safe(out))
 }
 
 /// `{{ progress_bar(kr) }}`: the progress of a unit, objective or key result

@@ -93,39 +93,14 @@ pub fn tree(site: &Arc<RenderContext>, units: &[usize], period: &str) -> Value {
         order.push((u, depth));
         stack.extend(children[u].iter().rev().map(|&c| (c, depth + 1)));
     }
-    // Each node is made as the template reaches it.
-    let site = Arc::clone(site);
-    let period = period.to_string();
-    super::objects::LazyList::value(order.len(), move |i| {
-        let (u, depth) = order[i];
-        let next_depth = order.get(i + 1).map_or(0, |&(_, d)| d);
-        let has_children = next_depth > depth;
-        let unit = &site.model.units[u];
-        context! {
-            unit => site.unit_value(u),
-            href => path_value(site.unit_path(u)),
-            depth => depth,
-            has_children => has_children,
-            // Units in the nested list this node opens, all levels.
-            below => if has_children { count_below(&children, u) } else { 0 },
-            close => if has_children { 0 } else { depth.saturating_sub(next_depth) },
-            other_period => unit.period.as_ref().is_some_and(|p| p.name != period),
-        }
+    // Each node is made as the template reaches it, or its row written
+    // by `unit_tree`.
+    Value::from_object(super::rows::TreeList {
+        site: Arc::clone(site),
+        order,
+        children,
+        period: period.to_string(),
     })
-}
-
-/// How many units lie below `u`, at every level.
-fn count_below(children: &[Vec<usize>], u: usize) -> usize {
-    let mut count = 0;
-    let mut stack: Vec<usize> = children[u].clone();
-    let mut seen = HashSet::new();
-    while let Some(c) = stack.pop() {
-        if seen.insert(c) {
-            count += 1;
-            stack.extend(children[c].iter().copied());
-        }
-    }
-    count
 }
 
 /// What needs attention (README "How progress is computed", [`needs_attention`]): how many key

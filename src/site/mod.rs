@@ -30,6 +30,7 @@ mod objects;
 pub mod output;
 mod pages;
 pub mod paths;
+mod rows;
 pub mod svg;
 mod weekly;
 

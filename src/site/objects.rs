@@ -614,73 +614,10 @@ impl Object for UnitList {
     }
 }
 
-/// A list whose items are made when a template reaches them and let go
-/// of after: a page listing every moved key result or the whole unit tree
-/// never holds tens of thousands of template values at once. It renders as
-/// the `Vec<Value>` it replaces would.
-pub struct LazyList {
-    len: usize,
-    item: Box<dyn Fn(usize) -> Value + Send + Sync>,
-}
-
-impl LazyList {
-    /// `len` items, item `i` made by `item(i)`.
-    pub fn value(len: usize, item: impl Fn(usize) -> Value + Send + Sync + 'static) -> Value {
-        Value::from_object(LazyList {
-            len,
-            item: Box::new(item),
-        })
-    }
-}
-
-impl std::fmt::Debug for LazyList {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "<list of {}>", self.len)
-    }
-}
-
-impl Object for LazyList {
-    fn repr(self: &Arc<Self>) -> ObjectRepr {
-        ObjectRepr::Seq
-    }
-
-    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        let index = key.as_usize()?;
-        (index < self.len).then(|| (self.item)(index))
-    }
-
-    fn enumerate(self: &Arc<Self>) -> Enumerator {
-        Enumerator::Seq(self.len)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::period::parse_date;
-
-    #[test]
-    fn a_lazy_list_renders_as_the_list_of_its_items() {
-        let mut env = minijinja::Environment::new();
-        env.add_template(
-            "t",
-            "{{ xs|length }} {% if xs %}[{% for x in xs %}{{ x }}{% if not loop.last %},{% endif %}{% endfor %}]{% endif %} {{ xs[1] }} {{ xs|last }}",
-        )
-        .unwrap();
-        let template = env.get_template("t").unwrap();
-        let lazy = LazyList::value(3, |i| Value::from(i * 10));
-        let eager = Value::from(vec![0, 10, 20]);
-        let lazy = template.render(minijinja::context! { xs => lazy }).unwrap();
-        let eager = template
-            .render(minijinja::context! { xs => eager })
-            .unwrap();
-        assert_eq!(lazy, "3 [0,10,20] 10 20");
-        assert_eq!(lazy, eager);
-        let empty = template
-            .render(minijinja::context! { xs => LazyList::value(0, |_| Value::from(1)) })
-            .unwrap();
-        assert_eq!(empty, "0   ");
-    }
 
     fn site(fixture: &str) -> Arc<RenderContext> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture);

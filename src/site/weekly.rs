@@ -41,9 +41,11 @@ fn standing(s: &Standing) -> Value {
 /// as the template reaches it (every key result of a large workspace may
 /// have moved).
 pub fn changes_list(site: &Arc<RenderContext>, units: &[usize]) -> Value {
-    let moved = week_changes(site, units);
-    let site = Arc::clone(site);
-    super::objects::LazyList::value(moved.len(), move |i| change_value(&site, &moved[i]))
+    Value::from_object(super::rows::ChangeList {
+        site: Arc::clone(site),
+        changes: week_changes(site, units),
+        item: change_value,
+    })
 }
 
 fn change_value(site: &Arc<RenderContext>, change: &Change) -> Value {

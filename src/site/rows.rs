@@ -1,0 +1,356 @@
+//! The rows of the pages that show every unit's figures: the unit tree of
+//! the overview and a period's dashboard, and the rows of a running
+//! period's changes page. At 10,000 units these are tens of thousands of
+//! rows; evaluating a template loop per row made those pages take seconds
+//! on every save, so the default templates call `unit_tree(tree)` and
+//! `change_rows(changes)`, which write the rows here, byte for byte what
+//! the `tree` macro and the changes loop write (a test renders both).
+//!
+//! The lists stay lists for templates: [`TreeList`] and [`ChangeList`] are
+//! sequences whose items are made as a template reaches them, as before;
+//! the functions read the Rust data behind them instead.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use minijinja::value::{Enumerator, Object, ObjectRepr};
+use minijinja::{HtmlEscape, Value, context};
+
+use super::data::RenderContext;
+use super::format::{self, Language};
+use super::fragments::{self, Progress};
+use super::labels::label;
+use super::paths::path_value;
+use crate::analyse::changes::{Change, Standing};
+use crate::model::ConfidenceLevel;
+
+/// Appends `text` escaped as the templates' `{{ text }}` escapes it
+/// (minijinja's HTML escaping, which also escapes `/`).
+fn text(out: &mut String, text: &str) {
+    let _ = write!(out, "{}", HtmlEscape(text));
+}
+
+/// The period's unit tree, flattened depth first (see
+/// [`super::lists::tree`]): each item is a node `{unit, href, depth,
+/// has_children, below, close, other_period}`.
+pub struct TreeList {
+    pub site: Arc<RenderContext>,
+    /// (unit, depth), depth first.
+    pub order: Vec<(usize, usize)>,
+    /// The children of each unit in the tree, by name.
+    pub children: Vec<Vec<usize>>,
+    pub period: String,
+}
+
+/// One node of the tree, as the template sees it.
+struct Node {
+    unit: usize,
+    depth: usize,
+    has_children: bool,
+    below: usize,
+    close: usize,
+    other_period: bool,
+}
+
+impl TreeList {
+    fn node(&self, i: usize) -> Node {
+        let (u, depth) = self.order[i];
+        let next_depth = self.order.get(i + 1).map_or(0, |&(_, d)| d);
+        let has_children = next_depth > depth;
+        let unit = &self.site.model.units[u];
+        Node {
+            unit: u,
+            depth,
+            has_children,
+            // Units in the nested list this node opens, all levels.
+            below: if has_children {
+                count_below(&self.children, u)
+            } else {
+                0
+            },
+            close: if has_children {
+                0
+            } else {
+                depth.saturating_sub(next_depth)
+            },
+            other_period: unit.period.as_ref().is_some_and(|p| p.name != self.period),
+        }
+    }
+}
+
+/// How many units lie below `u`, at every level.
+fn count_below(children: &[Vec<usize>], u: usize) -> usize {
+    let mut count = 0;
+    let mut stack: Vec<usize> = children[u].clone();
+    let mut seen = std::collections::HashSet::new();
+    while let Some(c) = stack.pop() {
+        if seen.insert(c) {
+            count += 1;
+            stack.extend(children[c].iter().copied());
+        }
+    }
+    count
+}
+
+impl std::fmt::Debug for TreeList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<unit tree of {}>", self.order.len())
+    }
+}
+
+impl Object for TreeList {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Seq
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let i = key.as_usize().filter(|&i| i < self.order.len())?;
+        let node = self.node(i);
+        let site = &self.site;
+        Some(context! {
+            unit => site.unit_value(node.unit),
+            href => path_value(site.unit_path(node.unit)),
+            depth => node.depth,
+            has_children => node.has_children,
+            below => node.below,
+            close => node.close,
+            other_period => node.other_period,
+        })
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Seq(self.order.len())
+    }
+}
+
+/// Writes the unit tree as the `tree` macro of `macros.html` does: nested
+/// `<ul class="tree">` lists, each unit with its name linked, its period
+/// when another, a draft tag, its owners, trend and bar; the levels below
+/// the third folded in `<details>`. `link` makes a site path a link from
+/// the page being rendered.
+pub fn unit_tree(out: &mut String, tree: &TreeList, link: &dyn Fn(&mut String, &str)) {
+    let site = &tree.site;
+    let language = site.language;
+    let today = site.today();
+    out.push_str("<ul class=\"tree\">\n");
+    for i in 0..tree.order.len() {
+        let node = tree.node(i);
+        site.depends_on(node.unit);
+        let unit = &site.model.units[node.unit];
+        out.push_str("<li>\n<div class=\"tree-row\">\n<a class=\"tree-name\" href=\"");
+        if let Some(path) = site.unit_path(node.unit) {
+            link(out, path);
+        } else {
+            out.push_str("none");
+        }
+        out.push_str("\">");
+        text(out, &unit.name);
+        out.push_str("</a>\n");
+        if node.other_period {
+            out.push_str("<span class=\"tag\">");
+            text(out, unit.period.as_ref().map_or("none", |p| &p.name));
+            out.push_str("</span>");
+        }
+        if unit.draft {
+            out.push_str("<span class=\"tag tag-draft\">");
+            text(out, label("draft", language));
+            out.push_str("</span>");
+        }
+        if !unit.owners.is_empty() {
+            out.push_str("<span class=\"owners\">");
+            for (n, name) in unit.owners.iter().enumerate() {
+                match site.person_slug(name) {
+                    Some(slug) => {
+                        out.push_str("<a href=\"");
+                        link(out, &site.paths.person(slug));
+                        out.push_str("\">");
+                        text(out, name);
+                        out.push_str("</a>");
+                    }
+                    None => text(out, name),
+                }
+                if n + 1 < unit.owners.len() {
+                    out.push_str(", ");
+                }
+            }
+            out.push_str("</span>");
+        }
+        out.push_str("\n<span class=\"tree-figures\">");
+        fragments::unit_sparkline(out, unit, today, language);
+        fragments::progress(
+            out,
+            Progress {
+                progress: unit.progress,
+                expected: Some(unit.expected),
+                pace: unit.pace.map(|p| p.as_str()),
+                by: None,
+            },
+            false,
+            language,
+        );
+        out.push_str("</span>\n</div>\n");
+        if node.has_children {
+            if node.depth >= 2 {
+                out.push_str("<details class=\"tree-fold\"><summary>");
+                let _ = write!(out, "{}", node.below);
+                out.push(' ');
+                let words = if node.below > 1 {
+                    "units_below"
+                } else {
+                    "unit_below"
+                };
+                text(out, label(words, language));
+                out.push_str("</summary>");
+            }
+            out.push_str("<ul>\n");
+        } else {
+            out.push_str("</li>\n");
+            for i in 0..node.close {
+                out.push_str("</ul>");
+                if node.depth as i64 - 1 - i as i64 >= 2 {
+                    out.push_str("</details>");
+                }
+                out.push_str("</li>\n");
+            }
+        }
+    }
+    out.push_str("</ul>");
+}
+
+/// A running period's changes (see [`super::weekly::changes_list`]): each
+/// item `{unit, objective, key_result, href, then, now, progress_change,
+/// checkins}`.
+pub struct ChangeList {
+    pub site: Arc<RenderContext>,
+    pub changes: Vec<Change>,
+    pub item: fn(&Arc<RenderContext>, &Change) -> Value,
+}
+
+impl std::fmt::Debug for ChangeList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<changes of {}>", self.changes.len())
+    }
+}
+
+impl Object for ChangeList {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Seq
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let change = self.changes.get(key.as_usize()?)?;
+        Some((self.item)(&self.site, change))
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Seq(self.changes.len())
+    }
+}
+
+fn done_word(done: Option<bool>, language: Language) -> &'static str {
+    label(
+        if done == Some(true) {
+            "done"
+        } else {
+            "not_done"
+        },
+        language,
+    )
+}
+
+fn quantity(out: &mut String, value: f64, unit: Option<&str>, language: Language) {
+    text(out, &crate::number::quantity(value, unit, language.into()));
+}
+
+fn percent(out: &mut String, value: f64, language: Language) {
+    text(out, &format::percent(value, language));
+}
+
+fn confidence(out: &mut String, level: Option<ConfidenceLevel>, language: Language) {
+    match level {
+        Some(level) => fragments::confidence_badge(out, level, false, language),
+        None => out.push('–'),
+    }
+}
+
+/// Writes the rows of the changes table as `changes.html`'s loop does: the
+/// key result linked with its unit and objective and the notes of the
+/// window's check-ins, then value, progress, confidence and pace, each as
+/// it stood a week ago → now when it changed.
+pub fn change_rows(out: &mut String, list: &ChangeList, link: &dyn Fn(&mut String, &str)) {
+    let site = &list.site;
+    let language = site.language;
+    for change in &list.changes {
+        site.depends_on(change.unit);
+        let unit = &site.model.units[change.unit];
+        let objective = &unit.objectives[change.objective];
+        let kr = &objective.key_results[change.key_result];
+        out.push_str("<tr><td><a href=\"");
+        match site.unit_path(change.unit) {
+            Some(path) => link(out, path),
+            None => out.push_str("none"),
+        }
+        out.push('#');
+        out.push_str(&super::paths::okr_anchor(&objective.id, Some(&kr.id)));
+        out.push_str("\">");
+        text(out, &kr.title);
+        out.push_str("</a> <span class=\"muted\">");
+        text(out, &unit.name);
+        out.push_str(" · ");
+        text(out, &objective.title);
+        out.push_str("</span>");
+        for &c in change.checkins.iter().rev() {
+            let checkin = &kr.checkins[c];
+            let Some(note) = checkin.note.as_deref().filter(|n| !n.is_empty()) else {
+                continue;
+            };
+            let date = crate::period::format_date(checkin.date);
+            out.push_str("<p class=\"note\"><time datetime=\"");
+            text(out, &date);
+            out.push_str("\">");
+            text(out, &format::short_date(checkin.date, language));
+            out.push_str("</time>: ");
+            text(out, note);
+            out.push_str("</p>");
+        }
+        let (then, now): (&Standing, &Standing) = (&change.then, &change.now);
+        out.push_str("<td>");
+        let unit_name = kr.unit.as_deref();
+        if let Some(value) = now.value {
+            if let Some(before) = then.value.filter(|&b| b != value) {
+                quantity(out, before, unit_name, language);
+                out.push_str(" → ");
+            }
+            quantity(out, value, unit_name, language);
+        } else if now.done.is_some() {
+            if then.done != now.done {
+                text(out, done_word(then.done, language));
+                out.push_str(" → ");
+            }
+            text(out, done_word(now.done, language));
+        }
+        out.push_str("<td>");
+        if then.progress != now.progress {
+            percent(out, then.progress, language);
+            out.push_str(" → ");
+        }
+        percent(out, now.progress, language);
+        out.push_str("<td>");
+        if now.confidence.is_some() || then.confidence.is_some() {
+            if then.confidence != now.confidence {
+                confidence(out, then.confidence, language);
+                out.push_str(" → ");
+            }
+            confidence(out, now.confidence, language);
+        }
+        out.push_str("<td>");
+        if let Some(pace) = now.pace {
+            if let Some(before) = then.pace.filter(|&b| b != pace) {
+                fragments::pace_badge(out, before.as_str(), None, language);
+                out.push_str(" → ");
+            }
+            fragments::pace_badge(out, pace.as_str(), None, language);
+        }
+        out.push('\n');
+    }
+}
