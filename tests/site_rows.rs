@@ -88,10 +88,16 @@ fn all(pages: &std::collections::BTreeMap<String, String>) -> String {
 
 #[test]
 fn the_changes_rows_are_what_the_template_loop_wrote() {
-    // Check-ins with notes in the week, metrics, milestones, confidence and
-    // pace moving, in English and in Dutch.
-    for dutch in [false, true] {
-        let pages = same_with_old_templates(&fixture("report"), dutch);
+    // Check-ins with notes in the week (with markup to escape), metrics
+    // with a unit, milestones (pending), values and confidence missing a
+    // week ago, pace moving, in English and in Dutch.
+    for (name, dutch) in [
+        ("report", false),
+        ("report", true),
+        ("site-rows", false),
+        ("site-rows", true),
+    ] {
+        let pages = same_with_old_templates(&fixture(name), dutch);
         let changes = pages
             .iter()
             .find(|(name, _)| name.contains("changes"))
@@ -101,9 +107,15 @@ fn the_changes_rows_are_what_the_template_loop_wrote() {
         assert!(changes.contains(" → "), "{changes}");
         assert!(changes.contains("class=\"badge"), "{changes}");
         assert_eq!(
-            changes.contains("Klaar") || changes.contains("eenheid"),
-            dutch
+            changes.contains("Klaar") || changes.contains("Niet klaar"),
+            dutch,
+            "{name}: {changes}"
         );
+        if name == "site-rows" {
+            for case in ["&lt;b&gt;", "– → ", "pace-pending", "km&#x2f;h → "] {
+                assert!(changes.contains(case), "no {case} in:\n{changes}");
+            }
+        }
     }
 }
 
