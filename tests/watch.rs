@@ -506,6 +506,24 @@ fn quiet_watch_prints_errors_only_and_counts_the_warnings() {
 
 /// A workspace at `parent/ws`, so that the folder itself can be deleted,
 /// made again and swapped.
+/// Removes a watched workspace as `rm -rf` does, again while it is not yet
+/// gone: the first files removed are a change, and the rebuild it starts may
+/// write into `public/` while the removal walks the folder (`DirectoryNotEmpty`,
+/// seen once under load), as it would for a user in a shell.
+fn remove_while_watched(root: &Path) {
+    for _ in 0..100 {
+        match std::fs::remove_dir_all(root) {
+            Ok(()) => return,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return,
+            Err(error) if error.kind() == std::io::ErrorKind::DirectoryNotEmpty => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(error) => panic!("removing {}: {error}", root.display()),
+        }
+    }
+    panic!("{} was still written to after 100 removals", root.display());
+}
+
 fn movable_workspace() -> (tempfile::TempDir, std::path::PathBuf) {
     let parent = tempfile::tempdir().unwrap();
     let root = parent.path().join("ws");
@@ -549,7 +567,7 @@ fn a_workspace_folder_deleted_and_made_again_is_watched_again_and_rebuilt() {
     let running = watch(&root);
     let saved = parent.path().join("saved");
     support::copy_dir(&root, &saved);
-    std::fs::remove_dir_all(&root).unwrap();
+    remove_while_watched(&root);
     wait_until(&running, "the word that the folder is gone", || {
         running.log().contains("is gone")
     });
