@@ -115,6 +115,15 @@ fn the_changes_rows_are_what_the_template_loop_wrote() {
             for case in ["&lt;b&gt;", "– → ", "pace-pending", "km&#x2f;h → "] {
                 assert!(changes.contains(case), "no {case} in:\n{changes}");
             }
+            // A Dutch key result's values read in its own style on an
+            // English site too, as on its unit page and in `okrc report`;
+            // so do the latest check-ins on the overview.
+            assert!(
+                changes.contains("1.400\u{a0}per maand → 1.500\u{a0}per maand"),
+                "{changes}"
+            );
+            let overview = &pages["index.html"];
+            assert!(overview.contains(">1.500\u{a0}per maand<"), "{overview}");
         }
     }
 }

@@ -22,7 +22,7 @@ use super::fragments::{self, Progress};
 use super::labels::label;
 use super::paths::path_value;
 use crate::analyse::changes::{Change, Standing};
-use crate::model::ConfidenceLevel;
+use crate::model::{ConfidenceLevel, KeyResult};
 
 /// Appends `text` escaped as the templates' `{{ text }}` escapes it
 /// (minijinja's HTML escaping, which also escapes `/`).
@@ -258,8 +258,12 @@ fn done_word(done: Option<bool>, language: Language) -> &'static str {
     )
 }
 
-fn quantity(out: &mut String, value: f64, unit: Option<&str>, language: Language) {
-    text(out, &crate::number::quantity(value, unit, language.into()));
+/// A key result's value in its own number style, as on its unit page.
+fn quantity(out: &mut String, value: f64, kr: &KeyResult) {
+    text(
+        out,
+        &crate::number::quantity(value, kr.unit.as_deref(), kr.number_style),
+    );
 }
 
 fn percent(out: &mut String, value: f64, language: Language) {
@@ -315,13 +319,12 @@ pub fn change_rows(out: &mut String, list: &ChangeList, link: &dyn Fn(&mut Strin
         }
         let (then, now): (&Standing, &Standing) = (&change.then, &change.now);
         out.push_str("<td>");
-        let unit_name = kr.unit.as_deref();
         if let Some(value) = now.value {
             if let Some(before) = then.value.filter(|&b| b != value) {
-                quantity(out, before, unit_name, language);
+                quantity(out, before, kr);
                 out.push_str(" → ");
             }
-            quantity(out, value, unit_name, language);
+            quantity(out, value, kr);
         } else if now.done.is_some() {
             if then.done != now.done {
                 text(out, done_word(then.done, language));
