@@ -16,6 +16,7 @@ use crate::diagnostic::{Level, Tally};
 use crate::link::Linked;
 use crate::model::Model;
 use crate::parse::ParsedFile;
+use crate::site::cache::drop_later;
 use crate::site::output::OutputError;
 
 /// How long each stage of a rebuild took.
@@ -26,6 +27,9 @@ pub struct Timings {
     /// Files parsed again.
     pub parsed: usize,
     pub link: Duration,
+    /// Whether only the files parsed again were linked (`crate::link`),
+    /// not the whole workspace.
+    pub linked_in_part: bool,
     /// Rendering the pages that changed, and writing those whose bytes did.
     pub render: Duration,
     /// Pages rendered again (the others came from the cache).
@@ -152,7 +156,10 @@ impl Session {
             .cloned()
             .collect();
         let model = match self.relink(today) {
-            Some(model) => model,
+            Some(model) => {
+                timings.linked_in_part = true;
+                model
+            }
             None => {
                 let parsed = match self.spare.take() {
                     Some(spare) => spare,
@@ -170,7 +177,8 @@ impl Session {
         let checked = build::Checked::judge(model, false);
         // Kept: the next edit is linked into it.
         if let Some(old) = self.model.replace(Arc::clone(&checked.model)) {
-            self.drop_later(old);
+            let units = old.units.len();
+            drop_later(old, units);
         }
         timings.link = t.elapsed();
         let model = &checked.model;
@@ -250,7 +258,8 @@ impl Session {
                 (warnings, Some(err.to_string()))
             }
         };
-        self.drop_later(checked.model);
+        let units = checked.model.units.len();
+        drop_later(checked.model, units);
         let mut report = report;
         let mut failure = failure;
         if let Some(extra) = extra {
@@ -326,16 +335,10 @@ impl Session {
             Ok(()) => Some(model),
             Err(_) => {
                 // Half linked: of no use.
-                self.drop_later(Arc::new(model));
+                let units = model.units.len();
+                drop_later(model, units);
                 None
             }
-        }
-    }
-
-    /// Freeing a large model takes a while; do it off the rebuild's path.
-    fn drop_later(&self, model: Arc<crate::model::Model>) {
-        if model.units.len() > 500 {
-            std::thread::spawn(move || drop(model));
         }
     }
 }

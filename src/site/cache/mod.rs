@@ -248,7 +248,7 @@ impl SiteCache {
         // A save's units' pages first, while each unit's hash is made (on
         // the other cores). Their fingerprints wait for the hashes.
         let painted_at = Mutex::new(None);
-        let (units, mut painted) = {
+        let (units, mut painted, first_slowest) = {
             let first_build = Build {
                 cache: self,
                 render: &render,
@@ -279,7 +279,12 @@ impl SiteCache {
                 || (!hash_later).then(|| unit_hashes_after(last, old_units, &model)),
                 paint,
             );
-            (units, painted)
+            // The saved unit's page counts for the slowest page too.
+            let slowest = first_build
+                .slowest
+                .into_inner()
+                .unwrap_or_else(|e| e.into_inner());
+            (units, painted, slowest)
         };
         let prints = units
             .as_deref()
@@ -291,7 +296,6 @@ impl SiteCache {
                 }
             }
         }
-        let target = Target::open(output, self.written)?;
         let build = Build {
             cache: self,
             render: &render,
@@ -299,7 +303,7 @@ impl SiteCache {
             target: &target,
             prints: prints.as_ref(),
             on_page,
-            slowest: Mutex::new(None),
+            slowest: Mutex::new(first_slowest),
         };
         // A fresh site writes okrs.json and the stylesheet on one core while
         // pages render on the others; a rebuild in place writes the pages
@@ -401,10 +405,12 @@ impl SiteCache {
         self.json = Some(others.json);
         self.units = units;
         if let Some(old) = self.last.replace(model) {
-            drop_later(old);
+            let units = old.units.len();
+            drop_later(old, units);
         }
         if let Some(old) = self.render.replace(render) {
-            drop_later_render(old);
+            let units = old.model().units.len();
+            drop_later(old, units);
         }
         self.written = true;
         Ok(summary)
@@ -834,17 +840,12 @@ fn everything_hash(model: &Model, global: u64, nodes: &[u64]) -> u64 {
     hasher.finish()
 }
 
-/// Freeing a large model takes a while; do it off the rebuild's path.
-fn drop_later(model: Arc<Model>) {
-    if model.units.len() > 500 {
-        std::thread::spawn(move || drop(model));
-    }
-}
-
-/// The same for a render's indexes (and the model they hold).
-fn drop_later_render(render: SiteRender) {
-    if render.model().units.len() > 500 {
-        std::thread::spawn(move || drop(render));
+/// Frees `value` (a model, or what holds one, of `units` units) on another
+/// thread when it is large: freeing takes a while, and a rebuild should not
+/// wait for it.
+pub(crate) fn drop_later<T: Send + 'static>(value: T, units: usize) {
+    if units > 500 {
+        std::thread::spawn(move || drop(value));
     }
 }
 
