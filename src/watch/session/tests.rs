@@ -160,6 +160,10 @@ fn a_checkin_is_linked_in_part_and_the_site_follows() {
         .build(Instant::now(), Duration::ZERO)
         .expect("built");
     assert!(built(&build.outcome));
+    assert!(
+        build.timings.linked_in_part,
+        "the check-in was linked in part"
+    );
     assert!(session.spare_model.is_none(), "the copy was linked into");
     let fresh_out = dir.path().join("fresh");
     let mut fresh = open(&root, &fresh_out);
