@@ -234,8 +234,8 @@ pub fn link(
             file.unit
         })
         .collect();
-    let (mut units, index) = resolve::resolve_indexed(units, &broken, config, &mut diagnostics);
-    let feeds = analyse::analyse_fed(&mut units, config, today, &mut diagnostics);
+    let (mut units, index) = resolve::resolve(units, &broken, config, &mut diagnostics);
+    let feeds = analyse::analyse(&mut units, config, today, &mut diagnostics);
     apply_levels(&mut diagnostics, &config.rules);
     debug_assert!(
         diagnostics.iter().all(|d| d.line > 0),

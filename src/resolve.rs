@@ -11,22 +11,13 @@ use crate::parse::BrokenUnit;
 use crate::period::{Period, period_name_help};
 use crate::source::{FilePath, Span};
 
-/// Links `units` (in file order) and returns them sorted by period, then id.
+/// Links `units` (in file order) and returns them sorted by period, then
+/// id, with the index of units by id it made, which [`resolve_again`] needs
+/// to link one unit again.
 ///
 /// `broken` are units whose files did not parse: a reference to one of them
 /// is not reported, since the file's syntax error already is.
 pub fn resolve(
-    units: Vec<Unit>,
-    broken: &[BrokenUnit],
-    config: &Config,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Unit> {
-    resolve_indexed(units, broken, config, diagnostics).0
-}
-
-/// [`resolve`], also returning the index of units by id it made, which
-/// [`resolve_again`] needs to link one unit again.
-pub fn resolve_indexed(
     mut units: Vec<Unit>,
     broken: &[BrokenUnit],
     config: &Config,
@@ -66,7 +57,7 @@ pub fn resolve_indexed(
 /// Links unit `i` again after its file changed in ways no other unit sees
 /// (`crate::link::Shape`: the same id, period, parent, mission, vision,
 /// strategy, objective and key result ids, roll-ups and `aligns_to`), with
-/// the `index` of the full [`resolve_indexed`] that made `old`, the unit as
+/// the `index` of the full [`resolve`] that made `old`, the unit as
 /// it was linked. The links (parent, children, alignment targets,
 /// contributors, inherited statements) are those of `old`; the diagnostics
 /// of the unit are made again, at the places its new text has them. Gives

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use rayon::prelude::*;
 
+use super::history::latest_until;
 use super::{Feeds, analyse_figures, figures_again};
 use crate::config::Config;
 use crate::model::{
@@ -63,7 +64,7 @@ pub fn week_ago(model: &Model, config: &Config) -> Option<Vec<Unit>> {
 
 /// [`as_of`] again for unit `u` alone, after it changed in `now` in ways
 /// no other unit sees (`crate::link`): `then` is what `as_of` gave for the
-/// units before, `feeds` are the roll-ups of both (`analyse_fed`). Gives
+/// units before, `feeds` are the roll-ups of both (`analyse`). Gives
 /// what `as_of` of `now` gives.
 pub fn as_of_again(
     then: &mut [Unit],
@@ -149,29 +150,14 @@ pub fn figures_of(unit: &Unit, date: NaiveDate) -> Unit {
 
 /// A key result's figures' inputs as of `date` (see [`figures_of`]).
 fn key_result_figures(kr: &KeyResult, date: NaiveDate) -> KeyResult {
-    let by_then = || {
-        kr.checkins
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.date <= date)
-    };
-    let latest = |has: fn(&Checkin) -> bool| {
-        by_then()
-            .filter(|(_, c)| has(c))
-            .max_by_key(|&(i, c)| (c.date, i))
-            .map(|(i, _)| i)
-    };
-    let mut kept: Vec<usize> = [
-        latest(|_| true),
-        latest(|c| c.value.is_some()),
-        latest(|c| c.done.is_some()),
-        latest(|c| c.confidence.is_some()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    kept.sort_unstable();
-    kept.dedup();
+    // The check-ins the figures read: the latest, and the latest with a
+    // value, a `done` and a confidence, picked by the rule the figures use.
+    let picked = [
+        latest_until(kr, date, |_| true),
+        latest_until(kr, date, |c| c.value.is_some()),
+        latest_until(kr, date, |c| c.done.is_some()),
+        latest_until(kr, date, |c| c.confidence.is_some()),
+    ];
     KeyResult {
         id: kr.id.clone(),
         title: String::new(),
@@ -193,11 +179,13 @@ fn key_result_figures(kr: &KeyResult, date: NaiveDate) -> KeyResult {
         links: Vec::new(),
         description: None,
         stale: kr.stale,
-        checkins: kept
-            .into_iter()
-            .map(|i| Checkin {
+        checkins: kr
+            .checkins
+            .iter()
+            .filter(|c| picked.iter().flatten().any(|p| std::ptr::eq(*p, *c)))
+            .map(|c| Checkin {
                 note: None,
-                ..kr.checkins[i].clone()
+                ..c.clone()
             })
             .collect(),
         contributors: Vec::new(),

@@ -103,7 +103,9 @@ pub fn key_result_history(
         .collect()
 }
 
-fn latest_until(
+/// The latest of `kr`'s check-ins up to `date` that `has` accepts (see
+/// [`super::latest_checkin`]).
+pub(super) fn latest_until(
     kr: &KeyResult,
     date: NaiveDate,
     has: impl Fn(&Checkin) -> bool,

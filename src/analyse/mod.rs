@@ -18,19 +18,10 @@ use progress::{
     expected_progress, mean, milestone_expected, milestone_pace, pace, score_colour, weighted_mean,
 };
 
-/// Fills in every computed figure of `units` and reports the lints.
+/// Fills in every computed figure of `units` and reports the lints;
+/// returns which objectives feed which roll-ups, which [`analyse_again`]
+/// needs.
 pub fn analyse(
-    units: &mut [Unit],
-    config: &Config,
-    today: NaiveDate,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    analyse_fed(units, config, today, diagnostics);
-}
-
-/// [`analyse`], also returning which objectives feed which roll-ups, which
-/// [`analyse_again`] needs.
-pub fn analyse_fed(
     units: &mut [Unit],
     config: &Config,
     today: NaiveDate,

@@ -22,39 +22,20 @@ const UNITS_PER_BATCH: usize = 128;
 /// are exactly those of `serde_json::to_writer(model)`: a test holds the two
 /// side by side, and fails when `Model` gains a field this writer misses.
 pub fn write(out: &mut dyn Write, model: &Model) -> io::Result<()> {
-    write_units(out, model, None).map(drop)
-}
-
-/// Hashes one unit's JSON.
-pub type UnitHasher = dyn Fn(&[u8]) -> u64 + Sync;
-
-/// [`write`], also giving `hash` of each unit's JSON bytes, in model order:
-/// what a site build fingerprints pages by, without serializing twice.
-pub fn write_hashed(out: &mut dyn Write, model: &Model, hash: &UnitHasher) -> io::Result<Vec<u64>> {
-    write_units(out, model, Some(hash))
-}
-
-fn write_units(
-    out: &mut dyn Write,
-    model: &Model,
-    hash: Option<&UnitHasher>,
-) -> io::Result<Vec<u64>> {
     write_document(out, model, &mut |out, units| {
-        let mut hashes = Vec::with_capacity(if hash.is_some() { units.len() } else { 0 });
         for (b, batch) in units.chunks(UNITS_PER_BATCH).enumerate() {
             let parts = batch
                 .par_chunks(UNITS_PER_TASK)
-                .map(|units| serialize_units(units, hash))
+                .map(serialize_units)
                 .collect::<Result<Vec<_>, _>>()?;
-            for (p, (part, part_hashes)) in parts.iter().enumerate() {
+            for (p, part) in parts.iter().enumerate() {
                 if b > 0 || p > 0 {
                     out.write_all(b",")?;
                 }
                 out.write_all(part)?;
-                hashes.extend(part_hashes);
             }
         }
-        Ok(hashes)
+        Ok(())
     })
 }
 
@@ -166,27 +147,20 @@ pub fn write_index<'f>(
     })
 }
 
-/// Units as JSON, separated by commas, and each one's hash if asked.
-fn serialize_units(
-    units: &[Unit],
-    hash: Option<&UnitHasher>,
-) -> serde_json::Result<(Vec<u8>, Vec<u64>)> {
+/// Units as JSON, separated by commas.
+fn serialize_units(units: &[Unit]) -> serde_json::Result<Vec<u8>> {
     let mut buffer = Vec::with_capacity(units.len() * 8192);
-    let mut hashes = Vec::new();
     for (i, unit) in units.iter().enumerate() {
         if i > 0 {
             buffer.push(b',');
         }
-        let start = buffer.len();
         serde_json::to_writer(&mut buffer, unit)?;
-        if let Some(hash) = hash {
-            hashes.push(hash(&buffer[start..]));
-        }
     }
-    Ok((buffer, hashes))
+    Ok(buffer)
 }
 
-/// The model as a JSON string, as `okrs.json` holds it.
+/// The model as one JSON string: what `check --format json` prints, without
+/// its final line break.
 pub fn to_string(model: &Model) -> String {
     // Serializing plain data to a string cannot fail.
     serde_json::to_string(model).unwrap_or_default()
