@@ -14,7 +14,7 @@ use super::labels::{
     confidence_label, confidence_word, fill, fill_into, label, pace_word, sentences, type_word,
 };
 use super::svg::{self, ChartData, ChartText, escape_into};
-use crate::model::{Checkin, ConfidenceLevel, KeyResult, KeyResultType, Unit};
+use crate::model::{Checkin, ConfidenceLevel, KeyResult, KeyResultType, Pace, Unit};
 use crate::number::{self, NumberStyle};
 use crate::period::Period;
 
@@ -64,7 +64,14 @@ pub fn progress_bar(out: &mut String, item: Progress<'_>, language: Language) {
     let pace = item
         .pace
         .filter(|pace| !pace_word(pace, language).is_empty())
-        .and_then(|pace| PACES.iter().find(|known| **known == pace));
+        // Each pace is a class of `.bar` in the stylesheet; anything else
+        // gets the neutral bar.
+        .and_then(|pace| {
+            Pace::ALL
+                .iter()
+                .map(|known| known.as_str())
+                .find(|known| *known == pace)
+        });
     out.push_str(r#"<span class="bar"#);
     if let Some(pace) = pace {
         out.push(' ');
@@ -103,18 +110,6 @@ pub fn progress_bar(out: &mut String, item: Progress<'_>, language: Language) {
     });
     out.push_str(r#""></span>"#);
 }
-
-/// The paces a bar is coloured by: each is a class of `.bar` in the
-/// stylesheet. Anything else gets the neutral bar.
-const PACES: [&str; 7] = [
-    "done",
-    "not-started",
-    "missed",
-    "on-track",
-    "at-risk",
-    "off-track",
-    "pending",
-];
 
 /// The bar with the percentage beside it; `large` for a page head.
 pub fn progress(out: &mut String, item: Progress<'_>, large: bool, language: Language) {
