@@ -504,8 +504,6 @@ fn quiet_watch_prints_errors_only_and_counts_the_warnings() {
     running.stop();
 }
 
-/// A workspace at `parent/ws`, so that the folder itself can be deleted,
-/// made again and swapped.
 /// Removes a watched workspace as `rm -rf` does, again while it is not yet
 /// gone: the first files removed are a change, and the rebuild it starts may
 /// write into `public/` while the removal walks the folder (`DirectoryNotEmpty`,
@@ -524,6 +522,8 @@ fn remove_while_watched(root: &Path) {
     panic!("{} was still written to after 100 removals", root.display());
 }
 
+/// A workspace at `parent/ws`, so that the folder itself can be deleted,
+/// made again and swapped.
 fn movable_workspace() -> (tempfile::TempDir, std::path::PathBuf) {
     let parent = tempfile::tempdir().unwrap();
     let root = parent.path().join("ws");
