@@ -192,6 +192,17 @@ fn a_kept_cache_renders_what_a_fresh_render_does_after_every_edit() {
                 "value = 62, confidence = 0.9",
             )
         }),
+        // An earlier check-in of a unit whose objective rolls up into the
+        // company's: the company is as it was, its figures of a week ago
+        // are not, so its changes are not either.
+        Box::new(|r| {
+            edit(
+                r,
+                "departments/risk-compliance.md",
+                "value = 4, confidence = 0.6",
+                "value = 2, confidence = 0.6",
+            )
+        }),
         // The unit moves to another period, and back.
         Box::new(|r| {
             edit(
@@ -229,7 +240,7 @@ fn a_kept_cache_renders_what_a_fresh_render_does_after_every_edit() {
     // the last render's pieces, all but the edited units' kept: not after
     // a unit came, went or moved period (the paths), a key result came or
     // an owner changed (the people), the settings changed, or a new day.
-    let spliced = [1, 2, 3, 6, 9, 10, 11, 12, 13, 19];
+    let spliced = [1, 2, 3, 6, 9, 10, 11, 12, 13, 14, 20];
     let sites = tempfile::tempdir().unwrap();
     let kept_output = output_in(sites.path(), "kept");
     for (i, step) in steps.iter().enumerate() {
