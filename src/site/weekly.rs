@@ -11,8 +11,8 @@ use minijinja::{Value, context};
 use super::data::{RenderContext, SiteData};
 use super::lists::{attention_item, key_result_link};
 use super::paths::path_value;
-use crate::analyse::attention::{Reason, needs_attention, reasons};
 use super::pieces::{UnitWeek, Weeks};
+use crate::analyse::attention::{Reason, needs_attention, reasons};
 use crate::analyse::changes::{Change, Standing, Window, biggest_first, changes};
 use crate::model::{KeyResult, Model, Unit};
 

@@ -566,6 +566,21 @@ impl Target<'_> {
         }
     }
 
+    /// [`Target::keep`] for each of `files` (path and length): in place,
+    /// one read of each folder rather than a look-up per file.
+    fn keep_all(&self, files: &[(&str, u64)]) -> Vec<bool> {
+        match self {
+            Target::Fresh(fresh) => files
+                .par_iter()
+                .map(|&(path, len)| fresh.keep(path, len).unwrap_or(false))
+                .collect(),
+            Target::InPlace(output) => {
+                let paths: Vec<&str> = files.iter().map(|&(path, _)| path).collect();
+                output.has_all(&paths)
+            }
+        }
+    }
+
     /// Writes `bytes` at `path`; in place, not when they are `same` as
     /// what is there. Whether it wrote.
     fn write(&self, path: &str, bytes: &[u8], same: bool) -> Result<bool, OutputError> {
@@ -611,15 +626,6 @@ impl<'b> Build<'b> {
     fn unchanged(&self, page: &Page) -> Option<&'b CachedPage> {
         let cached: &'b CachedPage = self.cache.pages.get(&page.path)?;
         (cached.fingerprint == self.fingerprint(page, cached.used.as_deref())).then_some(cached)
-    }
-
-    /// Keeps an unchanged page: false when it is not there after all.
-    fn kept(&self, page: &Page, cached: &CachedPage) -> bool {
-        let there = self.target.keep(&page.path, cached.len);
-        if there {
-            (self.on_page)(self.render.pages().len());
-        }
-        there
     }
 
     /// Renders one page (or a unit's JSON file) and writes it if its bytes
@@ -699,12 +705,21 @@ impl<'b> Build<'b> {
         // Then the pages whose inputs did not change: looking for each on
         // disk takes longer than rendering the few that did. One that is
         // not there is rendered after all.
-        let missing: Vec<usize> = kept
-            .par_iter()
+        let unchanged: Vec<(usize, (&str, u64))> = kept
+            .iter()
             .enumerate()
-            .filter(|(i, cached)| cached.is_some_and(|cached| !self.kept(&all[*i], cached)))
-            .map(|(i, _)| i)
+            .filter_map(|(i, cached)| Some((i, (all[i].path.as_str(), cached.as_ref()?.len))))
             .collect();
+        let files: Vec<(&str, u64)> = unchanged.iter().map(|&(_, file)| file).collect();
+        let there = self.target.keep_all(&files);
+        let mut missing = Vec::new();
+        for (&(i, _), there) in unchanged.iter().zip(there) {
+            if there {
+                (self.on_page)(all.len());
+            } else {
+                missing.push(i);
+            }
+        }
         for &i in &missing {
             kept[i] = None;
         }
