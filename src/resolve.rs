@@ -691,10 +691,10 @@ fn resolve_alignment(
     let key_result = match key_result_id {
         Some(kr_id) => {
             let krs = &target.objectives[objective].key_results;
-            match krs.iter().position(|kr| kr.id == kr_id) {
+            match krs.iter().position(|kr| *kr.id == *kr_id) {
                 Some(k) => Some(k),
                 None => {
-                    let ids: Vec<&str> = krs.iter().map(|kr| kr.id.as_str()).collect();
+                    let ids: Vec<&str> = krs.iter().map(|kr| &*kr.id).collect();
                     return broken(
                         format!(
                             "objective `{objective_id}` of {} has no key result `{kr_id}`",

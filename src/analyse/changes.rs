@@ -160,7 +160,7 @@ fn key_result_figures(kr: &KeyResult, date: NaiveDate) -> KeyResult {
     ];
     KeyResult {
         id: kr.id.clone(),
-        title: String::new(),
+        title: Box::default(),
         kind: kr.kind,
         from: kr.from,
         to: kr.to,

@@ -236,7 +236,7 @@ fn outside_period(at: &At, period: &Period) -> Vec<Diagnostic> {
         if !period.contains_date(checkin.date) {
             found.push(at.lint(
                 Code::OutsidePeriod,
-                checkin.date_span,
+                checkin.date_span(),
                 format!(
                     "check-in of {} on `{}` is outside {}",
                     format_date(checkin.date),
@@ -260,7 +260,7 @@ fn future_checkin(at: &At, today: NaiveDate) -> Vec<Diagnostic> {
         .map(|checkin| {
             at.lint(
                 Code::FutureCheckin,
-                checkin.date_span,
+                checkin.date_span(),
                 format!(
                     "check-in of {} on `{}` is dated after today ({})",
                     format_date(checkin.date),
@@ -281,7 +281,7 @@ fn duplicate_checkin(at: &At) -> Vec<Diagnostic> {
         .map(|(checkin, earlier)| {
             at.lint(
                 Code::DuplicateCheckin,
-                checkin.date_span,
+                checkin.date_span(),
                 format!(
                     "`{}` has {} check-ins on {}; the later one in the file counts",
                     at.name(),
@@ -309,7 +309,7 @@ fn implausible_value(at: &At) -> Vec<Diagnostic> {
         .map(|(checkin, value)| {
             at.lint(
                 Code::ImplausibleValue,
-                checkin.value_span,
+                checkin.value_span(),
                 format!(
                     "the check-in value of {} on `{}` is far outside its range, probably a typo",
                     format_date(checkin.date),

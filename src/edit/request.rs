@@ -100,7 +100,7 @@ pub fn find_key_result(unit: &Unit, reference: &str) -> Result<(usize, usize), R
     match objective
         .key_results
         .iter()
-        .position(|kr| kr.id == key_result_id)
+        .position(|kr| *kr.id == *key_result_id)
     {
         Some(k) => Ok((o, k)),
         None => Err(refuse(

@@ -6,7 +6,7 @@ use crate::model::{AlignmentTarget, KeyResult, KeyResultType, Model, Objective, 
 use crate::number::quantity;
 use crate::period::format_date;
 use crate::site::format::{Language, percent};
-use crate::source::{FilePath, Span};
+use crate::source::{FilePath, PackedSpan, Span};
 
 use super::session::Session;
 
@@ -68,6 +68,7 @@ pub fn item_at(session: &Session, path: &str, offset: usize) -> Option<Found> {
             let origin = &key_result.origin;
             if let Some(span) = origin
                 .id
+                .map(PackedSpan::get)
                 .into_iter()
                 .chain([origin.span])
                 .find(|&s| covers(s, offset))

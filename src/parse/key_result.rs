@@ -12,6 +12,7 @@ use crate::diagnostic::Code;
 use crate::model::{
     Checkin, Confidence, ConfidenceLevel, KeyResult, KeyResultOrigin, KeyResultType,
 };
+use crate::source::PackedSpan;
 
 pub fn read_key_results(cx: &mut Cx, items: Array<'_>, objective: &str) -> Vec<KeyResult> {
     let mut key_results = Vec::with_capacity(items.len());
@@ -30,7 +31,9 @@ pub fn read_key_results(cx: &mut Cx, items: Array<'_>, objective: &str) -> Vec<K
     }
     report_duplicate_ids(
         cx,
-        key_results.iter().map(|kr| (kr.id.as_str(), kr.origin.id)),
+        key_results
+            .iter()
+            .map(|kr| (&*kr.id, kr.origin.id.map(PackedSpan::get))),
         "key result",
         || format!("objective `{objective}`"),
     );
@@ -108,7 +111,9 @@ fn read_line(cx: &mut Cx, line: &str, span: Range<usize>, id: String) -> KeyResu
 fn read_table(cx: &mut Cx, table: Table<'_>, span: Range<usize>, default_id: String) -> KeyResult {
     let reader = TableReader::new(cx, table, span.clone(), &specs::KEY_RESULT);
     let mut origin = KeyResultOrigin::default();
-    let id = read_id(cx, &reader, &mut origin.id).unwrap_or(default_id);
+    let mut id_span = None;
+    let id = read_id(cx, &reader, &mut id_span).unwrap_or(default_id);
+    origin.id = id_span.map(PackedSpan::new);
     let mut measure = Measure::default();
     let mut title_span = span.clone();
     if let Some((line, value)) = reader.string(cx, "kr") {
@@ -359,12 +364,12 @@ fn build(
     origin.done = measure.done.unwrap_or(false);
     origin.dutch = measure.dutch;
     KeyResult {
-        id,
-        title: measure.title.unwrap_or_default(),
+        id: id.into(),
+        title: measure.title.unwrap_or_default().into(),
         kind,
         from: measure.from,
         to: measure.to,
-        unit: measure.unit,
+        unit: measure.unit.map(String::into_boxed_str),
         by: measure.by,
         current: None,
         done: match kind {
@@ -388,7 +393,7 @@ fn build(
         },
         owners: about.owners,
         links: about.links,
-        description: about.description,
+        description: about.description.map(String::into_boxed_str),
         stale: false,
         checkins,
         contributors: Vec::new(),
@@ -470,18 +475,18 @@ fn read_checkin(
     let note = reader.string(cx, "note").map(|(n, _)| n);
     let (date, date_range) = date?;
     let value = value.filter(|_| takes == "value");
-    let value_span = value.as_ref().map_or_else(
-        || cx.span(date_range.clone()),
-        |(_, span)| cx.span(span.clone()),
-    );
+    let date_span = cx.span(date_range);
+    let value_span = value
+        .as_ref()
+        .map_or(date_span, |(_, span)| cx.span(span.clone()));
     Some(Checkin {
         date,
-        value_span,
+        value_span: value_span.into(),
         value: value.map(|(v, _)| v),
         done: done.filter(|_| takes == "done").map(|(d, _)| d),
         confidence,
-        note,
-        date_span: cx.span(date_range),
+        note: note.map(String::into_boxed_str),
+        date_span: date_span.into(),
     })
 }
 

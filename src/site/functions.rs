@@ -484,19 +484,19 @@ fn key_result_from_value(value: &Value) -> KeyResult {
                         .and_then(ConfidenceLevel::from_name)
                         .map(Confidence::Level),
                 },
-                note: attr_str(&checkin, "note"),
+                note: attr_str(&checkin, "note").map(String::into_boxed_str),
                 date_span: Default::default(),
                 value_span: Default::default(),
             });
         }
     }
     KeyResult {
-        id: attr_str(value, "id").unwrap_or_default(),
-        title: attr_str(value, "title").unwrap_or_default(),
+        id: attr_str(value, "id").unwrap_or_default().into(),
+        title: attr_str(value, "title").unwrap_or_default().into(),
         kind,
         from: as_number(&attr(value, "from")),
         to: as_number(&attr(value, "to")),
-        unit: attr_str(value, "unit"),
+        unit: attr_str(value, "unit").map(String::into_boxed_str),
         by: attr_date(value, "by"),
         current: as_number(&attr(value, "current")),
         done: None,

@@ -7,7 +7,6 @@ use chrono::NaiveDate;
 
 use crate::model::{Checkin, Confidence};
 use crate::period::format_date;
-use crate::source::Span;
 
 /// What a check-in records besides its date.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -80,9 +79,9 @@ impl NewCheckin {
                 _ => None,
             },
             confidence: self.confidence,
-            note: self.note.clone(),
-            date_span: Span::default(),
-            value_span: Span::default(),
+            note: self.note.as_deref().map(Box::from),
+            date_span: Default::default(),
+            value_span: Default::default(),
         }
     }
 }

@@ -131,6 +131,11 @@ impl Walk<'_> {
             let source = entry.path();
             let target = to.join(entry.file_name());
             let kind = entry.file_type().map_err(io(&source))?;
+            // A file okrc wrote is never carried: whether the new site has
+            // it does not matter, and not asking saves a call per page.
+            if !kind.is_dir() && self.owned.owns(&path) {
+                continue;
+            }
             let there = std::fs::symlink_metadata(&target).ok();
             if kind.is_dir() {
                 match there {
@@ -156,7 +161,7 @@ impl Walk<'_> {
                         carried.files += inner.files;
                     }
                 }
-            } else if there.is_none() && !self.owned.owns(&path) {
+            } else if there.is_none() {
                 link_entry(&source, &target, kind)?;
                 carried.files += 1;
                 carried.names.push(path);
