@@ -207,6 +207,10 @@ fn path_value_of(path: Option<&str>) -> Value {
 pub struct RenderContext {
     site: Arc<SiteData>,
     used: Mutex<Vec<usize>>,
+    /// Whether the rows of the unit tree and the changes table may go into
+    /// the page as [`super::rows::Spliced`] pieces: only for okrc's own
+    /// template of the page, which prints them as they are.
+    splice: bool,
 }
 
 impl std::fmt::Debug for RenderContext {
@@ -227,11 +231,26 @@ impl std::ops::Deref for RenderContext {
 
 impl RenderContext {
     /// A page's render of `site`, having used no unit yet.
+    #[cfg(test)]
     pub fn new(site: &Arc<SiteData>) -> Arc<RenderContext> {
+        RenderContext::for_page(site, false)
+    }
+
+    /// A page's render of `site`, having used no unit yet; `splice`: see
+    /// [`RenderContext::splices`].
+    pub fn for_page(site: &Arc<SiteData>, splice: bool) -> Arc<RenderContext> {
         Arc::new(RenderContext {
             site: Arc::clone(site),
             used: Mutex::new(Vec::new()),
+            splice,
         })
+    }
+
+    /// Whether the page's rows of every unit may be spliced into it from
+    /// the pieces the render keeps rather than made into one string: the
+    /// page's template is okrc's own, which prints them as they are.
+    pub fn splices(&self) -> bool {
+        self.splice
     }
 
     /// Records that the page depends on the unit at `index` without

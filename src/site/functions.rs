@@ -56,6 +56,23 @@ pub fn register(env: &mut Environment<'static>) {
     env.add_function("contributors", contributors);
     env.add_function("unit_tree", unit_tree);
     env.add_function("change_rows", change_rows);
+    env.set_formatter(formatter);
+}
+
+/// How the templates' `{{ … }}` write a value into the page: as minijinja
+/// does (escaped unless safe), except the rows of the unit tree and the
+/// changes table spliced from kept pieces ([`rows::Spliced`]), whose
+/// pieces go straight into the page, as the safe string of the same rows
+/// would.
+pub fn formatter(
+    out: &mut minijinja::Output,
+    state: &mut State,
+    value: &Value,
+) -> Result<(), Error> {
+    if let Some(spliced) = value.downcast_object_ref::<rows::Spliced>() {
+        return spliced.write_to(out).map_err(Error::from);
+    }
+    minijinja::escape_formatter(out, state, value)
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -377,6 +394,11 @@ fn unit_tree(state: &mut State, tree: Value) -> Result<Value, Error> {
     };
     let link = linker(state);
     let folder = page_folder(state);
+    if tree.site.splices() {
+        if let Some(spliced) = rows::spliced_tree(tree, &link, folder.as_deref()) {
+            return Ok(Value::from_object(spliced));
+        }
+    }
     let mut out = String::with_capacity(tree.order.len() * 1024 + 32);
     rows::unit_tree(&mut out, tree, &link, folder.as_deref());
     Ok(safe(out))
@@ -394,6 +416,11 @@ fn change_rows(state: &mut State, changes: Value) -> Result<Value, Error> {
     };
     let link = linker(state);
     let folder = page_folder(state);
+    if changes.site.splices() {
+        if let Some(spliced) = rows::spliced_changes(changes, &link, folder.as_deref()) {
+            return Ok(Value::from_object(spliced));
+        }
+    }
     let mut out = String::with_capacity(changes.len() * 1024);
     rows::change_rows(&mut out, changes, &link, folder.as_deref());
     Ok(safe(out))

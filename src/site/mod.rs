@@ -273,12 +273,21 @@ impl Templates {
         &self.replaced
     }
 
-    /// The output of `page`'s template for `context`.
-    fn render(&self, page: &Page, context: minijinja::Value) -> Result<String, SiteError> {
+    /// The output of `page`'s template for `context`, written into a
+    /// buffer made for about `size` bytes (the page's last length, when
+    /// known: a page of tens of megabytes is then not copied as it grows).
+    fn render(
+        &self,
+        page: &Page,
+        context: minijinja::Value,
+        size: usize,
+    ) -> Result<Vec<u8>, SiteError> {
+        let mut out = Vec::with_capacity(size.max(4096));
         self.env
             .get_template(page.kind.template())
-            .and_then(|template| template.render(context))
-            .map_err(|err| SiteError::template(Some(&page.path), &err))
+            .and_then(|template| template.render_captured_to(context, &mut out))
+            .map_err(|err| SiteError::template(Some(&page.path), &err))?;
+        Ok(out)
     }
 
     /// The stylesheet's bytes.
@@ -412,23 +421,31 @@ impl SiteRender {
     /// Renders one page. Pure: the same page of the same render is always
     /// the same bytes.
     pub fn render_page(&self, templates: &Templates, page: &Page) -> Result<String, SiteError> {
-        self.render_page_using(templates, page).0
+        let bytes = self.render_page_using(templates, page, 0).0?;
+        // Templates and serde_json write UTF-8.
+        Ok(String::from_utf8(bytes)
+            .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned()))
     }
 
-    /// Renders one page, and says which units it used (by index into
-    /// `Model::units`, sorted, each once): what its bytes depend on.
+    /// Renders one page, about `size` bytes long, and says which units it
+    /// used (by index into `Model::units`, sorted, each once): what its
+    /// bytes depend on.
     pub fn render_page_using(
         &self,
         templates: &Templates,
         page: &Page,
-    ) -> (Result<String, SiteError>, Vec<usize>) {
-        let render = RenderContext::new(&self.site);
+        size: usize,
+    ) -> (Result<Vec<u8>, SiteError>, Vec<usize>) {
+        // okrc's own template of a page prints its rows of every unit as
+        // they are, so they may be spliced in from the kept pieces.
+        let template = page.kind.template();
+        let own = !templates.replaced.iter().any(|name| name == template);
+        let render = RenderContext::for_page(&self.site, own);
         let bytes = if let PageKind::UnitJson(unit) = page.kind {
-            // serde_json writes UTF-8.
-            Ok(String::from_utf8(render.unit_json(unit)).unwrap_or_default())
+            Ok(render.unit_json(unit))
         } else {
             let context = page_context(&render, &self.shared, page);
-            templates.render(page, context)
+            templates.render(page, context, size)
         };
         (bytes, render.used())
     }

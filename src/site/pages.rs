@@ -327,7 +327,7 @@ pub fn page_context(site: &Arc<RenderContext>, shared: &Arc<Shared>, page: &Page
         }
         PageKind::Changes(name) => {
             let units = lists::period_units(&site.model, name);
-            vec![("changes", weekly::changes_list(site, &units))]
+            vec![("changes", weekly::changes_list(site, &units, name))]
         }
         PageKind::UnitJson(_) => Vec::new(),
         PageKind::People => vec![("people", Value::from(weekly::people_list(site)))],

@@ -136,6 +136,44 @@ pub fn unit_tree(
     link: &(dyn Fn(&mut String, &str) + Sync),
     folder: Option<&str>,
 ) {
+    let kept = kept_tree_rows(tree, link, folder);
+    let glue = TreeGlue::of(tree);
+    out.push_str(&glue.text[..glue.start]);
+    let mut at = glue.start;
+    for &(u, end) in &glue.nodes {
+        match kept.as_ref().and_then(|rows| rows[u].as_deref()) {
+            Some(row) => out.push_str(row),
+            None => tree_row(out, tree, u, link),
+        }
+        out.push_str(&glue.text[at..end]);
+        at = end;
+    }
+    out.push_str(&glue.text[at..]);
+}
+
+/// The unit tree as [`unit_tree`] writes it, spliced from the rows the
+/// render keeps rather than copied into one string: `None` when it keeps
+/// none (a single build) or the page's folder is not known.
+pub fn spliced_tree(
+    tree: &TreeList,
+    link: &(dyn Fn(&mut String, &str) + Sync),
+    folder: Option<&str>,
+) -> Option<Spliced> {
+    let rows = kept_tree_rows(tree, link, folder)?;
+    let glue = TreeGlue::of(tree);
+    glue.nodes
+        .iter()
+        .all(|&(u, _)| rows[u].is_some())
+        .then_some(Spliced::Tree { rows, glue })
+}
+
+/// Each unit's row of the tree, kept from the last render or made now
+/// (`pieces.rs`); `None` when the render keeps no pieces.
+fn kept_tree_rows(
+    tree: &TreeList,
+    link: &(dyn Fn(&mut String, &str) + Sync),
+    folder: Option<&str>,
+) -> Option<Arc<Vec<Option<Arc<str>>>>> {
     let site = &tree.site;
     let units: Vec<usize> = tree.order.iter().map(|&(u, _)| u).collect();
     site.depends_on_all(&units);
@@ -144,44 +182,120 @@ pub fn unit_tree(
         tree_row(&mut out, tree, u, link);
         out
     };
-    let kept = folder.and_then(|folder| {
-        site.pieces
-            .tree_rows(folder, &tree.period, &units, site.model.units.len(), row)
-    });
-    let language = site.language;
-    out.push_str("<ul class=\"tree\">\n");
-    for i in 0..tree.order.len() {
-        let node = tree.node(i);
-        match kept.as_ref().and_then(|rows| rows[node.unit].as_deref()) {
-            Some(row) => out.push_str(row),
-            None => tree_row(out, tree, node.unit, link),
-        }
-        if node.has_children {
-            if node.depth >= 2 {
-                out.push_str("<details class=\"tree-fold\"><summary>");
-                let _ = write!(out, "{}", node.below);
-                out.push(' ');
-                let words = if node.below > 1 {
-                    "units_below"
-                } else {
-                    "unit_below"
-                };
-                text(out, label(words, language));
-                out.push_str("</summary>");
-            }
-            out.push_str("<ul>\n");
-        } else {
-            out.push_str("</li>\n");
-            for i in 0..node.close {
-                out.push_str("</ul>");
-                if node.depth as i64 - 1 - i as i64 >= 2 {
-                    out.push_str("</details>");
+    site.pieces
+        .tree_rows(folder?, &tree.period, &units, site.model.units.len(), row)
+}
+
+/// What the tree writes besides its rows: `text[..start]` before the
+/// first, and after each node's row (in tree order, with its unit) up to
+/// `end` the lists it opens or closes; the rest after the last.
+pub struct TreeGlue {
+    text: String,
+    start: usize,
+    nodes: Vec<(usize, usize)>,
+}
+
+impl TreeGlue {
+    fn of(tree: &TreeList) -> TreeGlue {
+        let language = tree.site.language;
+        let mut out = String::with_capacity(tree.order.len() * 16 + 32);
+        out.push_str("<ul class=\"tree\">\n");
+        let start = out.len();
+        let mut nodes = Vec::with_capacity(tree.order.len());
+        for i in 0..tree.order.len() {
+            let node = tree.node(i);
+            if node.has_children {
+                if node.depth >= 2 {
+                    out.push_str("<details class=\"tree-fold\"><summary>");
+                    let _ = write!(out, "{}", node.below);
+                    out.push(' ');
+                    let words = if node.below > 1 {
+                        "units_below"
+                    } else {
+                        "unit_below"
+                    };
+                    text(&mut out, label(words, language));
+                    out.push_str("</summary>");
                 }
+                out.push_str("<ul>\n");
+            } else {
                 out.push_str("</li>\n");
+                for i in 0..node.close {
+                    out.push_str("</ul>");
+                    if node.depth as i64 - 1 - i as i64 >= 2 {
+                        out.push_str("</details>");
+                    }
+                    out.push_str("</li>\n");
+                }
+            }
+            nodes.push((node.unit, out.len()));
+        }
+        out.push_str("</ul>");
+        TreeGlue {
+            text: out,
+            start,
+            nodes,
+        }
+    }
+}
+
+/// Each unit's change rows (in its week's order), by index into
+/// `Model::units`.
+type ChangeRowsTable = Vec<Option<Arc<Vec<String>>>>;
+
+/// The rows of the unit tree or the changes table as they go into the
+/// page, kept apart: the page's template prints it like the string
+/// [`unit_tree`] or [`change_rows`] makes, and the template formatter
+/// (`functions.rs`) writes its pieces straight into the page instead of
+/// copying tens of megabytes into one string first.
+pub enum Spliced {
+    Tree {
+        rows: Arc<Vec<Option<Arc<str>>>>,
+        glue: TreeGlue,
+    },
+    Changes {
+        rows: Arc<ChangeRowsTable>,
+        order: Vec<(usize, usize)>,
+    },
+}
+
+impl Spliced {
+    /// Writes the rows as [`unit_tree`] or [`change_rows`] writes them.
+    pub fn write_to(&self, out: &mut dyn std::fmt::Write) -> std::fmt::Result {
+        match self {
+            Spliced::Tree { rows, glue } => {
+                out.write_str(&glue.text[..glue.start])?;
+                let mut at = glue.start;
+                for &(u, end) in &glue.nodes {
+                    out.write_str(rows[u].as_deref().unwrap_or_default())?;
+                    out.write_str(&glue.text[at..end])?;
+                    at = end;
+                }
+                out.write_str(&glue.text[at..])
+            }
+            Spliced::Changes { rows, order } => {
+                for &(u, c) in order {
+                    if let Some(row) = rows[u].as_ref().and_then(|rows| rows.get(c)) {
+                        out.write_str(row)?;
+                    }
+                }
+                Ok(())
             }
         }
     }
-    out.push_str("</ul>");
+}
+
+impl std::fmt::Debug for Spliced {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<rows>")
+    }
+}
+
+impl Object for Spliced {
+    /// The rows as text, wherever a template uses them as a string.
+    fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.write_to(f)
+    }
 }
 
 /// One unit's row of the tree, up to the list it opens or the end of its
@@ -337,6 +451,39 @@ pub fn change_rows(
     link: &(dyn Fn(&mut String, &str) + Sync),
     folder: Option<&str>,
 ) {
+    let kept = kept_change_rows(list, link, folder);
+    for &(u, c) in &list.order {
+        match kept.as_ref().and_then(|kept| kept[u].as_ref()) {
+            Some(rows) => out.push_str(&rows[c]),
+            None => change_row(out, &list.site, &list.weeks[u].changes[c], link),
+        }
+    }
+}
+
+/// The changes table's rows as [`change_rows`] writes them, spliced from
+/// the rows the render keeps; `None` when it keeps none.
+pub fn spliced_changes(
+    list: &ChangeList,
+    link: &(dyn Fn(&mut String, &str) + Sync),
+    folder: Option<&str>,
+) -> Option<Spliced> {
+    let rows = kept_change_rows(list, link, folder)?;
+    list.units
+        .iter()
+        .all(|&u| rows[u].is_some())
+        .then(|| Spliced::Changes {
+            rows,
+            order: list.order.clone(),
+        })
+}
+
+/// Each unit's change rows, kept from the last render or made now
+/// (`pieces.rs`); `None` when the render keeps no pieces.
+fn kept_change_rows(
+    list: &ChangeList,
+    link: &(dyn Fn(&mut String, &str) + Sync),
+    folder: Option<&str>,
+) -> Option<Arc<ChangeRowsTable>> {
     let site = &list.site;
     site.depends_on_all(&list.units);
     let rows = |u: usize| -> Vec<String> {
@@ -350,16 +497,8 @@ pub fn change_rows(
             })
             .collect()
     };
-    let kept = folder.and_then(|folder| {
-        site.pieces
-            .change_rows(folder, &list.units, site.model.units.len(), rows)
-    });
-    for &(u, c) in &list.order {
-        match kept.as_ref().and_then(|kept| kept[u].as_ref()) {
-            Some(rows) => out.push_str(&rows[c]),
-            None => change_row(out, site, &list.weeks[u].changes[c], link),
-        }
-    }
+    site.pieces
+        .change_rows(folder?, &list.units, site.model.units.len(), rows)
 }
 
 /// One change's row of the changes table.

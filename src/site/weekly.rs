@@ -70,19 +70,17 @@ fn standing(s: &Standing) -> Value {
 /// where it stood then and now and the check-ins of the window, biggest
 /// moves first. Each item is made as the template reaches it (every key
 /// result of a large workspace may have moved).
-pub fn changes_list(site: &Arc<RenderContext>, units: &[usize]) -> Value {
+pub fn changes_list(site: &Arc<RenderContext>, units: &[usize], period: &str) -> Value {
     let weeks = weeks(site).unwrap_or_default();
     let moved: Vec<usize> = units
         .iter()
         .copied()
         .filter(|&u| weeks.get(u).is_some_and(|w| !w.changes.is_empty()))
         .collect();
-    let mut order: Vec<(usize, usize)> = moved
-        .iter()
-        .flat_map(|&u| (0..weeks[u].changes.len()).map(move |c| (u, c)))
-        .collect();
     let change = |&(u, c): &(usize, usize)| &weeks[u].changes[c];
-    order.sort_unstable_by(|a, b| biggest_first(change(a), change(b)));
+    let order = site.pieces.change_order(period, &weeks, &moved, |order| {
+        order.sort_by(|a, b| biggest_first(change(a), change(b)));
+    });
     Value::from_object(super::rows::ChangeList {
         site: Arc::clone(site),
         weeks,

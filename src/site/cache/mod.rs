@@ -632,16 +632,20 @@ impl<'b> Build<'b> {
     /// changed.
     fn page(&self, page: &Page) -> Result<Done, BuildError> {
         let took = Instant::now();
-        let (bytes, used) = self.render.render_page_using(self.templates, page);
+        // About as long as last time: a page of every unit is tens of
+        // megabytes, better not copied as it grows.
+        let size = self.cache.pages.get(&page.path).map_or(0, |c| c.len);
+        let size = usize::try_from(size + size / 64).unwrap_or(0);
+        let (bytes, used) = self.render.render_page_using(self.templates, page, size);
         let bytes = bytes?;
         let took = took.elapsed();
-        let hash = hash_bytes(bytes.as_bytes());
+        let hash = hash_bytes(&bytes);
         let same = self
             .cache
             .pages
             .get(&page.path)
             .is_some_and(|c| c.hash == hash);
-        let written = self.target.write(&page.path, bytes.as_bytes(), same)?;
+        let written = self.target.write(&page.path, &bytes, same)?;
         (self.on_page)(self.render.pages().len());
         let mut slowest = self.slowest.lock().unwrap_or_else(|e| e.into_inner());
         if slowest.as_ref().is_none_or(|(_, most)| took > *most) {

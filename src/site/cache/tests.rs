@@ -203,6 +203,15 @@ fn a_kept_cache_renders_what_a_fresh_render_does_after_every_edit() {
                 "value = 2, confidence = 0.6",
             )
         }),
+        // A key result that had not moved this week moves: one change more.
+        Box::new(|r| {
+            edit(
+                r,
+                "teams/klantenservice.md",
+                "note = \"Live voor alle klanten.\" },",
+                "note = \"Live voor alle klanten.\" },\n    { date = 2026-11-25, done = true, confidence = 0.4 },",
+            )
+        }),
         // The unit moves to another period, and back.
         Box::new(|r| {
             edit(
@@ -240,7 +249,7 @@ fn a_kept_cache_renders_what_a_fresh_render_does_after_every_edit() {
     // the last render's pieces, all but the edited units' kept: not after
     // a unit came, went or moved period (the paths), a key result came or
     // an owner changed (the people), the settings changed, or a new day.
-    let spliced = [1, 2, 3, 6, 9, 10, 11, 12, 13, 14, 20];
+    let spliced = [1, 2, 3, 6, 9, 10, 11, 12, 13, 14, 15, 21];
     let sites = tempfile::tempdir().unwrap();
     let kept_output = output_in(sites.path(), "kept");
     for (i, step) in steps.iter().enumerate() {
