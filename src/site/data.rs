@@ -16,6 +16,7 @@ use super::markdown::MarkdownOptions;
 use super::objects;
 use super::paths::SitePaths;
 use super::pieces::Pieces;
+use crate::analyse::attention::Attention;
 use crate::model::Model;
 use crate::period::{Period, current_period, format_date};
 
@@ -43,15 +44,25 @@ pub struct SiteData {
     pub contributions: Arc<HashMap<Target, Vec<ObjectiveRef>>>,
     /// Everyone named as an owner, sorted, with the slug of their page.
     pub people: Arc<Vec<(String, String)>>,
+    /// Who owns what, as one hash (`cache::owners_hash`): the people are
+    /// kept from the last render when it is the same.
+    pub owners: u64,
     /// The units as they stood 7 days ago (`analyse::changes::as_of`), for
     /// the changes pages; `None` when no period is running.
     pub week_ago: Option<Arc<Vec<crate::model::Unit>>>,
-    /// Who is named where, made when first asked.
-    people_index: OnceLock<super::weekly::PeopleIndex>,
+    /// Who is named where, made when first asked (or kept from the last
+    /// render when who owns what and where every unit is did not change).
+    people_index: OnceLock<Arc<super::weekly::PeopleIndex>>,
     /// The per-unit pieces of the pages that show every unit, some taken
     /// from the last render (`pieces.rs`).
     pub pieces: Pieces,
+    /// What needs attention in each period, made once for the overview
+    /// and the period's dashboard.
+    attention: Mutex<HashMap<String, Arc<OnceLock<Attentions>>>>,
 }
+
+/// What needs attention, as [`crate::analyse::attention::needs_attention`] ranks it.
+type Attentions = Arc<Vec<Attention>>;
 
 impl std::fmt::Debug for SiteData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -91,7 +102,8 @@ impl SiteData {
                 (Arc::new(to), Arc::new(from))
             }
         };
-        let people = match same(same_owners) {
+        let owners = super::cache::owners_hash(&model);
+        let people = match last.filter(|last| last.owners == owners) {
             Some(last) => Arc::clone(&last.people),
             None => {
                 let everyone = crate::people::everyone(&model);
@@ -103,6 +115,14 @@ impl SiteData {
             Some(last) => Arc::clone(&last.paths),
             None => Arc::new(SitePaths::new(&model)),
         };
+        // By unit, objective and key result index, from who owns what.
+        let people_index = OnceLock::new();
+        if let Some(index) = last
+            .filter(|last| last.owners == owners && Arc::ptr_eq(&last.paths, &paths))
+            .and_then(|last| last.people_index.get())
+        {
+            let _ = people_index.set(Arc::clone(index));
+        }
         // `watch` keeps the week-ago units up to date as it links.
         let week_ago = model
             .week_ago
@@ -135,9 +155,11 @@ impl SiteData {
             aligned_to,
             contributions,
             people,
+            owners,
             week_ago,
-            people_index: OnceLock::new(),
+            people_index,
             pieces,
+            attention: Mutex::default(),
             model,
         })
     }
@@ -158,7 +180,25 @@ impl SiteData {
     /// Who is named where, by index into [`SiteData::people`].
     pub fn people_index(&self) -> &super::weekly::PeopleIndex {
         self.people_index
-            .get_or_init(|| super::weekly::PeopleIndex::new(&self.model, &self.people))
+            .get_or_init(|| Arc::new(super::weekly::PeopleIndex::new(&self.model, &self.people)))
+    }
+
+    /// What needs attention among the units shown of `period`, made by
+    /// `make` once per render: the overview and the period's dashboard
+    /// show the same.
+    pub fn attention_of(
+        &self,
+        period: &str,
+        make: impl FnOnce() -> Vec<Attention>,
+    ) -> Arc<Vec<Attention>> {
+        let once = Arc::clone(
+            self.attention
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .entry(period.to_string())
+                .or_default(),
+        );
+        Arc::clone(once.get_or_init(|| Arc::new(make())))
     }
 
     /// `(id, period)` → index into `Model::units`.
@@ -353,24 +393,6 @@ fn same_places(a: &Model, b: &Model) -> bool {
             .iter()
             .zip(&b.units)
             .all(|(x, y)| x.id == y.id && period(x) == period(y))
-}
-
-/// Does everyone own the same in both models? Then the people (and their
-/// slugs) are the same.
-fn same_owners(a: &Model, b: &Model) -> bool {
-    a.units.len() == b.units.len()
-        && a.units.iter().zip(&b.units).all(|(x, y)| {
-            x.owners == y.owners
-                && x.objectives.len() == y.objectives.len()
-                && x.objectives.iter().zip(&y.objectives).all(|(o, p)| {
-                    o.owners == p.owners
-                        && o.key_results.len() == p.key_results.len()
-                        && o.key_results
-                            .iter()
-                            .zip(&p.key_results)
-                            .all(|(k, l)| k.owners == l.owners)
-                })
-        })
 }
 
 /// Does every objective align to the same targets in both models? Then

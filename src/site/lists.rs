@@ -106,15 +106,20 @@ pub fn tree(site: &Arc<RenderContext>, units: &[usize], period: &str) -> Value {
 /// What needs attention (README "How progress is computed", [`needs_attention`]): how many key
 /// results, and the first `limit` as `{unit, objective, key_result, href,
 /// reasons}`, where a reason is `{kind: "pace"|"stale"|"confidence", value}`.
-pub fn attention(site: &Arc<RenderContext>, units: &[usize], limit: usize) -> (usize, Vec<Value>) {
-    let found = needs_attention(&site.model.units, units);
-    let total = found.len();
+/// `units` are those [`period_units`] shows of `period`.
+pub fn attention(
+    site: &Arc<RenderContext>,
+    units: &[usize],
+    period: &str,
+    limit: usize,
+) -> (usize, Vec<Value>) {
+    let found = site.attention_of(period, || needs_attention(&site.model.units, units));
     let shown = found
-        .into_iter()
+        .iter()
         .take(limit)
-        .map(|item| attention_item(site, &item))
+        .map(|item| attention_item(site, item))
         .collect();
-    (total, shown)
+    (found.len(), shown)
 }
 
 /// One key result that needs attention, as the lists show it.

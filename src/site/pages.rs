@@ -356,7 +356,7 @@ fn period_variables(
     let units = lists::period_units(&site.model, name);
     // Enough to act on; a list of thousands helps no one.
     let (attention_limit, checkins) = if index { (12, 10) } else { (50, 25) };
-    let (attention_total, attention) = lists::attention(site, &units, attention_limit);
+    let (attention_total, attention) = lists::attention(site, &units, name, attention_limit);
     let tree = lists::tree(site, &units, name);
     let running = site
         .periods

@@ -292,10 +292,11 @@ impl Session {
     }
 
     /// Gets ready for the next rebuild while nothing happens: writes the
-    /// site's manifest (for the next `okrc build`), and copies the model
-    /// an edit is linked into (or, when the next build links everything,
-    /// clones the parses `link` will consume), so a rebuild pays for
-    /// neither.
+    /// site's manifest (for the next `okrc build`), copies the model an
+    /// edit is linked into (or, when the next build links everything,
+    /// clones the parses `link` will consume), and looks for the site's
+    /// pages in the output folder (`SiteCache::look_around`), so a rebuild
+    /// pays for none of it.
     pub fn prepare(&mut self) -> Result<(), OutputError> {
         let written = self.cache.write_manifest(&self.output);
         let partial = self.linked.as_ref().is_some_and(Linked::partial);
@@ -315,6 +316,8 @@ impl Session {
                 }
             }
         }
+        // Last: the folders' stamps must be older than the rebuild's writes.
+        self.cache.look_around(&self.output);
         written
     }
 

@@ -61,15 +61,7 @@ pub(super) fn global_hash(
     // Owner names link to people pages, whose slugs depend on everyone; a
     // person's page shows the units that name them, wherever they are named.
     site.people.hash(&mut hasher);
-    for unit in &model.units {
-        unit.owners.hash(&mut hasher);
-        for objective in &unit.objectives {
-            objective.owners.hash(&mut hasher);
-            for kr in &objective.key_results {
-                kr.owners.hash(&mut hasher);
-            }
-        }
-    }
+    site.owners.hash(&mut hasher);
     for period in &model.periods {
         let paths = &site.paths;
         (paths.dashboard(&period.name), paths.scorecard(&period.name)).hash(&mut hasher);
@@ -90,8 +82,9 @@ pub(super) fn global_hash(
 
 /// Who owns what, unit by unit, objective by objective, key result by key
 /// result, with every list's length: the people page counts the key
-/// results each person answers for from this alone (`PeopleIndex`).
-pub(super) fn owners_hash(model: &Model) -> u64 {
+/// results each person answers for from this alone (`PeopleIndex`). Made
+/// once per render, as `SiteData::owners`.
+pub(crate) fn owners_hash(model: &Model) -> u64 {
     let mut hasher = hasher();
     model.units.len().hash(&mut hasher);
     for unit in &model.units {

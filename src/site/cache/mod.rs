@@ -36,13 +36,14 @@ use rayon::prelude::*;
 
 use super::BuildError;
 use super::data::SiteData;
-use super::output::{Carried, FreshSite, MARKER, OutputDir, OutputError, Owned, Placed};
+use super::output::{Carried, FreshSite, MARKER, OutputDir, OutputError, Owned, Placed, Stamp};
 use super::pages::{Page, PageKind};
 use super::{FAVICON, FAVICON_SVG, JSON_FILE, STYLESHEET, SiteRender, Templates};
 use crate::config::Config;
 use crate::model::{Model, Unit};
 use crate::source::FilePath;
-use fingerprint::{global_hash, hash_bytes, hasher, node_hashes, owners_hash};
+pub(crate) use fingerprint::owners_hash;
+use fingerprint::{global_hash, hash_bytes, hasher, node_hashes};
 use manifest::{MANIFEST, MANIFEST_LIMIT, Manifest, Recorded};
 
 mod fingerprint;
@@ -84,6 +85,11 @@ pub struct SiteCache {
     /// What okrc wrote of the site in the output folder, as its manifest
     /// lists it: a fresh site carries everything else over.
     owned: Owned,
+    /// The folders of the site in which every page was there when `watch`
+    /// last looked while idle ([`SiteCache::look_around`]), with their
+    /// stamps then: a rebuild in place takes their pages for there while
+    /// the folders are as they were, instead of reading them again.
+    seen: HashMap<String, Stamp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -247,7 +253,14 @@ impl SiteCache {
         // every unit twice.
         let hash_later = self.single && self.pages.is_empty() && !self.written;
         let first = std::mem::take(&mut self.first);
-        let target = Target::open(output, self.written)?;
+        // The folders nothing came or went in since they were looked at,
+        // before this build writes into them.
+        let seen: HashSet<String> = std::mem::take(&mut self.seen)
+            .into_iter()
+            .filter(|(folder, stamp)| output.stamp(folder) == Some(*stamp))
+            .map(|(folder, _)| folder)
+            .collect();
+        let target = Target::open(output, self.written, seen)?;
         // The site's paths and indexes, kept from the last render where
         // they did not change.
         // `watch` keeps each unit's pieces of the every-unit pages too.
@@ -416,7 +429,7 @@ impl SiteCache {
                 self.owned = Owned::Listed(owned);
                 self.files = files;
             }
-            Target::InPlace(output) => {
+            Target::InPlace(output, _) => {
                 for gone in self.pages.keys().filter(|p| !pages.contains_key(*p)) {
                     output.remove(gone)?;
                     summary.removed += 1;
@@ -440,6 +453,35 @@ impl SiteCache {
         }
         self.written = true;
         Ok(summary)
+    }
+
+    /// Looks, while `watch` is idle, for every page of the site in the
+    /// output folder, one read of each folder, and remembers the folders
+    /// where all were there with their stamps from before the read: the
+    /// next rebuild reads only the folders that changed since (a page
+    /// deleted by hand is rendered again) rather than all of them.
+    pub fn look_around(&mut self, output: &OutputDir) {
+        self.seen.clear();
+        if !self.written {
+            return;
+        }
+        let mut folders: HashMap<&str, Vec<&str>> = HashMap::new();
+        for path in self.pages.keys() {
+            let folder = path.rfind('/').map_or("", |at| &path[..at]);
+            folders.entry(folder).or_default().push(path);
+        }
+        let seen: Vec<(String, Stamp)> = folders
+            .into_par_iter()
+            .filter_map(|(folder, pages)| {
+                let stamp = output.stamp(folder)?;
+                output
+                    .has_all(&pages)
+                    .into_iter()
+                    .all(|there| there)
+                    .then(|| (folder.to_string(), stamp))
+            })
+            .collect();
+        self.seen = seen.into_iter().collect();
     }
 
     /// After a rebuild in place, writes the manifest the next `okrc build`
@@ -534,19 +576,24 @@ fn unit_hashes(model: &Model, all: &[Page], pages: &HashMap<String, CachedPage>)
 /// itself, file by file (a rebuild of `watch`).
 enum Target<'o> {
     Fresh(FreshSite),
-    InPlace(&'o OutputDir),
+    /// With the folders in which every page is known to be there.
+    InPlace(&'o OutputDir, HashSet<String>),
 }
 
 impl Target<'_> {
     /// A fresh folder unless the output folder holds what the cache
     /// describes (`written`).
-    fn open(output: &OutputDir, written: bool) -> Result<Target<'_>, BuildError> {
+    fn open(
+        output: &OutputDir,
+        written: bool,
+        seen: HashSet<String>,
+    ) -> Result<Target<'_>, BuildError> {
         if written {
             output.reopen()?;
             // Until this rebuild is done the site is neither the last nor
             // the next: no manifest may vouch for it.
             output.remove(MANIFEST)?;
-            Ok(Target::InPlace(output))
+            Ok(Target::InPlace(output, seen))
         } else {
             Ok(Target::Fresh(output.begin()?))
         }
@@ -562,7 +609,7 @@ impl Target<'_> {
     fn keep(&self, path: &str, len: u64) -> bool {
         match self {
             Target::Fresh(fresh) => fresh.keep(path, len).unwrap_or(false),
-            Target::InPlace(output) => output.has(path),
+            Target::InPlace(output, _) => output.has(path),
         }
     }
 
@@ -574,9 +621,9 @@ impl Target<'_> {
                 .par_iter()
                 .map(|&(path, len)| fresh.keep(path, len).unwrap_or(false))
                 .collect(),
-            Target::InPlace(output) => {
+            Target::InPlace(output, seen) => {
                 let paths: Vec<&str> = files.iter().map(|&(path, _)| path).collect();
-                output.has_all(&paths)
+                output.has_all_but(&paths, &|folder| seen.contains(folder))
             }
         }
     }
@@ -586,11 +633,11 @@ impl Target<'_> {
     fn write(&self, path: &str, bytes: &[u8], same: bool) -> Result<bool, OutputError> {
         match self {
             Target::Fresh(fresh) => Ok(fresh.write(path, bytes)? == Placed::Written),
-            Target::InPlace(output) if !same || !output.has(path) => {
+            Target::InPlace(output, _) if !same || !output.has(path) => {
                 output.replace(path, bytes)?;
                 Ok(true)
             }
-            Target::InPlace(_) => Ok(false),
+            Target::InPlace(..) => Ok(false),
         }
     }
 
@@ -820,7 +867,7 @@ impl Fingerprints {
         Fingerprints {
             everything: everything_hash(model, global, &nodes),
             global,
-            owners: owners_hash(model),
+            owners: site.owners,
             nodes,
             uses_model: templates.uses_model,
         }

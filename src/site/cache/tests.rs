@@ -395,6 +395,35 @@ fn a_page_deleted_from_the_output_comes_back_on_the_next_build() {
 }
 
 #[test]
+fn a_page_deleted_after_watch_looked_around_comes_back_too() {
+    let (_dirs, model, config, templates, output, mut cache) = sample_built();
+    std::thread::sleep(crate::site::output::STAMP_AGE * 2);
+    cache.look_around(&output);
+    assert!(cache.seen.contains_key("") && cache.seen.len() > 2);
+    // Nothing changed: nothing is looked for again, or written.
+    let again = cache
+        .build(Arc::clone(&model), &config, &templates, &output, &|_| {})
+        .unwrap();
+    assert_eq!((again.rendered, again.written), (0, 0));
+    std::thread::sleep(crate::site::output::STAMP_AGE * 2);
+    cache.look_around(&output);
+    std::fs::remove_file(output.path().join("index.html")).unwrap();
+    let json = cache
+        .pages
+        .keys()
+        .find(|p| p.ends_with(".json"))
+        .unwrap()
+        .clone();
+    std::fs::remove_file(output.path().join(&json)).unwrap();
+    let again = cache
+        .build(model, &config, &templates, &output, &|_| {})
+        .unwrap();
+    assert_eq!(again.written, 2);
+    assert!(output.path().join("index.html").is_file());
+    assert!(output.path().join(&json).is_file());
+}
+
+#[test]
 fn pages_of_templates_that_read_model_follow_every_change() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();

@@ -233,6 +233,13 @@ impl OutputDir {
     /// look-up per file: a rebuild in place asks after tens of thousands of
     /// pages it did not render again.
     pub fn has_all(&self, names: &[&str]) -> Vec<bool> {
+        self.has_all_but(names, &|_| false)
+    }
+
+    /// [`OutputDir::has_all`], taking the files of the folders `seen` says
+    /// were all there (see [`OutputDir::stamp`]) for there without reading
+    /// those folders.
+    pub fn has_all_but(&self, names: &[&str], seen: &(dyn Fn(&str) -> bool + Sync)) -> Vec<bool> {
         let mut folders: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, name) in names.iter().enumerate() {
             let folder = name.rfind('/').map_or("", |at| &name[..at]);
@@ -250,6 +257,13 @@ impl OutputDir {
                         Err(_) => return Vec::new(),
                     }
                 };
+                if seen(folder) {
+                    return asked
+                        .iter()
+                        .copied()
+                        .filter(|&i| checked_relative(names[i]).is_ok())
+                        .collect();
+                }
                 let files = files_in(&dir);
                 asked
                     .iter()
@@ -269,6 +283,35 @@ impl OutputDir {
         there
     }
 
+    /// What tells whether anything came or went in the site's `folder`
+    /// since: the folder's identity and when its list of files last
+    /// changed. `None` when it is not there, or when that change is too
+    /// recent to tell a later one from it (a file system's clock for such
+    /// times moves in steps of a few milliseconds), so a folder is only
+    /// taken for unchanged when its stamp is equal and was taken at least
+    /// [`STAMP_AGE`] after the change it shows.
+    pub fn stamp(&self, folder: &str) -> Option<Stamp> {
+        let dir = if folder.is_empty() {
+            self.path.clone()
+        } else {
+            self.path.join(checked_relative(folder).ok()?)
+        };
+        let meta = std::fs::symlink_metadata(&dir).ok()?;
+        if !meta.is_dir() {
+            return None;
+        }
+        let modified = meta.modified().ok()?;
+        let age = std::time::SystemTime::now().duration_since(modified).ok()?;
+        #[cfg(unix)]
+        let identity = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.dev(), meta.ino())
+        };
+        #[cfg(not(unix))]
+        let identity = (0, 0);
+        (age >= STAMP_AGE).then_some(Stamp { identity, modified })
+    }
+
     /// Removes one file of the site, and the folders it leaves empty.
     pub fn remove(&self, name: &str) -> Result<(), OutputError> {
         let path = self.path.join(checked_relative(name)?);
@@ -282,6 +325,18 @@ impl OutputDir {
         }
     }
 }
+
+/// A folder's identity and last change of its list of files
+/// ([`OutputDir::stamp`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    identity: (u64, u64),
+    modified: std::time::SystemTime,
+}
+
+/// How long after a folder's last change its stamp tells a later change
+/// apart: far more than the steps of the clock file systems stamp with.
+pub const STAMP_AGE: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// The names of the files in `dir` (links to files too, as
 /// `Path::is_file` follows them); none when it cannot be read.
