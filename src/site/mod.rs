@@ -273,16 +273,16 @@ impl Templates {
         &self.replaced
     }
 
-    /// The output of `page`'s template for `context`, written into a
-    /// buffer made for about `size` bytes (the page's last length, when
-    /// known: a page of tens of megabytes is then not copied as it grows).
+    /// The output of `page`'s template for `context`, written into `out`
+    /// (emptied; made for about the page's length when known: a page of
+    /// tens of megabytes is then not copied as it grows).
     fn render(
         &self,
         page: &Page,
         context: minijinja::Value,
-        size: usize,
+        mut out: Vec<u8>,
     ) -> Result<Vec<u8>, SiteError> {
-        let mut out = Vec::with_capacity(size.max(4096));
+        out.clear();
         self.env
             .get_template(page.kind.template())
             .and_then(|template| template.render_captured_to(context, &mut out))
@@ -421,20 +421,20 @@ impl SiteRender {
     /// Renders one page. Pure: the same page of the same render is always
     /// the same bytes.
     pub fn render_page(&self, templates: &Templates, page: &Page) -> Result<String, SiteError> {
-        let bytes = self.render_page_using(templates, page, 0).0?;
+        let bytes = self.render_page_using(templates, page, Vec::new()).0?;
         // Templates and serde_json write UTF-8.
         Ok(String::from_utf8(bytes)
             .unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned()))
     }
 
-    /// Renders one page, about `size` bytes long, and says which units it
-    /// used (by index into `Model::units`, sorted, each once): what its
-    /// bytes depend on.
+    /// Renders one page into `buffer` (emptied first; its room is used),
+    /// and says which units it used (by index into `Model::units`, sorted,
+    /// each once): what its bytes depend on.
     pub fn render_page_using(
         &self,
         templates: &Templates,
         page: &Page,
-        size: usize,
+        buffer: Vec<u8>,
     ) -> (Result<Vec<u8>, SiteError>, Vec<usize>) {
         // okrc's own template of a page prints its rows of every unit as
         // they are, so they may be spliced in from the kept pieces.
@@ -445,7 +445,7 @@ impl SiteRender {
             Ok(render.unit_json(unit))
         } else {
             let context = page_context(&render, &self.shared, page);
-            templates.render(page, context, size)
+            templates.render(page, context, buffer)
         };
         (bytes, render.used())
     }

@@ -85,6 +85,10 @@ pub struct SiteCache {
     /// What okrc wrote of the site in the output folder, as its manifest
     /// lists it: a fresh site carries everything else over.
     owned: Owned,
+    /// The buffers the largest pages were rendered into, kept for the next
+    /// rebuild's: fresh memory of tens of megabytes is zeroed by the kernel
+    /// page by page on every rebuild.
+    buffers: Buffers,
     /// The folders of the site in which every page was there when `watch`
     /// last looked while idle ([`SiteCache::look_around`]), with their
     /// stamps then: a rebuild in place takes their pages for there while
@@ -571,6 +575,39 @@ fn unit_hashes(model: &Model, all: &[Page], pages: &HashMap<String, CachedPage>)
         .collect()
 }
 
+/// Large page buffers for the next render (`SiteCache::buffers`).
+#[derive(Debug, Default)]
+struct Buffers(Mutex<Vec<Vec<u8>>>);
+
+impl Buffers {
+    /// Pages smaller than this get a buffer of their own.
+    const LARGE: usize = 1 << 20;
+    /// How many are kept: the pages that show every unit.
+    const KEPT: usize = 6;
+
+    /// An empty buffer with room for about `size` bytes: a kept one when
+    /// the page is large.
+    fn take(&self, size: usize) -> Vec<u8> {
+        if size >= Self::LARGE {
+            let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(at) = kept.iter().position(|b| b.capacity() >= size) {
+                return kept.swap_remove(at);
+            }
+        }
+        Vec::with_capacity(size.max(4096))
+    }
+
+    /// Keeps a large page's buffer for another page.
+    fn give_back(&self, buffer: Vec<u8>) {
+        if buffer.capacity() >= Self::LARGE {
+            let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            if kept.len() < Self::KEPT {
+                kept.push(buffer);
+            }
+        }
+    }
+}
+
 /// Where a build writes: a fresh folder, swapped in for the last site at
 /// the end (`okrc build`, the first build of `watch`), or the last site
 /// itself, file by file (a rebuild of `watch`).
@@ -683,7 +720,8 @@ impl<'b> Build<'b> {
         // megabytes, better not copied as it grows.
         let size = self.cache.pages.get(&page.path).map_or(0, |c| c.len);
         let size = usize::try_from(size + size / 64).unwrap_or(0);
-        let (bytes, used) = self.render.render_page_using(self.templates, page, size);
+        let buffer = self.cache.buffers.take(size);
+        let (bytes, used) = self.render.render_page_using(self.templates, page, buffer);
         let bytes = bytes?;
         let took = took.elapsed();
         let hash = hash_bytes(&bytes);
@@ -692,7 +730,12 @@ impl<'b> Build<'b> {
             .pages
             .get(&page.path)
             .is_some_and(|c| c.hash == hash);
-        let written = self.target.write(&page.path, &bytes, same)?;
+        let written = self.target.write(&page.path, &bytes, same);
+        let len = bytes.len() as u64;
+        if !self.cache.single {
+            self.cache.buffers.give_back(bytes);
+        }
+        let written = written?;
         (self.on_page)(self.render.pages().len());
         let mut slowest = self.slowest.lock().unwrap_or_else(|e| e.into_inner());
         if slowest.as_ref().is_none_or(|(_, most)| took > *most) {
@@ -705,7 +748,7 @@ impl<'b> Build<'b> {
                 fingerprint: self.fingerprint(page, used.as_deref()),
                 used,
                 hash,
-                len: bytes.len() as u64,
+                len,
             },
             written,
         })
