@@ -117,8 +117,8 @@ pub enum ObjectiveKind {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Objective {
-    pub id: String,
-    pub title: String,
+    pub id: Box<str>,
+    pub title: Box<str>,
     pub kind: ObjectiveKind,
     /// Written out in full: `unit#O2.KR1`.
     pub aligns_to: Vec<String>,
@@ -439,6 +439,13 @@ mod tests {
     #[test]
     fn three_key_results_fit_in_1024_bytes() {
         assert!(3 * std::mem::size_of::<KeyResult>() <= 1024);
+    }
+
+    /// Likewise a unit's objectives: 3 × 256 is a size class of its own,
+    /// 3 × 272 took 896 bytes.
+    #[test]
+    fn three_objectives_fit_in_768_bytes() {
+        assert!(3 * std::mem::size_of::<Objective>() <= 768);
     }
 
     #[test]

@@ -106,7 +106,7 @@ pub fn figures_of(unit: &Unit, date: NaiveDate) -> Unit {
             .iter()
             .map(|objective| Objective {
                 id: objective.id.clone(),
-                title: String::new(),
+                title: Box::default(),
                 kind: objective.kind,
                 aligns_to: Vec::new(),
                 owners: Vec::new(),
