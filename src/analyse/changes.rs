@@ -281,14 +281,19 @@ pub fn changes(now: &[Unit], then: &[Unit], selected: &[usize], window: Window) 
 /// Biggest moves first: by how far progress moved either way, then pace
 /// changes before confidence-only ones, then the model's order.
 pub fn sort_biggest_first(changes: &mut [Change]) {
-    changes.sort_by(|a, b| {
-        let size = |c: &Change| c.progress_change().abs();
-        let pace_moved = |c: &Change| c.then.pace != c.now.pace;
-        size(b)
-            .total_cmp(&size(a))
-            .then(pace_moved(b).cmp(&pace_moved(a)))
-            .then((a.unit, a.objective, a.key_result).cmp(&(b.unit, b.objective, b.key_result)))
-    });
+    changes.sort_by(biggest_first);
+}
+
+/// The order of [`sort_biggest_first`]: `Less` when `a` comes first. A
+/// total order (the model's order decides last), so changes sorted by it
+/// come out the same whatever order they went in.
+pub fn biggest_first(a: &Change, b: &Change) -> std::cmp::Ordering {
+    let size = |c: &Change| c.progress_change().abs();
+    let pace_moved = |c: &Change| c.then.pace != c.now.pace;
+    size(b)
+        .total_cmp(&size(a))
+        .then(pace_moved(b).cmp(&pace_moved(a)))
+        .then((a.unit, a.objective, a.key_result).cmp(&(b.unit, b.objective, b.key_result)))
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use super::format::Language;
 use super::markdown::MarkdownOptions;
 use super::objects;
 use super::paths::SitePaths;
+use super::pieces::Pieces;
 use crate::model::Model;
 use crate::period::{Period, current_period, format_date};
 
@@ -47,6 +48,9 @@ pub struct SiteData {
     pub week_ago: Option<Arc<Vec<crate::model::Unit>>>,
     /// Who is named where, made when first asked.
     people_index: OnceLock<super::weekly::PeopleIndex>,
+    /// The per-unit pieces of the pages that show every unit, some taken
+    /// from the last render (`pieces.rs`).
+    pub pieces: Pieces,
 }
 
 impl std::fmt::Debug for SiteData {
@@ -65,11 +69,16 @@ impl SiteData {
     /// links when no `aligns_to` target changed. Comparing is a few
     /// milliseconds at 10,000 units; making them again is tens, and a save
     /// waits for them before its unit's page is rendered.
+    ///
+    /// `keep`: the render keeps its per-unit pieces for the next (`watch`),
+    /// and takes the last render's when nothing they all depend on changed
+    /// (see [`Pieces`]).
     pub fn after(
         model: Arc<Model>,
         markdown: MarkdownOptions,
         config: &crate::config::Config,
         last: Option<&SiteData>,
+        keep: bool,
     ) -> Arc<SiteData> {
         let same = |same: fn(&Model, &Model) -> bool| last.filter(|last| same(&last.model, &model));
         let (aligned_to, contributions) = match same(same_alignments) {
@@ -99,8 +108,21 @@ impl SiteData {
             .week_ago
             .clone()
             .or_else(|| crate::analyse::changes::week_ago(&model, config).map(Arc::new));
+        let language = Language::from_code(&model.language);
+        // Every piece depends on these; the rest is the fingerprints' to say.
+        let pieces_of = last.filter(|last| {
+            last.language == language
+                && last.markdown == markdown
+                && last.model.today == model.today
+                && Arc::ptr_eq(&last.paths, &paths)
+                && Arc::ptr_eq(&last.people, &people)
+        });
+        let pieces = Pieces::new(
+            keep,
+            pieces_of.map(|last| (&last.pieces, last.week_ago.clone())),
+        );
         Arc::new(SiteData {
-            language: Language::from_code(&model.language),
+            language,
             markdown,
             paths,
             current_period: current_period(&model.periods, model.today).map(|p| p.name.clone()),
@@ -115,6 +137,7 @@ impl SiteData {
             people,
             week_ago,
             people_index: OnceLock::new(),
+            pieces,
             model,
         })
     }
@@ -218,6 +241,14 @@ impl RenderContext {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(index);
+    }
+
+    /// [`RenderContext::depends_on`] for each of `units`.
+    pub fn depends_on_all(&self, units: &[usize]) {
+        self.used
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(units);
     }
 
     /// The indices of the units whose values the page used, sorted, each once.
@@ -392,6 +423,7 @@ mod tests {
             markdown,
             &crate::config::Config::default(),
             last,
+            true,
         )
     }
 

@@ -329,7 +329,7 @@ fn url(state: &mut State, path: Value) -> Value {
 
 /// What `url` does, as a function that appends the escaped link to a site
 /// path: the page's path (or `root`) looked up once.
-fn linker(state: &mut State) -> impl Fn(&mut String, &str) + use<> {
+fn linker(state: &mut State) -> impl Fn(&mut String, &str) + Sync + use<> {
     if state.get_extension::<PagePath>().is_none() {
         let page = state
             .lookup("page")
@@ -353,6 +353,18 @@ fn linker(state: &mut State) -> impl Fn(&mut String, &str) + use<> {
     }
 }
 
+/// The folder of the page being rendered (`""` at the site's root), which
+/// its links are relative to; `None` when the page is not known.
+fn page_folder(state: &mut State) -> Option<String> {
+    let _ = linker(state);
+    match state.get_extension::<PagePath>() {
+        Some(PagePath(Some(page))) => {
+            Some(page.rfind('/').map_or("", |at| &page[..at]).to_string())
+        }
+        _ => None,
+    }
+}
+
 /// `{{ unit_tree(tree) }}`: the page's unit tree (the `tree` variable of
 /// the overview and a dashboard) as nested lists, what the `tree` macro of
 /// `macros.html` writes, made in Rust: the tree holds every unit.
@@ -364,8 +376,9 @@ fn unit_tree(state: &mut State, tree: Value) -> Result<Value, Error> {
         ));
     };
     let link = linker(state);
+    let folder = page_folder(state);
     let mut out = String::with_capacity(tree.order.len() * 1024 + 32);
-    rows::unit_tree(&mut out, tree, &link);
+    rows::unit_tree(&mut out, tree, &link, folder.as_deref());
     Ok(safe(out))
 }
 
@@ -380,8 +393,9 @@ fn change_rows(state: &mut State, changes: Value) -> Result<Value, Error> {
         ));
     };
     let link = linker(state);
-    let mut out = String::with_capacity(changes.changes.len() * 1024);
-    rows::change_rows(&mut out, changes, &link);
+    let folder = page_folder(state);
+    let mut out = String::with_capacity(changes.len() * 1024);
+    rows::change_rows(&mut out, changes, &link, folder.as_deref());
     Ok(safe(out))
 }
 

@@ -30,6 +30,7 @@ mod objects;
 pub mod output;
 mod pages;
 pub mod paths;
+mod pieces;
 mod rows;
 pub mod svg;
 mod weekly;
@@ -345,16 +346,22 @@ impl std::fmt::Debug for SiteRender {
 impl SiteRender {
     /// Indexes `model` and lists its pages.
     pub fn new(model: Arc<Model>, config: &Config) -> SiteRender {
-        SiteRender::after(model, config, None)
+        SiteRender::after(model, config, None, false)
     }
 
     /// Indexes `model`, keeping what it can of `last`, the render of the
-    /// model before (see [`SiteData::after`]).
-    pub fn after(model: Arc<Model>, config: &Config, last: Option<&SiteRender>) -> SiteRender {
+    /// model before (see [`SiteData::after`]); `keep`: the render keeps
+    /// the per-unit pieces of its pages for the next one.
+    pub fn after(
+        model: Arc<Model>,
+        config: &Config,
+        last: Option<&SiteRender>,
+        keep: bool,
+    ) -> SiteRender {
         let markdown = MarkdownOptions {
             unsafe_html: config.unsafe_html,
         };
-        let site = SiteData::after(model, markdown, config, last.map(|last| &*last.site));
+        let site = SiteData::after(model, markdown, config, last.map(|last| &*last.site), keep);
         SiteRender {
             shared: Arc::new(Shared::new(&site)),
             pages: std::sync::OnceLock::new(),

@@ -628,6 +628,7 @@ mod tests {
             super::super::markdown::MarkdownOptions { unsafe_html: false },
             &crate::config::Config::default(),
             None,
+            false,
         ))
     }
 

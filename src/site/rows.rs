@@ -21,6 +21,7 @@ use super::format::{self, Language};
 use super::fragments::{self, Progress};
 use super::labels::label;
 use super::paths::path_value;
+use super::pieces::Weeks;
 use crate::analyse::changes::{Change, Standing};
 use crate::model::{ConfidenceLevel, KeyResult};
 
@@ -127,68 +128,34 @@ impl Object for TreeList {
 /// `<ul class="tree">` lists, each unit with its name linked, its period
 /// when another, a draft tag, its owners, trend and bar; the levels below
 /// the third folded in `<details>`. `link` makes a site path a link from
-/// the page being rendered.
-pub fn unit_tree(out: &mut String, tree: &TreeList, link: &dyn Fn(&mut String, &str)) {
+/// the page being rendered, which is in `folder` (when known, each unit's
+/// row is kept for the next render: see `pieces.rs`).
+pub fn unit_tree(
+    out: &mut String,
+    tree: &TreeList,
+    link: &(dyn Fn(&mut String, &str) + Sync),
+    folder: Option<&str>,
+) {
     let site = &tree.site;
+    let units: Vec<usize> = tree.order.iter().map(|&(u, _)| u).collect();
+    site.depends_on_all(&units);
+    let row = |u: usize| {
+        let mut out = String::with_capacity(1024);
+        tree_row(&mut out, tree, u, link);
+        out
+    };
+    let kept = folder.and_then(|folder| {
+        site.pieces
+            .tree_rows(folder, &tree.period, &units, site.model.units.len(), row)
+    });
     let language = site.language;
-    let today = site.today();
     out.push_str("<ul class=\"tree\">\n");
     for i in 0..tree.order.len() {
         let node = tree.node(i);
-        site.depends_on(node.unit);
-        let unit = &site.model.units[node.unit];
-        out.push_str("<li>\n<div class=\"tree-row\">\n<a class=\"tree-name\" href=\"");
-        if let Some(path) = site.unit_path(node.unit) {
-            link(out, path);
-        } else {
-            out.push_str("none");
+        match kept.as_ref().and_then(|rows| rows[node.unit].as_deref()) {
+            Some(row) => out.push_str(row),
+            None => tree_row(out, tree, node.unit, link),
         }
-        out.push_str("\">");
-        text(out, &unit.name);
-        out.push_str("</a>\n");
-        if node.other_period {
-            out.push_str("<span class=\"tag\">");
-            text(out, unit.period.as_ref().map_or("none", |p| &p.name));
-            out.push_str("</span>");
-        }
-        if unit.draft {
-            out.push_str("<span class=\"tag tag-draft\">");
-            text(out, label("draft", language));
-            out.push_str("</span>");
-        }
-        if !unit.owners.is_empty() {
-            out.push_str("<span class=\"owners\">");
-            for (n, name) in unit.owners.iter().enumerate() {
-                match site.person_slug(name) {
-                    Some(slug) => {
-                        out.push_str("<a href=\"");
-                        link(out, &site.paths.person(slug));
-                        out.push_str("\">");
-                        text(out, name);
-                        out.push_str("</a>");
-                    }
-                    None => text(out, name),
-                }
-                if n + 1 < unit.owners.len() {
-                    out.push_str(", ");
-                }
-            }
-            out.push_str("</span>");
-        }
-        out.push_str("\n<span class=\"tree-figures\">");
-        fragments::unit_sparkline(out, unit, today, language);
-        fragments::progress(
-            out,
-            Progress {
-                progress: unit.progress,
-                expected: Some(unit.expected),
-                pace: unit.pace.map(|p| p.as_str()),
-                by: None,
-            },
-            false,
-            language,
-        );
-        out.push_str("</span>\n</div>\n");
         if node.has_children {
             if node.depth >= 2 {
                 out.push_str("<details class=\"tree-fold\"><summary>");
@@ -217,18 +184,99 @@ pub fn unit_tree(out: &mut String, tree: &TreeList, link: &dyn Fn(&mut String, &
     out.push_str("</ul>");
 }
 
+/// One unit's row of the tree, up to the list it opens or the end of its
+/// item: its name linked, its period when not the tree's, a draft tag,
+/// its owners, trend and bar. What it shows is the unit's alone, with the
+/// site-wide inputs (language, today, page paths, people).
+fn tree_row(out: &mut String, tree: &TreeList, u: usize, link: &dyn Fn(&mut String, &str)) {
+    let site = &tree.site;
+    let language = site.language;
+    let unit = &site.model.units[u];
+    out.push_str("<li>\n<div class=\"tree-row\">\n<a class=\"tree-name\" href=\"");
+    if let Some(path) = site.unit_path(u) {
+        link(out, path);
+    } else {
+        out.push_str("none");
+    }
+    out.push_str("\">");
+    text(out, &unit.name);
+    out.push_str("</a>\n");
+    if unit.period.as_ref().is_some_and(|p| p.name != tree.period) {
+        out.push_str("<span class=\"tag\">");
+        text(out, unit.period.as_ref().map_or("none", |p| &p.name));
+        out.push_str("</span>");
+    }
+    if unit.draft {
+        out.push_str("<span class=\"tag tag-draft\">");
+        text(out, label("draft", language));
+        out.push_str("</span>");
+    }
+    if !unit.owners.is_empty() {
+        out.push_str("<span class=\"owners\">");
+        for (n, name) in unit.owners.iter().enumerate() {
+            match site.person_slug(name) {
+                Some(slug) => {
+                    out.push_str("<a href=\"");
+                    link(out, &site.paths.person(slug));
+                    out.push_str("\">");
+                    text(out, name);
+                    out.push_str("</a>");
+                }
+                None => text(out, name),
+            }
+            if n + 1 < unit.owners.len() {
+                out.push_str(", ");
+            }
+        }
+        out.push_str("</span>");
+    }
+    out.push_str("\n<span class=\"tree-figures\">");
+    fragments::unit_sparkline(out, unit, site.today(), language);
+    fragments::progress(
+        out,
+        Progress {
+            progress: unit.progress,
+            expected: Some(unit.expected),
+            pace: unit.pace.map(|p| p.as_str()),
+            by: None,
+        },
+        false,
+        language,
+    );
+    out.push_str("</span>\n</div>\n");
+}
+
 /// A running period's changes (see [`super::weekly::changes_list`]): each
 /// item `{unit, objective, key_result, href, then, now, progress_change,
 /// checkins}`.
 pub struct ChangeList {
     pub site: Arc<RenderContext>,
-    pub changes: Vec<Change>,
+    /// Every unit's week, as the render made or kept it.
+    pub weeks: Weeks,
+    /// The changes shown, biggest moves first: (unit, index into the
+    /// unit's week's changes).
+    pub order: Vec<(usize, usize)>,
+    /// The units with changes shown, in model order.
+    pub units: Vec<usize>,
     pub item: fn(&Arc<RenderContext>, &Change) -> Value,
+}
+
+impl ChangeList {
+    /// How many changes the list shows.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// The list's `i`th change.
+    fn change(&self, i: usize) -> Option<&Change> {
+        let &(u, c) = self.order.get(i)?;
+        self.weeks.get(u)?.changes.get(c)
+    }
 }
 
 impl std::fmt::Debug for ChangeList {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "<changes of {}>", self.changes.len())
+        write!(f, "<changes of {}>", self.order.len())
     }
 }
 
@@ -238,12 +286,12 @@ impl Object for ChangeList {
     }
 
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        let change = self.changes.get(key.as_usize()?)?;
+        let change = self.change(key.as_usize()?)?;
         Some((self.item)(&self.site, change))
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        Enumerator::Seq(self.changes.len())
+        Enumerator::Seq(self.order.len())
     }
 }
 
@@ -280,80 +328,115 @@ fn confidence(out: &mut String, level: Option<ConfidenceLevel>, language: Langua
 /// Writes the rows of the changes table as `changes.html`'s loop does: the
 /// key result linked with its unit and objective and the notes of the
 /// window's check-ins, then value, progress, confidence and pace, each as
-/// it stood a week ago → now when it changed.
-pub fn change_rows(out: &mut String, list: &ChangeList, link: &dyn Fn(&mut String, &str)) {
+/// it stood a week ago → now when it changed. The page is in `folder`
+/// (when known, each unit's rows are kept for the next render: see
+/// `pieces.rs`).
+pub fn change_rows(
+    out: &mut String,
+    list: &ChangeList,
+    link: &(dyn Fn(&mut String, &str) + Sync),
+    folder: Option<&str>,
+) {
     let site = &list.site;
+    site.depends_on_all(&list.units);
+    let rows = |u: usize| -> Vec<String> {
+        list.weeks[u]
+            .changes
+            .iter()
+            .map(|change| {
+                let mut out = String::with_capacity(512);
+                change_row(&mut out, site, change, link);
+                out
+            })
+            .collect()
+    };
+    let kept = folder.and_then(|folder| {
+        site.pieces
+            .change_rows(folder, &list.units, site.model.units.len(), rows)
+    });
+    for &(u, c) in &list.order {
+        match kept.as_ref().and_then(|kept| kept[u].as_ref()) {
+            Some(rows) => out.push_str(&rows[c]),
+            None => change_row(out, site, &list.weeks[u].changes[c], link),
+        }
+    }
+}
+
+/// One change's row of the changes table.
+fn change_row(
+    out: &mut String,
+    site: &RenderContext,
+    change: &Change,
+    link: &dyn Fn(&mut String, &str),
+) {
     let language = site.language;
-    for change in &list.changes {
-        site.depends_on(change.unit);
-        let unit = &site.model.units[change.unit];
-        let objective = &unit.objectives[change.objective];
-        let kr = &objective.key_results[change.key_result];
-        out.push_str("<tr><td><a href=\"");
-        match site.unit_path(change.unit) {
-            Some(path) => link(out, path),
-            None => out.push_str("none"),
-        }
-        out.push('#');
-        out.push_str(&super::paths::okr_anchor(&objective.id, Some(&kr.id)));
+    let unit = &site.model.units[change.unit];
+    let objective = &unit.objectives[change.objective];
+    let kr = &objective.key_results[change.key_result];
+    out.push_str("<tr><td><a href=\"");
+    match site.unit_path(change.unit) {
+        Some(path) => link(out, path),
+        None => out.push_str("none"),
+    }
+    out.push('#');
+    out.push_str(&super::paths::okr_anchor(&objective.id, Some(&kr.id)));
+    out.push_str("\">");
+    text(out, &kr.title);
+    out.push_str("</a> <span class=\"muted\">");
+    text(out, &unit.name);
+    out.push_str(" · ");
+    text(out, &objective.title);
+    out.push_str("</span>");
+    for &c in change.checkins.iter().rev() {
+        let checkin = &kr.checkins[c];
+        let Some(note) = checkin.note.as_deref().filter(|n| !n.is_empty()) else {
+            continue;
+        };
+        let date = crate::period::format_date(checkin.date);
+        out.push_str("<p class=\"note\"><time datetime=\"");
+        text(out, &date);
         out.push_str("\">");
-        text(out, &kr.title);
-        out.push_str("</a> <span class=\"muted\">");
-        text(out, &unit.name);
-        out.push_str(" · ");
-        text(out, &objective.title);
-        out.push_str("</span>");
-        for &c in change.checkins.iter().rev() {
-            let checkin = &kr.checkins[c];
-            let Some(note) = checkin.note.as_deref().filter(|n| !n.is_empty()) else {
-                continue;
-            };
-            let date = crate::period::format_date(checkin.date);
-            out.push_str("<p class=\"note\"><time datetime=\"");
-            text(out, &date);
-            out.push_str("\">");
-            text(out, &format::short_date(checkin.date, language));
-            out.push_str("</time>: ");
-            text(out, note);
-            out.push_str("</p>");
-        }
-        let (then, now): (&Standing, &Standing) = (&change.then, &change.now);
-        out.push_str("<td>");
-        if let Some(value) = now.value {
-            if let Some(before) = then.value.filter(|&b| b != value) {
-                quantity(out, before, kr);
-                out.push_str(" → ");
-            }
-            quantity(out, value, kr);
-        } else if now.done.is_some() {
-            if then.done != now.done {
-                text(out, done_word(then.done, language));
-                out.push_str(" → ");
-            }
-            text(out, done_word(now.done, language));
-        }
-        out.push_str("<td>");
-        if then.progress != now.progress {
-            percent(out, then.progress, language);
+        text(out, &format::short_date(checkin.date, language));
+        out.push_str("</time>: ");
+        text(out, note);
+        out.push_str("</p>");
+    }
+    let (then, now): (&Standing, &Standing) = (&change.then, &change.now);
+    out.push_str("<td>");
+    if let Some(value) = now.value {
+        if let Some(before) = then.value.filter(|&b| b != value) {
+            quantity(out, before, kr);
             out.push_str(" → ");
         }
-        percent(out, now.progress, language);
-        out.push_str("<td>");
-        if now.confidence.is_some() || then.confidence.is_some() {
-            if then.confidence != now.confidence {
-                confidence(out, then.confidence, language);
-                out.push_str(" → ");
-            }
-            confidence(out, now.confidence, language);
+        quantity(out, value, kr);
+    } else if now.done.is_some() {
+        if then.done != now.done {
+            text(out, done_word(then.done, language));
+            out.push_str(" → ");
         }
-        out.push_str("<td>");
-        if let Some(pace) = now.pace {
-            if let Some(before) = then.pace.filter(|&b| b != pace) {
-                fragments::pace_badge(out, before.as_str(), None, language);
-                out.push_str(" → ");
-            }
-            fragments::pace_badge(out, pace.as_str(), None, language);
-        }
-        out.push('\n');
+        text(out, done_word(now.done, language));
     }
+    out.push_str("<td>");
+    if then.progress != now.progress {
+        percent(out, then.progress, language);
+        out.push_str(" → ");
+    }
+    percent(out, now.progress, language);
+    out.push_str("<td>");
+    if now.confidence.is_some() || then.confidence.is_some() {
+        if then.confidence != now.confidence {
+            confidence(out, then.confidence, language);
+            out.push_str(" → ");
+        }
+        confidence(out, now.confidence, language);
+    }
+    out.push_str("<td>");
+    if let Some(pace) = now.pace {
+        if let Some(before) = then.pace.filter(|&b| b != pace) {
+            fragments::pace_badge(out, before.as_str(), None, language);
+            out.push_str(" → ");
+        }
+        fragments::pace_badge(out, pace.as_str(), None, language);
+    }
+    out.push('\n');
 }

@@ -11,19 +11,49 @@ use minijinja::{Value, context};
 use super::data::{RenderContext, SiteData};
 use super::lists::{attention_item, key_result_link};
 use super::paths::path_value;
+use super::pieces::{UnitWeek, Weeks};
 use crate::analyse::attention::{Reason, needs_attention, reasons};
-use crate::analyse::changes::{Change, Standing, Window, changes, sort_biggest_first};
-use crate::model::{KeyResult, Model};
+use crate::analyse::changes::{Change, Standing, Window, biggest_first, changes};
+use crate::model::{KeyResult, Model, Unit};
 
-/// The key results of `units` that moved in the last 7 days, biggest moves
-/// first.
-fn week_changes(site: &SiteData, units: &[usize]) -> Vec<Change> {
-    let Some(then) = &site.week_ago else {
-        return Vec::new();
+/// Each unit's week: made once per render (for the changes pages and the
+/// overview's "This week"), kept from the last render for the units that
+/// did not change (`pieces.rs`); `None` when no period is running.
+fn weeks(site: &SiteData) -> Option<Weeks> {
+    let then = site.week_ago.as_ref()?;
+    let window = Window::week(site.today());
+    let now = &site.model.units;
+    Some(
+        site.pieces
+            .weeks(now.len(), |u| unit_week(now, then, u, window)),
+    )
+}
+
+/// What moved of unit `u` in `window` ([`changes`]), and unless it is a
+/// draft how many of its key results are newly in trouble and due a
+/// check-in.
+fn unit_week(now: &[Unit], then: &[Unit], u: usize, window: Window) -> UnitWeek {
+    let mut week = UnitWeek {
+        changes: changes(now, then, &[u], window),
+        ..UnitWeek::default()
     };
-    let mut moved = changes(&site.model.units, then, units, Window::week(site.today()));
-    sort_biggest_first(&mut moved);
-    moved
+    let unit = &now[u];
+    if unit.draft {
+        return week;
+    }
+    for (o, objective) in unit.objectives.iter().enumerate() {
+        for (k, kr) in objective.key_results.iter().enumerate() {
+            week.due += usize::from(kr.stale);
+            let before = then
+                .get(u)
+                .and_then(|unit| unit.objectives.get(o))
+                .and_then(|o| o.key_results.get(k));
+            if troubled(kr) && !before.is_some_and(troubled) {
+                week.newly_at_risk += 1;
+            }
+        }
+    }
+    week
 }
 
 fn standing(s: &Standing) -> Value {
@@ -36,14 +66,28 @@ fn standing(s: &Standing) -> Value {
     }
 }
 
-/// A changes page's list: each moved key result linked, with where it
-/// stood then and now and the check-ins of the window. Each item is made
-/// as the template reaches it (every key result of a large workspace may
-/// have moved).
+/// A changes page's list: each moved key result of `units` linked, with
+/// where it stood then and now and the check-ins of the window, biggest
+/// moves first. Each item is made as the template reaches it (every key
+/// result of a large workspace may have moved).
 pub fn changes_list(site: &Arc<RenderContext>, units: &[usize]) -> Value {
+    let weeks = weeks(site).unwrap_or_default();
+    let moved: Vec<usize> = units
+        .iter()
+        .copied()
+        .filter(|&u| weeks.get(u).is_some_and(|w| !w.changes.is_empty()))
+        .collect();
+    let mut order: Vec<(usize, usize)> = moved
+        .iter()
+        .flat_map(|&u| (0..weeks[u].changes.len()).map(move |c| (u, c)))
+        .collect();
+    let change = |&(u, c): &(usize, usize)| &weeks[u].changes[c];
+    order.sort_unstable_by(|a, b| biggest_first(change(a), change(b)));
     Value::from_object(super::rows::ChangeList {
         site: Arc::clone(site),
-        changes: week_changes(site, units),
+        weeks,
+        order,
+        units: moved,
         item: change_value,
     })
 }
@@ -78,27 +122,14 @@ fn troubled(kr: &KeyResult) -> bool {
 /// The overview's "This week": how many key results moved, how many are
 /// newly in trouble, how many are due a check-in, and the changes page.
 pub fn this_week(site: &Arc<RenderContext>, units: &[usize], period: &str) -> Value {
-    let Some(then) = &site.week_ago else {
+    let Some(weeks) = weeks(site) else {
         return Value::from(());
     };
-    let model = &site.model;
-    let moved = week_changes(site, units).len();
-    let mut newly_at_risk = 0;
-    let mut due = 0;
-    for &u in units {
-        let unit = &model.units[u];
-        if unit.draft {
-            continue;
-        }
-        for (o, objective) in unit.objectives.iter().enumerate() {
-            for (k, kr) in objective.key_results.iter().enumerate() {
-                due += usize::from(kr.stale);
-                let before = then[u].objectives.get(o).and_then(|o| o.key_results.get(k));
-                if troubled(kr) && !before.is_some_and(troubled) {
-                    newly_at_risk += 1;
-                }
-            }
-        }
+    let (mut moved, mut newly_at_risk, mut due) = (0, 0, 0);
+    for week in units.iter().filter_map(|&u| weeks.get(u)) {
+        moved += week.changes.len();
+        newly_at_risk += week.newly_at_risk;
+        due += week.due;
     }
     context! {
         moved => moved,

@@ -39,6 +39,9 @@ pub struct Timings {
     pub first: Option<Duration>,
     /// The page that took longest to render.
     pub slowest: Option<(String, Duration)>,
+    /// Pieces of the pages that show every unit made again (rows, a
+    /// unit's week); the others were kept from the last rebuild.
+    pub pieces: usize,
     /// Writing `okrs.json` and the stylesheet when they changed, removing
     /// pages that went.
     pub write: Duration,
@@ -67,6 +70,9 @@ impl std::fmt::Display for Timings {
         }
         if let Some((page, took)) = &self.slowest {
             write!(f, " · slowest page {page} {}", ms(*took))?;
+        }
+        if self.pieces > 0 {
+            write!(f, " · {} pieces made", self.pieces)?;
         }
         Ok(())
     }
@@ -232,6 +238,7 @@ impl Session {
                 // The cache counts from the start of the site's build.
                 timings.first = built.first.map(|first| t.duration_since(started) + first);
                 timings.slowest = built.slowest.clone();
+                timings.pieces = built.pieces;
                 timings.total = started.elapsed();
                 return Ok(Build {
                     outcome: Outcome::Built {

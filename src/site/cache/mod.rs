@@ -62,6 +62,9 @@ pub struct SiteCache {
     first: BTreeSet<FilePath>,
     /// In the order of the last model's units: the hash of each unit's JSON.
     units: Vec<u64>,
+    /// The site-wide inputs of the last build (`Fingerprints::global`),
+    /// when known.
+    global: Option<u64>,
     pages: HashMap<String, CachedPage>,
     /// The fingerprint and length of `okrs.json` and of the stylesheet as
     /// written.
@@ -136,6 +139,9 @@ pub struct CacheBuild {
     /// Files of the last site that okrc did not write, carried into the
     /// new one.
     pub carried: Carried,
+    /// Pieces of the pages that show every unit made by this build; the
+    /// others were kept from the last (`site/pieces.rs`).
+    pub pieces: usize,
 }
 
 /// One page's result.
@@ -244,7 +250,13 @@ impl SiteCache {
         let target = Target::open(output, self.written)?;
         // The site's paths and indexes, kept from the last render where
         // they did not change.
-        let render = SiteRender::after(Arc::clone(&model), config, self.render.as_ref());
+        // `watch` keeps each unit's pieces of the every-unit pages too.
+        let render = SiteRender::after(
+            Arc::clone(&model),
+            config,
+            self.render.as_ref(),
+            !self.single,
+        );
         // A save's units' pages first, while each unit's hash is made (on
         // the other cores). Their fingerprints wait for the hashes.
         let painted_at = Mutex::new(None);
@@ -286,9 +298,22 @@ impl SiteCache {
                 .unwrap_or_else(|e| e.into_inner());
             (units, painted, slowest)
         };
+        let (units, same) = match units {
+            Some((units, same)) => (Some(units), Some(same)),
+            None => (None, None),
+        };
         let prints = units
             .as_deref()
             .map(|units| Fingerprints::new(&model, config, templates, &render.site, units));
+        // The last render's pieces of the units that did not change, when
+        // nothing site-wide did (templates, settings, today, paths, people).
+        let global = prints.as_ref().map(|prints| prints.global);
+        let same = same.filter(|_| global.is_some() && global == self.global);
+        render
+            .site
+            .pieces
+            .settle(same.as_deref(), render.site.week_ago.as_ref());
+        self.global = global;
         if let Some(prints) = &prints {
             for (page, done) in painted.iter_mut() {
                 if let Ok(done) = done {
@@ -400,6 +425,7 @@ impl SiteCache {
             }
         }
         summary.rest = rest.elapsed();
+        summary.pieces = render.site.pieces.made();
         self.pages = pages;
         self.stylesheet = Some(others.stylesheet);
         self.json = Some(others.json);
@@ -436,8 +462,13 @@ impl SiteCache {
 
 /// The hash of each unit's JSON in `model`: kept from the last build
 /// (`last`, whose units' hashes are `old_units`) for units that did not
-/// change, made for the others (in parallel).
-fn unit_hashes_after(last: Option<&Model>, old_units: &[u64], model: &Model) -> Vec<u64> {
+/// change, made for the others (in parallel). With it, for each unit,
+/// whether it is equal to the last model's unit at the same index.
+fn unit_hashes_after(
+    last: Option<&Model>,
+    old_units: &[u64],
+    model: &Model,
+) -> (Vec<u64>, Vec<bool>) {
     let last: &[Unit] = last.map_or(&[], |last| &last.units);
     let known = old_units.len() == last.len();
     let kept_at = |i: usize, unit: &Unit| -> Option<u64> {
@@ -459,7 +490,8 @@ fn unit_hashes_after(last: Option<&Model>, old_units: &[u64], model: &Model) -> 
     } else {
         HashMap::new()
     };
-    model
+    let same = same_place.iter().map(Option::is_some).collect();
+    let hashes = model
         .units
         .par_iter()
         .zip(same_place)
@@ -470,7 +502,8 @@ fn unit_hashes_after(last: Option<&Model>, old_units: &[u64], model: &Model) -> 
             })
             .unwrap_or_else(|| unit_hash(unit))
         })
-        .collect()
+        .collect();
+    (hashes, same)
 }
 
 /// The hash of a unit's JSON, as its JSON file's hash in the cache.
@@ -533,6 +566,21 @@ impl Target<'_> {
         }
     }
 
+    /// [`Target::keep`] for each of `files` (path and length): in place,
+    /// one read of each folder rather than a look-up per file.
+    fn keep_all(&self, files: &[(&str, u64)]) -> Vec<bool> {
+        match self {
+            Target::Fresh(fresh) => files
+                .par_iter()
+                .map(|&(path, len)| fresh.keep(path, len).unwrap_or(false))
+                .collect(),
+            Target::InPlace(output) => {
+                let paths: Vec<&str> = files.iter().map(|&(path, _)| path).collect();
+                output.has_all(&paths)
+            }
+        }
+    }
+
     /// Writes `bytes` at `path`; in place, not when they are `same` as
     /// what is there. Whether it wrote.
     fn write(&self, path: &str, bytes: &[u8], same: bool) -> Result<bool, OutputError> {
@@ -578,15 +626,6 @@ impl<'b> Build<'b> {
     fn unchanged(&self, page: &Page) -> Option<&'b CachedPage> {
         let cached: &'b CachedPage = self.cache.pages.get(&page.path)?;
         (cached.fingerprint == self.fingerprint(page, cached.used.as_deref())).then_some(cached)
-    }
-
-    /// Keeps an unchanged page: false when it is not there after all.
-    fn kept(&self, page: &Page, cached: &CachedPage) -> bool {
-        let there = self.target.keep(&page.path, cached.len);
-        if there {
-            (self.on_page)(self.render.pages().len());
-        }
-        there
     }
 
     /// Renders one page (or a unit's JSON file) and writes it if its bytes
@@ -666,12 +705,21 @@ impl<'b> Build<'b> {
         // Then the pages whose inputs did not change: looking for each on
         // disk takes longer than rendering the few that did. One that is
         // not there is rendered after all.
-        let missing: Vec<usize> = kept
-            .par_iter()
+        let unchanged: Vec<(usize, (&str, u64))> = kept
+            .iter()
             .enumerate()
-            .filter(|(i, cached)| cached.is_some_and(|cached| !self.kept(&all[*i], cached)))
-            .map(|(i, _)| i)
+            .filter_map(|(i, cached)| Some((i, (all[i].path.as_str(), cached.as_ref()?.len))))
             .collect();
+        let files: Vec<(&str, u64)> = unchanged.iter().map(|&(_, file)| file).collect();
+        let there = self.target.keep_all(&files);
+        let mut missing = Vec::new();
+        for (&(i, _), there) in unchanged.iter().zip(there) {
+            if there {
+                (self.on_page)(all.len());
+            } else {
+                missing.push(i);
+            }
+        }
         for &i in &missing {
             kept[i] = None;
         }

@@ -20,8 +20,12 @@ fn copy_sample(to: &Path) {
 }
 
 fn compile(root: &Path) -> (Arc<Model>, Config) {
+    compile_on(root, "2026-11-27")
+}
+
+fn compile_on(root: &Path, today: &str) -> (Arc<Model>, Config) {
     let workspace = Workspace::load(root, None).unwrap();
-    let today = parse_date("2026-11-27").unwrap();
+    let today = parse_date(today).unwrap();
     (
         Arc::new(crate::compile(&workspace, today)),
         workspace.config,
@@ -157,14 +161,91 @@ fn a_kept_cache_renders_what_a_fresh_render_does_after_every_edit() {
                 "owner = \"Femke de Vries\"",
             )
         }),
+        // A note of the week: the unit's row on the changes page.
+        Box::new(|r| {
+            edit(
+                r,
+                "teams/klantenservice.md",
+                "Extra krachten voor december",
+                "Extra <krachten> voor januari",
+            )
+        }),
+        // A value that moves its key result to the top of the changes page.
+        Box::new(|r| edit(r, "teams/klantenservice.md", "value = 76,", "value = 89,")),
+        // Another unit's value, with the last edit's pieces kept.
+        Box::new(|r| edit(r, "teams/platform.md", "value = 240,", "value = 180,")),
+        // A name that moves the unit to the end of its level of the tree.
+        Box::new(|r| {
+            edit(
+                r,
+                "teams/klantenservice.md",
+                "name = \"Klantenservice\"",
+                "name = \"Zz Klantenservice\"",
+            )
+        }),
+        // A check-in of before the week: the figures of a week ago change.
+        Box::new(|r| {
+            edit(
+                r,
+                "teams/klantenservice.md",
+                "value = 72, confidence = 0.5",
+                "value = 62, confidence = 0.9",
+            )
+        }),
+        // An earlier check-in of a unit whose objective rolls up into the
+        // company's: the company is as it was, its figures of a week ago
+        // are not, so its changes are not either.
+        Box::new(|r| {
+            edit(
+                r,
+                "departments/risk-compliance.md",
+                "value = 4, confidence = 0.6",
+                "value = 2, confidence = 0.6",
+            )
+        }),
+        // The unit moves to another period, and back.
+        Box::new(|r| {
+            edit(
+                r,
+                "teams/klantenservice.md",
+                "period = \"2026-Q4\"",
+                "period = \"2026-Q3\"",
+            )
+        }),
+        Box::new(|r| {
+            edit(
+                r,
+                "teams/klantenservice.md",
+                "period = \"2026-Q3\"",
+                "period = \"2026-Q4\"",
+            )
+        }),
         // The settings.
         Box::new(|r| edit(r, "okrc.toml", "title = \"", "title = \"The ")),
+        // Another language: every label.
+        Box::new(|r| edit(r, "okrc.toml", "language = \"en\"", "language = \"nl\"")),
+        // Today moves on (see `days`), then a value on the new day.
+        Box::new(|_| {}),
+        Box::new(|r| edit(r, "teams/platform.md", "value = 180,", "value = 200,")),
     ];
+    // The day of each step's build: the last two a day later.
+    let day = |i: usize| {
+        if i + 2 >= steps.len() {
+            "2026-11-28"
+        } else {
+            "2026-11-27"
+        }
+    };
+    // Steps after which the pages that show every unit are spliced from
+    // the last render's pieces, all but the edited units' kept: not after
+    // a unit came, went or moved period (the paths), a key result came or
+    // an owner changed (the people), the settings changed, or a new day.
+    let spliced = [1, 2, 3, 6, 9, 10, 11, 12, 13, 14, 20];
     let sites = tempfile::tempdir().unwrap();
     let kept_output = output_in(sites.path(), "kept");
     for (i, step) in steps.iter().enumerate() {
         step(root);
-        let (model, config) = compile(root);
+        let (model, config) = compile_on(root, day(i));
         let fresh = sites.path().join(format!("fresh-{i}"));
         fresh_build(&fresh, &model, &config, &templates);
         // As `watch` does: the edited file's unit's pages go first.
@@ -211,6 +292,18 @@ fn a_kept_cache_renders_what_a_fresh_render_does_after_every_edit() {
                 "step {i}: {} of {pages}",
                 built.rendered
             );
+        }
+        // Tree rows of the overview and the dashboards, change rows and
+        // weeks: 46 pieces of the 12 units when none is kept.
+        let units = model.units.len();
+        if spliced.contains(&i) {
+            assert!(
+                0 < built.pieces && built.pieces <= 8,
+                "step {i}: {} pieces made",
+                built.pieces
+            );
+        } else {
+            assert!(built.pieces > 3 * units, "step {i}: {}", built.pieces);
         }
     }
 }

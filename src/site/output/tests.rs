@@ -104,6 +104,58 @@ fn write_all_replaces_the_folder_and_leaves_no_temporary_folders() {
 }
 
 #[test]
+fn has_all_says_what_has_says_of_each_file() {
+    let (_dir, ws, out) = workspace_with_output();
+    out.write_all(&site(&[
+        ("index.html", "i"),
+        ("a/b.html", "b"),
+        ("a/c.html", "c"),
+        ("a/d/e.html", "e"),
+    ]))
+    .unwrap();
+    let public = ws.join("public");
+    std::fs::remove_file(public.join("a/c.html")).unwrap();
+    // A folder where a page was, a link to a page, a link to nothing.
+    std::fs::create_dir(public.join("a/dir.html")).unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(public.join("a/b.html"), public.join("a/link.html")).unwrap();
+        std::os::unix::fs::symlink(public.join("a/gone.html"), public.join("a/dead.html")).unwrap();
+    }
+    let names = [
+        "index.html",
+        "a/b.html",
+        "a/c.html",
+        "a/d/e.html",
+        "a/dir.html",
+        "a/link.html",
+        "a/dead.html",
+        "a/d",
+        "nowhere/x.html",
+        "../escape.html",
+        "a/../index.html",
+    ];
+    let each: Vec<bool> = names.iter().map(|name| out.has(name)).collect();
+    assert_eq!(out.has_all(&names), each);
+    assert_eq!(
+        each,
+        [
+            true,
+            true,
+            false,
+            true,
+            false,
+            cfg!(unix),
+            false,
+            false,
+            false,
+            false,
+            false
+        ]
+    );
+}
+
+#[test]
 fn replace_and_remove_touch_one_file_and_clean_up_empty_folders() {
     let (_dir, ws, out) = workspace_with_output();
     out.write_all(&site(&[("index.html", "one"), ("a/b.html", "b")]))

@@ -1,0 +1,297 @@
+//! The per-unit pieces of the pages that show every unit, kept from one
+//! render to the next in `watch`: each unit's row of the unit tree (name
+//! linked, tags, owners, sparkline, bar), each unit's changes of the week
+//! and their rows on the changes page. At 10,000 units those pages are
+//! tens of megabytes made of tens of thousands of such pieces, and after a
+//! save all but a few are what the last render made: a render takes the
+//! last one's pieces for every unit that did not change and splices the
+//! pages from them (`rows.rs`), making only the changed units' pieces.
+//!
+//! What a piece depends on besides its own unit is the same for every
+//! piece, and a render keeps none of the last render's pieces when any of
+//! it changed: the language, today, the Markdown options, the page paths
+//! and the people (the same `Arc`s when [`super::data::SiteData::after`]
+//! kept them), and everything else the site-wide fingerprint covers
+//! (templates, settings, periods: see `cache/`). A unit's pieces are kept
+//! when the unit is equal (`==`) to the last model's at the same index
+//! (and, for its changes, so are its figures of a week ago); the cache
+//! tells the render which units those are ([`Pieces::settle`]). Until it
+//! does, nothing is kept: a render that is never told makes every piece
+//! itself, as a render without a last one does.
+//!
+//! Rows are kept by the folder of the page they are written for (links are
+//! relative to it) and, for the tree, the period the tree shows.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+use rayon::prelude::*;
+
+use crate::analyse::changes::Change;
+use crate::model::Unit;
+
+/// One unit's week: its key results that moved in the last 7 days (model
+/// order), and for the overview's "This week" how many of its key results
+/// are newly in trouble and how many are due a check-in (none for a draft).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct UnitWeek {
+    pub changes: Vec<Change>,
+    pub newly_at_risk: usize,
+    pub due: usize,
+}
+
+/// Each unit's week, by index into `Model::units`.
+pub type Weeks = Arc<Vec<Arc<UnitWeek>>>;
+
+/// By index into `Model::units`: a piece, or none yet.
+type Table<T> = Arc<Vec<Option<T>>>;
+
+/// Tree rows by (page folder, period); change rows (one per change of the
+/// unit's week, in its order) by page folder.
+#[derive(Default)]
+struct Store {
+    trees: HashMap<(String, String), Table<Arc<str>>>,
+    changes: HashMap<String, Table<Arc<Vec<String>>>>,
+    weeks: Option<Table<Arc<UnitWeek>>>,
+}
+
+impl Store {
+    /// The pieces of the units `keep` says, the others dropped; a unit's
+    /// changes and their rows also need its week-ago figures kept
+    /// (`keep_week`).
+    fn carried(&self, keep: &[bool], keep_week: &[bool]) -> Store {
+        fn filter<T: Clone>(table: &Table<T>, keep: &[bool]) -> Table<T> {
+            Arc::new(
+                table
+                    .iter()
+                    .enumerate()
+                    .map(|(u, piece)| {
+                        piece
+                            .as_ref()
+                            .filter(|_| keep.get(u).copied().unwrap_or(false))
+                            .cloned()
+                    })
+                    .collect(),
+            )
+        }
+        Store {
+            trees: self
+                .trees
+                .iter()
+                .map(|(key, table)| (key.clone(), filter(table, keep)))
+                .collect(),
+            changes: self
+                .changes
+                .iter()
+                .map(|(key, table)| (key.clone(), filter(table, keep_week)))
+                .collect(),
+            weeks: self.weeks.as_ref().map(|table| filter(table, keep_week)),
+        }
+    }
+}
+
+/// The last render's pieces, until this render knows which units changed.
+struct Last {
+    store: Store,
+    /// The last render's week-ago units, to tell whose changed.
+    week_ago: Option<Arc<Vec<Unit>>>,
+}
+
+/// The pieces of one render: made as its pages ask, or taken from the
+/// last render's.
+#[derive(Default)]
+pub struct Pieces {
+    /// Whether pieces are kept for the next render (`watch`, `serve`);
+    /// a single build writes its rows straight into the page.
+    keep: bool,
+    last: Mutex<Option<Last>>,
+    store: Mutex<Store>,
+    weeks: OnceLock<Weeks>,
+    /// Pieces made by this render (the others were kept).
+    made: AtomicUsize,
+}
+
+impl std::fmt::Debug for Pieces {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pieces")
+            .field("keep", &self.keep)
+            .finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Pieces {
+    /// A render's pieces: none yet. With `last` (the last render's pieces
+    /// and week-ago units, when nothing site-wide changed; see
+    /// [`super::data::SiteData::after`]) its pieces are there to take once
+    /// [`Pieces::settle`] says which units did not change.
+    pub fn new(keep: bool, last: Option<(&Pieces, Option<Arc<Vec<Unit>>>)>) -> Pieces {
+        let last = last.filter(|_| keep).map(|(pieces, week_ago)| {
+            let store = lock(&pieces.store);
+            Last {
+                store: Store {
+                    trees: store.trees.clone(),
+                    changes: store.changes.clone(),
+                    weeks: store.weeks.clone(),
+                },
+                week_ago,
+            }
+        });
+        Pieces {
+            keep,
+            last: Mutex::new(last),
+            store: Mutex::new(Store::default()),
+            weeks: OnceLock::new(),
+            made: AtomicUsize::new(0),
+        }
+    }
+
+    /// How many pieces this render made rather than kept: tree rows, a
+    /// unit's change rows, a unit's week.
+    pub fn made(&self) -> usize {
+        self.made.load(Ordering::Relaxed)
+    }
+
+    /// Takes the last render's pieces of the units that did not change:
+    /// `same[u]` says unit `u` equals the last model's unit `u` (`None`:
+    /// nothing can be kept, say after a change of templates or settings);
+    /// `week_ago` are this render's week-ago units. Pages rendered before
+    /// this made their pieces themselves.
+    pub fn settle(&self, same: Option<&[bool]>, week_ago: Option<&Arc<Vec<Unit>>>) {
+        let Some(last) = lock(&self.last).take() else {
+            return;
+        };
+        let Some(same) = same else {
+            return;
+        };
+        // A unit's changes compare it with its figures of a week ago.
+        let same_week: Vec<bool> = match (&last.week_ago, week_ago) {
+            (Some(a), Some(b)) if Arc::ptr_eq(a, b) => same.to_vec(),
+            (Some(a), Some(b)) if a.len() == b.len() && a.len() == same.len() => same
+                .par_iter()
+                .zip(a.par_iter().zip(b.par_iter()))
+                .map(|(&same, (a, b))| same && a == b)
+                .collect(),
+            (None, None) => same.to_vec(),
+            _ => vec![false; same.len()],
+        };
+        let carried = last.store.carried(same, &same_week);
+        let mut store = lock(&self.store);
+        for (key, table) in carried.trees {
+            store.trees.entry(key).or_insert(table);
+        }
+        for (key, table) in carried.changes {
+            store.changes.entry(key).or_insert(table);
+        }
+        if store.weeks.is_none() && self.weeks.get().is_none() {
+            store.weeks = carried.weeks;
+        }
+        drop(store);
+        drop_later(last);
+    }
+
+    /// Each unit's week (`units` of them), each made by `make` unless
+    /// kept; made once per render, for the changes pages and the overview.
+    pub fn weeks(&self, units: usize, make: impl Fn(usize) -> UnitWeek + Sync) -> Weeks {
+        Arc::clone(self.weeks.get_or_init(|| {
+            let kept = lock(&self.store)
+                .weeks
+                .take()
+                .filter(|kept| kept.len() == units);
+            let weeks: Vec<Arc<UnitWeek>> = (0..units)
+                .into_par_iter()
+                .map(|u| {
+                    kept.as_ref()
+                        .and_then(|kept| kept[u].clone())
+                        .unwrap_or_else(|| {
+                            self.made.fetch_add(1, Ordering::Relaxed);
+                            Arc::new(make(u))
+                        })
+                })
+                .collect();
+            if self.keep {
+                lock(&self.store).weeks = Some(Arc::new(weeks.iter().cloned().map(Some).collect()));
+            }
+            Arc::new(weeks)
+        }))
+    }
+
+    /// The tree rows of `units` for a page in `folder` showing the tree
+    /// of `period`, each made by `make` unless kept. `None` when this
+    /// render keeps no pieces: the rows are written straight.
+    pub fn tree_rows(
+        &self,
+        folder: &str,
+        period: &str,
+        units: &[usize],
+        count: usize,
+        make: impl Fn(usize) -> String + Sync,
+    ) -> Option<Table<Arc<str>>> {
+        if !self.keep {
+            return None;
+        }
+        let key = (folder.to_string(), period.to_string());
+        let kept = lock(&self.store).trees.get(&key).cloned();
+        let table = fill(kept, units, count, &self.made, |u| Arc::from(make(u)));
+        lock(&self.store).trees.insert(key, Arc::clone(&table));
+        Some(table)
+    }
+
+    /// The change rows of `units` (one per change of the unit's week, in
+    /// its order) for a page in `folder`, each unit's made by `make` unless
+    /// kept. `None` when this render keeps no pieces.
+    pub fn change_rows(
+        &self,
+        folder: &str,
+        units: &[usize],
+        count: usize,
+        make: impl Fn(usize) -> Vec<String> + Sync,
+    ) -> Option<Table<Arc<Vec<String>>>> {
+        if !self.keep {
+            return None;
+        }
+        let kept = lock(&self.store).changes.get(folder).cloned();
+        let table = fill(kept, units, count, &self.made, |u| Arc::new(make(u)));
+        lock(&self.store)
+            .changes
+            .insert(folder.to_string(), Arc::clone(&table));
+        Some(table)
+    }
+}
+
+/// `kept` (a table of `count` units) with a piece for each of `units`:
+/// the kept one, or one made now (on all cores: the first render makes
+/// them all).
+fn fill<T: Clone + Send + Sync>(
+    kept: Option<Table<T>>,
+    units: &[usize],
+    count: usize,
+    made: &AtomicUsize,
+    make: impl Fn(usize) -> T + Sync,
+) -> Table<T> {
+    let mut table: Vec<Option<T>> = match kept {
+        Some(kept) if kept.len() == count => Arc::unwrap_or_clone(kept),
+        _ => vec![None; count],
+    };
+    let missing: Vec<usize> = units
+        .iter()
+        .copied()
+        .filter(|&u| table.get(u).is_some_and(Option::is_none))
+        .collect();
+    made.fetch_add(missing.len(), Ordering::Relaxed);
+    let pieces: Vec<(usize, T)> = missing.par_iter().map(|&u| (u, make(u))).collect();
+    for (u, piece) in pieces {
+        table[u] = Some(piece);
+    }
+    Arc::new(table)
+}
+
+/// Frees the last render's pieces on another thread: a few tens of
+/// thousands of strings.
+fn drop_later(last: Last) {
+    super::cache::drop_later(last, 1000);
+}
