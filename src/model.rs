@@ -539,6 +539,23 @@ impl KeyResult {
 }
 
 impl Unit {
+    /// Lets go of the Markdown no diagnostic reads and only the JSON, the
+    /// site and `status` show: the body, the objectives' and key results'
+    /// descriptions and the check-ins' notes (a tenth of a model). For a
+    /// `check` that prints diagnostics only (`Workspace::load_parsed`).
+    pub fn drop_texts(&mut self) {
+        self.body = String::new();
+        for objective in &mut self.objectives {
+            objective.description = None;
+            for kr in &mut objective.key_results {
+                kr.description = None;
+                for checkin in &mut kr.checkins {
+                    checkin.note = None;
+                }
+            }
+        }
+    }
+
     pub fn key(&self) -> Option<UnitKey> {
         Some(UnitKey {
             id: self.id.clone(),
