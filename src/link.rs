@@ -51,7 +51,7 @@ pub struct Shape {
 
 /// An objective's id, `aligns_to` as written, and its key results' ids and
 /// whether they roll up.
-type ObjectiveShape = (String, Vec<String>, Vec<(Box<str>, bool)>);
+type ObjectiveShape = (Box<str>, Vec<String>, Vec<(Box<str>, bool)>);
 
 impl Shape {
     /// The shape of a unit as parsed.

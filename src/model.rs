@@ -117,8 +117,8 @@ pub enum ObjectiveKind {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Objective {
-    pub id: String,
-    pub title: String,
+    pub id: Box<str>,
+    pub title: Box<str>,
     pub kind: ObjectiveKind,
     /// Written out in full: `unit#O2.KR1`.
     pub aligns_to: Vec<String>,
@@ -245,14 +245,19 @@ pub struct KeyResultOrigin {
     pub dutch: bool,
 }
 
+/// One check-in. Its value and confidence are read through
+/// [`Checkin::value`] and [`Checkin::confidence`]: each is held in 8 bytes
+/// ([`PackedNumber`], [`PackedConfidence`]) rather than an `Option`'s 16, so
+/// a check-in is 64 bytes (a 10,000-unit workspace has 630,000).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Checkin {
     pub date: NaiveDate,
-    #[serde(serialize_with = "optional_number")]
-    pub value: Option<f64>,
+    #[serde(serialize_with = "packed_number")]
+    value: PackedNumber,
     pub done: Option<bool>,
     /// As written: a number in [0, 1] or a level.
-    pub confidence: Option<Confidence>,
+    #[serde(serialize_with = "packed_confidence")]
+    confidence: PackedConfidence,
     pub note: Option<Box<str>>,
     /// Where the date is written ([`Checkin::date_span`]).
     #[serde(skip)]
@@ -264,6 +269,44 @@ pub struct Checkin {
 }
 
 impl Checkin {
+    /// A check-in at the start of no file (both spans [`Span::FILE_START`]).
+    pub fn new(
+        date: NaiveDate,
+        value: Option<f64>,
+        done: Option<bool>,
+        confidence: Option<Confidence>,
+        note: Option<Box<str>>,
+    ) -> Checkin {
+        Checkin {
+            date,
+            value: PackedNumber::new(value),
+            done,
+            confidence: PackedConfidence::new(confidence),
+            note,
+            date_span: PackedSpan::default(),
+            value_span: PackedSpan::default(),
+        }
+    }
+
+    /// The same check-in without its note, for a copy that keeps only the
+    /// figures (`analyse::changes`).
+    pub fn without_note(&self) -> Checkin {
+        Checkin {
+            note: None,
+            ..*self
+        }
+    }
+
+    /// A metric's value on that day.
+    pub fn value(&self) -> Option<f64> {
+        self.value.get()
+    }
+
+    /// The confidence as written.
+    pub fn confidence(&self) -> Option<Confidence> {
+        self.confidence.get()
+    }
+
     /// Where the date is written.
     pub fn date_span(&self) -> Span {
         self.date_span.get()
@@ -273,6 +316,81 @@ impl Checkin {
     pub fn value_span(&self) -> Span {
         self.value_span.get()
     }
+}
+
+/// The bits of a NaN no arithmetic or parse makes (a signalling NaN with a
+/// payload): what [`PackedNumber`] and [`PackedConfidence`] hold for
+/// "none", and, with the level added, for a confidence level. A NaN that
+/// is a value is held as the one quiet NaN, `f64::NAN`.
+const NONE_BITS: u64 = 0x7ff4_0000_0000_0000;
+
+/// An `Option<f64>` in 8 bytes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct PackedNumber(u64);
+
+impl PackedNumber {
+    pub fn new(value: Option<f64>) -> Self {
+        PackedNumber(match value {
+            None => NONE_BITS,
+            Some(value) if value.is_nan() => f64::NAN.to_bits(),
+            Some(value) => value.to_bits(),
+        })
+    }
+
+    pub fn get(self) -> Option<f64> {
+        (self.0 != NONE_BITS).then(|| f64::from_bits(self.0))
+    }
+}
+
+impl std::fmt::Debug for PackedNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
+}
+
+/// An `Option<Confidence>` in 8 bytes: a number as itself, a level and
+/// none as NaNs no number is held as.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct PackedConfidence(u64);
+
+impl PackedConfidence {
+    pub fn new(confidence: Option<Confidence>) -> Self {
+        PackedConfidence(match confidence {
+            None => NONE_BITS,
+            Some(Confidence::Level(level)) => NONE_BITS + 1 + level as u64,
+            Some(Confidence::Number(n)) => PackedNumber::new(Some(n)).0,
+        })
+    }
+
+    pub fn get(self) -> Option<Confidence> {
+        if self.0 == NONE_BITS {
+            return None;
+        }
+        let level = usize::try_from(self.0.wrapping_sub(NONE_BITS + 1))
+            .ok()
+            .and_then(|level| ConfidenceLevel::ALL.get(level));
+        Some(match level {
+            Some(&level) => Confidence::Level(level),
+            None => Confidence::Number(f64::from_bits(self.0)),
+        })
+    }
+}
+
+impl std::fmt::Debug for PackedConfidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
+}
+
+fn packed_number<S: Serializer>(value: &PackedNumber, serializer: S) -> Result<S::Ok, S::Error> {
+    optional_number(&value.get(), serializer)
+}
+
+fn packed_confidence<S: Serializer>(
+    confidence: &PackedConfidence,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    confidence.get().serialize(serializer)
 }
 
 /// A check-in's confidence as written.
@@ -305,6 +423,12 @@ pub enum ConfidenceLevel {
 
 impl ConfidenceLevel {
     pub const NAMES: &'static [&'static str] = &["on-track", "at-risk", "off-track"];
+    /// Every level, in the order of the enum (and of `as usize`).
+    pub const ALL: [ConfidenceLevel; 3] = [
+        ConfidenceLevel::OnTrack,
+        ConfidenceLevel::AtRisk,
+        ConfidenceLevel::OffTrack,
+    ];
 
     pub fn from_name(name: &str) -> Option<Self> {
         match name {
@@ -415,6 +539,23 @@ impl KeyResult {
 }
 
 impl Unit {
+    /// Lets go of the Markdown no diagnostic reads and only the JSON, the
+    /// site and `status` show: the body, the objectives' and key results'
+    /// descriptions and the check-ins' notes (a tenth of a model). For a
+    /// `check` that prints diagnostics only (`Workspace::load_parsed`).
+    pub fn drop_texts(&mut self) {
+        self.body = String::new();
+        for objective in &mut self.objectives {
+            objective.description = None;
+            for kr in &mut objective.key_results {
+                kr.description = None;
+                for checkin in &mut kr.checkins {
+                    checkin.note = None;
+                }
+            }
+        }
+    }
+
     pub fn key(&self) -> Option<UnitKey> {
         Some(UnitKey {
             id: self.id.clone(),
@@ -430,8 +571,81 @@ mod tests {
     /// A 10,000-unit workspace holds 630,000 check-ins: their size is most
     /// of the model's (README "Performance").
     #[test]
-    fn a_checkin_is_at_most_80_bytes() {
-        assert!(std::mem::size_of::<Checkin>() <= 80);
+    fn a_checkin_is_at_most_64_bytes() {
+        assert!(std::mem::size_of::<Checkin>() <= 64);
+    }
+
+    #[test]
+    fn a_packed_number_is_the_option_it_was_made_of() {
+        for value in [
+            None,
+            Some(0.0),
+            Some(-0.0),
+            Some(1.5),
+            Some(-2e300),
+            Some(f64::INFINITY),
+        ] {
+            let packed = PackedNumber::new(value);
+            assert_eq!(packed.get().map(f64::to_bits), value.map(f64::to_bits));
+        }
+        // Any NaN, even one with the bits that mean "none", is a NaN.
+        for nan in [
+            f64::NAN,
+            -f64::NAN,
+            f64::from_bits(NONE_BITS),
+            f64::from_bits(NONE_BITS + 1),
+        ] {
+            assert!(PackedNumber::new(Some(nan)).get().is_some_and(f64::is_nan));
+        }
+    }
+
+    #[test]
+    fn a_packed_confidence_is_the_option_it_was_made_of() {
+        let mut all = vec![
+            None,
+            Some(Confidence::Number(0.0)),
+            Some(Confidence::Number(0.8)),
+        ];
+        all.extend(ConfidenceLevel::ALL.map(|level| Some(Confidence::Level(level))));
+        for confidence in all {
+            assert_eq!(PackedConfidence::new(confidence).get(), confidence);
+        }
+        for nan in [
+            f64::from_bits(NONE_BITS),
+            f64::from_bits(NONE_BITS + 1),
+            f64::NAN,
+        ] {
+            let packed = PackedConfidence::new(Some(Confidence::Number(nan)));
+            assert!(matches!(packed.get(), Some(Confidence::Number(n)) if n.is_nan()));
+        }
+    }
+
+    #[test]
+    fn a_checkin_serializes_as_its_fields() {
+        let checkin = Checkin::new(
+            NaiveDate::from_ymd_opt(2026, 11, 2).unwrap_or_default(),
+            Some(42.0),
+            None,
+            Some(Confidence::Level(ConfidenceLevel::AtRisk)),
+            None,
+        );
+        let json = serde_json::to_string(&checkin).unwrap_or_default();
+        assert_eq!(
+            json,
+            r#"{"date":"2026-11-02","value":42,"done":null,"confidence":"at-risk","note":null}"#
+        );
+        let checkin = Checkin::new(
+            NaiveDate::from_ymd_opt(2026, 11, 9).unwrap_or_default(),
+            None,
+            Some(true),
+            Some(Confidence::Number(0.75)),
+            Some("shipped".into()),
+        );
+        let json = serde_json::to_string(&checkin).unwrap_or_default();
+        assert_eq!(
+            json,
+            r#"{"date":"2026-11-09","value":null,"done":true,"confidence":0.75,"note":"shipped"}"#
+        );
     }
 
     /// An objective's key results are one allocation, most often of three:
@@ -439,6 +653,13 @@ mod tests {
     #[test]
     fn three_key_results_fit_in_1024_bytes() {
         assert!(3 * std::mem::size_of::<KeyResult>() <= 1024);
+    }
+
+    /// Likewise a unit's objectives: 3 × 256 is a size class of its own,
+    /// 3 × 272 took 896 bytes.
+    #[test]
+    fn three_objectives_fit_in_768_bytes() {
+        assert!(3 * std::mem::size_of::<Objective>() <= 768);
     }
 
     #[test]
@@ -455,15 +676,15 @@ mod tests {
             line: 9,
             column: 34,
         };
-        let checkin = Checkin {
-            date: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap_or_default(),
-            value: Some(42.0),
-            done: None,
-            confidence: None,
-            note: Some("on plan".into()),
-            date_span: date.into(),
-            value_span: value.into(),
-        };
+        let mut checkin = Checkin::new(
+            NaiveDate::from_ymd_opt(2026, 11, 2).unwrap_or_default(),
+            Some(42.0),
+            None,
+            None,
+            Some("on plan".into()),
+        );
+        checkin.date_span = date.into();
+        checkin.value_span = value.into();
         assert_eq!((checkin.date_span(), checkin.value_span()), (date, value));
     }
 }

@@ -676,13 +676,9 @@ fn resolve_alignment(
     let Some(objective) = target
         .objectives
         .iter()
-        .position(|obj| obj.id == objective_id)
+        .position(|obj| *obj.id == *objective_id)
     else {
-        let ids: Vec<&str> = target
-            .objectives
-            .iter()
-            .map(|obj| obj.id.as_str())
-            .collect();
+        let ids: Vec<&str> = target.objectives.iter().map(|obj| &*obj.id).collect();
         return broken(
             format!("unit {} has no objective `{objective_id}`", where_()),
             listing("its objectives are", objective_id, &ids),

@@ -106,7 +106,7 @@ pub fn figures_of(unit: &Unit, date: NaiveDate) -> Unit {
             .iter()
             .map(|objective| Objective {
                 id: objective.id.clone(),
-                title: String::new(),
+                title: Box::default(),
                 kind: objective.kind,
                 aligns_to: Vec::new(),
                 owners: Vec::new(),
@@ -154,9 +154,9 @@ fn key_result_figures(kr: &KeyResult, date: NaiveDate) -> KeyResult {
     // value, a `done` and a confidence, picked by the rule the figures use.
     let picked = [
         latest_until(kr, date, |_| true),
-        latest_until(kr, date, |c| c.value.is_some()),
+        latest_until(kr, date, |c| c.value().is_some()),
         latest_until(kr, date, |c| c.done.is_some()),
-        latest_until(kr, date, |c| c.confidence.is_some()),
+        latest_until(kr, date, |c| c.confidence().is_some()),
     ];
     KeyResult {
         id: kr.id.clone(),
@@ -183,10 +183,7 @@ fn key_result_figures(kr: &KeyResult, date: NaiveDate) -> KeyResult {
             .checkins
             .iter()
             .filter(|c| picked.iter().flatten().any(|p| std::ptr::eq(*p, *c)))
-            .map(|c| Checkin {
-                note: None,
-                ..c.clone()
-            })
+            .map(Checkin::without_note)
             .collect(),
         contributors: Vec::new(),
         origin: kr.origin.clone(),
@@ -415,7 +412,7 @@ mod tests {
             .map(|c| c.date.to_string())
             .collect();
         assert_eq!(dates, ["2026-11-09"]);
-        assert_eq!(latency.checkins[0].value, Some(350.0));
+        assert_eq!(latency.checkins[0].value(), Some(350.0));
         assert!(
             then.iter()
                 .flat_map(|u| &u.objectives)

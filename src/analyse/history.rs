@@ -11,8 +11,8 @@ use crate::model::{Checkin, KeyResult, KeyResultType, Unit};
 /// A metric's value on `date`: its latest check-in with a value up to that
 /// date, else `from`.
 pub fn value_on(kr: &KeyResult, date: NaiveDate) -> Option<f64> {
-    latest_until(kr, date, |c| c.value.is_some())
-        .and_then(|c| c.value)
+    latest_until(kr, date, |c| c.value().is_some())
+        .and_then(|c| c.value())
         .or(kr.from)
 }
 
@@ -124,15 +124,7 @@ mod tests {
     }
 
     fn checkin(date: &str, value: Option<f64>, done: Option<bool>) -> Checkin {
-        Checkin {
-            date: d(date),
-            value,
-            done,
-            confidence: None,
-            note: None,
-            date_span: Default::default(),
-            value_span: Default::default(),
-        }
+        Checkin::new(d(date), value, done, None, None)
     }
 
     fn key_result(kind: KeyResultType, checkins: Vec<Checkin>) -> KeyResult {

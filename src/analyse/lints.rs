@@ -377,7 +377,7 @@ fn implausible_values(kr: &KeyResult) -> Vec<(&Checkin, f64)> {
     };
     kr.checkins
         .iter()
-        .filter_map(|c| Some((c, c.value?)))
+        .filter_map(|c| Some((c, c.value()?)))
         .filter(|&(_, value)| is_implausible(value, from, to))
         .collect()
 }

@@ -112,8 +112,8 @@ fn measure_key_result(
     today: NaiveDate,
 ) {
     kr.by = kr.origin.by.map(|(by, _)| by).or(period.map(|p| p.end));
-    kr.confidence = latest_checkin(kr.checkins.iter().filter(|c| c.confidence.is_some()))
-        .and_then(|c| c.confidence)
+    kr.confidence = latest_checkin(kr.checkins.iter().filter(|c| c.confidence().is_some()))
+        .and_then(|c| c.confidence())
         .map(|c| c.level());
     // Every check-in counts, a future one too (it is `future-checkin`).
     let all = NaiveDate::MAX;

@@ -20,7 +20,7 @@ use crate::build::{self, NotBuilt, Target, Verdict};
 use crate::render;
 use crate::site::SiteCache;
 use crate::site::output::OutputDir;
-use crate::workspace::Workspace;
+use crate::workspace::{Texts, Workspace};
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
@@ -48,7 +48,8 @@ pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
     let today = today(args.today)?;
     let mut progress = Progress::start();
     progress.message("checking the workspace");
-    let (workspace, parsed) = Workspace::load_parsed(&args.dir, args.output.as_deref())?;
+    let (workspace, parsed) =
+        Workspace::load_parsed(&args.dir, args.output.as_deref(), Texts::Keep)?;
     let output_path = args
         .output
         .clone()

@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 use super::{Outcome, outcome, parse_today_arg, today};
 use crate::model::Model;
 use crate::render;
-use crate::workspace::Workspace;
+use crate::workspace::{Texts, Workspace};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -43,7 +43,12 @@ pub enum Format {
 
 pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
     let today = today(args.today)?;
-    let (workspace, parsed) = Workspace::load_parsed(&args.dir, None)?;
+    // Only the JSON shows the units' Markdown.
+    let texts = match args.format {
+        Format::Json => Texts::Keep,
+        Format::Human | Format::Github => Texts::Drop,
+    };
+    let (workspace, parsed) = Workspace::load_parsed(&args.dir, None, texts)?;
     let model = crate::link(&workspace, parsed, today);
     let reported = report(&args, &workspace, &model);
     // The process ends here: freeing a 10,000-unit model one allocation at a

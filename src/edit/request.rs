@@ -72,7 +72,7 @@ pub fn find_key_result(unit: &Unit, reference: &str) -> Result<(usize, usize), R
             format!("give the file of unit `{other}`, or leave the unit out: `{objective_id}.KR1`"),
         ));
     }
-    let Some(o) = unit.objectives.iter().position(|o| o.id == objective_id) else {
+    let Some(o) = unit.objectives.iter().position(|o| *o.id == *objective_id) else {
         return Err(refuse(
             format!("unit `{}` has no objective `{objective_id}`", unit.id),
             suggest(&format!(

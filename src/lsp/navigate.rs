@@ -306,7 +306,7 @@ fn last_checkin(key_result: &KeyResult) -> String {
         return "no check-in yet".into();
     };
     let mut text = format!("last check-in {}", format_date(checkin.date));
-    if let Some(value) = checkin.value {
+    if let Some(value) = checkin.value() {
         text.push_str(&format!(
             ": {}",
             quantity(value, key_result.unit.as_deref(), key_result.number_style)
@@ -315,7 +315,7 @@ fn last_checkin(key_result: &KeyResult) -> String {
     if let Some(done) = checkin.done {
         text.push_str(if done { ": done" } else { ": not done" });
     }
-    if let Some(confidence) = checkin.confidence {
+    if let Some(confidence) = checkin.confidence() {
         text.push_str(&format!(", {}", confidence.level().as_str()));
     }
     if let Some(note) = &checkin.note {

@@ -479,15 +479,16 @@ fn read_checkin(
     let value_span = value
         .as_ref()
         .map_or(date_span, |(_, span)| cx.span(span.clone()));
-    Some(Checkin {
+    let mut checkin = Checkin::new(
         date,
-        value_span: value_span.into(),
-        value: value.map(|(v, _)| v),
-        done: done.filter(|_| takes == "done").map(|(d, _)| d),
+        value.map(|(v, _)| v),
+        done.filter(|_| takes == "done").map(|(d, _)| d),
         confidence,
-        note: note.map(String::into_boxed_str),
-        date_span: date_span.into(),
-    })
+        note.map(String::into_boxed_str),
+    );
+    checkin.date_span = date_span.into();
+    checkin.value_span = value_span.into();
+    Some(checkin)
 }
 
 fn read_confidence(cx: &mut Cx, value: Value<'_>) -> Option<Confidence> {

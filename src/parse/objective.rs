@@ -25,7 +25,7 @@ pub fn read_objectives(cx: &mut Cx, items: Array<'_>) -> Vec<Objective> {
     }
     report_duplicate_ids(
         cx,
-        objectives.iter().map(|o| (o.id.as_str(), o.origin.id)),
+        objectives.iter().map(|o| (&*o.id, o.origin.id)),
         "objective",
         || "this unit".to_string(),
     );
@@ -104,8 +104,8 @@ fn read_objective(
             .iter()
             .map(|a| a.written.clone())
             .collect(),
-        id,
-        title,
+        id: id.into(),
+        title: title.into(),
         kind,
         owners,
         description,

@@ -399,9 +399,9 @@ impl<'m> Report<'m> {
 fn checkin_json(checkin: &Checkin) -> Value {
     json!({
         "date": format_date(checkin.date),
-        "value": checkin.value.map(plain),
+        "value": checkin.value().map(plain),
         "done": checkin.done,
-        "confidence": checkin.confidence,
+        "confidence": checkin.confidence(),
         "note": checkin.note,
     })
 }

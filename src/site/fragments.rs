@@ -171,7 +171,7 @@ fn checkin_value(
     style: NumberStyle,
     language: Language,
 ) {
-    if let Some(value) = checkin.value {
+    if let Some(value) = checkin.value() {
         with_scratch(|text| {
             number::push_quantity(text, value, unit, style);
             escape_into(out, text);
@@ -205,7 +205,7 @@ pub fn checkin_rows(out: &mut String, kr: &KeyResult, period: Option<&Period>, l
         }
         out.push_str("<td>");
         checkin_value(out, checkin, kr.unit.as_deref(), kr.number_style, language);
-        match checkin.confidence.map(|c| c.level()) {
+        match checkin.confidence().map(|c| c.level()) {
             Some(level) => {
                 out.push_str(r#"<td class="conf-"#);
                 out.push_str(level.as_str());
@@ -349,7 +349,7 @@ pub fn checkin_values(kr: &KeyResult) -> Vec<(NaiveDate, f64)> {
         .iter()
         .enumerate()
         .filter_map(|(i, c)| {
-            let value = c.value.or(c.done.map(|d| if d { 1.0 } else { 0.0 }))?;
+            let value = c.value().or(c.done.map(|d| if d { 1.0 } else { 0.0 }))?;
             Some((c.date, i, value))
         })
         .collect();

@@ -500,21 +500,19 @@ fn key_result_from_value(value: &Value) -> KeyResult {
             };
             let done = attr(&checkin, "done");
             let confidence = attr(&checkin, "confidence");
-            checkins.push(Checkin {
+            checkins.push(Checkin::new(
                 date,
-                value: as_number(&attr(&checkin, "value")),
-                done: (!done.is_none() && !done.is_undefined()).then(|| done.is_true()),
-                confidence: match as_number(&confidence) {
+                as_number(&attr(&checkin, "value")),
+                (!done.is_none() && !done.is_undefined()).then(|| done.is_true()),
+                match as_number(&confidence) {
                     Some(n) => Some(Confidence::Number(n)),
                     None => confidence
                         .as_str()
                         .and_then(ConfidenceLevel::from_name)
                         .map(Confidence::Level),
                 },
-                note: attr_str(&checkin, "note").map(String::into_boxed_str),
-                date_span: Default::default(),
-                value_span: Default::default(),
-            });
+                attr_str(&checkin, "note").map(String::into_boxed_str),
+            ));
         }
     }
     KeyResult {

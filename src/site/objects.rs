@@ -486,9 +486,9 @@ impl Object for CheckinObject {
         let checkin = self.0.checkin();
         Some(match key {
             "date" => optional_date(Some(checkin.date)),
-            "value" => optional_number(checkin.value),
+            "value" => optional_number(checkin.value()),
             "done" => checkin.done.map_or(Value::from(()), Value::from),
-            "confidence" => match checkin.confidence {
+            "confidence" => match checkin.confidence() {
                 Some(Confidence::Number(n)) => number(n),
                 Some(Confidence::Level(level)) => Value::from(level.as_str()),
                 None => Value::from(()),

@@ -68,21 +68,19 @@ impl NewCheckin {
 
     /// The check-in as the model holds it once the file is read back.
     pub fn to_model(&self) -> Checkin {
-        Checkin {
-            date: self.date,
-            value: match self.reading {
+        Checkin::new(
+            self.date,
+            match self.reading {
                 Reading::Value(value) => Some(value),
                 _ => None,
             },
-            done: match self.reading {
+            match self.reading {
                 Reading::Done(done) => Some(done),
                 _ => None,
             },
-            confidence: self.confidence,
-            note: self.note.as_deref().map(Box::from),
-            date_span: Default::default(),
-            value_span: Default::default(),
-        }
+            self.confidence,
+            self.note.as_deref().map(Box::from),
+        )
     }
 }
 
