@@ -539,8 +539,8 @@ impl KeyResult {
 }
 
 impl Unit {
-    /// Lets go of the Markdown no diagnostic reads and only the JSON, the
-    /// site and `status` show: the body, the objectives' and key results'
+    /// Lets go of the Markdown no diagnostic reads (the JSON, the site,
+    /// `status`, `report` and the language server's hovers show it): the body, the objectives' and key results'
     /// descriptions and the check-ins' notes (a tenth of a model). For a
     /// `check` that prints diagnostics only (`Workspace::load_parsed`).
     pub fn drop_texts(&mut self) {

@@ -20,8 +20,8 @@ use crate::source::{
 const SKIPPED_FOLDERS: [&str; 4] = ["templates", "static", "target", "node_modules"];
 
 /// Whether [`Workspace::load_parsed`] keeps the Markdown of the units (the
-/// body, descriptions and notes) that only the JSON, the site and `status`
-/// show.
+/// body, descriptions and notes) that no diagnostic reads; the JSON, the
+/// site, `status`, `report` and the language server's hovers show them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Texts {
     Keep,
@@ -96,12 +96,17 @@ impl Workspace {
         texts: Texts,
     ) -> Result<(Workspace, Vec<ParsedFile>), WorkspaceError> {
         let (mut workspace, output) = Workspace::open(root, output)?;
-        type Read = (String, Result<Option<ParsedFile>, Diagnostic>);
+        // Each file's relative path and place in the walk: two names that
+        // are not UTF-8 may read the same, and the walk's order settles them.
+        type Read = (String, usize, Result<Option<ParsedFile>, Diagnostic>);
         let read: std::sync::Mutex<Vec<Read>> = std::sync::Mutex::new(Vec::new());
         let mut walk_errors = Vec::new();
+        let mut walked = 0;
         rayon::in_place_scope(|scope| {
             walk_unit_files(root, &output, &mut walk_errors, |path, relative| {
                 let read = &read;
+                let place = walked;
+                walked += 1;
                 scope.spawn(move |_| {
                     let mut result = read_and_parse(&path, &relative);
                     if let (
@@ -115,14 +120,14 @@ impl Workspace {
                     }
                     read.lock()
                         .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .push((relative, result));
+                        .push((relative, place, result));
                 });
             });
         });
         let mut read = read
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        read.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        read.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
         workspace.read_errors.append(&mut walk_errors);
         // Collected in place (the parsed files take over the list's
         // memory): a second list of 10,000 parsed files is 6 MB of fresh
@@ -130,7 +135,7 @@ impl Workspace {
         let read_errors = &mut workspace.read_errors;
         let parsed = read
             .into_iter()
-            .filter_map(|(_, result)| match result {
+            .filter_map(|(_, _, result)| match result {
                 Ok(file) => file,
                 Err(diagnostic) => {
                     read_errors.push(diagnostic);
@@ -410,6 +415,35 @@ pub fn read_unit_file(path: &Path, relative: &str) -> Result<Option<SourceFile>,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// File names that are not UTF-8 can read the same (`\u{FFFD}.md`):
+    /// their units come in the walk's order (by the names' bytes) whichever
+    /// thread reads them first, so the model is the same on every run.
+    #[cfg(unix)]
+    #[test]
+    fn names_that_read_the_same_keep_the_order_of_the_walk() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        // Each a byte that cannot start a UTF-8 character before `.md`.
+        let bytes: Vec<u8> = (0x80..=0xff).collect();
+        for &b in &bytes {
+            let bytes = [b, b'.', b'm', b'd'];
+            let name = std::ffi::OsStr::from_bytes(&bytes);
+            let text = format!(
+                "+++\nid = \"unit-{b:x}\"\n\n[[objectives]]\ntitle = \"One\"\nkey_results = [\"[x] A\"]\n+++\n"
+            );
+            std::fs::write(dir.path().join(name), text).expect("a unit file");
+        }
+        let (_, parsed) =
+            Workspace::load_parsed(dir.path(), None, Texts::Keep).expect("the workspace loads");
+        let ids: Vec<String> = parsed
+            .iter()
+            .filter_map(|file| file.unit.as_ref())
+            .map(|unit| unit.id.to_string())
+            .collect();
+        let walked: Vec<String> = bytes.iter().map(|b| format!("unit-{b:x}")).collect();
+        assert_eq!(ids, walked);
+    }
 
     /// A `check` that prints diagnostics only drops the units' Markdown as
     /// it reads them: every fixture gives the same diagnostics and figures
