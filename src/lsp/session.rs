@@ -16,8 +16,8 @@ use super::position::LineMap;
 use crate::config::{CONFIG_FILE, parse_config};
 use crate::model::Model;
 use crate::parse::{ParsedFile, parse_unit_file};
-use crate::source::{FilePath, SourceFile, starts_with_front_matter};
-use crate::workspace::{Workspace, WorkspaceError, is_skipped};
+use crate::source::{FILE_LIMIT, FilePath, ReadError, SourceFile, starts_with_front_matter};
+use crate::workspace::{Workspace, WorkspaceError, is_skipped, read_error};
 
 /// One file of the workspace, as the editor sees it.
 #[derive(Debug, Clone)]
@@ -38,8 +38,20 @@ impl Document {
     }
 
     fn new(path: &FilePath, text: String, open: bool) -> Document {
-        let parsed = (&**path != CONFIG_FILE && starts_with_front_matter(text.as_bytes()))
-            .then(|| parse_unit_file(&SourceFile::from_text(path.clone(), text.as_str())));
+        let parsed =
+            (&**path != CONFIG_FILE && starts_with_front_matter(text.as_bytes())).then(|| {
+                if text.len() as u64 > FILE_LIMIT {
+                    // What `okrc check` says of such a file: the model holds no
+                    // place past the limit, so it is not parsed.
+                    ParsedFile {
+                        unit: None,
+                        diagnostics: vec![read_error(path, &ReadError::TooLarge)],
+                        broken: None,
+                    }
+                } else {
+                    parse_unit_file(&SourceFile::from_text(path.clone(), text.as_str()))
+                }
+            });
         Document {
             lines: LineMap::new(&text),
             text,
@@ -301,6 +313,29 @@ mod tests {
         assert_eq!(path("/ws/templates/a.md"), None);
         assert_eq!(path("/elsewhere/a.md"), None);
         assert_eq!(path("/ws/notes.txt"), None);
+    }
+
+    /// A buffer larger than `okrc check` reads gets its diagnostic, not
+    /// places the model cannot hold (past 16 MiB).
+    #[test]
+    fn a_text_over_the_file_limit_is_too_large_as_for_check() {
+        let mut s = session();
+        let mut text = String::from("+++\nperiod = \"2026-Q4\"\n");
+        text.push_str(&format!(
+            "description = \"{}\"\n",
+            "x".repeat(FILE_LIMIT as usize)
+        ));
+        text.push_str("[[objectives]]\ntitle = \"x\"\nkey_results = [\"[ ] y\"]\n+++\n");
+        s.set_text("a.md".into(), text, true);
+        s.relink();
+        let codes: Vec<&str> = s
+            .model
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
+        assert_eq!(codes, ["file-too-large"]);
+        assert!(s.model.units.is_empty());
     }
 
     #[test]
