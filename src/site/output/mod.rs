@@ -289,7 +289,10 @@ impl OutputDir {
     /// recent to tell a later one from it (a file system's clock for such
     /// times moves in steps of a few milliseconds), so a folder is only
     /// taken for unchanged when its stamp is equal and was taken at least
-    /// [`STAMP_AGE`] after the change it shows.
+    /// [`STAMP_AGE`] after the change it shows. A time of a whole second
+    /// says the file system stamps in steps of a second or more (ext3, FAT,
+    /// some network shares): a later change in the same step would not show,
+    /// so such a folder has no stamp and is read on every rebuild.
     pub fn stamp(&self, folder: &str) -> Option<Stamp> {
         let dir = if folder.is_empty() {
             self.path.clone()
@@ -301,14 +304,12 @@ impl OutputDir {
             return None;
         }
         let modified = meta.modified().ok()?;
+        let since_epoch = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
+        if since_epoch.subsec_nanos() == 0 {
+            return None;
+        }
         let age = std::time::SystemTime::now().duration_since(modified).ok()?;
-        #[cfg(unix)]
-        let identity = {
-            use std::os::unix::fs::MetadataExt;
-            (meta.dev(), meta.ino())
-        };
-        #[cfg(not(unix))]
-        let identity = (0, 0);
+        let identity = folder_identity(&meta)?;
         (age >= STAMP_AGE).then_some(Stamp { identity, modified })
     }
 
@@ -332,6 +333,19 @@ impl OutputDir {
 pub struct Stamp {
     identity: (u64, u64),
     modified: std::time::SystemTime,
+}
+
+/// A folder's device and inode. None where okrc cannot know them: a folder
+/// put back by a copy that keeps its times would look unchanged.
+#[cfg(unix)]
+fn folder_identity(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn folder_identity(_: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
 }
 
 /// How long after a folder's last change its stamp tells a later change

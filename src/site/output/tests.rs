@@ -103,6 +103,29 @@ fn write_all_replaces_the_folder_and_leaves_no_temporary_folders() {
     assert_eq!(names, ["public"]);
 }
 
+/// A folder whose time is a whole second may be on a file system that
+/// stamps in seconds, where a file removed in the same second leaves the
+/// time as it was: it gets no stamp, so it is read on every rebuild.
+#[test]
+fn a_folder_stamped_in_whole_seconds_is_never_taken_for_unchanged() {
+    let (_dir, ws, out) = workspace_with_output();
+    out.write_all(&site(&[("index.html", "i"), ("a/b.html", "b")]))
+        .unwrap();
+    let folder = ws.join("public/a");
+    let set = |time: std::time::SystemTime| {
+        std::fs::File::open(&folder)
+            .and_then(|dir| dir.set_modified(time))
+            .unwrap();
+    };
+    let whole = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+    set(whole);
+    assert_eq!(out.stamp("a"), None);
+    // The same a moment later: a stamp, and the same each time it is asked.
+    set(whole + std::time::Duration::from_millis(250));
+    assert!(out.stamp("a").is_some());
+    assert_eq!(out.stamp("a"), out.stamp("a"));
+}
+
 #[test]
 fn has_all_says_what_has_says_of_each_file() {
     let (_dir, ws, out) = workspace_with_output();
