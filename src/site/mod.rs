@@ -437,9 +437,14 @@ impl SiteRender {
         buffer: Vec<u8>,
     ) -> (Result<Vec<u8>, SiteError>, Vec<usize>) {
         // okrc's own template of a page prints its rows of every unit as
-        // they are, so they may be spliced in from the kept pieces.
+        // they are, so they may be spliced in from the kept pieces; a
+        // workspace's own page, base or macros might do anything else with
+        // them (`|length`), so they get the rows as a string.
         let template = page.kind.template();
-        let own = !templates.replaced.iter().any(|name| name == template);
+        let own = !templates
+            .replaced
+            .iter()
+            .any(|name| [template, "base.html", "macros.html"].contains(&name.as_str()));
         let render = RenderContext::for_page(&self.site, own);
         let bytes = if let PageKind::UnitJson(unit) = page.kind {
             Ok(render.unit_json(unit))

@@ -455,6 +455,7 @@ impl SiteCache {
             let units = old.model().units.len();
             drop_later(old, units);
         }
+        self.buffers.settle();
         self.written = true;
         Ok(summary)
     }
@@ -575,9 +576,18 @@ fn unit_hashes(model: &Model, all: &[Page], pages: &HashMap<String, CachedPage>)
         .collect()
 }
 
-/// Large page buffers for the next render (`SiteCache::buffers`).
+/// Large page buffers for the next render (`SiteCache::buffers`): those
+/// the last render gave back are offered to this one, and those this one
+/// gives back to the next; a buffer no page took in a render is let go
+/// (the site shrank), so the pool follows the site's largest pages.
 #[derive(Debug, Default)]
-struct Buffers(Mutex<Vec<Vec<u8>>>);
+struct Buffers(Mutex<Pool>);
+
+#[derive(Debug, Default)]
+struct Pool {
+    offered: Vec<Vec<u8>>,
+    returned: Vec<Vec<u8>>,
+}
 
 impl Buffers {
     /// Pages smaller than this get a buffer of their own.
@@ -585,26 +595,45 @@ impl Buffers {
     /// How many are kept: the pages that show every unit.
     const KEPT: usize = 6;
 
-    /// An empty buffer with room for about `size` bytes: a kept one when
-    /// the page is large.
+    fn pool(&self) -> std::sync::MutexGuard<'_, Pool> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// An empty buffer with room for about `size` bytes: the smallest
+    /// offered one that has the room, when the page is large.
     fn take(&self, size: usize) -> Vec<u8> {
         if size >= Self::LARGE {
-            let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(at) = kept.iter().position(|b| b.capacity() >= size) {
-                return kept.swap_remove(at);
+            let mut pool = self.pool();
+            let fits = pool
+                .offered
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.capacity() >= size)
+                .min_by_key(|(_, b)| b.capacity())
+                .map(|(at, _)| at);
+            if let Some(at) = fits {
+                return pool.offered.swap_remove(at);
             }
         }
         Vec::with_capacity(size.max(4096))
     }
 
-    /// Keeps a large page's buffer for another page.
-    fn give_back(&self, buffer: Vec<u8>) {
+    /// Keeps a large page's buffer for the next render.
+    fn give_back(&self, mut buffer: Vec<u8>) {
         if buffer.capacity() >= Self::LARGE {
-            let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
-            if kept.len() < Self::KEPT {
-                kept.push(buffer);
+            let mut pool = self.pool();
+            if pool.returned.len() < Self::KEPT {
+                buffer.clear();
+                pool.returned.push(buffer);
             }
         }
+    }
+
+    /// At the end of a render: what it gave back is offered to the next,
+    /// and what no page took is let go.
+    fn settle(&self) {
+        let mut pool = self.pool();
+        pool.offered = std::mem::take(&mut pool.returned);
     }
 }
 
@@ -720,7 +749,12 @@ impl<'b> Build<'b> {
         // megabytes, better not copied as it grows.
         let size = self.cache.pages.get(&page.path).map_or(0, |c| c.len);
         let size = usize::try_from(size + size / 64).unwrap_or(0);
-        let buffer = self.cache.buffers.take(size);
+        // A unit's JSON is made apart from any buffer.
+        let buffer = if matches!(page.kind, PageKind::UnitJson(_)) {
+            Vec::new()
+        } else {
+            self.cache.buffers.take(size)
+        };
         let (bytes, used) = self.render.render_page_using(self.templates, page, buffer);
         let bytes = bytes?;
         let took = took.elapsed();

@@ -466,3 +466,33 @@ fn pages_of_templates_that_read_model_follow_every_change() {
         assert!(got[name] == *bytes, "{name} differs");
     }
 }
+
+/// A workspace's own `base.html` that does more with the page's rows than
+/// print them (here, `|length`) gets them as a string, as from a single
+/// build, even where okrc's own page template would have them spliced in.
+#[test]
+fn an_own_base_template_gets_the_rows_as_a_string() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_sample(dir.path());
+    let base = include_str!("../../../templates/base.html");
+    let own = base.replacen(
+        "<body",
+        "{% if tree is defined and tree %}<!-- {{ unit_tree(tree)|length }} -->{% endif %}<body",
+        1,
+    );
+    assert_ne!(own, base, "base.html has a <body");
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(dir.path().join("templates/base.html"), own).unwrap();
+    let (model, config) = compile(dir.path());
+    let templates = Templates::load(dir.path()).unwrap();
+    let sites = tempfile::tempdir().unwrap();
+    let kept = output_in(sites.path(), "kept");
+    SiteCache::default()
+        .build(Arc::clone(&model), &config, &templates, &kept, &|_| {})
+        .expect("the kept cache renders the page");
+    let fresh = sites.path().join("fresh");
+    fresh_build(&fresh, &model, &config, &templates);
+    let index = tree(&sites.path().join("kept"))["index.html"].clone();
+    assert!(String::from_utf8_lossy(&index).contains("<!-- "));
+    assert_eq!(index, tree(&fresh)["index.html"]);
+}
