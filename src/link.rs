@@ -137,8 +137,9 @@ impl Linked {
 
     /// Links the `changed` files (parsed again; each one a unit file of the
     /// last link, with nothing else in the workspace changed) into `model`,
-    /// the model the last link made (or a copy). On `Err` the model may be
-    /// half changed: link everything again.
+    /// the model the last link made (or a copy). Every `Err` is returned
+    /// before any unit is replaced, so on `Err` the model is as it was:
+    /// link everything again.
     pub fn relink(
         &self,
         model: &mut Model,

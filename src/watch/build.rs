@@ -344,7 +344,8 @@ impl Session {
         match linked.relink(&mut model, &self.workspace, changed, today) {
             Ok(()) => Some(model),
             Err(_) => {
-                // Half linked: of no use.
+                // Untouched, but a copy of the last model: the whole link
+                // that follows makes a new one.
                 let units = model.units.len();
                 drop_later(model, units);
                 None
