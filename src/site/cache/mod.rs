@@ -926,8 +926,6 @@ struct Fingerprints {
     everything: u64,
     /// Each unit and what the site's indexes say about it.
     nodes: Vec<u64>,
-    /// Who owns what, with the shape of every unit ([`owners_hash`]).
-    owners: u64,
     uses_model: bool,
 }
 
@@ -944,7 +942,6 @@ impl Fingerprints {
         Fingerprints {
             everything: everything_hash(model, global, &nodes),
             global,
-            owners: site.owners,
             nodes,
             uses_model: templates.uses_model,
         }
@@ -973,10 +970,6 @@ impl Fingerprints {
                 {
                     (number, count, units).hash(&mut hasher);
                 }
-                if page.kind == PageKind::People {
-                    // It counts everyone's key results.
-                    self.owners.hash(&mut hasher);
-                }
                 for &u in used {
                     (u, self.nodes.get(u)).hash(&mut hasher);
                 }
@@ -990,8 +983,8 @@ impl Fingerprints {
 /// Does a page of this kind depend only on the units its render used (and
 /// site-wide inputs)? The index and dashboards rank and count every unit.
 /// The people page lists everyone with how many key results they answer
-/// for: the people are a site-wide input, the counts follow from who owns
-/// what ([`owners_hash`]), so a new figure does not render it again.
+/// for: the people and who owns what ([`owners_hash`]) are in the
+/// site-wide fingerprint, so a new figure does not render it again.
 fn depends_on_used(kind: &PageKind) -> bool {
     matches!(
         kind,
