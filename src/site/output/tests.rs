@@ -120,10 +120,15 @@ fn a_folder_stamped_in_whole_seconds_is_never_taken_for_unchanged() {
     let whole = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
     set(whole);
     assert_eq!(out.stamp("a"), None);
-    // The same a moment later: a stamp, and the same each time it is asked.
+    // The same a moment later: a stamp, which follows the folder's time.
     set(whole + std::time::Duration::from_millis(250));
-    assert!(out.stamp("a").is_some());
-    assert_eq!(out.stamp("a"), out.stamp("a"));
+    let before = out.stamp("a");
+    assert!(before.is_some());
+    std::fs::write(folder.join("c.html"), "c").unwrap();
+    set(whole + std::time::Duration::from_millis(750));
+    let after = out.stamp("a");
+    assert!(after.is_some());
+    assert_ne!(before, after);
 }
 
 #[test]
