@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use rayon::prelude::*;
 
-use super::history::latest_until;
+use super::history::{latest_until, with_confidence, with_done, with_value};
 use super::{Feeds, analyse_figures, figures_again};
 use crate::config::Config;
 use crate::model::{
@@ -154,9 +154,9 @@ fn key_result_figures(kr: &KeyResult, date: NaiveDate) -> KeyResult {
     // value, a `done` and a confidence, picked by the rule the figures use.
     let picked = [
         latest_until(kr, date, |_| true),
-        latest_until(kr, date, |c| c.value().is_some()),
-        latest_until(kr, date, |c| c.done.is_some()),
-        latest_until(kr, date, |c| c.confidence().is_some()),
+        latest_until(kr, date, with_value),
+        latest_until(kr, date, with_done),
+        latest_until(kr, date, with_confidence),
     ];
     KeyResult {
         id: kr.id.clone(),
@@ -276,12 +276,8 @@ pub fn changes(now: &[Unit], then: &[Unit], selected: &[usize], window: Window) 
 }
 
 /// Biggest moves first: by how far progress moved either way, then pace
-/// changes before confidence-only ones, then the model's order.
-pub fn sort_biggest_first(changes: &mut [Change]) {
-    changes.sort_by(biggest_first);
-}
-
-/// The order of [`sort_biggest_first`]: `Less` when `a` comes first. A
+/// changes before confidence-only ones, then the model's order; `Less`
+/// when `a` comes first. A
 /// total order (the model's order decides last), so changes sorted by it
 /// come out the same whatever order they went in.
 pub fn biggest_first(a: &Change, b: &Change) -> std::cmp::Ordering {

@@ -11,7 +11,7 @@ use crate::model::{Checkin, KeyResult, KeyResultType, Unit};
 /// A metric's value on `date`: its latest check-in with a value up to that
 /// date, else `from`.
 pub fn value_on(kr: &KeyResult, date: NaiveDate) -> Option<f64> {
-    latest_until(kr, date, |c| c.value().is_some())
+    latest_until(kr, date, with_value)
         .and_then(|c| c.value())
         .or(kr.from)
 }
@@ -21,7 +21,7 @@ pub fn value_on(kr: &KeyResult, date: NaiveDate) -> Option<f64> {
 /// its latest check-in up to that date says `done = true`.
 pub fn done_on(kr: &KeyResult, date: NaiveDate) -> bool {
     kr.origin.done
-        || latest_until(kr, date, |c| c.done.is_some())
+        || latest_until(kr, date, with_done)
             .and_then(|c| c.done)
             .unwrap_or(false)
 }
@@ -101,6 +101,21 @@ pub fn key_result_history(
         .into_iter()
         .map(|date| (date, progress_on(kr, date)))
         .collect()
+}
+
+/// The check-ins each figure reads, the latest that says it: a metric's
+/// value, a milestone's `done`, the confidence. `value_on`, `done_on`, the
+/// confidence of today and the week-ago figures' copy all pick by these.
+pub(super) fn with_value(c: &Checkin) -> bool {
+    c.value().is_some()
+}
+
+pub(super) fn with_done(c: &Checkin) -> bool {
+    c.done.is_some()
+}
+
+pub(super) fn with_confidence(c: &Checkin) -> bool {
+    c.confidence().is_some()
 }
 
 /// The latest of `kr`'s check-ins up to `date` that `has` accepts (see

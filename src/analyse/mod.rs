@@ -112,7 +112,7 @@ fn measure_key_result(
     today: NaiveDate,
 ) {
     kr.by = kr.origin.by.map(|(by, _)| by).or(period.map(|p| p.end));
-    kr.confidence = latest_checkin(kr.checkins.iter().filter(|c| c.confidence().is_some()))
+    kr.confidence = latest_checkin(kr.checkins.iter().filter(|c| history::with_confidence(c)))
         .and_then(|c| c.confidence())
         .map(|c| c.level());
     // Every check-in counts, a future one too (it is `future-checkin`).
