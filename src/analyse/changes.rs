@@ -277,9 +277,8 @@ pub fn changes(now: &[Unit], then: &[Unit], selected: &[usize], window: Window) 
 
 /// Biggest moves first: by how far progress moved either way, then pace
 /// changes before confidence-only ones, then the model's order; `Less`
-/// when `a` comes first. A
-/// total order (the model's order decides last), so changes sorted by it
-/// come out the same whatever order they went in.
+/// when `a` comes first. A total order (the model's order decides last), so
+/// changes sorted by it come out the same whatever order they went in.
 pub fn biggest_first(a: &Change, b: &Change) -> std::cmp::Ordering {
     let size = |c: &Change| c.progress_change().abs();
     let pace_moved = |c: &Change| c.then.pace != c.now.pace;
