@@ -181,6 +181,10 @@ pub struct LineIndex<'t> {
     /// The line of the last offset asked for: a parse asks in file order,
     /// so the next one is mostly on it or the line after.
     last: std::cell::Cell<usize>,
+    /// Every character is one byte, so a column is a byte count: most
+    /// files are ASCII, and counting characters for every span of a parse
+    /// was a visible part of checking a workspace.
+    ascii: bool,
 }
 
 impl<'t> LineIndex<'t> {
@@ -191,6 +195,7 @@ impl<'t> LineIndex<'t> {
             text,
             line_starts,
             last: std::cell::Cell::new(0),
+            ascii: text.is_ascii(),
         }
     }
 
@@ -198,7 +203,11 @@ impl<'t> LineIndex<'t> {
     pub fn line_col(&self, offset: usize) -> (u32, u32) {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
         let line = self.line_of(offset);
-        let column = self.text[self.line_starts[line]..offset].chars().count() + 1;
+        let before = &self.text[self.line_starts[line]..offset];
+        let column = match self.ascii {
+            true => before.len(),
+            false => before.chars().count(),
+        } + 1;
         (line as u32 + 1, column as u32)
     }
 
@@ -255,6 +264,20 @@ mod tests {
         assert_eq!(index.line(1), Some((0, "ab")));
         assert_eq!(index.line(2), Some((4, "çd = 1")));
         assert_eq!(index.line(4), None);
+    }
+
+    #[test]
+    fn columns_count_characters_whether_or_not_the_text_is_ascii() {
+        let ascii = LineIndex::new("ab = 1\ncd = \"x\"\n");
+        assert!(ascii.ascii);
+        assert_eq!(ascii.line_col(10), (2, 4));
+        let text = "ab = 1\nçé = \"x\"\n";
+        let wide = LineIndex::new(text);
+        assert!(!wide.ascii);
+        assert_eq!(wide.line_col(3), (1, 4));
+        // `ç` and `é` are two bytes each: the `=` at byte 12 is column 4.
+        assert_eq!(&text[12..13], "=");
+        assert_eq!(wide.line_col(12), (2, 4));
     }
 
     #[test]
