@@ -181,10 +181,11 @@ pub struct LineIndex<'t> {
     /// The line of the last offset asked for: a parse asks in file order,
     /// so the next one is mostly on it or the line after.
     last: std::cell::Cell<usize>,
-    /// Every character is one byte, so a column is a byte count: most
-    /// files are ASCII, and counting characters for every span of a parse
-    /// was a visible part of checking a workspace.
-    ascii: bool,
+    /// Where the bytes that continue a multi-byte character are, in order:
+    /// a column is the bytes before it on its line less these. Counting the
+    /// characters for every span of a parse instead was a visible part of
+    /// checking a workspace, and most lines are ASCII.
+    continuations: Vec<usize>,
 }
 
 impl<'t> LineIndex<'t> {
@@ -195,7 +196,7 @@ impl<'t> LineIndex<'t> {
             text,
             line_starts,
             last: std::cell::Cell::new(0),
-            ascii: text.is_ascii(),
+            continuations: continuation_bytes(text.as_bytes()),
         }
     }
 
@@ -203,11 +204,9 @@ impl<'t> LineIndex<'t> {
     pub fn line_col(&self, offset: usize) -> (u32, u32) {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
         let line = self.line_of(offset);
-        let before = &self.text[self.line_starts[line]..offset];
-        let column = match self.ascii {
-            true => before.len(),
-            false => before.chars().count(),
-        } + 1;
+        let start = self.line_starts[line];
+        let before = |at: usize| self.continuations.partition_point(|&c| c < at);
+        let column = offset - start - (before(offset) - before(start)) + 1;
         (line as u32 + 1, column as u32)
     }
 
@@ -242,6 +241,26 @@ impl<'t> LineIndex<'t> {
     }
 }
 
+/// The offsets of the bytes of `text` that continue a character
+/// (`10xxxxxx`), looking at eight bytes at a time for any that is not ASCII.
+fn continuation_bytes(text: &[u8]) -> Vec<usize> {
+    let mut found = Vec::new();
+    for (chunk, bytes) in text.chunks(8).enumerate() {
+        let mut word = [0u8; 8];
+        word[..bytes.len()].copy_from_slice(bytes);
+        if u64::from_ne_bytes(word) & 0x8080_8080_8080_8080 == 0 {
+            continue;
+        }
+        let at = chunk * 8;
+        found.extend(
+            (0..bytes.len())
+                .filter(|&i| bytes[i] & 0xc0 == 0x80)
+                .map(|i| at + i),
+        );
+    }
+    found
+}
+
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -266,18 +285,37 @@ mod tests {
         assert_eq!(index.line(4), None);
     }
 
+    /// Columns come from the bytes that continue a character: they must
+    /// be what counting the characters gives, at every offset of texts
+    /// with characters of one to four bytes anywhere, line endings of both
+    /// kinds included.
     #[test]
-    fn columns_count_characters_whether_or_not_the_text_is_ascii() {
-        let ascii = LineIndex::new("ab = 1\ncd = \"x\"\n");
-        assert!(ascii.ascii);
-        assert_eq!(ascii.line_col(10), (2, 4));
-        let text = "ab = 1\nçé = \"x\"\n";
-        let wide = LineIndex::new(text);
-        assert!(!wide.ascii);
-        assert_eq!(wide.line_col(3), (1, 4));
-        // `ç` and `é` are two bytes each: the `=` at byte 12 is column 4.
-        assert_eq!(&text[12..13], "=");
-        assert_eq!(wide.line_col(12), (2, 4));
+    fn columns_are_the_characters_before_the_offset_on_its_line() {
+        let pieces = [
+            "a", "= 1", "ç", "€", "𝄞", "\n", "\r\n", "ab cd", "é\"x\"", " ",
+        ];
+        let mut state = 7u64;
+        for length in [0, 1, 3, 9, 17, 40, 120] {
+            let text: String = (0..length)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    pieces[(state >> 33) as usize % pieces.len()]
+                })
+                .collect();
+            let index = LineIndex::new(&text);
+            for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+                let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+                let line = text[..offset].matches('\n').count() + 1;
+                let column = text[line_start..offset].chars().count() + 1;
+                assert_eq!(
+                    index.line_col(offset),
+                    (line as u32, column as u32),
+                    "{text:?} at {offset}"
+                );
+            }
+        }
     }
 
     #[test]

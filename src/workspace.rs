@@ -10,7 +10,7 @@ use walkdir::WalkDir;
 
 use crate::config::{CONFIG_FILE, Config, parse_config};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::parse::{ParsedFile, parse_unit_file};
+use crate::parse::{ParsedFile, parse_unit_file_with};
 use crate::source::{
     FILE_LIMIT, FilePath, ReadError, SourceFile, Span, open_listed, read_regular,
     starts_with_front_matter,
@@ -19,15 +19,8 @@ use crate::source::{
 /// Folders never searched for unit files, wherever they are.
 const SKIPPED_FOLDERS: [&str; 4] = ["templates", "static", "target", "node_modules"];
 
-/// Whether [`Workspace::load_parsed`] keeps the Markdown of the units (the
-/// body, descriptions and notes) that no diagnostic reads; the JSON, the
-/// site, `status`, `report` and the language server's hovers show them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Texts {
-    Keep,
-    /// For a run that prints diagnostics only: no diagnostic reads them.
-    Drop,
-}
+/// Whether [`Workspace::load_parsed`] keeps the Markdown of the units.
+pub use crate::parse::Texts;
 
 /// A workspace that cannot be opened at all (exit code 2).
 #[derive(Debug, Error)]
@@ -87,9 +80,9 @@ impl Workspace {
     /// 10,000 units, when nothing else could start), and put in path order
     /// afterwards.
     ///
-    /// With `Texts::Drop` each unit lets go of its Markdown as soon as it is
-    /// parsed ([`Unit::drop_texts`](crate::model::Unit::drop_texts)): the
-    /// thread's next file reuses that memory instead of fresh pages.
+    /// With `Texts::Drop` no unit holds its Markdown: the parse checks the
+    /// texts but does not copy them (no allocation for each note, no copy
+    /// of each body).
     pub fn load_parsed(
         root: &Path,
         output: Option<&Path>,
@@ -108,16 +101,7 @@ impl Workspace {
                 let place = walked;
                 walked += 1;
                 scope.spawn(move |_| {
-                    let mut result = read_and_parse(&path, &relative);
-                    if let (
-                        Texts::Drop,
-                        Ok(Some(ParsedFile {
-                            unit: Some(unit), ..
-                        })),
-                    ) = (texts, &mut result)
-                    {
-                        unit.drop_texts();
-                    }
+                    let result = read_and_parse(&path, &relative, texts);
                     read.lock()
                         .unwrap_or_else(std::sync::PoisonError::into_inner)
                         .push((relative, place, result));
@@ -364,7 +348,11 @@ fn walk_unit_files(
 
 /// Reads and parses one file the walk found: `None` when it is not a unit
 /// file (no front matter), a diagnostic when it cannot be read.
-fn read_and_parse(path: &Path, relative: &str) -> Result<Option<ParsedFile>, Diagnostic> {
+fn read_and_parse(
+    path: &Path,
+    relative: &str,
+    texts: Texts,
+) -> Result<Option<ParsedFile>, Diagnostic> {
     // Each thread reads into the same buffer again and again: fresh memory
     // for every file costs more (the kernel zeroes each new page) than
     // reading and parsing the file.
@@ -374,7 +362,7 @@ fn read_and_parse(path: &Path, relative: &str) -> Result<Option<ParsedFile>, Dia
             return Ok(None);
         }
         let file = SourceFile::from_bytes(relative, std::mem::take(buffer));
-        let parsed = parse_unit_file(&file);
+        let parsed = parse_unit_file_with(&file, texts);
         *buffer = file.text.into_bytes();
         Ok(Some(parsed))
     })

@@ -2,9 +2,7 @@
 
 use std::ops::Range;
 
-use super::fields::{
-    Cx, TableReader, expect_date, expect_number, expect_string, type_name, wrong_type,
-};
+use super::fields::{Cx, TableReader, expect_date, expect_number, type_name, wrong_type};
 use super::key_result_line::{KeyResultLine, parse_key_result_line};
 use super::objective::read_id;
 use super::report_duplicate_ids;
@@ -258,7 +256,7 @@ fn read_about(cx: &mut Cx, reader: &TableReader<'_>) -> About {
             None
         })
         .collect();
-    let description = reader.string(cx, "description").map(|(d, _)| d);
+    let description = cx.text(reader.value("description"), "description");
     About {
         owners,
         links,
@@ -485,7 +483,7 @@ fn read_checkin(
         );
     }
     let confidence = confidence.and_then(|value| read_confidence(cx, value));
-    let note = note.and_then(|note| expect_string(cx, note, "note"));
+    let note = cx.text(note, "note");
     let (date, date_range) = date?;
     let value = value.filter(|_| takes == "value");
     let date_span = cx.span(date_range);
