@@ -89,9 +89,10 @@ impl Workspace {
         texts: Texts,
     ) -> Result<(Workspace, Vec<ParsedFile>), WorkspaceError> {
         let (mut workspace, output) = Workspace::open(root, output)?;
-        // Each file's relative path and place in the walk: two names that
-        // are not UTF-8 may read the same, and the walk's order settles them.
-        type Read = (String, usize, Result<Option<ParsedFile>, Diagnostic>);
+        // Each file's relative path, in its place in the walk: two names
+        // that are not UTF-8 may read the same, and the walk's order settles
+        // them.
+        type Read = Option<(String, Result<Option<ParsedFile>, Diagnostic>)>;
         let read: std::sync::Mutex<Vec<Read>> = std::sync::Mutex::new(Vec::new());
         let mut walk_errors = Vec::new();
         let mut walked = 0;
@@ -102,16 +103,26 @@ impl Workspace {
                 walked += 1;
                 scope.spawn(move |_| {
                     let result = read_and_parse(&path, &relative, texts);
-                    read.lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .push((relative, place, result));
+                    let mut read = read
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    if read.len() <= place {
+                        read.resize_with(place + 1, || None);
+                    }
+                    read[place] = Some((relative, result));
                 });
             });
         });
         let mut read = read
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        read.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        // The walk goes through each folder by name, which nearly always is
+        // the order of the paths already: then nothing moves (sorting 10,000
+        // parsed files moved 6 MB on this thread while the pool waited).
+        // Sorted or not, equal paths keep the walk's order.
+        if !read.is_sorted_by(|a, b| read_path(a) <= read_path(b)) {
+            read.sort_by(|a, b| read_path(a).cmp(&read_path(b)));
+        }
         workspace.read_errors.append(&mut walk_errors);
         // Collected in place (the parsed files take over the list's
         // memory): a second list of 10,000 parsed files is 6 MB of fresh
@@ -119,7 +130,7 @@ impl Workspace {
         let read_errors = &mut workspace.read_errors;
         let parsed = read
             .into_iter()
-            .filter_map(|(_, _, result)| match result {
+            .filter_map(|read| match read?.1 {
                 Ok(file) => file,
                 Err(diagnostic) => {
                     read_errors.push(diagnostic);
@@ -283,6 +294,11 @@ fn same_path(a: &Path, b: &Path) -> bool {
     normal(a).eq(normal(b))
 }
 
+/// The relative path of a file [`Workspace::load_parsed`] read.
+fn read_path<T>(read: &Option<(String, T)>) -> Option<&str> {
+    read.as_ref().map(|(relative, _)| relative.as_str())
+}
+
 /// Is this a file or folder the walk never enters?
 pub fn is_skipped(name: &str, is_dir: bool) -> bool {
     name.starts_with('.') || (is_dir && SKIPPED_FOLDERS.contains(&name))
@@ -431,6 +447,41 @@ mod tests {
             .collect();
         let walked: Vec<String> = bytes.iter().map(|b| format!("unit-{b:x}")).collect();
         assert_eq!(ids, walked);
+    }
+
+    /// A folder `a` and a file `a.md` walk in the other order than their
+    /// paths sort (`a.md` < `a/x.md`): the units still come in path order,
+    /// and names that read the same still in the walk's order.
+    #[cfg(unix)]
+    #[test]
+    fn units_come_in_path_order_when_the_walk_is_not() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let unit = |id: &str| {
+            format!(
+                "+++\nid = \"{id}\"\n\n[[objectives]]\ntitle = \"One\"\nkey_results = [\"[x] A\"]\n+++\n"
+            )
+        };
+        std::fs::create_dir(dir.path().join("a")).expect("a folder");
+        std::fs::write(dir.path().join("a.md"), unit("top")).expect("a unit file");
+        std::fs::write(dir.path().join("a/x.md"), unit("x")).expect("a unit file");
+        let bytes: Vec<u8> = (0x80..=0xbf).collect();
+        for &b in &bytes {
+            let name = [b, b'.', b'm', b'd'];
+            let name = std::ffi::OsStr::from_bytes(&name);
+            let text = unit(&format!("unit-{b:x}"));
+            std::fs::write(dir.path().join("a").join(name), text).expect("a unit file");
+        }
+        let (_, parsed) =
+            Workspace::load_parsed(dir.path(), None, Texts::Drop).expect("the workspace loads");
+        let ids: Vec<String> = parsed
+            .iter()
+            .filter_map(|file| file.unit.as_ref())
+            .map(|unit| unit.id.to_string())
+            .collect();
+        let mut expected = vec!["top".to_string(), "x".to_string()];
+        expected.extend(bytes.iter().map(|b| format!("unit-{b:x}")));
+        assert_eq!(ids, expected);
     }
 
     /// A `check` that prints diagnostics only drops the units' Markdown as
