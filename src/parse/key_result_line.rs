@@ -166,11 +166,45 @@ fn checkbox(line: &str) -> Option<(bool, &str)> {
 /// The byte offsets of the last `from` that has a `to` after it, and of that
 /// `to`.
 fn find_pair(text: &str, keywords: &Keywords) -> Option<(usize, usize)> {
-    text.rmatch_indices(keywords.from).find_map(|(from_at, _)| {
+    rmatch_starts(text, keywords.from).find_map(|from_at| {
         let after = from_at + keywords.from.len();
-        text[after..]
-            .find(keywords.to)
+        match_starts(&text[after..], keywords.to)
+            .next()
             .map(|to_at| (from_at, after + to_at))
+    })
+}
+
+// Every key result line is searched for seven keywords: `str`'s searcher
+// sets up a two-way matcher for each (a fifth of reading a line), where
+// these look only at the bytes that equal the keyword's first.
+
+/// Where `needle` starts in `text`, from the left, matches not
+/// overlapping: what `str::match_indices` finds.
+fn match_starts<'t>(text: &'t str, needle: &'t str) -> impl Iterator<Item = usize> + 't {
+    let (text, needle) = (text.as_bytes(), needle.as_bytes());
+    let first = needle.first().copied().unwrap_or_default();
+    let mut free = 0;
+    memchr::memchr_iter(first, text).filter(move |&at| {
+        let found = at >= free && text[at..].starts_with(needle);
+        if found {
+            free = at + needle.len();
+        }
+        found
+    })
+}
+
+/// Where `needle` starts in `text`, from the right, matches not
+/// overlapping: what `str::rmatch_indices` finds.
+fn rmatch_starts<'t>(text: &'t str, needle: &'t str) -> impl Iterator<Item = usize> + 't {
+    let (text, needle) = (text.as_bytes(), needle.as_bytes());
+    let first = needle.first().copied().unwrap_or_default();
+    let mut free = text.len();
+    memchr::memrchr_iter(first, text).filter(move |&at| {
+        let found = at + needle.len() <= free && text[at..].starts_with(needle);
+        if found {
+            free = at;
+        }
+        found
     })
 }
 
@@ -183,14 +217,14 @@ fn split_deadline<'t>(
         .by
         .iter()
         .flat_map(|&(keyword, always)| {
-            rest.match_indices(keyword)
-                .filter(move |&(at, _)| {
+            match_starts(rest, keyword)
+                .filter(move |&at| {
                     always
                         || rest[at + keyword.len()..]
                             .trim_start()
                             .starts_with(|c: char| c.is_ascii_digit())
                 })
-                .map(move |(at, _)| (at, keyword))
+                .map(move |at| (at, keyword))
         })
         .max_by_key(|&(at, _)| at);
     match deadline {
@@ -397,6 +431,38 @@ mod tests {
                 "{line}"
             );
         }
+    }
+
+    #[test]
+    fn keywords_are_found_where_str_finds_them() {
+        // Overlapping candidates (` by by `) and repeats must be skipped the
+        // way `str::match_indices` and `rmatch_indices` skip them.
+        for text in [
+            " a by by 2026-01-01",
+            " from from 1 to to 2 to ",
+            "  from  from ",
+            " voor voor voor 3",
+            "€ from € to €",
+            "",
+            " ",
+        ] {
+            for needle in [" by ", " from ", " to ", " voor ", " "] {
+                let left: Vec<usize> = text.match_indices(needle).map(|(at, _)| at).collect();
+                let right: Vec<usize> = text.rmatch_indices(needle).map(|(at, _)| at).collect();
+                assert_eq!(
+                    match_starts(text, needle).collect::<Vec<_>>(),
+                    left,
+                    "{text:?} {needle:?}"
+                );
+                assert_eq!(
+                    rmatch_starts(text, needle).collect::<Vec<_>>(),
+                    right,
+                    "{text:?} {needle:?}"
+                );
+            }
+        }
+        // The second ` by ` overlaps the first, so the deadline is `by 2026-12-01`.
+        assert!(parse_key_result_line("Uptime from 1 to 2 by by 2026-12-01").is_err());
     }
 
     #[test]
