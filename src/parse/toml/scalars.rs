@@ -79,6 +79,9 @@ fn classify(text: &str) -> Result<Payload, Problem> {
         let value = raw.iter().fold(0i64, |n, &d| n * 10 + i64::from(d - b'0'));
         return Ok(Payload::Integer(value));
     }
+    if let Some(value) = plain_fraction(raw) {
+        return Ok(Payload::Float(value));
+    }
     match raw {
         b"true" => return Ok(Payload::Boolean(true)),
         b"false" => return Ok(Payload::Boolean(false)),
@@ -107,6 +110,35 @@ fn classify(text: &str) -> Result<Payload, Problem> {
             "string values must be quoted, expected literal string",
         )),
     }
+}
+
+/// Powers of ten that an f64 holds exactly.
+const EXACT_POWERS: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// The common float, `0.8` or `12.25`: unsigned, digits on both sides of the
+/// point, no leading zero, no underscore, no exponent, at most 15 digits.
+/// Those digits make an integer below 2^53 and the divisor is an exact power
+/// of ten, so one division rounds once, to the float `str::parse` gives
+/// (its own fast path); skipping the grammar's checks and the general
+/// parser saves most of a float's cost. Anything else returns `None`.
+fn plain_fraction(raw: &[u8]) -> Option<f64> {
+    let point = raw.iter().position(|&b| b == b'.')?;
+    let (integer, fraction) = (&raw[..point], &raw[point + 1..]);
+    let digits = integer.len() + fraction.len();
+    let leading_zero = integer.len() > 1 && integer[0] == b'0';
+    if integer.is_empty() || fraction.is_empty() || digits > 15 || leading_zero {
+        return None;
+    }
+    let mut mantissa = 0u64;
+    for &b in integer.iter().chain(fraction) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        mantissa = mantissa * 10 + u64::from(b - b'0');
+    }
+    Some(mantissa as f64 / EXACT_POWERS[fraction.len()])
 }
 
 /// Why a run of digits is not one.
@@ -329,6 +361,47 @@ mod tests {
         assert_eq!(value("1e"), "syntax: invalid exponent, expected digits");
         assert_eq!(value("01.5"), "syntax: unexpected leading zero");
         assert_eq!(value("1.5x"), "syntax: invalid float");
+    }
+
+    #[test]
+    fn plain_fractions_read_as_the_general_parser_reads_them() {
+        for text in [
+            "0.8",
+            "12.25",
+            "0.1",
+            "0.3",
+            "1.0",
+            "99.5",
+            "123456789.012345",
+            "0.00000000000001",
+            "900719925.474099",
+            "4.35",
+            "0.12345678901234",
+        ] {
+            let expected: f64 = text.parse().unwrap();
+            assert_eq!(
+                plain_fraction(text.as_bytes()).map(f64::to_bits),
+                Some(expected.to_bits()),
+                "{text}"
+            );
+            assert_eq!(value(text), format!("float {expected:?}"));
+        }
+        // Beyond 15 digits, or not plain: left to the full grammar.
+        for text in [
+            "0.1234567890123456",
+            "01.5",
+            "1.",
+            ".5",
+            "1.5e3",
+            "1_0.5",
+            "-0.5",
+            "1.2.3",
+            "1.x",
+        ] {
+            assert_eq!(plain_fraction(text.as_bytes()), None, "{text}");
+        }
+        assert_eq!(value("0.12345678901234567"), "float 0.12345678901234566");
+        assert_eq!(value("1.2.3"), "syntax: invalid float");
     }
 
     #[test]
