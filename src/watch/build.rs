@@ -46,6 +46,8 @@ pub struct Timings {
     /// pages that went.
     pub write: Duration,
     pub total: Duration,
+    /// The site build's phases, printed on a line of their own.
+    pub phases: crate::site::cache::Phases,
 }
 
 impl std::fmt::Display for Timings {
@@ -73,6 +75,9 @@ impl std::fmt::Display for Timings {
         }
         if self.pieces > 0 {
             write!(f, " · {} pieces made", self.pieces)?;
+        }
+        if !self.phases.is_empty() {
+            write!(f, "\n    site: {}", self.phases)?;
         }
         Ok(())
     }
@@ -239,6 +244,7 @@ impl Session {
                 timings.first = built.first.map(|first| t.duration_since(started) + first);
                 timings.slowest = built.slowest.clone();
                 timings.pieces = built.pieces;
+                timings.phases = built.phases;
                 timings.total = started.elapsed();
                 return Ok(Build {
                     outcome: Outcome::Built {

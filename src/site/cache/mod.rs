@@ -48,6 +48,8 @@ use manifest::{MANIFEST, MANIFEST_LIMIT, Manifest, Recorded};
 
 mod fingerprint;
 mod manifest;
+mod phases;
+pub use phases::Phases;
 
 /// What the last build wrote, to build the next one from.
 #[derive(Debug, Default)]
@@ -152,6 +154,8 @@ pub struct CacheBuild {
     /// Pieces of the pages that show every unit made by this build; the
     /// others were kept from the last (`site/pieces.rs`).
     pub pieces: usize,
+    /// Where the time went, phase by phase (`OKRC_TIMINGS`).
+    pub phases: Phases,
 }
 
 /// One page's result.
@@ -245,6 +249,7 @@ impl SiteCache {
         on_page: &(dyn Fn(usize) + Sync),
     ) -> Result<CacheBuild, BuildError> {
         let started = Instant::now();
+        let mut phases = Phases::start();
         if self.today != Some(model.today) {
             // Paces and histories are as of today.
             self.units.clear();
@@ -265,6 +270,7 @@ impl SiteCache {
             .map(|(folder, _)| folder)
             .collect();
         let target = Target::open(output, self.written, seen)?;
+        phases.end("open");
         // The site's paths and indexes, kept from the last render where
         // they did not change.
         // `watch` keeps each unit's pieces of the every-unit pages too.
@@ -274,6 +280,7 @@ impl SiteCache {
             self.render.as_ref(),
             !self.single,
         );
+        phases.end("indexes");
         // A save's units' pages first, while each unit's hash is made (on
         // the other cores). Their fingerprints wait for the hashes.
         let painted_at = Mutex::new(None);
@@ -305,9 +312,15 @@ impl SiteCache {
             let last = self.last.as_deref();
             let old_units = &self.units;
             let (units, painted) = rayon::join(
-                || (!hash_later).then(|| unit_hashes_after(last, old_units, &model)),
+                || {
+                    let took = Instant::now();
+                    let units = (!hash_later).then(|| unit_hashes_after(last, old_units, &model));
+                    (units, took.elapsed())
+                },
                 paint,
             );
+            let (units, hashing) = units;
+            phases.beside("unit hashes", hashing);
             // The saved unit's page counts for the slowest page too.
             let slowest = first_build
                 .slowest
@@ -315,6 +328,7 @@ impl SiteCache {
                 .unwrap_or_else(|e| e.into_inner());
             (units, painted, slowest)
         };
+        phases.end("hashes and first page");
         let (units, same) = match units {
             Some((units, same)) => (Some(units), Some(same)),
             None => (None, None),
@@ -322,6 +336,7 @@ impl SiteCache {
         let prints = units
             .as_deref()
             .map(|units| Fingerprints::new(&model, config, templates, &render.site, units));
+        phases.end("fingerprints");
         // The last render's pieces of the units that did not change, when
         // nothing site-wide did (templates, settings, today, paths, people).
         let global = prints.as_ref().map(|prints| prints.global);
@@ -331,6 +346,7 @@ impl SiteCache {
             .pieces
             .settle(same.as_deref(), render.site.week_ago.as_ref());
         self.global = global;
+        phases.end("pieces kept");
         if let Some(prints) = &prints {
             for (page, done) in painted.iter_mut() {
                 if let Ok(done) = done {
@@ -338,6 +354,10 @@ impl SiteCache {
                 }
             }
         }
+        // A rebuild in place of the same pages updates the last build's
+        // records of the pages rendered again, rather than copying 40,000
+        // records into a new map and looking for pages that went.
+        let same_pages = !target.is_fresh() && self.has_records_of(render.pages());
         let build = Build {
             cache: self,
             render: &render,
@@ -348,17 +368,38 @@ impl SiteCache {
             slowest: Mutex::new(first_slowest),
         };
         // A fresh site writes okrs.json and the stylesheet on one core while
-        // pages render on the others; a rebuild in place writes the pages
-        // first, for the page someone just saved to show soonest.
+        // pages render on the others. So does a rebuild in place of the
+        // same pages (okrs.json links to no page that is not there yet) once
+        // the saved unit's page is written; else it writes the pages first,
+        // for the page someone just saved to show soonest, and okrs.json
+        // after the pages it lists.
         let painted: Vec<(String, Result<Done, BuildError>)> = painted
             .into_iter()
             .map(|(page, done)| (page.path, done))
             .collect();
         let ((kept, results), others) = if target.is_fresh() {
-            rayon::join(|| build.pages(painted), || build.other_files())
+            let mut unseen = Phases::default();
+            let done = rayon::join(
+                || build.pages(painted, &mut unseen),
+                || build.other_files(),
+            );
+            phases.end("pages and okrs.json");
+            done
+        } else if same_pages && !painted.is_empty() {
+            let (pages, (others, took)) = rayon::join(
+                || build.pages(painted, &mut phases),
+                || {
+                    let took = Instant::now();
+                    (build.other_files(), took.elapsed())
+                },
+            );
+            phases.beside("okrs.json beside", took);
+            (pages, others)
         } else {
-            let pages = build.pages(painted);
-            (pages, build.other_files())
+            let pages = build.pages(painted, &mut phases);
+            let others = build.other_files();
+            phases.end("okrs.json");
+            (pages, others)
         };
         let slowest = build
             .slowest
@@ -372,13 +413,18 @@ impl SiteCache {
         };
         let rest = Instant::now();
         let all = render.pages();
-        let mut pages = HashMap::with_capacity(all.len());
+        let mut pages = HashMap::with_capacity(if same_pages { 0 } else { all.len() });
         for (page, kept) in all.iter().zip(kept) {
             if let Some(cached) = kept {
                 summary.unchanged += 1;
                 summary.bytes += cached.len;
-                pages.insert(page.path.clone(), cached.clone());
+                if !same_pages {
+                    pages.insert(page.path.clone(), cached.clone());
+                }
             }
+        }
+        if same_pages {
+            pages = std::mem::take(&mut self.pages);
         }
         for (_, result) in results {
             let done = result?;
@@ -392,6 +438,7 @@ impl SiteCache {
             pages.insert(done.path, done.page);
         }
         let others = others?;
+        phases.end("records");
         summary.written += others.written;
         summary.unchanged += others.kept;
         summary.bytes += others.stylesheet.len + others.json.len;
@@ -434,6 +481,7 @@ impl SiteCache {
                 self.files = files;
             }
             Target::InPlace(output, _) => {
+                // With `same_pages` the last build's records are `pages`.
                 for gone in self.pages.keys().filter(|p| !pages.contains_key(*p)) {
                     output.remove(gone)?;
                     summary.removed += 1;
@@ -441,6 +489,7 @@ impl SiteCache {
                 self.manifest_due = true;
             }
         }
+        phases.end("removed");
         summary.rest = rest.elapsed();
         summary.pieces = render.site.pieces.made();
         self.pages = pages;
@@ -457,7 +506,22 @@ impl SiteCache {
         }
         self.buffers.settle();
         self.written = true;
+        phases.end("kept");
+        summary.phases = phases;
         Ok(summary)
+    }
+
+    /// Whether the cache's page records are those of `all`, one each: the
+    /// last render listed the same pages, in the same order, and every one
+    /// of them has its record (a build records each page it lists).
+    fn has_records_of(&self, all: &[Page]) -> bool {
+        let Some(last) = &self.render else {
+            return false;
+        };
+        let last = last.pages();
+        self.pages.len() == all.len()
+            && last.len() == all.len()
+            && last.iter().zip(all).all(|(a, b)| a.path == b.path)
     }
 
     /// Looks, while `watch` is idle, for every page of the site in the
@@ -795,7 +859,11 @@ impl<'b> Build<'b> {
     /// order.
     /// `painted`: the pages already rendered and written, by path
     /// ([`SiteCache::paint_first`]).
-    fn pages(&self, painted: Vec<(String, Result<Done, BuildError>)>) -> PagesDone<'b> {
+    fn pages(
+        &self,
+        painted: Vec<(String, Result<Done, BuildError>)>,
+        phases: &mut Phases,
+    ) -> PagesDone<'b> {
         let all = self.render.pages();
         let done_first: HashSet<&str> = painted.iter().map(|(path, _)| path.as_str()).collect();
         let is_painted =
@@ -810,6 +878,7 @@ impl<'b> Build<'b> {
                 }
             })
             .collect();
+        phases.end("pages looked up");
         let mut todo: Vec<usize> = (0..all.len())
             .filter(|&i| kept[i].is_none() && !is_painted(&all[i]))
             .collect();
@@ -830,6 +899,7 @@ impl<'b> Build<'b> {
         let mut results: Vec<(usize, Result<Done, BuildError>)> =
             todo.par_iter().map(|&i| (i, self.page(&all[i]))).collect();
         results.extend(first);
+        phases.end("pages rendered");
         // Then the pages whose inputs did not change: looking for each on
         // disk takes longer than rendering the few that did. One that is
         // not there is rendered after all.
@@ -851,6 +921,7 @@ impl<'b> Build<'b> {
         for &i in &missing {
             kept[i] = None;
         }
+        phases.end("pages there");
         results.extend(
             missing
                 .par_iter()
