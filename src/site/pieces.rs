@@ -22,7 +22,7 @@
 //! Rows are kept by the folder of the page they are written for (links are
 //! relative to it) and, for the tree, the period the tree shows.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
@@ -174,8 +174,14 @@ impl Pieces {
     /// `same[u]` says unit `u` equals the last model's unit `u` (`None`:
     /// nothing can be kept, say after a change of templates or settings);
     /// `week_ago` are this render's week-ago units. Pages rendered before
-    /// this made their pieces themselves.
-    pub fn settle(&self, same: Option<&[bool]>, week_ago: Option<&Arc<Vec<Unit>>>) {
+    /// this made their pieces themselves. `week_touched`: the only week-ago
+    /// units that may differ from the last render's, when known.
+    pub fn settle(
+        &self,
+        same: Option<&[bool]>,
+        week_ago: Option<&Arc<Vec<Unit>>>,
+        week_touched: Option<&BTreeSet<usize>>,
+    ) {
         let Some(last) = lock(&self.last).take() else {
             return;
         };
@@ -185,11 +191,24 @@ impl Pieces {
         // A unit's changes compare it with its figures of a week ago.
         let same_week: Vec<bool> = match (&last.week_ago, week_ago) {
             (Some(a), Some(b)) if Arc::ptr_eq(a, b) => same.to_vec(),
-            (Some(a), Some(b)) if a.len() == b.len() && a.len() == same.len() => same
-                .par_iter()
-                .zip(a.par_iter().zip(b.par_iter()))
-                .map(|(&same, (a, b))| same && a == b)
-                .collect(),
+            (Some(a), Some(b)) if a.len() == b.len() && a.len() == same.len() => {
+                match week_touched {
+                    Some(touched) => {
+                        let mut same = same.to_vec();
+                        for &u in touched {
+                            if let (Some(same), Some(a), Some(b)) = (same.get_mut(u), a.get(u), b.get(u)) {
+                                *same = *same && a == b;
+                            }
+                        }
+                        same
+                    }
+                    None => same
+                        .par_iter()
+                        .zip(a.par_iter().zip(b.par_iter()))
+                        .map(|(&same, (a, b))| same && a == b)
+                        .collect(),
+                }
+            }
             (None, None) => same.to_vec(),
             _ => vec![false; same.len()],
         };

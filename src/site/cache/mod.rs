@@ -40,6 +40,7 @@ use super::output::{Carried, FreshSite, MARKER, OutputDir, OutputError, Owned, P
 use super::pages::{Page, PageKind};
 use super::{FAVICON, FAVICON_SVG, JSON_FILE, STYLESHEET, SiteRender, Templates};
 use crate::config::Config;
+use crate::link::Touched;
 use crate::model::{Model, Unit};
 use crate::source::FilePath;
 pub(crate) use fingerprint::owners_hash;
@@ -63,6 +64,9 @@ pub struct SiteCache {
     /// Unit files just saved (`watch`): the next rebuild in place renders
     /// and writes their units' pages before anything else.
     first: BTreeSet<FilePath>,
+    /// The model the next build's was linked into and the units that
+    /// linking set (`watch`, [`SiteCache::changed_since`]).
+    since: Option<(Arc<Model>, Touched)>,
     /// In the order of the last model's units: the hash of each unit's JSON.
     units: Vec<u64>,
     /// The site-wide inputs of the last build (`Fingerprints::global`),
@@ -219,6 +223,18 @@ impl SiteCache {
         self.first = files.into_iter().collect();
     }
 
+    /// Says what the next build's model was linked into and which units
+    /// that set (the others are as they were): when it is the last build's
+    /// model, the build compares only those units with it, not all of
+    /// them. `None`: the next model is not known to be one. Set before
+    /// every build by those that link in part (`watch`).
+    pub fn changed_since(&mut self, since: Option<(Arc<Model>, Touched)>) {
+        if let Some((model, _)) = std::mem::replace(&mut self.since, since) {
+            let units = model.units.len();
+            drop_later(model, units);
+        }
+    }
+
     /// Renders and writes the site for `model`: everything on the first
     /// build, then only the pages whose inputs changed, and of those only
     /// the files whose bytes changed. `on_page` hears of each page done,
@@ -262,6 +278,18 @@ impl SiteCache {
         // every unit twice.
         let hash_later = self.single && self.pages.is_empty() && !self.written;
         let first = std::mem::take(&mut self.first);
+        // What linking set, when it linked into the last build's model.
+        let touched = std::mem::take(&mut self.since).and_then(|(since, touched)| {
+            let last = self.last.as_ref()?;
+            let same = Arc::ptr_eq(&since, last) && since.units.len() == model.units.len();
+            if same {
+                // The last build's model holds it too.
+                drop(since);
+            } else {
+                drop_later(since, model.units.len());
+            }
+            same.then_some(touched)
+        });
         // The folders nothing came or went in since they were looked at,
         // before this build writes into them.
         let seen: HashSet<String> = std::mem::take(&mut self.seen)
@@ -314,7 +342,8 @@ impl SiteCache {
             let (units, painted) = rayon::join(
                 || {
                     let took = Instant::now();
-                    let units = (!hash_later).then(|| unit_hashes_after(last, old_units, &model));
+                    let units = (!hash_later)
+                        .then(|| unit_hashes_after(last, old_units, &model, touched.as_ref()));
                     (units, took.elapsed())
                 },
                 paint,
@@ -341,10 +370,22 @@ impl SiteCache {
         // nothing site-wide did (templates, settings, today, paths, people).
         let global = prints.as_ref().map(|prints| prints.global);
         let same = same.filter(|_| global.is_some() && global == self.global);
-        render
-            .site
-            .pieces
-            .settle(same.as_deref(), render.site.week_ago.as_ref());
+        // The week-ago units linking set, when the last render's week-ago
+        // units are the last model's and this render's this model's.
+        let week_touched = touched
+            .as_ref()
+            .filter(|_| {
+                let last_model = self.last.as_ref().and_then(|m| m.week_ago.as_ref());
+                let last_render = self.render.as_ref().and_then(|r| r.site.week_ago.as_ref());
+                both_same(last_model, last_render)
+                    && both_same(model.week_ago.as_ref(), render.site.week_ago.as_ref())
+            })
+            .map(|touched| &touched.week_ago);
+        render.site.pieces.settle(
+            same.as_deref(),
+            render.site.week_ago.as_ref(),
+            week_touched,
+        );
         self.global = global;
         phases.end("pieces kept");
         if let Some(prints) = &prints {
@@ -575,16 +616,33 @@ impl SiteCache {
 /// (`last`, whose units' hashes are `old_units`) for units that did not
 /// change, made for the others (in parallel). With it, for each unit,
 /// whether it is equal to the last model's unit at the same index.
+/// `touched`: the only units that may differ from the last model's, when
+/// the model was linked into it (`SiteCache::changed_since`).
 fn unit_hashes_after(
     last: Option<&Model>,
     old_units: &[u64],
     model: &Model,
+    touched: Option<&Touched>,
 ) -> (Vec<u64>, Vec<bool>) {
     let last: &[Unit] = last.map_or(&[], |last| &last.units);
     let known = old_units.len() == last.len();
     let kept_at = |i: usize, unit: &Unit| -> Option<u64> {
         (known && last.get(i) == Some(unit)).then(|| old_units[i])
     };
+    if let Some(touched) = touched.filter(|_| known && last.len() == model.units.len()) {
+        // No unit moved: only those linked again are compared.
+        let mut hashes = old_units.to_vec();
+        let mut same = vec![true; hashes.len()];
+        for &i in &touched.units {
+            if let (Some(unit), Some(hash)) = (model.units.get(i), hashes.get_mut(i)) {
+                if kept_at(i, unit).is_none() {
+                    *hash = unit_hash(unit);
+                    same[i] = false;
+                }
+            }
+        }
+        return (hashes, same);
+    }
     let same_place: Vec<Option<u64>> = model
         .units
         .par_iter()
@@ -615,6 +673,11 @@ fn unit_hashes_after(
         })
         .collect();
     (hashes, same)
+}
+
+/// Whether both are there and the same.
+fn both_same<T>(a: Option<&Arc<T>>, b: Option<&Arc<T>>) -> bool {
+    matches!((a, b), (Some(a), Some(b)) if Arc::ptr_eq(a, b))
 }
 
 /// The hash of a unit's JSON, as its JSON file's hash in the cache.
@@ -1091,6 +1154,8 @@ pub(crate) fn drop_later<T: Send + 'static>(value: T, units: usize) {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod touched_tests;
 
 /// Copies the workspace's `static/` files into a fresh site, except where
 /// okrc writes a file of that name itself; returns their site paths.
