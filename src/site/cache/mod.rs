@@ -348,12 +348,15 @@ impl SiteCache {
                     let took = Instant::now();
                     let units = (!hash_later)
                         .then(|| unit_hashes_after(last, old_units, &model, touched.as_ref()));
+                    // The page list too, while the saved unit's page is
+                    // made: every page after it needs the list.
+                    render.pages();
                     (units, took.elapsed())
                 },
                 paint,
             );
             let (units, hashing) = units;
-            phases.beside("unit hashes", hashing);
+            phases.beside("unit hashes and page list", hashing);
             // The saved unit's page counts for the slowest page too.
             let slowest = first_build
                 .slowest
@@ -873,8 +876,16 @@ impl<'b> Build<'b> {
         (cached.fingerprint == self.fingerprint(page, cached.used.as_deref())).then_some(cached)
     }
 
+    /// [`Build::page`], then `on_page` hears of it (one of `total`).
+    fn counted(&self, page: &Page, total: usize) -> Result<Done, BuildError> {
+        let done = self.page(page);
+        (self.on_page)(total);
+        done
+    }
+
     /// Renders one page (or a unit's JSON file) and writes it if its bytes
-    /// changed.
+    /// changed. Not counted (`on_page`): a saved unit's page is made before
+    /// the site's pages are listed, and the list is not waited for.
     fn page(&self, page: &Page) -> Result<Done, BuildError> {
         let took = Instant::now();
         // About as long as last time: a page of every unit is tens of
@@ -902,7 +913,6 @@ impl<'b> Build<'b> {
             self.cache.buffers.give_back(bytes);
         }
         let written = written?;
-        (self.on_page)(self.render.pages().len());
         let mut slowest = self.slowest.lock().unwrap_or_else(|e| e.into_inner());
         if slowest.as_ref().is_none_or(|(_, most)| took > *most) {
             *slowest = Some((page.path.clone(), took));
@@ -958,6 +968,7 @@ impl<'b> Build<'b> {
             }
             if let Some(at) = painted.iter().position(|(path, _)| *path == page.path) {
                 first.push((i, painted.swap_remove(at).1));
+                (self.on_page)(all.len());
             }
         }
         todo.sort_by_key(|&i| match all[i].kind {
@@ -965,8 +976,10 @@ impl<'b> Build<'b> {
             PageKind::UnitJson(_) => 1,
             _ => 2,
         });
-        let mut results: Vec<(usize, Result<Done, BuildError>)> =
-            todo.par_iter().map(|&i| (i, self.page(&all[i]))).collect();
+        let mut results: Vec<(usize, Result<Done, BuildError>)> = todo
+            .par_iter()
+            .map(|&i| (i, self.counted(&all[i], all.len())))
+            .collect();
         results.extend(first);
         phases.end("pages rendered");
         // Then the pages whose inputs did not change: looking for each on
@@ -994,7 +1007,7 @@ impl<'b> Build<'b> {
         results.extend(
             missing
                 .par_iter()
-                .map(|&i| (i, self.page(&all[i])))
+                .map(|&i| (i, self.counted(&all[i], all.len())))
                 .collect::<Vec<_>>(),
         );
         // The first error in page order, whichever thread met it first.
