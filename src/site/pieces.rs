@@ -191,24 +191,25 @@ impl Pieces {
         // A unit's changes compare it with its figures of a week ago.
         let same_week: Vec<bool> = match (&last.week_ago, week_ago) {
             (Some(a), Some(b)) if Arc::ptr_eq(a, b) => same.to_vec(),
-            (Some(a), Some(b)) if a.len() == b.len() && a.len() == same.len() => {
-                match week_touched {
-                    Some(touched) => {
-                        let mut same = same.to_vec();
-                        for &u in touched {
-                            if let (Some(same), Some(a), Some(b)) = (same.get_mut(u), a.get(u), b.get(u)) {
-                                *same = *same && a == b;
-                            }
+            (Some(a), Some(b)) if a.len() == b.len() && a.len() == same.len() => match week_touched
+            {
+                Some(touched) => {
+                    let mut same = same.to_vec();
+                    for &u in touched {
+                        if let (Some(same), Some(a), Some(b)) =
+                            (same.get_mut(u), a.get(u), b.get(u))
+                        {
+                            *same = *same && a == b;
                         }
-                        same
                     }
-                    None => same
-                        .par_iter()
-                        .zip(a.par_iter().zip(b.par_iter()))
-                        .map(|(&same, (a, b))| same && a == b)
-                        .collect(),
+                    same
                 }
-            }
+                None => same
+                    .par_iter()
+                    .zip(a.par_iter().zip(b.par_iter()))
+                    .map(|(&same, (a, b))| same && a == b)
+                    .collect(),
+            },
             (None, None) => same.to_vec(),
             _ => vec![false; same.len()],
         };

@@ -31,8 +31,8 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 
-use super::{CachedPage, Records};
 use super::fingerprint::hasher;
+use super::{CachedPage, Records};
 
 /// The manifest's name in the site. A dot file: not a page, and skipped by
 /// most static hosts.

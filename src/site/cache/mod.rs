@@ -388,11 +388,10 @@ impl SiteCache {
                     && both_same(model.week_ago.as_ref(), render.site.week_ago.as_ref())
             })
             .map(|touched| &touched.week_ago);
-        render.site.pieces.settle(
-            same.as_deref(),
-            render.site.week_ago.as_ref(),
-            week_touched,
-        );
+        render
+            .site
+            .pieces
+            .settle(same.as_deref(), render.site.week_ago.as_ref(), week_touched);
         self.global = global;
         phases.end("pieces kept");
         if let Some(prints) = &prints {
@@ -427,10 +426,7 @@ impl SiteCache {
             .collect();
         let ((kept, results), others) = if target.is_fresh() {
             let mut unseen = Phases::default();
-            let done = rayon::join(
-                || build.pages(painted, &mut unseen),
-                || build.other_files(),
-            );
+            let done = rayon::join(|| build.pages(painted, &mut unseen), || build.other_files());
             phases.end("pages and okrs.json");
             done
         } else if same_pages && !painted.is_empty() {
@@ -461,8 +457,10 @@ impl SiteCache {
         };
         let rest = Instant::now();
         let all = render.pages();
-        let mut pages =
-            Records::with_capacity_and_hasher(if same_pages { 0 } else { all.len() }, Default::default());
+        let mut pages = Records::with_capacity_and_hasher(
+            if same_pages { 0 } else { all.len() },
+            Default::default(),
+        );
         for (page, kept) in all.iter().zip(kept) {
             if let Some(cached) = kept {
                 summary.unchanged += 1;

@@ -51,7 +51,12 @@ pub(super) fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// Builds `model` from scratch (as `okrc build` does) into `folder`.
-pub(super) fn fresh_build(folder: &Path, model: &Arc<Model>, config: &Config, templates: &Templates) {
+pub(super) fn fresh_build(
+    folder: &Path,
+    model: &Arc<Model>,
+    config: &Config,
+    templates: &Templates,
+) {
     let output = OutputDir::new(folder.parent().unwrap(), folder).unwrap();
     SiteCache::default()
         .one_shot()
