@@ -401,10 +401,6 @@ impl SiteCache {
                 }
             }
         }
-        // A rebuild in place of the same pages updates the last build's
-        // records of the pages rendered again, rather than copying 40,000
-        // records into a new map and looking for pages that went.
-        let same_pages = !target.is_fresh() && self.has_records_of(render.pages());
         let build = Build {
             cache: self,
             render: &render,
@@ -415,11 +411,10 @@ impl SiteCache {
             slowest: Mutex::new(first_slowest),
         };
         // A fresh site writes okrs.json and the stylesheet on one core while
-        // pages render on the others. So does a rebuild in place of the
-        // same pages (okrs.json links to no page that is not there yet) once
-        // the saved unit's page is written; else it writes the pages first,
-        // for the page someone just saved to show soonest, and okrs.json
-        // after the pages it lists.
+        // pages render on the others; a rebuild in place writes the pages
+        // first, and okrs.json after the pages it lists. (Beside the pages
+        // in place too, once the saved unit's page was written, it made no
+        // difference to a rebuild of 10,000 units: BENCHMARKS.md, hwatch.)
         let painted: Vec<(String, Result<Done, BuildError>)> = painted
             .into_iter()
             .map(|(page, done)| (page.path, done))
@@ -429,16 +424,6 @@ impl SiteCache {
             let done = rayon::join(|| build.pages(painted, &mut unseen), || build.other_files());
             phases.end("pages and okrs.json");
             done
-        } else if same_pages && !painted.is_empty() {
-            let (pages, (others, took)) = rayon::join(
-                || build.pages(painted, &mut phases),
-                || {
-                    let took = Instant::now();
-                    (build.other_files(), took.elapsed())
-                },
-            );
-            phases.beside("okrs.json beside", took);
-            (pages, others)
         } else {
             let pages = build.pages(painted, &mut phases);
             let others = build.other_files();
@@ -457,6 +442,10 @@ impl SiteCache {
         };
         let rest = Instant::now();
         let all = render.pages();
+        // A rebuild in place of the same pages updates the last build's
+        // records of the pages rendered again, rather than copying 40,000
+        // records into a new map and looking for pages that went.
+        let same_pages = !target.is_fresh() && self.has_records_of(all);
         let mut pages = Records::with_capacity_and_hasher(
             if same_pages { 0 } else { all.len() },
             Default::default(),
