@@ -181,16 +181,21 @@ pub struct LineIndex<'t> {
     /// The line of the last offset asked for: a parse asks in file order,
     /// so the next one is mostly on it or the line after.
     last: std::cell::Cell<usize>,
+    /// Where the bytes that continue a multi-byte character are, in order:
+    /// a column is the bytes before it on its line less these. Counting the
+    /// characters for every span of a parse instead was a visible part of
+    /// checking a workspace, and most lines are ASCII.
+    continuations: Vec<usize>,
 }
 
 impl<'t> LineIndex<'t> {
     pub fn new(text: &'t str) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let (line_starts, continuations) = scan(text.as_bytes());
         LineIndex {
             text,
             line_starts,
             last: std::cell::Cell::new(0),
+            continuations,
         }
     }
 
@@ -198,7 +203,9 @@ impl<'t> LineIndex<'t> {
     pub fn line_col(&self, offset: usize) -> (u32, u32) {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
         let line = self.line_of(offset);
-        let column = self.text[self.line_starts[line]..offset].chars().count() + 1;
+        let start = self.line_starts[line];
+        let before = |at: usize| self.continuations.partition_point(|&c| c < at);
+        let column = offset - start - (before(offset) - before(start)) + 1;
         (line as u32 + 1, column as u32)
     }
 
@@ -233,6 +240,47 @@ impl<'t> LineIndex<'t> {
     }
 }
 
+/// The start of every line of `text` and the offset of every byte that
+/// continues a character (`10xxxxxx`), in one pass, eight bytes at a time:
+/// every file a parse reads is indexed, and a search call per line (or a
+/// look at every byte) was a visible part of checking a workspace.
+fn scan(text: &[u8]) -> (Vec<usize>, Vec<usize>) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
+    line_starts.push(0);
+    let mut continuations = Vec::new();
+    let mut look = |at: usize, bytes: &[u8], line_starts: &mut Vec<usize>| {
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' {
+                line_starts.push(at + i + 1);
+            } else if b & 0xc0 == 0x80 {
+                continuations.push(at + i);
+            }
+        }
+    };
+    let mut words = text.chunks_exact(8);
+    let mut at = 0;
+    for bytes in &mut words {
+        let word = u64::from_le_bytes(bytes.try_into().unwrap_or_default());
+        if word & HIGH != 0 {
+            look(at, bytes, &mut line_starts);
+        } else {
+            // The high bit of each byte that is a newline, and of no other:
+            // the bytes of `x` that are zero.
+            let x = word ^ (ONES * u64::from(b'\n'));
+            let mut newlines = !(((x & !HIGH) + !HIGH) | x | !HIGH);
+            while newlines != 0 {
+                line_starts.push(at + newlines.trailing_zeros() as usize / 8 + 1);
+                newlines &= newlines - 1;
+            }
+        }
+        at += 8;
+    }
+    look(at, words.remainder(), &mut line_starts);
+    (line_starts, continuations)
+}
+
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -255,6 +303,39 @@ mod tests {
         assert_eq!(index.line(1), Some((0, "ab")));
         assert_eq!(index.line(2), Some((4, "çd = 1")));
         assert_eq!(index.line(4), None);
+    }
+
+    /// Columns come from the bytes that continue a character: they must
+    /// be what counting the characters gives, at every offset of texts
+    /// with characters of one to four bytes anywhere, line endings of both
+    /// kinds included.
+    #[test]
+    fn columns_are_the_characters_before_the_offset_on_its_line() {
+        let pieces = [
+            "a", "= 1", "ç", "€", "𝄞", "\n", "\r\n", "ab cd", "é\"x\"", " ",
+        ];
+        let mut state = 7u64;
+        for length in [0, 1, 3, 9, 17, 40, 120] {
+            let text: String = (0..length)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    pieces[(state >> 33) as usize % pieces.len()]
+                })
+                .collect();
+            let index = LineIndex::new(&text);
+            for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+                let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+                let line = text[..offset].matches('\n').count() + 1;
+                let column = text[line_start..offset].chars().count() + 1;
+                assert_eq!(
+                    index.line_col(offset),
+                    (line as u32, column as u32),
+                    "{text:?} at {offset}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::ops::Range;
 
 use chrono::NaiveDate;
 
+use super::Texts;
 use super::toml::{Array, Key, Table, Value, ValueKind, same_key};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
 use crate::period::parse_date;
@@ -87,6 +88,8 @@ pub struct Cx<'a> {
     /// The whole file's lines, to locate every span made.
     lines: LineIndex<'a>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether the unit keeps its Markdown (see [`Texts`]).
+    pub texts: Texts,
 }
 
 impl<'a> Cx<'a> {
@@ -97,7 +100,15 @@ impl<'a> Cx<'a> {
             base,
             lines: LineIndex::new(text),
             diagnostics: Vec::new(),
+            texts: Texts::Keep,
         }
+    }
+
+    /// A text of the unit that no diagnostic reads (a description, a
+    /// note), once its type is checked: `None` when the texts are dropped.
+    pub fn text(&mut self, value: Option<Value<'_>>, name: &str) -> Option<String> {
+        let text = expect_str(self, value?, name)?;
+        (self.texts == Texts::Keep).then(|| text.to_string())
     }
 
     /// A span of the TOML text as a located span of the file.
@@ -357,8 +368,13 @@ pub fn wrong_type(cx: &mut Cx, value: Value<'_>, name: &str, expected: &str) {
 }
 
 pub fn expect_string(cx: &mut Cx, value: Value<'_>, name: &str) -> Option<String> {
+    expect_str(cx, value, name).map(str::to_string)
+}
+
+/// A string value, borrowed from the document.
+pub fn expect_str<'d>(cx: &mut Cx, value: Value<'d>, name: &str) -> Option<&'d str> {
     match value.kind() {
-        ValueKind::String(s) => Some(s.to_string()),
+        ValueKind::String(s) => Some(s),
         _ => {
             wrong_type(cx, value, name, "a string");
             None

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::fields::{Cx, TableReader, expect_number, type_name};
+use super::fields::{Cx, TableReader, expect_date, expect_number, type_name, wrong_type};
 use super::key_result_line::{KeyResultLine, parse_key_result_line};
 use super::objective::read_id;
 use super::report_duplicate_ids;
@@ -256,7 +256,7 @@ fn read_about(cx: &mut Cx, reader: &TableReader<'_>) -> About {
             None
         })
         .collect();
-    let description = reader.string(cx, "description").map(|(d, _)| d);
+    let description = cx.text(reader.value("description"), "description");
     About {
         owners,
         links,
@@ -426,40 +426,53 @@ fn read_checkin(
     kind: KeyResultType,
 ) -> Option<Checkin> {
     let reader = TableReader::new(cx, table, span.clone(), &specs::CHECKIN);
-    let date = reader.date(cx, "date");
-    if reader.lacks("date") {
+    // Each key looked up once: a workspace holds hundreds of thousands of
+    // check-ins, and the reader's accessors search the spec every time.
+    let [date, value, done, confidence, note] =
+        ["date", "value", "done", "confidence", "note"].map(|key| reader.value(key));
+    let date = date.and_then(|date| Some((expect_date(cx, date, "date")?, date.span())));
+    if date.is_none() && reader.lacks("date") {
         cx.invalid(
             span.clone(),
             "a check-in needs a `date`",
             "add `date = YYYY-MM-DD`",
         );
     }
-    let value = reader.number(cx, "value");
-    let done = reader.boolean(cx, "done");
+    let (value_given, done_given) = (value, done);
+    let value = value.and_then(|value| Some((expect_number(cx, value, "value")?, value.span())));
+    let done = done.and_then(|done| match done.kind() {
+        ValueKind::Boolean(b) => Some(b),
+        _ => {
+            wrong_type(cx, done, "done", "true or false");
+            None
+        }
+    });
     let (takes, gives) = match kind {
         KeyResultType::Metric => ("value", "a metric"),
         KeyResultType::Milestone | KeyResultType::Unmeasurable => ("done", "a milestone"),
         KeyResultType::Rollup => ("", "a roll-up"),
     };
-    for key in ["value", "done"] {
-        if key != takes {
-            if let Some(span) = reader.key_span(key) {
-                let help = match takes {
-                    "" => "a roll-up takes its progress from the objectives aligned to it: give only `confidence` and `note`".to_string(),
-                    takes => format!("give `{takes}` instead"),
-                };
-                cx.invalid(
-                    span,
-                    format!("`{key}` does not fit {gives} key result"),
-                    help,
-                );
-            }
-        }
+    let mut misplaced = false;
+    for (key, given) in [("value", value_given), ("done", done_given)] {
+        let Some(given) = given.filter(|_| key != takes) else {
+            continue;
+        };
+        misplaced = true;
+        let help = match takes {
+            "" => "a roll-up takes its progress from the objectives aligned to it: give only `confidence` and `note`".to_string(),
+            takes => format!("give `{takes}` instead"),
+        };
+        cx.invalid(
+            given.key().span(),
+            format!("`{key}` does not fit {gives} key result"),
+            help,
+        );
     }
-    let misplaced = ["value", "done"]
-        .iter()
-        .any(|key| *key != takes && reader.has(key));
-    if !takes.is_empty() && reader.lacks(takes) && !misplaced {
+    let given = match takes {
+        "value" => value_given.is_some(),
+        _ => done_given.is_some(),
+    };
+    if !takes.is_empty() && !given && reader.lacks(takes) && !misplaced {
         cx.invalid(
             span,
             format!("this check-in of {gives} key result has no `{takes}`"),
@@ -469,10 +482,8 @@ fn read_checkin(
             },
         );
     }
-    let confidence = reader
-        .value("confidence")
-        .and_then(|value| read_confidence(cx, value));
-    let note = reader.string(cx, "note").map(|(n, _)| n);
+    let confidence = confidence.and_then(|value| read_confidence(cx, value));
+    let note = cx.text(note, "note");
     let (date, date_range) = date?;
     let value = value.filter(|_| takes == "value");
     let date_span = cx.span(date_range);
@@ -482,7 +493,7 @@ fn read_checkin(
     let mut checkin = Checkin::new(
         date,
         value.map(|(v, _)| v),
-        done.filter(|_| takes == "done").map(|(d, _)| d),
+        done.filter(|_| takes == "done"),
         confidence,
         note.map(String::into_boxed_str),
     );

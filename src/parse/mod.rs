@@ -19,6 +19,17 @@ use crate::source::{LineIndex, SourceFile, Span};
 use fields::{Cx, TableReader};
 use front_matter::split_front_matter;
 
+/// Whether a parse keeps the Markdown of a unit (the body, descriptions
+/// and notes) that no diagnostic reads; the JSON, the site, `status`,
+/// `report` and the language server's hovers show them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Texts {
+    Keep,
+    /// For a run that prints diagnostics only: the texts are checked (a
+    /// note must be a string) but not copied into the unit.
+    Drop,
+}
+
 /// What one unit file holds.
 #[derive(Debug, Clone)]
 pub struct ParsedFile {
@@ -41,6 +52,12 @@ pub struct BrokenUnit {
 
 /// Parses one unit file.
 pub fn parse_unit_file(file: &SourceFile) -> ParsedFile {
+    parse_unit_file_with(file, Texts::Keep)
+}
+
+/// Parses one unit file, keeping its texts or not: the diagnostics and
+/// figures are the same either way.
+pub fn parse_unit_file_with(file: &SourceFile, texts: Texts) -> ParsedFile {
     let fail = |span: Span, message: &str, help: &str| ParsedFile {
         unit: None,
         diagnostics: vec![
@@ -69,6 +86,7 @@ pub fn parse_unit_file(file: &SourceFile) -> ParsedFile {
         );
     };
     let mut cx = Cx::new(&file.path, &file.text, front_matter.toml_offset);
+    cx.texts = texts;
     let document = toml::parse(front_matter.toml);
     for error in document.value_errors() {
         let help = match error.kind {
@@ -196,7 +214,10 @@ fn read_unit(
         objectives,
         reflection,
         children: Vec::new(),
-        body: front_matter.body.to_string(),
+        body: match cx.texts {
+            Texts::Keep => front_matter.body.to_string(),
+            Texts::Drop => String::new(),
+        },
         body_line,
         origin,
         parent_index: None,
@@ -265,6 +286,32 @@ pub(crate) fn report_duplicate_ids<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Dropping the texts skips copying them, not checking them: a note or
+    /// a description of the wrong type is reported either way, and the
+    /// unit is the kept one without its texts.
+    #[test]
+    fn texts_are_checked_whether_kept_or_dropped() {
+        let text = "+++\nid = \"team\"\n\n[[objectives]]\ntitle = \"O\"\ndescription = 3\n  [[objectives.key_results]]\n  title = \"A\"\n  from = 0\n  to = 10\n  description = \"Why\"\n  checkins = [\n    { date = 2026-11-02, value = 1, note = \"fine\" },\n    { date = 2026-11-09, value = 2, note = [\"no\"] },\n  ]\n  [[objectives.key_results]]\n  title = \"B\"\n  done = false\n  description = true\n+++\nThe body.\n";
+        let file = SourceFile::from_text("team.md", text);
+        let kept = parse_unit_file_with(&file, Texts::Keep);
+        let dropped = parse_unit_file_with(&file, Texts::Drop);
+        assert_eq!(kept.diagnostics, dropped.diagnostics);
+        let wrong: Vec<u32> = kept.diagnostics.iter().map(|d| d.line).collect();
+        assert_eq!(wrong, [6, 14, 19], "{:#?}", kept.diagnostics);
+        let (Some(mut kept), Some(dropped)) = (kept.unit, dropped.unit) else {
+            panic!("both parse");
+        };
+        assert_eq!(kept.body, "The body.\n");
+        assert_eq!(
+            kept.objectives[0].key_results[0].checkins[0]
+                .note
+                .as_deref(),
+            Some("fine")
+        );
+        kept.drop_texts();
+        assert_eq!(format!("{kept:?}"), format!("{dropped:?}"));
+    }
 
     #[test]
     fn default_ids_come_from_the_file_name() {

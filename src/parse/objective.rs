@@ -93,7 +93,7 @@ fn read_objective(
         .into_iter()
         .map(|(o, _)| o)
         .collect();
-    let description = reader.string(cx, "description").map(|(d, _)| d);
+    let description = cx.text(reader.value("description"), "description");
     let key_results = match reader.array(cx, "key_results") {
         Some(items) => read_key_results(cx, items, &id),
         None => Vec::new(),

@@ -62,7 +62,7 @@ pub fn parse_quantity(text: &str, style: NumberStyle) -> Result<Quantity, String
     })?;
     let mut after = after;
     let mut chars = after.chars();
-    let exponent = match (chars.next(), chars.next()) {
+    let exponent: u8 = match (chars.next(), chars.next()) {
         (Some(m @ ('k' | 'K' | 'M' | 'B')), next) if !next.is_some_and(char::is_alphabetic) => {
             after = &after[1..];
             match m {
@@ -73,7 +73,10 @@ pub fn parse_quantity(text: &str, style: NumberStyle) -> Result<Quantity, String
         }
         _ => 0,
     };
-    digits.push_str(&format!("e{exponent}"));
+    // The multiplier as an exponent of the text, so `1.1k` is read as
+    // exactly 1100 (multiplying after would round); one digit, no `format!`.
+    digits.push('e');
+    digits.push(char::from(b'0' + exponent));
     let magnitude: f64 = digits
         .parse()
         .map_err(|_| format!("`{original}` is not a number"))?;

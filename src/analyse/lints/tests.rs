@@ -213,6 +213,37 @@ fn duplicate_checkin_marks_each_later_one_of_a_date() {
     assert!(found[1].message.contains("has 3 check-ins on"));
 }
 
+/// Short lists are compared date by date, long ones through a hash map:
+/// both mark the same check-ins with the same counts, in file order.
+#[test]
+fn duplicate_checkins_are_counted_alike_in_short_and_long_lists() {
+    for len in [1, 9, 32, 33, 70] {
+        let days: Vec<u32> = (0..len).map(|i| 1 + (i * 7 + i / 3) % 11).collect();
+        let checkins: String = days
+            .iter()
+            .enumerate()
+            .map(|(i, day)| format!("    {{ date = 2026-11-{day:02}, value = {i} }},\n"))
+            .collect();
+        let model = one(&format!(
+            "+++\n[[objectives]]\ntitle = \"O\"\nkey_results = [\n  {{ kr = \"A from 0 to 100\", checkins = [\n{checkins}  ] }},\n]\n+++\n"
+        ));
+        let team = unit(&model, "team");
+        let kr = first(team).kr;
+        let found: Vec<(u32, usize)> = duplicate_checkins(kr)
+            .into_iter()
+            .map(|(checkin, earlier)| (chrono::Datelike::day(&checkin.date), earlier))
+            .collect();
+        let expected: Vec<(u32, usize)> = days
+            .iter()
+            .enumerate()
+            .map(|(i, day)| (*day, days[..i].iter().filter(|d| *d == day).count()))
+            .filter(|&(_, earlier)| earlier > 0)
+            .collect();
+        assert_eq!(found, expected, "{len} check-ins");
+        assert_eq!(kr.checkins.len(), len as usize);
+    }
+}
+
 #[test]
 fn implausible_value_shows_the_value_in_the_key_results_number_style() {
     let model = one(
