@@ -21,7 +21,7 @@
 //! makes from the same files: `link::tests` and `watch::session::tests`
 //! check that over random edits.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -86,6 +86,17 @@ impl Shape {
     }
 }
 
+/// The units a [`Linked::relink`] set, by index: every other unit (and
+/// week-ago unit) is as it was in the model it linked into. `watch`'s site
+/// compares only these with the last build's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Touched {
+    /// Into `Model::units`.
+    pub units: BTreeSet<usize>,
+    /// Into `Model::week_ago`.
+    pub week_ago: BTreeSet<usize>,
+}
+
 /// What a full link leaves to link parts of the model again.
 #[derive(Debug, Clone)]
 pub struct Linked {
@@ -139,14 +150,14 @@ impl Linked {
     /// last link, with nothing else in the workspace changed) into `model`,
     /// the model the last link made (or a copy). Every `Err` is returned
     /// before any unit is replaced, so on `Err` the model is as it was:
-    /// link everything again.
+    /// link everything again. On `Ok`, which units it set.
     pub fn relink(
         &self,
         model: &mut Model,
         workspace: &Workspace,
         changed: Vec<ParsedFile>,
         today: NaiveDate,
-    ) -> Result<(), Whole> {
+    ) -> Result<Touched, Whole> {
         if today != self.today || model.today != today {
             return Err(Whole::Today);
         }
@@ -173,6 +184,7 @@ impl Linked {
             plan.push((u, parsed));
         }
         let since = Window::week(today).since;
+        let mut touched = Touched::default();
         for (u, parsed) in plan {
             let ParsedFile {
                 unit, diagnostics, ..
@@ -183,7 +195,10 @@ impl Linked {
             let mut found = diagnostics;
             resolve::resolve_again(&mut model.units, &self.index, u, &old, config, &mut found);
             drop(old);
-            analyse::analyse_again(
+            // `resolve_again` sets unit `u` alone; the figures, the
+            // roll-ups above it too.
+            touched.units.insert(u);
+            touched.units.extend(analyse::analyse_again(
                 &mut model.units,
                 &self.feeds,
                 u,
@@ -191,11 +206,12 @@ impl Linked {
                 config,
                 today,
                 &mut found,
-            );
+            ));
             if let Some(week_ago) = &mut model.week_ago {
                 // Unique unless the caller kept the model it gave.
                 let then = Arc::make_mut(week_ago);
-                as_of_again(then, &model.units, &self.feeds, u, config, since);
+                let set = as_of_again(then, &model.units, &self.feeds, u, config, since);
+                touched.week_ago.extend(set);
             }
             apply_levels(&mut found, &config.rules);
             // Every diagnostic in a unit's file is about that unit: its
@@ -206,7 +222,7 @@ impl Linked {
         model
             .diagnostics
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        Ok(())
+        Ok(touched)
     }
 }
 

@@ -539,11 +539,11 @@ impl KeyResult {
 }
 
 impl Unit {
-    /// Lets go of the Markdown no diagnostic reads (the JSON, the site,
-    /// `status`, `report` and the language server's hovers show it): the body, the objectives' and key results'
-    /// descriptions and the check-ins' notes (a tenth of a model): the
-    /// unit a parse with `Texts::Drop` makes (`workspace::tests` compare
-    /// the two).
+    /// The unit without the Markdown no diagnostic reads (the body, the
+    /// objectives' and key results' descriptions, the check-ins' notes):
+    /// what a parse with `Texts::Drop` makes, which the tests compare it
+    /// with.
+    #[cfg(test)]
     pub fn drop_texts(&mut self) {
         self.body = String::new();
         for objective in &mut self.objectives {

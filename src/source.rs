@@ -178,53 +178,55 @@ pub fn starts_with_front_matter(bytes: &[u8]) -> bool {
 pub struct LineIndex<'t> {
     text: &'t str,
     line_starts: Vec<usize>,
-    /// The line of the last offset asked for: a parse asks in file order,
-    /// so the next one is mostly on it or the line after.
-    last: std::cell::Cell<usize>,
-    /// Where the bytes that continue a multi-byte character are, in order:
-    /// a column is the bytes before it on its line less these. Counting the
-    /// characters for every span of a parse instead was a visible part of
-    /// checking a workspace, and most lines are ASCII.
-    continuations: Vec<usize>,
+    /// The last place asked for: its offset, 0-based line and column. A
+    /// parse asks in file order, so the next place is mostly further on the
+    /// same line (its column counted on from there) or on the next line.
+    /// Counting each column from its line's start, or indexing where every
+    /// multi-byte character is (up to 5× the text for CJK), cost more.
+    last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl<'t> LineIndex<'t> {
     pub fn new(text: &'t str) -> Self {
-        let (line_starts, continuations) = scan(text.as_bytes());
+        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
+        line_starts.push(0);
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1));
         LineIndex {
             text,
             line_starts,
-            last: std::cell::Cell::new(0),
-            continuations,
+            last: std::cell::Cell::new((0, 0, 1)),
         }
     }
 
     /// The 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> (u32, u32) {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
-        let line = self.line_of(offset);
-        let start = self.line_starts[line];
-        let before = |at: usize| self.continuations.partition_point(|&c| c < at);
-        let column = offset - start - (before(offset) - before(start)) + 1;
+        let (last_offset, last_line, last_column) = self.last.get();
+        let line = self.line_of(offset, last_line);
+        let (from, column) = if line == last_line && last_offset <= offset {
+            (last_offset, last_column)
+        } else {
+            (self.line_starts[line], 1)
+        };
+        let column = column + characters(&self.text.as_bytes()[from..offset]);
+        self.last.set((offset, line, column));
         (line as u32 + 1, column as u32)
     }
 
-    /// The 0-based line of a byte offset (at most the text's length).
-    fn line_of(&self, offset: usize) -> usize {
+    /// The 0-based line of a byte offset (at most the text's length), looked
+    /// for first on the line of the last place asked for and the next.
+    fn line_of(&self, offset: usize, last: usize) -> usize {
         let starts = &self.line_starts;
         let on = |line: usize| {
             starts[line] <= offset && starts.get(line + 1).is_none_or(|&next| offset < next)
         };
-        let last = self.last.get();
-        let line = if on(last) {
+        if on(last) {
             last
         } else if last + 1 < starts.len() && on(last + 1) {
             last + 1
         } else {
             starts.partition_point(|&start| start <= offset) - 1
-        };
-        self.last.set(line);
-        line
+        }
     }
 
     /// The text of a 1-based line, without its line ending, and its byte offset.
@@ -240,45 +242,10 @@ impl<'t> LineIndex<'t> {
     }
 }
 
-/// The start of every line of `text` and the offset of every byte that
-/// continues a character (`10xxxxxx`), in one pass, eight bytes at a time:
-/// every file a parse reads is indexed, and a search call per line (or a
-/// look at every byte) was a visible part of checking a workspace.
-fn scan(text: &[u8]) -> (Vec<usize>, Vec<usize>) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
-    line_starts.push(0);
-    let mut continuations = Vec::new();
-    let mut look = |at: usize, bytes: &[u8], line_starts: &mut Vec<usize>| {
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == b'\n' {
-                line_starts.push(at + i + 1);
-            } else if b & 0xc0 == 0x80 {
-                continuations.push(at + i);
-            }
-        }
-    };
-    let mut words = text.chunks_exact(8);
-    let mut at = 0;
-    for bytes in &mut words {
-        let word = u64::from_le_bytes(bytes.try_into().unwrap_or_default());
-        if word & HIGH != 0 {
-            look(at, bytes, &mut line_starts);
-        } else {
-            // The high bit of each byte that is a newline, and of no other:
-            // the bytes of `x` that are zero.
-            let x = word ^ (ONES * u64::from(b'\n'));
-            let mut newlines = !(((x & !HIGH) + !HIGH) | x | !HIGH);
-            while newlines != 0 {
-                line_starts.push(at + newlines.trailing_zeros() as usize / 8 + 1);
-                newlines &= newlines - 1;
-            }
-        }
-        at += 8;
-    }
-    look(at, words.remainder(), &mut line_starts);
-    (line_starts, continuations)
+/// How many characters start in `bytes`: every byte but those that continue
+/// a character (`10xxxxxx`), which as signed bytes are below −64.
+fn characters(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -305,10 +272,10 @@ mod tests {
         assert_eq!(index.line(4), None);
     }
 
-    /// Columns come from the bytes that continue a character: they must
-    /// be what counting the characters gives, at every offset of texts
-    /// with characters of one to four bytes anywhere, line endings of both
-    /// kinds included.
+    /// Columns are counted on from the last place asked for: they must be
+    /// what counting the characters from the line's start gives, at every
+    /// offset of texts with characters of one to four bytes anywhere, line
+    /// endings of both kinds included, asked in order and out of it.
     #[test]
     fn columns_are_the_characters_before_the_offset_on_its_line() {
         let pieces = [
@@ -325,7 +292,22 @@ mod tests {
                 })
                 .collect();
             let index = LineIndex::new(&text);
-            for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            let mut offsets: Vec<usize> = (0..=text.len())
+                .filter(|&o| text.is_char_boundary(o))
+                .collect();
+            // In file order, as a parse asks, then scrambled: the column of
+            // the last place asked for must never leak into another.
+            let scrambled: Vec<usize> = offsets
+                .iter()
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    offsets[(state >> 33) as usize % offsets.len()]
+                })
+                .collect();
+            offsets.extend(scrambled);
+            for offset in offsets {
                 let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
                 let line = text[..offset].matches('\n').count() + 1;
                 let column = text[line_start..offset].chars().count() + 1;

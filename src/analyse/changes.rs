@@ -65,7 +65,8 @@ pub fn week_ago(model: &Model, config: &Config) -> Option<Vec<Unit>> {
 /// [`as_of`] again for unit `u` alone, after it changed in `now` in ways
 /// no other unit sees (`crate::link`): `then` is what `as_of` gave for the
 /// units before, `feeds` are the roll-ups of both (`analyse`). Gives
-/// what `as_of` of `now` gives.
+/// what `as_of` of `now` gives. Returns the units of `then` it set: no
+/// other changed.
 pub fn as_of_again(
     then: &mut [Unit],
     now: &[Unit],
@@ -73,9 +74,9 @@ pub fn as_of_again(
     u: usize,
     config: &Config,
     date: NaiveDate,
-) {
+) -> Vec<usize> {
     then[u] = figures_of(&now[u], date);
-    figures_again(then, feeds, u, config, date);
+    figures_again(then, feeds, u, config, date)
 }
 
 /// What the analysis of `date` reads of `unit`, made without copying the

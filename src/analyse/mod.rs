@@ -55,6 +55,7 @@ pub fn analyse_figures(units: &mut [Unit], config: &Config, today: NaiveDate) ->
 /// figures, the roll-ups its objectives feed (up to the top), the figures
 /// of the units those belong to, and its lints (`children`: the units whose
 /// parent it is). Gives the figures and lints a full [`analyse`] gives.
+/// Returns the units whose figures it set: no other unit changed.
 pub fn analyse_again(
     units: &mut [Unit],
     feeds: &Feeds,
@@ -63,20 +64,22 @@ pub fn analyse_again(
     config: &Config,
     today: NaiveDate,
     diagnostics: &mut Vec<Diagnostic>,
-) {
-    figures_again(units, feeds, u, config, today);
+) -> Vec<usize> {
+    let touched = figures_again(units, feeds, u, config, today);
     lints::check_one(units, u, children, config, today, diagnostics);
+    touched
 }
 
 /// [`analyse_again`] without the lints: the figures of unit `u`, of the
-/// roll-ups its objectives feed and of the units those belong to.
+/// roll-ups its objectives feed and of the units those belong to; returns
+/// those units, `u` first.
 pub fn figures_again(
     units: &mut [Unit],
     feeds: &Feeds,
     u: usize,
     config: &Config,
     today: NaiveDate,
-) {
+) -> Vec<usize> {
     measure_unit(&mut units[u], config, today);
     let touched = feeds.roll_up_from(units, u);
     let due_soon_days = config.rules.due_soon_days;
@@ -84,6 +87,7 @@ pub fn figures_again(
         summarise_unit(&mut units[t], today, due_soon_days);
     }
     mark_due_checkins(&mut units[u], config.rules.stale_after_days, today);
+    touched
 }
 
 /// Each key result's own figures (`measure_key_result`) in one unit.

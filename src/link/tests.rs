@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
-use super::{Linked, Whole};
+use super::{Linked, Touched, Whole};
 use crate::config::parse_config;
 use crate::model::Model;
 use crate::parse::parse_unit_file;
@@ -288,8 +288,9 @@ fn after_edits(units: &mut [UnitSpec], edits: &[Edit]) -> (Model, Workspace, usi
             .collect();
         let mut copy = model.clone();
         match linked.relink(&mut copy, &workspace, changed, today()) {
-            Ok(()) => {
+            Ok(touched) => {
                 partial += 1;
+                assert_only_touched_changed(&model, &copy, &touched);
                 model = copy;
             }
             Err(_) => {
@@ -299,6 +300,26 @@ fn after_edits(units: &mut [UnitSpec], edits: &[Edit]) -> (Model, Workspace, usi
         }
     }
     (model, workspace, partial)
+}
+
+/// What `watch`'s site relies on: a unit (or week-ago unit) that
+/// [`Linked::relink`] does not name is as it was before.
+fn assert_only_touched_changed(before: &Model, after: &Model, touched: &Touched) {
+    assert_eq!(before.units.len(), after.units.len());
+    for (u, (was, is)) in before.units.iter().zip(&after.units).enumerate() {
+        if !touched.units.contains(&u) {
+            assert_eq!(was, is, "unit {u} changed but was not named");
+        }
+    }
+    let (before, after) = (before.week_ago.as_deref(), after.week_ago.as_deref());
+    assert_eq!(before.map(Vec::len), after.map(Vec::len));
+    if let (Some(before), Some(after)) = (before, after) {
+        for (u, (was, is)) in before.iter().zip(after).enumerate() {
+            if !touched.week_ago.contains(&u) {
+                assert_eq!(was, is, "week-ago unit {u} changed but was not named");
+            }
+        }
+    }
 }
 
 fn assert_same(model: &Model, fresh: &Model, workspace: &Workspace) {

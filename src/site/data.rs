@@ -37,7 +37,7 @@ pub struct SiteData {
     pub current_period: Option<String>,
     pub periods: BTreeMap<String, Period>,
     /// `(id, period)` → index into `Model::units`, made when first asked.
-    unit_index: OnceLock<HashMap<(String, String), usize>>,
+    unit_index: OnceLock<Arc<HashMap<(String, String), usize>>>,
     /// For each unit, for each objective: what it aligns to (unit, objective, key result).
     pub aligned_to: Arc<Vec<Vec<Vec<Target>>>>,
     /// What aligns to an objective (key result `None`) or one key result.
@@ -115,6 +115,14 @@ impl SiteData {
             Some(last) => Arc::clone(&last.paths),
             None => Arc::new(SitePaths::new(&model)),
         };
+        // From the units' ids and periods alone, as the paths are.
+        let unit_index = OnceLock::new();
+        if let Some(index) = last
+            .filter(|last| Arc::ptr_eq(&last.paths, &paths))
+            .and_then(|last| last.unit_index.get())
+        {
+            let _ = unit_index.set(Arc::clone(index));
+        }
         // By unit, objective and key result index, from who owns what.
         let people_index = OnceLock::new();
         if let Some(index) = last
@@ -151,7 +159,7 @@ impl SiteData {
                 .iter()
                 .map(|p| (p.name.clone(), p.clone()))
                 .collect(),
-            unit_index: OnceLock::new(),
+            unit_index,
             aligned_to,
             contributions,
             people,
@@ -204,12 +212,16 @@ impl SiteData {
     /// `(id, period)` → index into `Model::units`.
     pub fn unit_index(&self) -> &HashMap<(String, String), usize> {
         self.unit_index.get_or_init(|| {
-            self.model
-                .units
-                .iter()
-                .enumerate()
-                .filter_map(|(i, u)| Some(((u.id.to_string(), u.period.as_ref()?.name.clone()), i)))
-                .collect()
+            Arc::new(
+                self.model
+                    .units
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, u)| {
+                        Some(((u.id.to_string(), u.period.as_ref()?.name.clone()), i))
+                    })
+                    .collect(),
+            )
         })
     }
 
@@ -472,11 +484,14 @@ mod tests {
     fn a_render_keeps_the_indexes_of_the_last_that_did_not_change() {
         let model = sample();
         let first = data(model.clone(), None);
+        let _ = first.unit_index();
         // Progress changed, nothing else: everything is kept.
         let mut progressed = model.clone();
         progressed.units[0].progress /= 2.0;
         let second = data(progressed, Some(&first));
         assert!(Arc::ptr_eq(&first.paths, &second.paths));
+        let index = |data: &SiteData| data.unit_index.get().map(Arc::as_ptr);
+        assert!(index(&second).is_some() && index(&first) == index(&second));
         assert!(Arc::ptr_eq(&first.people, &second.people));
         assert!(Arc::ptr_eq(&first.aligned_to, &second.aligned_to));
         assert!(Arc::ptr_eq(&first.contributions, &second.contributions));
@@ -494,6 +509,11 @@ mod tests {
         renamed.units[last].id = "renamed-unit".to_string();
         let fourth = data(renamed.clone(), Some(&third));
         assert!(!Arc::ptr_eq(&third.paths, &fourth.paths));
+        // And the units by id and period, when asked for.
+        assert!(index(&third).is_some() && index(&fourth).is_none());
+        let period = renamed.units[last].period.as_ref().map(|p| p.name.clone());
+        let key = ("renamed-unit".to_string(), period.unwrap_or_default());
+        assert_eq!(fourth.unit_index().get(&key), Some(&last));
         assert_eq!(
             fourth.paths.unit(last),
             data(renamed, None).paths.unit(last)

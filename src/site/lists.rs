@@ -70,11 +70,15 @@ pub fn tree(site: &Arc<RenderContext>, units: &[usize], period: &str) -> Value {
             None => roots.push(u),
         }
     }
+    // Each name lower-cased once, not twice at every comparison.
+    let mut lower = vec![String::new(); model.units.len()];
+    for &u in units {
+        lower[u] = model.units[u].name.to_lowercase();
+    }
     let by_name = |a: &usize, b: &usize| {
+        let (la, lb) = (&lower[*a], &lower[*b]);
         let (a, b) = (&model.units[*a], &model.units[*b]);
-        a.name
-            .to_lowercase()
-            .cmp(&b.name.to_lowercase())
+        la.cmp(lb)
             .then_with(|| a.name.cmp(&b.name))
             .then_with(|| a.id.cmp(&b.id))
     };

@@ -22,7 +22,7 @@
 //! Rows are kept by the folder of the page they are written for (links are
 //! relative to it) and, for the tree, the period the tree shows.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
@@ -174,8 +174,14 @@ impl Pieces {
     /// `same[u]` says unit `u` equals the last model's unit `u` (`None`:
     /// nothing can be kept, say after a change of templates or settings);
     /// `week_ago` are this render's week-ago units. Pages rendered before
-    /// this made their pieces themselves.
-    pub fn settle(&self, same: Option<&[bool]>, week_ago: Option<&Arc<Vec<Unit>>>) {
+    /// this made their pieces themselves. `week_touched`: the only week-ago
+    /// units that may differ from the last render's, when known.
+    pub fn settle(
+        &self,
+        same: Option<&[bool]>,
+        week_ago: Option<&Arc<Vec<Unit>>>,
+        week_touched: Option<&BTreeSet<usize>>,
+    ) {
         let Some(last) = lock(&self.last).take() else {
             return;
         };
@@ -185,11 +191,25 @@ impl Pieces {
         // A unit's changes compare it with its figures of a week ago.
         let same_week: Vec<bool> = match (&last.week_ago, week_ago) {
             (Some(a), Some(b)) if Arc::ptr_eq(a, b) => same.to_vec(),
-            (Some(a), Some(b)) if a.len() == b.len() && a.len() == same.len() => same
-                .par_iter()
-                .zip(a.par_iter().zip(b.par_iter()))
-                .map(|(&same, (a, b))| same && a == b)
-                .collect(),
+            (Some(a), Some(b)) if a.len() == b.len() && a.len() == same.len() => match week_touched
+            {
+                Some(touched) => {
+                    let mut same = same.to_vec();
+                    for &u in touched {
+                        if let (Some(same), Some(a), Some(b)) =
+                            (same.get_mut(u), a.get(u), b.get(u))
+                        {
+                            *same = *same && a == b;
+                        }
+                    }
+                    same
+                }
+                None => same
+                    .par_iter()
+                    .zip(a.par_iter().zip(b.par_iter()))
+                    .map(|(&same, (a, b))| same && a == b)
+                    .collect(),
+            },
             (None, None) => same.to_vec(),
             _ => vec![false; same.len()],
         };
@@ -238,19 +258,20 @@ impl Pieces {
     }
 
     /// The changes of the weeks of `units` (in model order), as (unit,
-    /// index into its week's changes), put in order by `sort`. The last
-    /// render's order of the page about `period` goes first for the units
-    /// whose week it kept, the changes of the others after it: sorted
-    /// again, those are few to merge into a sorted run (a stable sort's
-    /// strength), where sorting all the changes of 10,000 units is tens of
-    /// milliseconds. `sort` must sort by a total order, so the result is
-    /// the same whatever order the changes came in.
+    /// index into its week's changes), in the order `cmp` gives. The last
+    /// render's order of the page about `period`, sorted, is kept for the
+    /// units whose week it kept (the same changes, so still in order); the
+    /// changes of the others, few, are sorted and each put in its place by
+    /// a binary search, where sorting all the changes of 10,000 units is
+    /// tens of milliseconds and even merging compares every one. `cmp`
+    /// must be a total order, so the result is the same whatever order the
+    /// changes came in.
     pub fn change_order(
         &self,
         period: &str,
         weeks: &Weeks,
         units: &[usize],
-        sort: impl FnOnce(&mut Vec<(usize, usize)>),
+        cmp: impl Fn(&(usize, usize), &(usize, usize)) -> std::cmp::Ordering,
     ) -> Vec<(usize, usize)> {
         let count = weeks.len();
         let last = lock(&self.store)
@@ -270,10 +291,12 @@ impl Pieces {
             }
             order.extend(last.order.iter().filter(|&&(u, _)| kept[u]));
         }
+        let mut fresh = Vec::new();
         for &u in units.iter().filter(|&&u| !kept[u]) {
-            order.extend((0..weeks[u].changes.len()).map(|c| (u, c)));
+            fresh.extend((0..weeks[u].changes.len()).map(|c| (u, c)));
         }
-        sort(&mut order);
+        fresh.sort_by(&cmp);
+        let order = merge_sorted(order, fresh, &cmp);
         if self.keep {
             let kept = Order {
                 weeks: Arc::clone(weeks),
@@ -361,4 +384,46 @@ fn fill<T: Clone + Send + Sync>(
 /// thousands of strings.
 fn drop_later(last: Last) {
     super::cache::drop_later(last, 1000);
+}
+
+/// `sorted` with each of `few` (sorted too) put in its place by `cmp`, a
+/// total order: a binary search for each, not a comparison of every item.
+fn merge_sorted<T: Copy>(
+    sorted: Vec<T>,
+    few: Vec<T>,
+    cmp: impl Fn(&T, &T) -> std::cmp::Ordering,
+) -> Vec<T> {
+    if few.is_empty() {
+        return sorted;
+    }
+    let mut merged = Vec::with_capacity(sorted.len() + few.len());
+    let mut rest = &sorted[..];
+    for item in few {
+        let at = rest.partition_point(|x| cmp(x, &item) == std::cmp::Ordering::Less);
+        merged.extend_from_slice(&rest[..at]);
+        merged.push(item);
+        rest = &rest[at..];
+    }
+    merged.extend_from_slice(rest);
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge_sorted;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn merging_a_few_into_a_sorted_run_sorts_them_all(
+            mut sorted in prop::collection::vec(0u32..50, 0..40),
+            mut few in prop::collection::vec(0u32..50, 0..6),
+        ) {
+            sorted.sort_unstable();
+            few.sort_unstable();
+            let mut all = [sorted.clone(), few.clone()].concat();
+            all.sort_unstable();
+            prop_assert_eq!(merge_sorted(sorted, few, |a, b| a.cmp(b)), all);
+        }
+    }
 }

@@ -78,8 +78,8 @@ pub fn changes_list(site: &Arc<RenderContext>, units: &[usize], period: &str) ->
         .filter(|&u| weeks.get(u).is_some_and(|w| !w.changes.is_empty()))
         .collect();
     let change = |&(u, c): &(usize, usize)| &weeks[u].changes[c];
-    let order = site.pieces.change_order(period, &weeks, &moved, |order| {
-        order.sort_by(|a, b| biggest_first(change(a), change(b)));
+    let order = site.pieces.change_order(period, &weeks, &moved, |a, b| {
+        biggest_first(change(a), change(b))
     });
     Value::from_object(super::rows::ChangeList {
         site: Arc::clone(site),

@@ -13,7 +13,7 @@ use super::failure::Failure;
 use super::session::{Session, StartError};
 use crate::build::{self, NotBuilt, Target};
 use crate::diagnostic::{Level, Tally};
-use crate::link::Linked;
+use crate::link::{Linked, Touched};
 use crate::model::Model;
 use crate::parse::ParsedFile;
 use crate::site::cache::drop_later;
@@ -46,6 +46,8 @@ pub struct Timings {
     /// pages that went.
     pub write: Duration,
     pub total: Duration,
+    /// The site build's phases, printed on a line of their own.
+    pub phases: crate::site::cache::Phases,
 }
 
 impl std::fmt::Display for Timings {
@@ -73,6 +75,9 @@ impl std::fmt::Display for Timings {
         }
         if self.pieces > 0 {
             write!(f, " · {} pieces made", self.pieces)?;
+        }
+        if !self.phases.is_empty() {
+            write!(f, "\n    site: {}", self.phases)?;
         }
         Ok(())
     }
@@ -161,9 +166,14 @@ impl Session {
             .chain(self.file_errors.values())
             .cloned()
             .collect();
+        // A model linked in part into the last says which units it set:
+        // the site compares only those with its last build's, when that
+        // build was of the same last model.
+        let mut since = None;
         let model = match self.relink(today) {
-            Some(model) => {
+            Some((model, touched)) => {
                 timings.linked_in_part = true;
+                since = self.model.clone().map(|last| (last, touched));
                 model
             }
             None => {
@@ -214,6 +224,7 @@ impl Session {
         let tally = Tally::of(&model.diagnostics);
         let t = Instant::now();
         self.cache.paint_first(saved);
+        self.cache.changed_since(since);
         let built = checked.build(
             Target {
                 root: &self.options.root,
@@ -239,6 +250,7 @@ impl Session {
                 timings.first = built.first.map(|first| t.duration_since(started) + first);
                 timings.slowest = built.slowest.clone();
                 timings.pieces = built.pieces;
+                timings.phases = built.phases;
                 timings.total = started.elapsed();
                 return Ok(Build {
                     outcome: Outcome::Built {
@@ -322,9 +334,10 @@ impl Session {
     }
 
     /// The model with only the files parsed again since the last build
-    /// linked again (`crate::link`), when that is all that changed; `None`
-    /// when everything must be linked.
-    fn relink(&mut self, today: chrono::NaiveDate) -> Option<Model> {
+    /// linked again (`crate::link`), when that is all that changed, and
+    /// which of the last model's units that set; `None` when everything
+    /// must be linked.
+    fn relink(&mut self, today: chrono::NaiveDate) -> Option<(Model, Touched)> {
         let linked = self.linked.as_ref()?;
         if self.pending.whole || !linked.partial() {
             self.spare_model = None;
@@ -342,7 +355,7 @@ impl Session {
             .map(|kept| kept.parsed.clone())
             .collect();
         match linked.relink(&mut model, &self.workspace, changed, today) {
-            Ok(()) => Some(model),
+            Ok(touched) => Some((model, touched)),
             Err(_) => {
                 // Untouched, but a copy of the last model: the whole link
                 // that follows makes a new one.

@@ -5,10 +5,15 @@ use crate::config::Config;
 use crate::model::Model;
 use crate::site::Templates;
 use crate::site::data::SiteData;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 
-pub(super) fn hasher() -> std::collections::hash_map::DefaultHasher {
-    std::collections::hash_map::DefaultHasher::new()
+/// The hasher of every fingerprint and of every page's bytes: foldhash
+/// with a fixed seed, so the same in every run of one okrc binary (the
+/// manifest names the binary, and no other reads its numbers). A rebuild
+/// hashes the tens of megabytes of the pages that show every unit, which
+/// SipHash (the standard library's) took several times longer over.
+pub(super) fn hasher() -> foldhash::quality::FoldHasher<'static> {
+    foldhash::quality::FixedState::with_seed(0).build_hasher()
 }
 
 pub(super) fn hash_bytes(bytes: &[u8]) -> u64 {

@@ -24,15 +24,15 @@
 //! are what okrc wrote: a build deletes those and keeps everything else
 //! ([`owned`]), whichever okrc binary wrote the manifest.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::fmt::Write as _;
 use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 
-use super::CachedPage;
 use super::fingerprint::hasher;
+use super::{CachedPage, Records};
 
 /// The manifest's name in the site. A dot file: not a page, and skipped by
 /// most static hosts.
@@ -56,7 +56,7 @@ pub struct Manifest {
     pub today: Option<NaiveDate>,
     pub json: Option<Recorded>,
     pub stylesheet: Option<Recorded>,
-    pub pages: HashMap<String, CachedPage>,
+    pub pages: Records,
     pub files: BTreeSet<String>,
 }
 
@@ -86,7 +86,7 @@ pub fn encode(
     today: Option<NaiveDate>,
     json: Option<Recorded>,
     stylesheet: Option<Recorded>,
-    pages: &HashMap<String, CachedPage>,
+    pages: &Records,
     files: &BTreeSet<String>,
 ) -> String {
     let mut out = String::with_capacity(64 + pages.len() * 48);
@@ -229,7 +229,7 @@ mod tests {
     use super::*;
 
     fn sample() -> Manifest {
-        let mut pages = HashMap::new();
+        let mut pages = Records::default();
         pages.insert(
             "periods/2026-q4/units/team a.html".to_string(),
             CachedPage {

@@ -40,6 +40,7 @@ use super::output::{Carried, FreshSite, MARKER, OutputDir, OutputError, Owned, P
 use super::pages::{Page, PageKind};
 use super::{FAVICON, FAVICON_SVG, JSON_FILE, STYLESHEET, SiteRender, Templates};
 use crate::config::Config;
+use crate::link::Touched;
 use crate::model::{Model, Unit};
 use crate::source::FilePath;
 pub(crate) use fingerprint::owners_hash;
@@ -48,6 +49,10 @@ use manifest::{MANIFEST, MANIFEST_LIMIT, Manifest, Recorded};
 
 mod fingerprint;
 mod manifest;
+mod phases;
+mod units;
+pub use phases::Phases;
+use units::{both_same, unit_hashes, unit_hashes_after};
 
 /// What the last build wrote, to build the next one from.
 #[derive(Debug, Default)]
@@ -61,12 +66,15 @@ pub struct SiteCache {
     /// Unit files just saved (`watch`): the next rebuild in place renders
     /// and writes their units' pages before anything else.
     first: BTreeSet<FilePath>,
+    /// The model the next build's was linked into and the units that
+    /// linking set (`watch`, [`SiteCache::changed_since`]).
+    since: Option<(Arc<Model>, Touched)>,
     /// In the order of the last model's units: the hash of each unit's JSON.
     units: Vec<u64>,
     /// The site-wide inputs of the last build (`Fingerprints::global`),
     /// when known.
     global: Option<u64>,
-    pages: HashMap<String, CachedPage>,
+    pages: Records,
     /// The fingerprint and length of `okrs.json` and of the stylesheet as
     /// written.
     json: Option<Recorded>,
@@ -95,6 +103,10 @@ pub struct SiteCache {
     /// the folders are as they were, instead of reading them again.
     seen: HashMap<String, Stamp>,
 }
+
+/// Each page's record, by path: looked up 40,000 times a rebuild, so with
+/// foldhash rather than SipHash.
+type Records = HashMap<String, CachedPage, foldhash::fast::RandomState>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct CachedPage {
@@ -152,6 +164,8 @@ pub struct CacheBuild {
     /// Pieces of the pages that show every unit made by this build; the
     /// others were kept from the last (`site/pieces.rs`).
     pub pieces: usize,
+    /// Where the time went, phase by phase (`OKRC_TIMINGS`).
+    pub phases: Phases,
 }
 
 /// One page's result.
@@ -215,6 +229,18 @@ impl SiteCache {
         self.first = files.into_iter().collect();
     }
 
+    /// Says what the next build's model was linked into and which units
+    /// that set (the others are as they were): when it is the last build's
+    /// model, the build compares only those units with it, not all of
+    /// them. `None`: the next model is not known to be one. Set before
+    /// every build by those that link in part (`watch`).
+    pub fn changed_since(&mut self, since: Option<(Arc<Model>, Touched)>) {
+        if let Some((model, _)) = std::mem::replace(&mut self.since, since) {
+            let units = model.units.len();
+            drop_later(model, units);
+        }
+    }
+
     /// Renders and writes the site for `model`: everything on the first
     /// build, then only the pages whose inputs changed, and of those only
     /// the files whose bytes changed. `on_page` hears of each page done,
@@ -245,6 +271,7 @@ impl SiteCache {
         on_page: &(dyn Fn(usize) + Sync),
     ) -> Result<CacheBuild, BuildError> {
         let started = Instant::now();
+        let mut phases = Phases::start();
         if self.today != Some(model.today) {
             // Paces and histories are as of today.
             self.units.clear();
@@ -257,6 +284,18 @@ impl SiteCache {
         // every unit twice.
         let hash_later = self.single && self.pages.is_empty() && !self.written;
         let first = std::mem::take(&mut self.first);
+        // What linking set, when it linked into the last build's model.
+        let touched = std::mem::take(&mut self.since).and_then(|(since, touched)| {
+            let last = self.last.as_ref()?;
+            let same = Arc::ptr_eq(&since, last) && since.units.len() == model.units.len();
+            if same {
+                // The last build's model holds it too.
+                drop(since);
+            } else {
+                drop_later(since, model.units.len());
+            }
+            same.then_some(touched)
+        });
         // The folders nothing came or went in since they were looked at,
         // before this build writes into them.
         let seen: HashSet<String> = std::mem::take(&mut self.seen)
@@ -265,6 +304,7 @@ impl SiteCache {
             .map(|(folder, _)| folder)
             .collect();
         let target = Target::open(output, self.written, seen)?;
+        phases.end("open");
         // The site's paths and indexes, kept from the last render where
         // they did not change.
         // `watch` keeps each unit's pieces of the every-unit pages too.
@@ -274,6 +314,7 @@ impl SiteCache {
             self.render.as_ref(),
             !self.single,
         );
+        phases.end("indexes");
         // A save's units' pages first, while each unit's hash is made (on
         // the other cores). Their fingerprints wait for the hashes.
         let painted_at = Mutex::new(None);
@@ -305,9 +346,19 @@ impl SiteCache {
             let last = self.last.as_deref();
             let old_units = &self.units;
             let (units, painted) = rayon::join(
-                || (!hash_later).then(|| unit_hashes_after(last, old_units, &model)),
+                || {
+                    let took = Instant::now();
+                    let units = (!hash_later)
+                        .then(|| unit_hashes_after(last, old_units, &model, touched.as_ref()));
+                    // The page list too, while the saved unit's page is
+                    // made: every page after it needs the list.
+                    render.pages();
+                    (units, took.elapsed())
+                },
                 paint,
             );
+            let (units, hashing) = units;
+            phases.beside("unit hashes and page list", hashing);
             // The saved unit's page counts for the slowest page too.
             let slowest = first_build
                 .slowest
@@ -315,6 +366,7 @@ impl SiteCache {
                 .unwrap_or_else(|e| e.into_inner());
             (units, painted, slowest)
         };
+        phases.end("hashes and first page");
         let (units, same) = match units {
             Some((units, same)) => (Some(units), Some(same)),
             None => (None, None),
@@ -322,15 +374,28 @@ impl SiteCache {
         let prints = units
             .as_deref()
             .map(|units| Fingerprints::new(&model, config, templates, &render.site, units));
+        phases.end("fingerprints");
         // The last render's pieces of the units that did not change, when
         // nothing site-wide did (templates, settings, today, paths, people).
         let global = prints.as_ref().map(|prints| prints.global);
         let same = same.filter(|_| global.is_some() && global == self.global);
+        // The week-ago units linking set, when the last render's week-ago
+        // units are the last model's and this render's this model's.
+        let week_touched = touched
+            .as_ref()
+            .filter(|_| {
+                let last_model = self.last.as_ref().and_then(|m| m.week_ago.as_ref());
+                let last_render = self.render.as_ref().and_then(|r| r.site.week_ago.as_ref());
+                both_same(last_model, last_render)
+                    && both_same(model.week_ago.as_ref(), render.site.week_ago.as_ref())
+            })
+            .map(|touched| &touched.week_ago);
         render
             .site
             .pieces
-            .settle(same.as_deref(), render.site.week_ago.as_ref());
+            .settle(same.as_deref(), render.site.week_ago.as_ref(), week_touched);
         self.global = global;
+        phases.end("pieces kept");
         if let Some(prints) = &prints {
             for (page, done) in painted.iter_mut() {
                 if let Ok(done) = done {
@@ -349,16 +414,23 @@ impl SiteCache {
         };
         // A fresh site writes okrs.json and the stylesheet on one core while
         // pages render on the others; a rebuild in place writes the pages
-        // first, for the page someone just saved to show soonest.
+        // first, and okrs.json after the pages it lists. (Beside the pages
+        // in place too, once the saved unit's page was written, it made no
+        // difference to a rebuild of 10,000 units: BENCHMARKS.md, hwatch.)
         let painted: Vec<(String, Result<Done, BuildError>)> = painted
             .into_iter()
             .map(|(page, done)| (page.path, done))
             .collect();
         let ((kept, results), others) = if target.is_fresh() {
-            rayon::join(|| build.pages(painted), || build.other_files())
+            let mut unseen = Phases::default();
+            let done = rayon::join(|| build.pages(painted, &mut unseen), || build.other_files());
+            phases.end("pages and okrs.json");
+            done
         } else {
-            let pages = build.pages(painted);
-            (pages, build.other_files())
+            let pages = build.pages(painted, &mut phases);
+            let others = build.other_files();
+            phases.end("okrs.json");
+            (pages, others)
         };
         let slowest = build
             .slowest
@@ -372,13 +444,25 @@ impl SiteCache {
         };
         let rest = Instant::now();
         let all = render.pages();
-        let mut pages = HashMap::with_capacity(all.len());
+        // A rebuild in place of the same pages updates the last build's
+        // records of the pages rendered again, rather than copying 40,000
+        // records into a new map and looking for pages that went.
+        let same_pages = !target.is_fresh() && self.has_records_of(all);
+        let mut pages = Records::with_capacity_and_hasher(
+            if same_pages { 0 } else { all.len() },
+            Default::default(),
+        );
         for (page, kept) in all.iter().zip(kept) {
             if let Some(cached) = kept {
                 summary.unchanged += 1;
                 summary.bytes += cached.len;
-                pages.insert(page.path.clone(), cached.clone());
+                if !same_pages {
+                    pages.insert(page.path.clone(), cached.clone());
+                }
             }
+        }
+        if same_pages {
+            pages = std::mem::take(&mut self.pages);
         }
         for (_, result) in results {
             let done = result?;
@@ -392,6 +476,7 @@ impl SiteCache {
             pages.insert(done.path, done.page);
         }
         let others = others?;
+        phases.end("records");
         summary.written += others.written;
         summary.unchanged += others.kept;
         summary.bytes += others.stylesheet.len + others.json.len;
@@ -434,6 +519,7 @@ impl SiteCache {
                 self.files = files;
             }
             Target::InPlace(output, _) => {
+                // With `same_pages` the last build's records are `pages`.
                 for gone in self.pages.keys().filter(|p| !pages.contains_key(*p)) {
                     output.remove(gone)?;
                     summary.removed += 1;
@@ -441,6 +527,7 @@ impl SiteCache {
                 self.manifest_due = true;
             }
         }
+        phases.end("removed");
         summary.rest = rest.elapsed();
         summary.pieces = render.site.pieces.made();
         self.pages = pages;
@@ -457,7 +544,22 @@ impl SiteCache {
         }
         self.buffers.settle();
         self.written = true;
+        phases.end("kept");
+        summary.phases = phases;
         Ok(summary)
+    }
+
+    /// Whether the cache's page records are those of `all`, one each: the
+    /// last render listed the same pages, in the same order, and every one
+    /// of them has its record (a build records each page it lists).
+    fn has_records_of(&self, all: &[Page]) -> bool {
+        let Some(last) = &self.render else {
+            return false;
+        };
+        let last = last.pages();
+        self.pages.len() == all.len()
+            && last.len() == all.len()
+            && last.iter().zip(all).all(|(a, b)| a.path == b.path)
     }
 
     /// Looks, while `watch` is idle, for every page of the site in the
@@ -505,75 +607,6 @@ impl SiteCache {
         );
         output.replace(MANIFEST, text.as_bytes())
     }
-}
-
-/// The hash of each unit's JSON in `model`: kept from the last build
-/// (`last`, whose units' hashes are `old_units`) for units that did not
-/// change, made for the others (in parallel). With it, for each unit,
-/// whether it is equal to the last model's unit at the same index.
-fn unit_hashes_after(
-    last: Option<&Model>,
-    old_units: &[u64],
-    model: &Model,
-) -> (Vec<u64>, Vec<bool>) {
-    let last: &[Unit] = last.map_or(&[], |last| &last.units);
-    let known = old_units.len() == last.len();
-    let kept_at = |i: usize, unit: &Unit| -> Option<u64> {
-        (known && last.get(i) == Some(unit)).then(|| old_units[i])
-    };
-    let same_place: Vec<Option<u64>> = model
-        .units
-        .par_iter()
-        .enumerate()
-        .map(|(i, unit)| kept_at(i, unit))
-        .collect();
-    // Units that moved (one was added or removed before them) are
-    // found by file, id and period.
-    let moved: HashMap<UnitIdentity, usize> = if same_place.iter().any(Option::is_none) && known {
-        last.iter()
-            .enumerate()
-            .map(|(i, unit)| (UnitIdentity::of(unit), i))
-            .collect()
-    } else {
-        HashMap::new()
-    };
-    let same = same_place.iter().map(Option::is_some).collect();
-    let hashes = model
-        .units
-        .par_iter()
-        .zip(same_place)
-        .map(|(unit, kept)| {
-            kept.or_else(|| {
-                let i = *moved.get(&UnitIdentity::of(unit))?;
-                (last[i] == *unit).then(|| old_units[i])
-            })
-            .unwrap_or_else(|| unit_hash(unit))
-        })
-        .collect();
-    (hashes, same)
-}
-
-/// The hash of a unit's JSON, as its JSON file's hash in the cache.
-fn unit_hash(unit: &Unit) -> u64 {
-    hash_bytes(&crate::render::json::unit(unit))
-}
-
-/// Each unit's hash, from the hashes of the JSON files just written (a
-/// unit without a page has none: its JSON is made again).
-fn unit_hashes(model: &Model, all: &[Page], pages: &HashMap<String, CachedPage>) -> Vec<u64> {
-    let mut hashes: Vec<Option<u64>> = vec![None; model.units.len()];
-    for page in all {
-        if let PageKind::UnitJson(u) = page.kind {
-            if let (Some(slot), Some(cached)) = (hashes.get_mut(u), pages.get(&page.path)) {
-                *slot = Some(cached.hash);
-            }
-        }
-    }
-    hashes
-        .into_par_iter()
-        .zip(model.units.par_iter())
-        .map(|(hash, unit)| hash.unwrap_or_else(|| unit_hash(unit)))
-        .collect()
 }
 
 /// Large page buffers for the next render (`SiteCache::buffers`): those
@@ -741,8 +774,16 @@ impl<'b> Build<'b> {
         (cached.fingerprint == self.fingerprint(page, cached.used.as_deref())).then_some(cached)
     }
 
+    /// [`Build::page`], then `on_page` hears of it (one of `total`).
+    fn counted(&self, page: &Page, total: usize) -> Result<Done, BuildError> {
+        let done = self.page(page);
+        (self.on_page)(total);
+        done
+    }
+
     /// Renders one page (or a unit's JSON file) and writes it if its bytes
-    /// changed.
+    /// changed. Not counted (`on_page`): a saved unit's page is made before
+    /// the site's pages are listed, and the list is not waited for.
     fn page(&self, page: &Page) -> Result<Done, BuildError> {
         let took = Instant::now();
         // About as long as last time: a page of every unit is tens of
@@ -770,7 +811,6 @@ impl<'b> Build<'b> {
             self.cache.buffers.give_back(bytes);
         }
         let written = written?;
-        (self.on_page)(self.render.pages().len());
         let mut slowest = self.slowest.lock().unwrap_or_else(|e| e.into_inner());
         if slowest.as_ref().is_none_or(|(_, most)| took > *most) {
             *slowest = Some((page.path.clone(), took));
@@ -795,11 +835,15 @@ impl<'b> Build<'b> {
     /// order.
     /// `painted`: the pages already rendered and written, by path
     /// ([`SiteCache::paint_first`]).
-    fn pages(&self, painted: Vec<(String, Result<Done, BuildError>)>) -> PagesDone<'b> {
+    fn pages(
+        &self,
+        painted: Vec<(String, Result<Done, BuildError>)>,
+        phases: &mut Phases,
+    ) -> PagesDone<'b> {
         let all = self.render.pages();
-        let done_first: HashSet<&str> = painted.iter().map(|(path, _)| path.as_str()).collect();
-        let is_painted =
-            |page: &Page| !done_first.is_empty() && done_first.contains(page.path.as_str());
+        // A saved unit's page and JSON or two: a look at each beats
+        // hashing 40,000 paths.
+        let is_painted = |page: &Page| painted.iter().any(|(path, _)| *path == page.path);
         let mut kept: Vec<Option<&'b CachedPage>> = all
             .par_iter()
             .map(|page| {
@@ -810,16 +854,19 @@ impl<'b> Build<'b> {
                 }
             })
             .collect();
+        phases.end("pages looked up");
         let mut todo: Vec<usize> = (0..all.len())
             .filter(|&i| kept[i].is_none() && !is_painted(&all[i]))
             .collect();
-        let mut painted: HashMap<String, Result<Done, BuildError>> = painted.into_iter().collect();
+        let mut painted = painted;
         let mut first: Vec<(usize, Result<Done, BuildError>)> = Vec::new();
-        if !painted.is_empty() {
-            for (i, page) in all.iter().enumerate() {
-                if let Some(done) = painted.remove(&page.path) {
-                    first.push((i, done));
-                }
+        for (i, page) in all.iter().enumerate() {
+            if painted.is_empty() {
+                break;
+            }
+            if let Some(at) = painted.iter().position(|(path, _)| *path == page.path) {
+                first.push((i, painted.swap_remove(at).1));
+                (self.on_page)(all.len());
             }
         }
         todo.sort_by_key(|&i| match all[i].kind {
@@ -827,9 +874,12 @@ impl<'b> Build<'b> {
             PageKind::UnitJson(_) => 1,
             _ => 2,
         });
-        let mut results: Vec<(usize, Result<Done, BuildError>)> =
-            todo.par_iter().map(|&i| (i, self.page(&all[i]))).collect();
+        let mut results: Vec<(usize, Result<Done, BuildError>)> = todo
+            .par_iter()
+            .map(|&i| (i, self.counted(&all[i], all.len())))
+            .collect();
         results.extend(first);
+        phases.end("pages rendered");
         // Then the pages whose inputs did not change: looking for each on
         // disk takes longer than rendering the few that did. One that is
         // not there is rendered after all.
@@ -851,10 +901,11 @@ impl<'b> Build<'b> {
         for &i in &missing {
             kept[i] = None;
         }
+        phases.end("pages there");
         results.extend(
             missing
                 .par_iter()
-                .map(|&i| (i, self.page(&all[i])))
+                .map(|&i| (i, self.counted(&all[i], all.len())))
                 .collect::<Vec<_>>(),
         );
         // The first error in page order, whichever thread met it first.
@@ -1020,13 +1071,15 @@ pub(crate) fn drop_later<T: Send + 'static>(value: T, units: usize) {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod touched_tests;
 
 /// Copies the workspace's `static/` files into a fresh site, except where
 /// okrc writes a file of that name itself; returns their site paths.
 fn copy_statics(
     fresh: &super::output::FreshSite,
     templates: &Templates,
-    pages: &HashMap<String, CachedPage>,
+    pages: &Records,
 ) -> Result<BTreeSet<String>, OutputError> {
     let wanted: Vec<&(String, std::path::PathBuf)> = templates
         .statics()

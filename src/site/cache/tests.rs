@@ -6,7 +6,7 @@ use crate::workspace::Workspace;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-fn copy_sample(to: &Path) {
+pub(super) fn copy_sample(to: &Path) {
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-okrs");
     for entry in walkdir::WalkDir::new(&from) {
         let entry = entry.unwrap();
@@ -33,7 +33,7 @@ fn compile_on(root: &Path, today: &str) -> (Arc<Model>, Config) {
 }
 
 /// Every file below `root`, by relative path.
-fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(super) fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(root)
         .into_iter()
         .map(|e| e.unwrap())
@@ -51,7 +51,12 @@ fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// Builds `model` from scratch (as `okrc build` does) into `folder`.
-fn fresh_build(folder: &Path, model: &Arc<Model>, config: &Config, templates: &Templates) {
+pub(super) fn fresh_build(
+    folder: &Path,
+    model: &Arc<Model>,
+    config: &Config,
+    templates: &Templates,
+) {
     let output = OutputDir::new(folder.parent().unwrap(), folder).unwrap();
     SiteCache::default()
         .one_shot()
@@ -82,11 +87,11 @@ fn sample_built() -> (
     ([dir, sites], model, config, templates, output, cache)
 }
 
-fn output_in(dir: &Path, name: &str) -> OutputDir {
+pub(super) fn output_in(dir: &Path, name: &str) -> OutputDir {
     OutputDir::new(dir, &dir.join(name)).unwrap()
 }
 
-fn edit(root: &Path, file: &str, from: &str, to: &str) {
+pub(super) fn edit(root: &Path, file: &str, from: &str, to: &str) {
     let path = root.join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains(from), "{file} has no `{from}`");

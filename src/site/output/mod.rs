@@ -240,7 +240,9 @@ impl OutputDir {
     /// were all there (see [`OutputDir::stamp`]) for there without reading
     /// those folders.
     pub fn has_all_but(&self, names: &[&str], seen: &(dyn Fn(&str) -> bool + Sync)) -> Vec<bool> {
-        let mut folders: HashMap<&str, Vec<usize>> = HashMap::new();
+        // Hashed once for each of tens of thousands of pages: foldhash.
+        let mut folders: HashMap<&str, Vec<usize>, foldhash::fast::RandomState> =
+            HashMap::default();
         for (i, name) in names.iter().enumerate() {
             let folder = name.rfind('/').map_or("", |at| &name[..at]);
             folders.entry(folder).or_default().push(i);
