@@ -170,3 +170,20 @@ fn a_byte_order_mark_and_crlf_are_accepted() {
     assert_eq!(doc.first_error(), None);
     assert_eq!(doc.root().get("b").and_then(|v| v.as_str()), Some("x\r\ny"));
 }
+
+#[test]
+fn keys_of_every_length_differ_at_every_byte() {
+    // Each length takes one of three paths (bytes, two 4-byte words, 8-byte
+    // words and an overlapping last one); a byte that no word covers would
+    // make two different keys equal.
+    for n in 0..40 {
+        let a: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
+        assert!(same_key(&a, &a.clone()), "{n}");
+        for at in 0..n {
+            let mut b = a.clone();
+            b[at] = b'-';
+            assert!(!same_key(&a, &b), "length {n}, byte {at}");
+        }
+        assert!(!same_key(&a, &a[..n.saturating_sub(1)]) || n == 0);
+    }
+}
