@@ -69,6 +69,7 @@ fn a_build_told_which_units_linking_set_renders_what_a_fresh_one_does() {
             .relink(&mut next, &workspace, saved(&workspace), today)
             .unwrap();
         assert!(!touched.units.is_empty(), "step {i}");
+        let told = touched.units.len();
         cache.changed_since(Some((Arc::clone(&model), touched)));
         cache.paint_first([SAVED.into()]);
         let next = Arc::new(next);
@@ -76,6 +77,9 @@ fn a_build_told_which_units_linking_set_renders_what_a_fresh_one_does() {
             .build(Arc::clone(&next), &config, &templates, &output, &|_| {})
             .unwrap();
         assert!(0 < built.pieces && built.pieces <= 8, "step {i}");
+        // Told which units linking set, the build compared only those.
+        assert_eq!(built.compared, told, "step {i}");
+        assert!(told < next.units.len(), "step {i}");
         let fresh = sites.path().join(format!("fresh-{i}"));
         fresh_build(&fresh, &next, &config, &templates);
         cache.write_manifest(&output).unwrap();
@@ -115,9 +119,10 @@ fn what_linking_set_since_another_model_is_not_trusted() {
     // Wrong twice over: `first` is not the last model built, and the
     // saved unit did change.
     cache.changed_since(Some((first, crate::link::Touched::default())));
-    cache
+    let built = cache
         .build(Arc::clone(&third), &config, &templates, &output, &|_| {})
         .unwrap();
+    assert_eq!(built.compared, third.units.len());
     let fresh = sites.path().join("fresh");
     fresh_build(&fresh, &third, &config, &templates);
     cache.write_manifest(&output).unwrap();
