@@ -2,13 +2,12 @@
 //! `watch` does) must render what a fresh one does, byte for byte, and must
 //! not trust what it is told about a model it did not build last.
 
-use super::tests::{copy_sample, edit, fresh_build, output_in, tree};
+use super::tests::{assert_same_site, copy_sample, edit, fresh_build, output_in};
 use super::*;
 use crate::link::Linked;
 use crate::parse::parse_unit_file;
 use crate::period::parse_date;
 use crate::workspace::Workspace;
-use std::path::Path;
 
 const SAVED: &str = "teams/klantenservice.md";
 
@@ -20,18 +19,6 @@ fn saved(workspace: &Workspace) -> Vec<crate::parse::ParsedFile> {
         .filter(|f| &*f.path == SAVED)
         .map(parse_unit_file)
         .collect()
-}
-
-fn assert_same_site(kept: &Path, fresh: &Path, step: &str) {
-    let (got, expected) = (tree(kept), tree(fresh));
-    assert_eq!(
-        got.keys().collect::<Vec<_>>(),
-        expected.keys().collect::<Vec<_>>(),
-        "{step}"
-    );
-    for (name, bytes) in &expected {
-        assert!(got[name] == *bytes, "{step}: {name} differs");
-    }
 }
 
 #[test]
