@@ -399,7 +399,9 @@ fn merge_sorted<T: Copy>(
     let mut merged = Vec::with_capacity(sorted.len() + few.len());
     let mut rest = &sorted[..];
     for item in few {
-        let at = rest.partition_point(|x| cmp(x, &item) == std::cmp::Ordering::Less);
+        // After the kept items equal to it, as a stable sort of the kept
+        // run followed by the new items would put it.
+        let at = rest.partition_point(|x| cmp(x, &item) != std::cmp::Ordering::Greater);
         merged.extend_from_slice(&rest[..at]);
         merged.push(item);
         rest = &rest[at..];
@@ -415,15 +417,22 @@ mod tests {
 
     proptest! {
         #[test]
-        fn merging_a_few_into_a_sorted_run_sorts_them_all(
-            mut sorted in prop::collection::vec(0u32..50, 0..40),
-            mut few in prop::collection::vec(0u32..50, 0..6),
+        fn merging_a_few_into_a_sorted_run_is_a_stable_sort_of_both(
+            sorted in prop::collection::vec(0u32..20, 0..40),
+            few in prop::collection::vec(0u32..20, 0..6),
         ) {
-            sorted.sort_unstable();
-            few.sort_unstable();
+            // Each item tagged with where it came from, compared by its key
+            // alone: ties must come out in the order a stable sort of the
+            // kept run followed by the new items gives.
+            let tag = |list: Vec<u32>, from: u32| -> Vec<(u32, u32, usize)> {
+                let mut list: Vec<_> = list.into_iter().enumerate().map(|(i, k)| (k, from, i)).collect();
+                list.sort_by_key(|item| item.0);
+                list
+            };
+            let (sorted, few) = (tag(sorted, 0), tag(few, 1));
             let mut all = [sorted.clone(), few.clone()].concat();
-            all.sort_unstable();
-            prop_assert_eq!(merge_sorted(sorted, few, |a, b| a.cmp(b)), all);
+            all.sort_by_key(|item| item.0);
+            prop_assert_eq!(merge_sorted(sorted, few, |a, b| a.0.cmp(&b.0)), all);
         }
     }
 }

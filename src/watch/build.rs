@@ -235,6 +235,9 @@ impl Session {
             },
             &|_| {},
         );
+        // What linking set holds for this build alone: one that stopped
+        // before the site (errors, templates) must not leave it to the next.
+        self.cache.changed_since(None);
         timings.total = started.elapsed();
         let (failure, extra) = match built {
             Ok(built) => {

@@ -108,6 +108,11 @@ pub struct SiteCache {
 /// foldhash rather than SipHash.
 type Records = HashMap<String, CachedPage, foldhash::fast::RandomState>;
 
+/// Up to this many pages painted first (a save's units' pages and JSON)
+/// are found among the site's by looking at each; more, after a `git
+/// checkout` that changed many files, by a set.
+const FEW_PAINTED: usize = 8;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct CachedPage {
     fingerprint: u64,
@@ -164,6 +169,9 @@ pub struct CacheBuild {
     /// Pieces of the pages that show every unit made by this build; the
     /// others were kept from the last (`site/pieces.rs`).
     pub pieces: usize,
+    /// Units compared with the last build's to know which changed: all of
+    /// them, or only those linking set ([`SiteCache::changed_since`]).
+    pub compared: usize,
     /// Where the time went, phase by phase (`OKRC_TIMINGS`).
     pub phases: Phases,
 }
@@ -367,9 +375,9 @@ impl SiteCache {
             (units, painted, slowest)
         };
         phases.end("hashes and first page");
-        let (units, same) = match units {
-            Some((units, same)) => (Some(units), Some(same)),
-            None => (None, None),
+        let (units, same, compared) = match units {
+            Some((units, same, compared)) => (Some(units), Some(same), compared),
+            None => (None, None, 0),
         };
         let prints = units
             .as_deref()
@@ -527,9 +535,12 @@ impl SiteCache {
                 self.manifest_due = true;
             }
         }
-        phases.end("removed");
+        // A fresh site: its static files, manifest and swap; in place: the
+        // pages that went.
+        phases.end("site finished");
         summary.rest = rest.elapsed();
         summary.pieces = render.site.pieces.made();
+        summary.compared = compared;
         self.pages = pages;
         self.stylesheet = Some(others.stylesheet);
         self.json = Some(others.json);
@@ -842,8 +853,15 @@ impl<'b> Build<'b> {
     ) -> PagesDone<'b> {
         let all = self.render.pages();
         // A saved unit's page and JSON or two: a look at each beats
-        // hashing 40,000 paths.
-        let is_painted = |page: &Page| painted.iter().any(|(path, _)| *path == page.path);
+        // hashing 40,000 paths. A `git checkout` saves thousands at once,
+        // and then a look at each for each page would be quadratic.
+        let many: Option<HashSet<&str, foldhash::fast::RandomState>> = (painted.len()
+            > FEW_PAINTED)
+            .then(|| painted.iter().map(|(path, _)| path.as_str()).collect());
+        let is_painted = |page: &Page| match &many {
+            Some(many) => many.contains(page.path.as_str()),
+            None => painted.iter().any(|(path, _)| *path == page.path),
+        };
         let mut kept: Vec<Option<&'b CachedPage>> = all
             .par_iter()
             .map(|page| {
@@ -858,15 +876,27 @@ impl<'b> Build<'b> {
         let mut todo: Vec<usize> = (0..all.len())
             .filter(|&i| kept[i].is_none() && !is_painted(&all[i]))
             .collect();
-        let mut painted = painted;
-        let mut first: Vec<(usize, Result<Done, BuildError>)> = Vec::new();
-        for (i, page) in all.iter().enumerate() {
-            if painted.is_empty() {
-                break;
+        drop(many);
+        let mut first: Vec<(usize, Result<Done, BuildError>)> = Vec::with_capacity(painted.len());
+        if painted.len() > FEW_PAINTED {
+            let mut painted: HashMap<String, _, foldhash::fast::RandomState> =
+                painted.into_iter().collect();
+            for (i, page) in all.iter().enumerate() {
+                if let Some(done) = painted.remove(&page.path) {
+                    first.push((i, done));
+                    (self.on_page)(all.len());
+                }
             }
-            if let Some(at) = painted.iter().position(|(path, _)| *path == page.path) {
-                first.push((i, painted.swap_remove(at).1));
-                (self.on_page)(all.len());
+        } else {
+            let mut painted = painted;
+            for (i, page) in all.iter().enumerate() {
+                if painted.is_empty() {
+                    break;
+                }
+                if let Some(at) = painted.iter().position(|(path, _)| *path == page.path) {
+                    first.push((i, painted.swap_remove(at).1));
+                    (self.on_page)(all.len());
+                }
             }
         }
         todo.sort_by_key(|&i| match all[i].kind {

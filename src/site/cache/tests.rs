@@ -32,6 +32,19 @@ fn compile_on(root: &Path, today: &str) -> (Arc<Model>, Config) {
     )
 }
 
+/// The site in `kept` has the files of the one in `fresh`, byte for byte.
+pub(super) fn assert_same_site(kept: &Path, fresh: &Path, step: &str) {
+    let (got, expected) = (tree(kept), tree(fresh));
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>(),
+        "{step}"
+    );
+    for (name, bytes) in &expected {
+        assert!(got[name] == *bytes, "{step}: {name} differs");
+    }
+}
+
 /// Every file below `root`, by relative path.
 pub(super) fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(root)
@@ -262,8 +275,14 @@ fn a_kept_cache_renders_what_a_fresh_render_does_after_every_edit() {
         let (model, config) = compile_on(root, day(i));
         let fresh = sites.path().join(format!("fresh-{i}"));
         fresh_build(&fresh, &model, &config, &templates);
-        // As `watch` does: the edited file's unit's pages go first.
-        cache.paint_first(["teams/klantenservice.md".into()]);
+        // As `watch` does: the edited file's unit's pages go first; every
+        // third step as after a `git checkout`, every unit's (more pages
+        // than are looked for one by one).
+        if i % 3 == 2 {
+            cache.paint_first(model.units.iter().map(|unit| unit.file.clone()));
+        } else {
+            cache.paint_first(["teams/klantenservice.md".into()]);
+        }
         let built = cache
             .build(
                 Arc::clone(&model),
@@ -279,16 +298,8 @@ fn a_kept_cache_renders_what_a_fresh_render_does_after_every_edit() {
             assert!(!kept_output.path().join(MANIFEST).exists(), "step {i}");
         }
         cache.write_manifest(&kept_output).unwrap();
+        assert_same_site(kept_output.path(), &fresh, &format!("step {i}"));
         let expected = tree(&fresh);
-        let got = tree(kept_output.path());
-        assert_eq!(
-            got.keys().collect::<Vec<_>>(),
-            expected.keys().collect::<Vec<_>>(),
-            "step {i}"
-        );
-        for (name, bytes) in &expected {
-            assert!(got[name] == *bytes, "step {i}: {name} differs");
-        }
         // Pages, and each unit's JSON beside its page.
         let pages = expected
             .keys()
@@ -460,16 +471,7 @@ fn pages_of_templates_that_read_model_follow_every_change() {
         .build(model, &config, &templates, &output, &|_| {})
         .unwrap();
     cache.write_manifest(&output).unwrap();
-    let expected = tree(&fresh);
-    let got = tree(output.path());
-    assert_eq!(
-        got.keys().collect::<Vec<_>>(),
-        expected.keys().collect::<Vec<_>>(),
-        "the same files"
-    );
-    for (name, bytes) in &expected {
-        assert!(got[name] == *bytes, "{name} differs");
-    }
+    assert_same_site(output.path(), &fresh, "the same files");
 }
 
 /// A workspace's own `base.html` that does more with the page's rows than

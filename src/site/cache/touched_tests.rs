@@ -2,13 +2,12 @@
 //! `watch` does) must render what a fresh one does, byte for byte, and must
 //! not trust what it is told about a model it did not build last.
 
-use super::tests::{copy_sample, edit, fresh_build, output_in, tree};
+use super::tests::{assert_same_site, copy_sample, edit, fresh_build, output_in};
 use super::*;
 use crate::link::Linked;
 use crate::parse::parse_unit_file;
 use crate::period::parse_date;
 use crate::workspace::Workspace;
-use std::path::Path;
 
 const SAVED: &str = "teams/klantenservice.md";
 
@@ -20,18 +19,6 @@ fn saved(workspace: &Workspace) -> Vec<crate::parse::ParsedFile> {
         .filter(|f| &*f.path == SAVED)
         .map(parse_unit_file)
         .collect()
-}
-
-fn assert_same_site(kept: &Path, fresh: &Path, step: &str) {
-    let (got, expected) = (tree(kept), tree(fresh));
-    assert_eq!(
-        got.keys().collect::<Vec<_>>(),
-        expected.keys().collect::<Vec<_>>(),
-        "{step}"
-    );
-    for (name, bytes) in &expected {
-        assert!(got[name] == *bytes, "{step}: {name} differs");
-    }
 }
 
 #[test]
@@ -69,6 +56,7 @@ fn a_build_told_which_units_linking_set_renders_what_a_fresh_one_does() {
             .relink(&mut next, &workspace, saved(&workspace), today)
             .unwrap();
         assert!(!touched.units.is_empty(), "step {i}");
+        let told = touched.units.len();
         cache.changed_since(Some((Arc::clone(&model), touched)));
         cache.paint_first([SAVED.into()]);
         let next = Arc::new(next);
@@ -76,6 +64,9 @@ fn a_build_told_which_units_linking_set_renders_what_a_fresh_one_does() {
             .build(Arc::clone(&next), &config, &templates, &output, &|_| {})
             .unwrap();
         assert!(0 < built.pieces && built.pieces <= 8, "step {i}");
+        // Told which units linking set, the build compared only those.
+        assert_eq!(built.compared, told, "step {i}");
+        assert!(told < next.units.len(), "step {i}");
         let fresh = sites.path().join(format!("fresh-{i}"));
         fresh_build(&fresh, &next, &config, &templates);
         cache.write_manifest(&output).unwrap();
@@ -115,9 +106,10 @@ fn what_linking_set_since_another_model_is_not_trusted() {
     // Wrong twice over: `first` is not the last model built, and the
     // saved unit did change.
     cache.changed_since(Some((first, crate::link::Touched::default())));
-    cache
+    let built = cache
         .build(Arc::clone(&third), &config, &templates, &output, &|_| {})
         .unwrap();
+    assert_eq!(built.compared, third.units.len());
     let fresh = sites.path().join("fresh");
     fresh_build(&fresh, &third, &config, &templates);
     cache.write_manifest(&output).unwrap();

@@ -24,7 +24,7 @@ pub(super) fn unit_hashes_after(
     old_units: &[u64],
     model: &Model,
     touched: Option<&Touched>,
-) -> (Vec<u64>, Vec<bool>) {
+) -> (Vec<u64>, Vec<bool>, usize) {
     let last: &[Unit] = last.map_or(&[], |last| &last.units);
     let known = old_units.len() == last.len();
     let kept_at = |i: usize, unit: &Unit| -> Option<u64> {
@@ -42,7 +42,7 @@ pub(super) fn unit_hashes_after(
                 }
             }
         }
-        return (hashes, same);
+        return (hashes, same, touched.units.len());
     }
     let same_place: Vec<Option<u64>> = model
         .units
@@ -73,7 +73,7 @@ pub(super) fn unit_hashes_after(
             .unwrap_or_else(|| unit_hash(unit))
         })
         .collect();
-    (hashes, same)
+    (hashes, same, model.units.len())
 }
 
 /// Whether both are there and the same.
