@@ -174,13 +174,16 @@ fn find_pair(text: &str, keywords: &Keywords) -> Option<(usize, usize)> {
     })
 }
 
-// Every key result line is searched for seven keywords: `str`'s searcher
+// Every key result line is searched for up to seven of the eight keywords
+// (`to` only after a `from`): `str`'s searcher
 // sets up a two-way matcher for each (a fifth of reading a line), where
 // these look only at the bytes that equal the keyword's first.
 
 /// Where `needle` starts in `text`, from the left, matches not
-/// overlapping: what `str::match_indices` finds.
+/// overlapping: what `str::match_indices` finds for a needle that is not
+/// empty (every keyword).
 fn match_starts<'t>(text: &'t str, needle: &'t str) -> impl Iterator<Item = usize> + 't {
+    debug_assert!(!needle.is_empty(), "a keyword");
     let (text, needle) = (text.as_bytes(), needle.as_bytes());
     let first = needle.first().copied().unwrap_or_default();
     let mut free = 0;
@@ -194,8 +197,10 @@ fn match_starts<'t>(text: &'t str, needle: &'t str) -> impl Iterator<Item = usiz
 }
 
 /// Where `needle` starts in `text`, from the right, matches not
-/// overlapping: what `str::rmatch_indices` finds.
+/// overlapping: what `str::rmatch_indices` finds for a needle that is not
+/// empty (every keyword).
 fn rmatch_starts<'t>(text: &'t str, needle: &'t str) -> impl Iterator<Item = usize> + 't {
+    debug_assert!(!needle.is_empty(), "a keyword");
     let (text, needle) = (text.as_bytes(), needle.as_bytes());
     let first = needle.first().copied().unwrap_or_default();
     let mut free = text.len();

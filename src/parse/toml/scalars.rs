@@ -112,9 +112,10 @@ fn classify(text: &str) -> Result<Payload, Problem> {
     }
 }
 
-/// Powers of ten that an f64 holds exactly.
-const EXACT_POWERS: [f64; 16] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+/// Powers of ten that an f64 holds exactly: a plain fraction has at most
+/// 14 digits after its point.
+const EXACT_POWERS: [f64; 15] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
 ];
 
 /// The common float, `0.8` or `12.25`: unsigned, digits on both sides of the
@@ -122,7 +123,9 @@ const EXACT_POWERS: [f64; 16] = [
 /// Those digits make an integer below 2^53 and the divisor is an exact power
 /// of ten, so one division rounds once, to the float `str::parse` gives
 /// (its own fast path); skipping the grammar's checks and the general
-/// parser saves most of a float's cost. Anything else returns `None`.
+/// parser saves most of a float's cost. Anything else returns `None`, and
+/// [`number`]'s grammar, the home of these rules (a leading zero among
+/// them), reads it and says what is wrong.
 fn plain_fraction(raw: &[u8]) -> Option<f64> {
     let point = raw.iter().position(|&b| b == b'.')?;
     let (integer, fraction) = (&raw[..point], &raw[point + 1..]);
@@ -377,6 +380,7 @@ mod tests {
             "900719925.474099",
             "4.35",
             "0.12345678901234",
+            "999999999999.999",
         ] {
             let expected: f64 = text.parse().unwrap();
             assert_eq!(
@@ -388,6 +392,8 @@ mod tests {
         }
         // Beyond 15 digits, or not plain: left to the full grammar.
         for text in [
+            // 16 digits can pass 2^53: no longer one exact division.
+            "1.234567890123456",
             "0.1234567890123456",
             "01.5",
             "1.",
