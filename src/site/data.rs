@@ -56,13 +56,26 @@ pub struct SiteData {
     /// The per-unit pieces of the pages that show every unit, some taken
     /// from the last render (`pieces.rs`).
     pub pieces: Pieces,
-    /// What needs attention in each period, made once for the overview
-    /// and the period's dashboard.
-    attention: Mutex<HashMap<String, Arc<OnceLock<Attentions>>>>,
+    /// What the overview and a period's dashboard both show of each
+    /// period, made once per render for both.
+    period_lists: Mutex<HashMap<String, Arc<PeriodLists>>>,
 }
 
 /// What needs attention, as [`crate::analyse::attention::needs_attention`] ranks it.
 type Attentions = Arc<Vec<Attention>>;
+
+/// The lists of a period the overview and its dashboard share: each walks
+/// every key result (or check-in) of the period's units, so a render makes
+/// it once, for whichever of the two pages comes first.
+#[derive(Default)]
+pub struct PeriodLists {
+    attention: OnceLock<Attentions>,
+    /// The period's figures ([`super::lists::summary`]).
+    pub summary: OnceLock<Value>,
+    /// The latest check-ins, best first, as many as a page lists at most
+    /// ([`super::lists::LATEST_KEPT`]).
+    pub latest: OnceLock<Arc<Vec<super::lists::CheckinAt>>>,
+}
 
 impl std::fmt::Debug for SiteData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -167,7 +180,7 @@ impl SiteData {
             week_ago,
             people_index,
             pieces,
-            attention: Mutex::default(),
+            period_lists: Mutex::default(),
             model,
         })
     }
@@ -199,14 +212,22 @@ impl SiteData {
         period: &str,
         make: impl FnOnce() -> Vec<Attention>,
     ) -> Arc<Vec<Attention>> {
-        let once = Arc::clone(
-            self.attention
+        Arc::clone(
+            self.period_lists(period)
+                .attention
+                .get_or_init(|| Arc::new(make())),
+        )
+    }
+
+    /// The lists of `period` this render shares between its pages.
+    pub fn period_lists(&self, period: &str) -> Arc<PeriodLists> {
+        Arc::clone(
+            self.period_lists
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .entry(period.to_string())
                 .or_default(),
-        );
-        Arc::clone(once.get_or_init(|| Arc::new(make())))
+        )
     }
 
     /// `(id, period)` → index into `Model::units`.

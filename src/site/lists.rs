@@ -150,16 +150,52 @@ pub fn key_result_link(site: &Arc<RenderContext>, u: usize, o: usize, k: usize) 
     }
 }
 
-/// The `limit` latest check-ins of the units, up to today, newest first:
-/// each `{unit, objective, key_result, checkin, href}`.
-pub fn latest_checkins(site: &Arc<RenderContext>, units: &[usize], limit: usize) -> Vec<Value> {
+/// The most check-ins a period's page lists (the dashboard's); the
+/// overview lists the first of the same.
+pub const LATEST_KEPT: usize = 25;
+
+/// Where a check-in is: unit, objective, key result, check-in.
+pub type CheckinAt = (usize, usize, usize, usize);
+
+/// The `limit` latest check-ins of the units shown of `period` (`units`,
+/// [`period_units`]), up to today, newest first: each `{unit, objective,
+/// key_result, checkin, href}`.
+pub fn latest_checkins(
+    site: &Arc<RenderContext>,
+    units: &[usize],
+    period: &str,
+    limit: usize,
+) -> Vec<Value> {
+    let item = |&(u, o, k, c): &CheckinAt| {
+        let item = key_result_link(site, u, o, k);
+        let checkin = super::objects::checkin_value(site, (u, o, k, c));
+        context! { checkin => checkin, ..item }
+    };
+    if limit > LATEST_KEPT {
+        return latest_of(&site.model, units, limit)
+            .iter()
+            .map(item)
+            .collect();
+    }
+    // The first `limit` of the best `LATEST_KEPT` are the best `limit`:
+    // the order is total (ties go by place in the model).
+    let kept = Arc::clone(
+        site.period_lists(period)
+            .latest
+            .get_or_init(|| Arc::new(latest_of(&site.model, units, LATEST_KEPT))),
+    );
+    kept.iter().take(limit).map(item).collect()
+}
+
+/// Where the `limit` latest check-ins of the units are, up to today, best
+/// first.
+fn latest_of(model: &Model, units: &[usize], limit: usize) -> Vec<CheckinAt> {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
-    let model = &site.model;
     // Newest first, then in model order: the greater key is shown first.
     // A heap of the `limit` best seen so far (its worst on top) keeps a
     // dashboard over hundreds of thousands of check-ins from sorting them all.
-    type Key = (chrono::NaiveDate, Reverse<(usize, usize, usize, usize)>);
+    type Key = (chrono::NaiveDate, Reverse<CheckinAt>);
     let mut best: BinaryHeap<Reverse<Key>> = BinaryHeap::with_capacity(limit + 1);
     for &u in units {
         for (o, objective) in model.units[u].objectives.iter().enumerate() {
@@ -180,17 +216,9 @@ pub fn latest_checkins(site: &Arc<RenderContext>, units: &[usize], limit: usize)
         }
     }
     // Ascending `Reverse<Key>` is descending `Key`: best first.
-    let all: Vec<(usize, usize, usize, usize)> = best
-        .into_sorted_vec()
+    best.into_sorted_vec()
         .into_iter()
         .map(|Reverse((_, Reverse(at)))| at)
-        .collect();
-    all.into_iter()
-        .map(|(u, o, k, c)| {
-            let item = key_result_link(site, u, o, k);
-            let checkin = super::objects::checkin_value(site, (u, o, k, c));
-            context! { checkin => checkin, ..item }
-        })
         .collect()
 }
 
@@ -252,8 +280,16 @@ pub fn period_unit_links(site: &Arc<RenderContext>, period: &str) -> Vec<Value> 
 }
 
 /// Figures for the head of a period's pages: units, key results by pace,
-/// and the mean progress of the period's own units.
-pub fn summary(model: &Model, units: &[usize], period: &str) -> Value {
+/// and the mean progress of the period's own units (`units`,
+/// [`period_units`]), made once per render for the overview and dashboard.
+pub fn summary(site: &Arc<RenderContext>, units: &[usize], period: &str) -> Value {
+    site.period_lists(period)
+        .summary
+        .get_or_init(|| summary_of(&site.model, units, period))
+        .clone()
+}
+
+fn summary_of(model: &Model, units: &[usize], period: &str) -> Value {
     let mut counts = PaceCounts::default();
     let mut key_results = 0;
     let own: Vec<usize> = units
@@ -288,5 +324,47 @@ pub fn summary(model: &Model, units: &[usize], period: &str) -> Value {
         on_track => counts.of(Pace::OnTrack),
         at_risk => counts.of(Pace::AtRisk),
         off_track => counts.of(Pace::OffTrack),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::data::SiteData;
+
+    /// The overview lists the first of the check-ins its period's dashboard
+    /// kept for the render: they must be the latest, as a walk for that
+    /// many finds, whichever page comes first.
+    #[test]
+    fn the_overview_lists_the_latest_of_the_checkins_the_dashboard_kept() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-okrs");
+        let workspace = crate::workspace::Workspace::load(&root, None).unwrap();
+        let today = crate::period::parse_date("2026-11-27").unwrap();
+        let model = Arc::new(crate::compile(&workspace, today));
+        let markdown = super::super::markdown::MarkdownOptions { unsafe_html: false };
+        let config = crate::config::Config::default();
+        let mut compared = 0;
+        for period in &model.periods {
+            let units = period_units(&model, &period.name);
+            let site = SiteData::after(Arc::clone(&model), markdown, &config, None, true);
+            let shown = |limit: usize| {
+                let page = RenderContext::new(&site);
+                format!("{:?}", latest_checkins(&page, &units, &period.name, limit))
+            };
+            let overview = shown(10);
+            let dashboard = shown(LATEST_KEPT);
+            let page = RenderContext::new(&site);
+            let first: Vec<Value> = latest_checkins(&page, &units, &period.name, LATEST_KEPT)
+                .into_iter()
+                .take(10)
+                .collect();
+            assert_eq!(overview, format!("{first:?}"), "{}", period.name);
+            assert_eq!(dashboard, shown(LATEST_KEPT), "{}", period.name);
+            let all = latest_of(&model, &units, LATEST_KEPT);
+            let ten = latest_of(&model, &units, 10);
+            assert_eq!(ten[..], all[..all.len().min(10)], "{}", period.name);
+            compared += usize::from(all.len() > 10);
+        }
+        assert!(compared > 0, "no period with more than 10 check-ins");
     }
 }

@@ -355,7 +355,11 @@ fn period_variables(
 ) -> Vec<(&'static str, Value)> {
     let units = lists::period_units(&site.model, name);
     // Enough to act on; a list of thousands helps no one.
-    let (attention_limit, checkins) = if index { (12, 10) } else { (50, 25) };
+    let (attention_limit, checkins) = if index {
+        (12, 10)
+    } else {
+        (50, lists::LATEST_KEPT)
+    };
     let (attention_total, attention) = lists::attention(site, &units, name, attention_limit);
     let tree = lists::tree(site, &units, name);
     let running = site
@@ -374,9 +378,9 @@ fn period_variables(
         ("attention_total", Value::from(attention_total)),
         (
             "checkins",
-            Value::from(lists::latest_checkins(site, &units, checkins)),
+            Value::from(lists::latest_checkins(site, &units, name, checkins)),
         ),
         ("statements", Value::from(lists::statements(site, &units))),
-        ("summary", lists::summary(&site.model, &units, name)),
+        ("summary", lists::summary(site, &units, name)),
     ]
 }
