@@ -64,6 +64,39 @@ impl NumberStyle {
     }
 }
 
+/// Powers of ten an f64 holds exactly (10^22 is the last).
+const EXACT_POWERS: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// The float `str::parse` gives for the decimal `integer.fraction` times
+/// 10^`shift`, when one operation makes it: at most 15 digits in all (an
+/// integer below 2^53) scaled by a power of ten an f64 holds exactly, so a
+/// single multiplication or division rounds once, as the general parser
+/// rounds the exact value. `None` for anything else (a byte that is not a
+/// digit, more digits); the caller's general parser reads those. The one
+/// home of this shortcut: TOML's plain floats and key result values use it.
+pub fn exact_decimal(integer: &[u8], fraction: &[u8], shift: u8) -> Option<f64> {
+    if integer.len() + fraction.len() > 15 {
+        return None;
+    }
+    let mut mantissa = 0u64;
+    for &b in integer.iter().chain(fraction) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        mantissa = mantissa * 10 + u64::from(b - b'0');
+    }
+    let mantissa = mantissa as f64;
+    let shift = usize::from(shift);
+    Some(if shift >= fraction.len() {
+        mantissa * EXACT_POWERS.get(shift - fraction.len())?
+    } else {
+        mantissa / EXACT_POWERS[fraction.len() - shift]
+    })
+}
+
 /// Reads a number a person typed for a key result in `style`, with an
 /// optional currency sign, multiplier (`k`, `M`, `B`) and unit. The error
 /// is a sentence saying what is wrong.

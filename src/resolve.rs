@@ -564,8 +564,10 @@ fn resolve_unit_alignments(
                 Ok((target, full)) => {
                     let span = units[u].objectives[o].origin.alignments[a].span;
                     diagnostics.extend(alignment_level(units, u, target.unit, span));
+                    // `concat`, not `format!`: one exact allocation, and this
+                    // serial pass over every alignment is on `check`'s path.
                     let contributor = contribute
-                        .then(|| format!("{}#{}", units[u].id, units[u].objectives[o].id));
+                        .then(|| [&*units[u].id, "#", &*units[u].objectives[o].id].concat());
                     let objective = &mut units[u].objectives[o];
                     objective.origin.alignments[a].target = Some(target);
                     objective.aligns_to[a] = full;
@@ -585,7 +587,7 @@ fn resolve_unit_alignments(
                     if let (Some(parent), Some((None, ..))) =
                         (&units[u].parent, parse_reference(written))
                     {
-                        let full = format!("{parent}#{}", written.trim());
+                        let full = [parent.as_str(), "#", written.trim()].concat();
                         units[u].objectives[o].aligns_to[a] = full;
                     }
                 }
@@ -704,8 +706,8 @@ fn resolve_alignment(
         None => None,
     };
     let full = match key_result_id {
-        Some(kr) => format!("{}#{objective_id}.{kr}", target.id),
-        None => format!("{}#{objective_id}", target.id),
+        Some(kr) => [&*target.id, "#", objective_id, ".", kr].concat(),
+        None => [&*target.id, "#", objective_id].concat(),
     };
     Ok((
         AlignmentTarget {

@@ -52,34 +52,11 @@ pub fn parse_quantity(text: &str, style: NumberStyle) -> Result<Quantity, String
         return Err(format!("`{original}` is not a number"));
     }
     let (number, after) = rest.split_at(number_len);
-    let mut digits = normalise_number(number, style).ok_or_else(|| {
-        let (group, decimal) = style.separators();
-        format!(
-            "`{number}` is not a number in a{} {} key result, where `{group}` groups thousands and `{decimal}` is the decimal point",
-            if style == NumberStyle::English { "n" } else { "" },
-            style.name(),
-        )
-    })?;
-    let mut after = after;
-    let mut chars = after.chars();
-    let exponent: u8 = match (chars.next(), chars.next()) {
-        (Some(m @ ('k' | 'K' | 'M' | 'B')), next) if !next.is_some_and(char::is_alphabetic) => {
-            after = &after[1..];
-            match m {
-                'k' | 'K' => 3,
-                'M' => 6,
-                _ => 9,
-            }
-        }
-        _ => 0,
+    let (exponent, after) = multiplier(after);
+    let magnitude = match exact_value(number, style, exponent) {
+        Some(magnitude) => magnitude,
+        None => general_value(original, number, style, exponent)?,
     };
-    // The multiplier as an exponent of the text, so `1.1k` is read as
-    // exactly 1100 (multiplying after would round); one digit, no `format!`.
-    digits.push('e');
-    digits.push(char::from(b'0' + exponent));
-    let magnitude: f64 = digits
-        .parse()
-        .map_err(|_| format!("`{original}` is not a number"))?;
     if !magnitude.is_finite() {
         return Err(format!("`{original}` is too large"));
     }
@@ -89,6 +66,57 @@ pub fn parse_quantity(text: &str, style: NumberStyle) -> Result<Quantity, String
         currency,
         unit: (!unit.is_empty()).then(|| unit.to_string()),
     })
+}
+
+/// A multiplier (`k`, `M`, `B`) right after the digits, as a power of ten,
+/// and the text after it; a letter after it makes it part of the unit.
+fn multiplier(after: &str) -> (u8, &str) {
+    let mut chars = after.chars();
+    match (chars.next(), chars.next()) {
+        (Some(m @ ('k' | 'K' | 'M' | 'B')), next) if !next.is_some_and(char::is_alphabetic) => {
+            let exponent = match m {
+                'k' | 'K' => 3,
+                'M' => 6,
+                _ => 9,
+            };
+            (exponent, &after[1..])
+        }
+        _ => (0, after),
+    }
+}
+
+/// The usual value, `30` or `99.5` (no thousands separator, at most 15
+/// digits), without the copies and the general parser that
+/// [`general_value`] uses; the same float, or `None` to leave it to that.
+fn exact_value(number: &str, style: NumberStyle, exponent: u8) -> Option<f64> {
+    let (_, decimal) = style.separators();
+    let (integer, fraction) = number.split_once(decimal).unwrap_or((number, ""));
+    crate::number::exact_decimal(integer.as_bytes(), fraction.as_bytes(), exponent)
+}
+
+/// Any value [`scan_number`] found, through [`normalise_number`]'s rules
+/// and `str::parse`.
+fn general_value(
+    original: &str,
+    number: &str,
+    style: NumberStyle,
+    exponent: u8,
+) -> Result<f64, String> {
+    let mut digits = normalise_number(number, style).ok_or_else(|| {
+        let (group, decimal) = style.separators();
+        format!(
+            "`{number}` is not a number in a{} {} key result, where `{group}` groups thousands and `{decimal}` is the decimal point",
+            if style == NumberStyle::English { "n" } else { "" },
+            style.name(),
+        )
+    })?;
+    // The multiplier as an exponent of the text, so `1.1k` is read as
+    // exactly 1100 (multiplying after would round); one digit, no `format!`.
+    digits.push('e');
+    digits.push(char::from(b'0' + exponent));
+    digits
+        .parse()
+        .map_err(|_| format!("`{original}` is not a number"))
 }
 
 /// The length of the leading run of digits and separators; a separator only
@@ -193,6 +221,51 @@ mod tests {
         assert_eq!(q("−5 °C", English), (-5.0, None, Some("°C".into())));
         assert_eq!(q("-$5k", English).0, -5000.0);
         assert_eq!(q("45.", English), (45.0, None, Some(".".into())));
+    }
+
+    #[test]
+    fn the_exact_shortcut_reads_what_the_general_parser_reads() {
+        // Digit strings of 1–17 digits, with and without a decimal point,
+        // times every multiplier: where the shortcut answers (15 digits or
+        // fewer, no thousands separator), its float is the general one.
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut answered = 0;
+        for _ in 0..40_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let digits = format!("{seed}");
+            let len = 1 + (seed % 17) as usize;
+            let mut text = digits[..len.min(digits.len())].to_string();
+            let point = (seed >> 20) as usize % (text.len() + 1);
+            if point > 0 && point < text.len() {
+                text.insert(point, '.');
+            }
+            for style in [English, Dutch] {
+                let number = match style {
+                    English => text.clone(),
+                    Dutch => text.replace('.', ","),
+                };
+                for exponent in [0, 3, 6, 9] {
+                    let general = general_value(&number, &number, style, exponent).unwrap();
+                    if let Some(exact) = exact_value(&number, style, exponent) {
+                        answered += 1;
+                        assert_eq!(exact.to_bits(), general.to_bits(), "{number}e{exponent}");
+                    }
+                }
+            }
+        }
+        assert!(answered > 100_000, "{answered}");
+        // Thousands separators, and the other style's point, are left to
+        // the general rules (and their errors).
+        assert_eq!(exact_value("1,234", English, 0), None);
+        assert_eq!(exact_value("7,2", English, 0), None);
+        assert_eq!(exact_value("2.5", Dutch, 0), None);
+        assert_eq!(exact_value("1.234.567", Dutch, 3), None);
+        assert_eq!(exact_value("1234567890123456", English, 0), None);
+        assert_eq!(exact_value("0.30000000000000004", English, 0), None);
+        assert_eq!(exact_value("1.1", English, 3), Some(1100.0));
+        assert_eq!(exact_value("7,25", Dutch, 0), Some(7.25));
     }
 
     #[test]

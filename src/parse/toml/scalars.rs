@@ -112,16 +112,9 @@ fn classify(text: &str) -> Result<Payload, Problem> {
     }
 }
 
-/// Powers of ten that an f64 holds exactly: a plain fraction has at most
-/// 14 digits after its point.
-const EXACT_POWERS: [f64; 15] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
-];
-
 /// The common float, `0.8` or `12.25`: unsigned, digits on both sides of the
-/// point, no leading zero, no underscore, no exponent, at most 15 digits.
-/// Those digits make an integer below 2^53 and the divisor is an exact power
-/// of ten, so one division rounds once, to the float `str::parse` gives
+/// point, no leading zero, no underscore, no exponent, at most 15 digits, so
+/// [`crate::number::exact_decimal`] makes the float `str::parse` gives
 /// (its own fast path); skipping the grammar's checks and the general
 /// parser saves most of a float's cost. Anything else returns `None`, and
 /// [`number`]'s grammar, the home of these rules (a leading zero among
@@ -129,19 +122,11 @@ const EXACT_POWERS: [f64; 15] = [
 fn plain_fraction(raw: &[u8]) -> Option<f64> {
     let point = raw.iter().position(|&b| b == b'.')?;
     let (integer, fraction) = (&raw[..point], &raw[point + 1..]);
-    let digits = integer.len() + fraction.len();
     let leading_zero = integer.len() > 1 && integer[0] == b'0';
-    if integer.is_empty() || fraction.is_empty() || digits > 15 || leading_zero {
+    if integer.is_empty() || fraction.is_empty() || leading_zero {
         return None;
     }
-    let mut mantissa = 0u64;
-    for &b in integer.iter().chain(fraction) {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        mantissa = mantissa * 10 + u64::from(b - b'0');
-    }
-    Some(mantissa as f64 / EXACT_POWERS[fraction.len()])
+    crate::number::exact_decimal(integer, fraction, 0)
 }
 
 /// Why a run of digits is not one.
