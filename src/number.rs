@@ -77,6 +77,8 @@ const EXACT_POWERS: [f64; 23] = [
 /// rounds the exact value. `None` for anything else (a byte that is not a
 /// digit, more digits); the caller's general parser reads those. The one
 /// home of this shortcut: TOML's plain floats and key result values use it.
+/// (It assumes IEEE double arithmetic, as on x86-64 and AArch64; the x87
+/// unit of 32-bit x86 without SSE2 could round twice.)
 pub fn exact_decimal(integer: &[u8], fraction: &[u8], shift: u8) -> Option<f64> {
     if integer.len() + fraction.len() > 15 {
         return None;
