@@ -164,15 +164,20 @@ def watch_latency(source, runs):
 
 def missing_timings(figures):
     """The figures of watch_latency.py that are not a time: missing, not a
-    number, NaN (a rebuild whose timings line was not found) or not positive."""
-    wanted = {name: figures.get(name) for name in ("page_ms", "done_ms", "rebuild_ms")}
+    number, NaN (a rebuild whose timings line was not found), negative, or
+    zero for the totals. A stage may take 0.0 ms: okrc prints tenths of a
+    millisecond, and at 200 units a rebuild's write can have next to nothing
+    to do."""
+    def is_time(value, zero_ok):
+        return (isinstance(value, (int, float)) and math.isfinite(value)
+                and (value >= 0 if zero_ok else value > 0))
+    wanted = {name: (figures.get(name), False) for name in ("page_ms", "done_ms", "rebuild_ms")}
     stages = figures.get("stages_ms")
     if not isinstance(stages, dict) or not stages:
-        wanted["stages_ms"] = None
+        wanted["stages_ms"] = (None, True)
     else:
-        wanted.update({f"stages_ms.{name}": value for name, value in stages.items()})
-    return [name for name, value in wanted.items()
-            if not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0]
+        wanted.update({f"stages_ms.{name}": (value, True) for name, value in stages.items()})
+    return [name for name, (value, zero_ok) in wanted.items() if not is_time(value, zero_ok)]
 
 
 def slug(text):
