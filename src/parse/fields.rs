@@ -218,13 +218,7 @@ impl<'d> TableReader<'d> {
 
     pub fn boolean(&self, cx: &mut Cx, name: &str) -> Option<(bool, Range<usize>)> {
         let value = self.value(name)?;
-        match value.kind() {
-            ValueKind::Boolean(b) => Some((b, value.span())),
-            _ => {
-                wrong_type(cx, value, name, "true or false");
-                None
-            }
-        }
+        Some((expect_bool(cx, value, name)?, value.span()))
     }
 
     pub fn number(&self, cx: &mut Cx, name: &str) -> Option<(f64, Range<usize>)> {
@@ -409,6 +403,16 @@ fn quoted_number(text: &str) -> Option<String> {
 }
 
 /// A finite number, integer or float.
+pub fn expect_bool(cx: &mut Cx, value: Value<'_>, name: &str) -> Option<bool> {
+    match value.kind() {
+        ValueKind::Boolean(b) => Some(b),
+        _ => {
+            wrong_type(cx, value, name, "true or false");
+            None
+        }
+    }
+}
+
 pub fn expect_number(cx: &mut Cx, value: Value<'_>, name: &str) -> Option<f64> {
     let number = match value.kind() {
         ValueKind::Integer(i) => Some(i as f64),

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::fields::{Cx, TableReader, expect_date, expect_number, type_name, wrong_type};
+use super::fields::{Cx, TableReader, expect_bool, expect_date, expect_number, type_name};
 use super::key_result_line::{KeyResultLine, parse_key_result_line};
 use super::objective::read_id;
 use super::report_duplicate_ids;
@@ -440,13 +440,7 @@ fn read_checkin(
     }
     let (value_given, done_given) = (value, done);
     let value = value.and_then(|value| Some((expect_number(cx, value, "value")?, value.span())));
-    let done = done.and_then(|done| match done.kind() {
-        ValueKind::Boolean(b) => Some(b),
-        _ => {
-            wrong_type(cx, done, "done", "true or false");
-            None
-        }
-    });
+    let done = done.and_then(|done| expect_bool(cx, done, "done"));
     let (takes, gives) = match kind {
         KeyResultType::Metric => ("value", "a metric"),
         KeyResultType::Milestone | KeyResultType::Unmeasurable => ("done", "a milestone"),
@@ -468,11 +462,13 @@ fn read_checkin(
             help,
         );
     }
-    let given = match takes {
+    // A value that is there, of any type, is not lacking: asking the
+    // reader (a search of the spec) only when none is.
+    let present = match takes {
         "value" => value_given.is_some(),
         _ => done_given.is_some(),
     };
-    if !takes.is_empty() && !given && reader.lacks(takes) && !misplaced {
+    if !takes.is_empty() && !present && reader.lacks(takes) && !misplaced {
         cx.invalid(
             span,
             format!("this check-in of {gives} key result has no `{takes}`"),
