@@ -108,11 +108,6 @@ pub struct SiteCache {
 /// foldhash rather than SipHash.
 type Records = HashMap<String, CachedPage, foldhash::fast::RandomState>;
 
-/// Up to this many pages painted first (a save's units' pages and JSON)
-/// are found among the site's by looking at each; more, after a `git
-/// checkout` that changed many files, by a set.
-const FEW_PAINTED: usize = 8;
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct CachedPage {
     fingerprint: u64,
@@ -852,51 +847,41 @@ impl<'b> Build<'b> {
         phases: &mut Phases,
     ) -> PagesDone<'b> {
         let all = self.render.pages();
-        // A saved unit's page and JSON or two: a look at each beats
-        // hashing 40,000 paths. A `git checkout` saves thousands at once,
-        // and then a look at each for each page would be quadratic.
-        let many: Option<HashSet<&str, foldhash::fast::RandomState>> = (painted.len()
-            > FEW_PAINTED)
-            .then(|| painted.iter().map(|(path, _)| path.as_str()).collect());
-        let is_painted = |page: &Page| match &many {
-            Some(many) => many.contains(page.path.as_str()),
-            None => painted.iter().any(|(path, _)| *path == page.path),
+        // Sorted by path, the painted pages are found by a binary search:
+        // a saved unit's page and JSON cost a comparison or two a page
+        // (hashing 40,000 paths cost more), and the thousands a `git
+        // checkout` paints first are not looked at for each page.
+        let mut painted = painted;
+        painted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let painted_at = |page: &Page| {
+            painted
+                .binary_search_by(|(path, _)| path.as_str().cmp(&page.path))
+                .ok()
         };
         let mut kept: Vec<Option<&'b CachedPage>> = all
             .par_iter()
-            .map(|page| {
-                if is_painted(page) {
-                    None
-                } else {
-                    self.unchanged(page)
-                }
+            .map(|page| match painted_at(page) {
+                Some(_) => None,
+                None => self.unchanged(page),
             })
             .collect();
         phases.end("pages looked up");
-        let mut todo: Vec<usize> = (0..all.len())
-            .filter(|&i| kept[i].is_none() && !is_painted(&all[i]))
-            .collect();
-        drop(many);
-        let mut first: Vec<(usize, Result<Done, BuildError>)> = Vec::with_capacity(painted.len());
-        if painted.len() > FEW_PAINTED {
-            let mut painted: HashMap<String, _, foldhash::fast::RandomState> =
-                painted.into_iter().collect();
-            for (i, page) in all.iter().enumerate() {
-                if let Some(done) = painted.remove(&page.path) {
-                    first.push((i, done));
-                    (self.on_page)(all.len());
-                }
+        // The pages to render, and where each painted one is in the site.
+        let (mut todo, mut at) = (Vec::new(), Vec::with_capacity(painted.len()));
+        for (i, page) in all.iter().enumerate() {
+            match painted_at(page) {
+                Some(p) => at.push((i, p)),
+                None if kept[i].is_none() => todo.push(i),
+                None => {}
             }
-        } else {
-            let mut painted = painted;
-            for (i, page) in all.iter().enumerate() {
-                if painted.is_empty() {
-                    break;
-                }
-                if let Some(at) = painted.iter().position(|(path, _)| *path == page.path) {
-                    first.push((i, painted.swap_remove(at).1));
-                    (self.on_page)(all.len());
-                }
+        }
+        let mut painted: Vec<Option<Result<Done, BuildError>>> =
+            painted.into_iter().map(|(_, done)| Some(done)).collect();
+        let mut first: Vec<(usize, Result<Done, BuildError>)> = Vec::with_capacity(at.len());
+        for (i, p) in at {
+            if let Some(done) = painted[p].take() {
+                first.push((i, done));
+                (self.on_page)(all.len());
             }
         }
         todo.sort_by_key(|&i| match all[i].kind {

@@ -276,8 +276,7 @@ fn a_kept_cache_renders_what_a_fresh_render_does_after_every_edit() {
         let fresh = sites.path().join(format!("fresh-{i}"));
         fresh_build(&fresh, &model, &config, &templates);
         // As `watch` does: the edited file's unit's pages go first; every
-        // third step as after a `git checkout`, every unit's (more pages
-        // than are looked for one by one).
+        // third step as after a `git checkout`, every unit's.
         if i % 3 == 2 {
             cache.paint_first(model.units.iter().map(|unit| unit.file.clone()));
         } else {
