@@ -21,6 +21,9 @@ const SKIPPED_FOLDERS: [&str; 4] = ["templates", "static", "target", "node_modul
 
 /// Whether [`Workspace::load_parsed`] keeps the Markdown of the units.
 pub use crate::parse::Texts;
+pub use load_timings::LoadTimings;
+
+mod load_timings;
 
 /// A workspace that cannot be opened at all (exit code 2).
 #[derive(Debug, Error)]
@@ -88,6 +91,19 @@ impl Workspace {
         output: Option<&Path>,
         texts: Texts,
     ) -> Result<(Workspace, Vec<ParsedFile>), WorkspaceError> {
+        Workspace::load_parsed_timed(root, output, texts, None)
+    }
+
+    /// [`Workspace::load_parsed`], noting in `timings` (when given) how
+    /// long the walk took and how long the pool's threads spent reading
+    /// and parsing, for `OKRC_TIMINGS`.
+    pub fn load_parsed_timed(
+        root: &Path,
+        output: Option<&Path>,
+        texts: Texts,
+        timings: Option<&LoadTimings>,
+    ) -> Result<(Workspace, Vec<ParsedFile>), WorkspaceError> {
+        let started = std::time::Instant::now();
         let (mut workspace, output) = Workspace::open(root, output)?;
         // Each file's relative path, in its place in the walk: two names
         // that are not UTF-8 may read the same, and the walk's order settles
@@ -102,7 +118,7 @@ impl Workspace {
                 let place = walked;
                 walked += 1;
                 scope.spawn(move |_| {
-                    let result = read_and_parse(&path, &relative, texts);
+                    let result = read_and_parse(&path, &relative, texts, timings);
                     let mut read = read
                         .lock()
                         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -112,6 +128,9 @@ impl Workspace {
                     read[place] = Some((relative, result));
                 });
             });
+            if let Some(timings) = timings {
+                timings.walked(started.elapsed());
+            }
         });
         let mut read = read
             .into_inner()
@@ -395,18 +414,24 @@ fn read_and_parse(
     path: &Path,
     relative: &str,
     texts: Texts,
+    timings: Option<&LoadTimings>,
 ) -> Result<Option<ParsedFile>, Diagnostic> {
     // Each thread reads into the same buffer again and again: fresh memory
     // for every file costs more (the kernel zeroes each new page) than
     // reading and parsing the file.
     BUFFER.with_borrow_mut(|buffer| {
+        let started = timings.map(|_| std::time::Instant::now());
         read_into(path, relative, buffer)?;
         if !starts_with_front_matter(buffer) {
             return Ok(None);
         }
+        let read = started.map(|started| (started, started.elapsed()));
         let file = SourceFile::from_bytes(relative, std::mem::take(buffer));
         let parsed = parse_unit_file_with(&file, texts);
         *buffer = file.text.into_bytes();
+        if let (Some(timings), Some((started, read))) = (timings, read) {
+            timings.file(read, started.elapsed() - read);
+        }
         Ok(Some(parsed))
     })
 }
