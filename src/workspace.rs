@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use thiserror::Error;
@@ -12,7 +13,7 @@ use crate::config::{CONFIG_FILE, Config, parse_config};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::parse::{ParsedFile, parse_unit_file_with};
 use crate::source::{
-    FILE_LIMIT, FilePath, ReadError, SourceFile, Span, open_listed, read_regular,
+    FILE_LIMIT, FilePath, Folder, ReadError, SourceFile, Span, open_listed_in, read_regular,
     starts_with_front_matter,
 };
 
@@ -112,13 +113,23 @@ impl Workspace {
         let read: std::sync::Mutex<Vec<Read>> = std::sync::Mutex::new(Vec::new());
         let mut walk_errors = Vec::new();
         let mut walked = 0;
+        // The folder of the last file found, held open for the pool to open
+        // the files in it by name (`Folder`); the walk finds a folder's
+        // files one after another.
+        let mut folder: Option<(PathBuf, Option<Arc<Folder>>)> = None;
         rayon::in_place_scope(|scope| {
             walk_unit_files(root, &output, &mut walk_errors, |path, relative| {
                 let read = &read;
                 let place = walked;
                 walked += 1;
+                let parent = path.parent().unwrap_or(Path::new(""));
+                if folder.as_ref().is_none_or(|(open, _)| open != parent) {
+                    folder = Some((parent.to_path_buf(), Folder::open(parent).map(Arc::new)));
+                }
+                let in_folder = folder.as_ref().and_then(|(_, open)| open.clone());
                 scope.spawn(move |_| {
-                    let result = read_and_parse(&path, &relative, texts, timings);
+                    let in_folder = in_folder.as_deref();
+                    let result = read_and_parse(in_folder, &path, &relative, texts, timings);
                     let mut read = read
                         .lock()
                         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -417,6 +428,7 @@ fn walk_unit_files(
 /// Reads and parses one file the walk found: `None` when it is not a unit
 /// file (no front matter), a diagnostic when it cannot be read.
 fn read_and_parse(
+    folder: Option<&Folder>,
     path: &Path,
     relative: &str,
     texts: Texts,
@@ -427,7 +439,7 @@ fn read_and_parse(
     // reading and parsing the file.
     BUFFER.with_borrow_mut(|buffer| {
         let started = timings.map(|_| std::time::Instant::now());
-        read_into(path, relative, buffer)?;
+        read_into(folder, path, relative, buffer)?;
         if !starts_with_front_matter(buffer) {
             return Ok(None);
         }
@@ -447,11 +459,17 @@ thread_local! {
 }
 
 /// Reads a regular file of at most [`FILE_LIMIT`] bytes that the walk
-/// listed as one ([`open_listed`]) into `buffer`, replacing what it held.
-fn read_into(path: &Path, relative: &str, buffer: &mut Vec<u8>) -> Result<(), Diagnostic> {
+/// listed as one ([`open_listed_in`]: by its name in `folder` when that is
+/// open) into `buffer`, replacing what it held.
+fn read_into(
+    folder: Option<&Folder>,
+    path: &Path,
+    relative: &str,
+    buffer: &mut Vec<u8>,
+) -> Result<(), Diagnostic> {
     use std::io::Read;
     buffer.clear();
-    let read = open_listed(path).and_then(|file| {
+    let read = open_listed_in(folder, path).and_then(|file| {
         file.take(FILE_LIMIT + 1).read_to_end(buffer)?;
         if buffer.len() as u64 > FILE_LIMIT {
             return Err(ReadError::TooLarge);
