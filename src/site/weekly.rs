@@ -9,9 +9,10 @@ use std::sync::Arc;
 use minijinja::{Value, context};
 
 use super::data::{RenderContext, SiteData};
+use super::lists;
 use super::lists::{attention_item, key_result_link};
 use super::paths::path_value;
-use super::pieces::{UnitWeek, Weeks};
+use super::pieces::{ChangeOrder, UnitWeek, Weeks};
 use crate::analyse::attention::{Reason, needs_attention, reasons};
 use crate::analyse::changes::{Change, Standing, Window, biggest_first, changes};
 use crate::model::{KeyResult, Model, Unit};
@@ -66,28 +67,56 @@ fn standing(s: &Standing) -> Value {
     }
 }
 
-/// A changes page's list: each moved key result of `units` linked, with
-/// where it stood then and now and the check-ins of the window, biggest
-/// moves first. Each item is made as the template reaches it (every key
-/// result of a large workspace may have moved).
-pub fn changes_list(site: &Arc<RenderContext>, units: &[usize], period: &str) -> Value {
-    let weeks = weeks(site).unwrap_or_default();
-    let moved: Vec<usize> = units
-        .iter()
-        .copied()
+/// Key results per changes page: about as many rows as a page of the
+/// alignment map, quick to open; 10,000 units' week is some 80 pages.
+pub const CHANGES_PER_PAGE: usize = 1000;
+
+/// The moved key results of the units `period`'s pages show, biggest moves
+/// first, with every unit's week: made once per render
+/// ([`super::pieces::Pieces::change_order`]), for the page list (how many
+/// pages) and for each page (its slice). `None` when no period is running.
+fn change_order(site: &SiteData, period: &str) -> Option<(Weeks, ChangeOrder)> {
+    let weeks = weeks(site)?;
+    let moved: Vec<usize> = lists::period_units(&site.model, period)
+        .into_iter()
         .filter(|&u| weeks.get(u).is_some_and(|w| !w.changes.is_empty()))
         .collect();
     let change = |&(u, c): &(usize, usize)| &weeks[u].changes[c];
     let order = site.pieces.change_order(period, &weeks, &moved, |a, b| {
         biggest_first(change(a), change(b))
     });
-    Value::from_object(super::rows::ChangeList {
+    Some((weeks, order))
+}
+
+/// How many pages the changes of `period` take ([`CHANGES_PER_PAGE`]
+/// each; one when nothing moved).
+pub fn changes_pages(site: &SiteData, period: &str) -> usize {
+    let moved = change_order(site, period).map_or(0, |(_, order)| order.len());
+    super::pager::page_count(moved, CHANGES_PER_PAGE)
+}
+
+/// Page `number` (1-based) of the changes of `period`: its list (each
+/// moved key result linked, with where it stood then and now and the
+/// check-ins of the window; each item made as the template reaches it)
+/// and how many key results moved on all pages.
+pub fn changes_list(site: &Arc<RenderContext>, period: &str, number: usize) -> (Value, usize) {
+    let (weeks, order) = change_order(site, period).unwrap_or_default();
+    let start = number.saturating_sub(1).saturating_mul(CHANGES_PER_PAGE);
+    let shown = order
+        .get(start..order.len().min(start.saturating_add(CHANGES_PER_PAGE)))
+        .unwrap_or_default()
+        .to_vec();
+    let mut units: Vec<usize> = shown.iter().map(|&(u, _)| u).collect();
+    units.sort_unstable();
+    units.dedup();
+    let list = super::rows::ChangeList {
         site: Arc::clone(site),
         weeks,
-        order,
-        units: moved,
+        order: shown,
+        units,
         item: change_value,
-    })
+    };
+    (Value::from_object(list), order.len())
 }
 
 fn change_value(site: &Arc<RenderContext>, change: &Change) -> Value {
