@@ -44,11 +44,13 @@ pub enum PageKind {
     /// A unit's JSON object beside its page (not a template's output).
     UnitJson(usize),
     /// Page `number` of `count` of what moved in a running period over
-    /// the last 7 days.
+    /// the last 7 days; `shown`: a hash of what the page shows of the
+    /// week ([`weekly::changes_pages`]).
     Changes {
         period: String,
         number: usize,
         count: usize,
+        shown: u64,
     },
     /// Everyone named as an owner.
     People,
@@ -146,8 +148,9 @@ pub fn pages(site: &SiteData) -> Vec<Page> {
             }
         }
         if period.contains_date(model.today) {
-            let count = weekly::changes_pages(site, name);
-            for number in 1..=count {
+            let shown = weekly::changes_pages(site, name);
+            let count = shown.len();
+            for (number, shown) in (1..=count).zip(shown) {
                 if let Some(path) = paths.changes_page(name, number) {
                     pages.push(Page {
                         path,
@@ -155,6 +158,7 @@ pub fn pages(site: &SiteData) -> Vec<Page> {
                             period: name.clone(),
                             number,
                             count,
+                            shown,
                         },
                     });
                 }
@@ -343,6 +347,7 @@ pub fn page_context(site: &Arc<RenderContext>, shared: &Arc<Shared>, page: &Page
             period,
             number,
             count,
+            ..
         } => {
             let (changes, moved) = weekly::changes_list(site, period, *number);
             let pager =

@@ -37,6 +37,8 @@ use crate::model::Unit;
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct UnitWeek {
     pub changes: Vec<Change>,
+    /// A hash of `changes`, for the fingerprints of the changes pages.
+    pub hash: u64,
     pub newly_at_risk: usize,
     pub due: usize,
 }

@@ -43,8 +43,8 @@ use crate::config::Config;
 use crate::link::Touched;
 use crate::model::{Model, Unit};
 use crate::source::FilePath;
-pub(crate) use fingerprint::owners_hash;
-use fingerprint::{global_hash, hash_bytes, hasher, node_hashes};
+use fingerprint::{global_hash, hash_bytes, node_hashes};
+pub(crate) use fingerprint::{hasher, owners_hash};
 use manifest::{MANIFEST, MANIFEST_LIMIT, Manifest, Recorded};
 
 mod fingerprint;
@@ -1053,14 +1053,20 @@ impl Fingerprints {
         match used {
             Some(used) if !self.uses_model => {
                 self.global.hash(&mut hasher);
-                if let PageKind::Alignment {
-                    number,
-                    count,
-                    units,
-                    ..
-                } = &page.kind
-                {
-                    (number, count, units).hash(&mut hasher);
+                match &page.kind {
+                    PageKind::Alignment {
+                        number,
+                        count,
+                        units,
+                        ..
+                    } => (number, count, units).hash(&mut hasher),
+                    PageKind::Changes {
+                        number,
+                        count,
+                        shown,
+                        ..
+                    } => (number, count, shown).hash(&mut hasher),
+                    _ => {}
                 }
                 for &u in used {
                     (u, self.nodes.get(u)).hash(&mut hasher);
@@ -1076,13 +1082,17 @@ impl Fingerprints {
 /// site-wide inputs)? The index and dashboards rank and count every unit.
 /// The people page lists everyone with how many key results they answer
 /// for: the people and who owns what ([`owners_hash`]) are in the
-/// site-wide fingerprint, so a new figure does not render it again.
+/// site-wide fingerprint, so a new figure does not render it again. A
+/// changes page shows its units' rows, and what it shows of their weeks
+/// (which moved, then and now, in what order, how many in all) is in its
+/// kind (`shown`): a save renders again only the pages its rows are on.
 fn depends_on_used(kind: &PageKind) -> bool {
     matches!(
         kind,
         PageKind::Unit(_)
             | PageKind::UnitJson(_)
             | PageKind::Alignment { .. }
+            | PageKind::Changes { .. }
             | PageKind::Scorecard(_)
             | PageKind::Person(_)
             | PageKind::People
