@@ -57,6 +57,16 @@ pub fn link(workspace: &Workspace, parsed: Vec<ParsedFile>, today: NaiveDate) ->
     link::link(workspace, parsed, today, false).0
 }
 
+/// [`link`], and how long resolving and analysing took (`OKRC_TIMINGS`).
+pub fn link_timed(
+    workspace: &Workspace,
+    parsed: Vec<ParsedFile>,
+    today: NaiveDate,
+) -> (Model, link::LinkTimings) {
+    let (model, _, timings) = link::link_timed(workspace, parsed, today, false);
+    (model, timings)
+}
+
 #[cfg(test)]
 mod layering {
     use std::path::{Path, PathBuf};

@@ -23,6 +23,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
@@ -226,6 +227,16 @@ impl Linked {
     }
 }
 
+/// How long [`link_timed`] spent resolving and analysing, for `OKRC_TIMINGS`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LinkTimings {
+    pub resolve: Duration,
+    pub analyse: Duration,
+    /// The whole link: the two above, gathering the parsed files' units and
+    /// diagnostics, and putting the diagnostics in order.
+    pub total: Duration,
+}
+
 /// Resolves and analyses every parsed file; with `keep`, also returns what
 /// relinking needs (the shapes cost a copy of every unit's ids).
 pub fn link(
@@ -234,6 +245,18 @@ pub fn link(
     today: NaiveDate,
     keep: bool,
 ) -> (Model, Option<Linked>) {
+    let (model, linked, _) = link_timed(workspace, parsed, today, keep);
+    (model, linked)
+}
+
+/// [`link`], and how long its stages took.
+pub fn link_timed(
+    workspace: &Workspace,
+    parsed: Vec<ParsedFile>,
+    today: NaiveDate,
+    keep: bool,
+) -> (Model, Option<Linked>, LinkTimings) {
+    let started = Instant::now();
     let config = &workspace.config;
     let mut diagnostics = workspace.config_diagnostics.clone();
     diagnostics.extend(workspace.read_errors.iter().cloned());
@@ -251,8 +274,15 @@ pub fn link(
             file.unit
         })
         .collect();
+    let resolving = Instant::now();
     let (mut units, index) = resolve::resolve(units, &broken, config, &mut diagnostics);
+    let analysing = Instant::now();
     let feeds = analyse::analyse(&mut units, config, today, &mut diagnostics);
+    let mut timings = LinkTimings {
+        resolve: analysing - resolving,
+        analyse: analysing.elapsed(),
+        total: Duration::ZERO,
+    };
     apply_levels(&mut diagnostics, &config.rules);
     debug_assert!(
         diagnostics.iter().all(|d| d.line > 0),
@@ -291,7 +321,8 @@ pub fn link(
         // For the site's changes pages, kept up to date by `relink`.
         model.week_ago = week_ago(&model, config).map(Arc::new);
     }
-    (model, linked)
+    timings.total = started.elapsed();
+    (model, linked, timings)
 }
 
 /// The model of linked `units`: the periods they use, in order.

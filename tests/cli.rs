@@ -261,3 +261,42 @@ fn a_reader_that_stops_early_is_not_a_failure() {
         );
     }
 }
+
+#[test]
+fn okrc_timings_prints_the_stages_of_check_on_stderr_and_changes_nothing_else() {
+    let check = |timings: &str| {
+        run(okrc()
+            .env("OKRC_TIMINGS", timings)
+            .arg("check")
+            .arg(sample())
+            .args(["--today", "2026-11-27"]))
+    };
+    let (timed, plain) = (check("1"), check("0"));
+    assert_eq!(timed.stdout, plain.stdout);
+    assert_eq!(timed.status.code(), plain.status.code());
+    assert!(plain.stderr.is_empty(), "{}", support::stderr(&plain));
+    let stderr = support::stderr(&timed);
+    let line = stderr.trim_end();
+    assert!(!line.contains('\n'), "one line: {line}");
+    // Every stage, in the order they run, each with its time.
+    let mut rest = line
+        .strip_prefix("  walk ")
+        .unwrap_or_else(|| panic!("starts with the walk: {line}"));
+    for label in [
+        " · read and parse ",
+        " (12 files; the pool's threads read ",
+        " and parsed ",
+        ") · link ",
+        " (resolve ",
+        " · analyse ",
+        ") · report ",
+        " · total ",
+    ] {
+        let (time, after) = rest
+            .split_once(label)
+            .unwrap_or_else(|| panic!("`{label}` follows a time in {line}"));
+        assert!(time.ends_with(" ms"), "`{time}` before `{label}` in {line}");
+        rest = after;
+    }
+    assert!(rest.ends_with(" ms"), "{line}");
+}

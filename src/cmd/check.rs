@@ -3,14 +3,16 @@
 
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
-use super::{Outcome, outcome, parse_today_arg, today};
+use super::{Outcome, outcome, parse_today_arg, timings_wanted, today};
+use crate::link::LinkTimings;
 use crate::model::Model;
 use crate::render;
-use crate::workspace::{Texts, Workspace};
+use crate::workspace::{LoadTimings, Texts, Workspace};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -42,20 +44,68 @@ pub enum Format {
 }
 
 pub fn run(args: CheckArgs) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
     let today = today(args.today)?;
     // Only the JSON shows the units' Markdown.
     let texts = match args.format {
         Format::Json => Texts::Keep,
         Format::Human | Format::Github => Texts::Drop,
     };
-    let (workspace, parsed) = Workspace::load_parsed(&args.dir, None, texts)?;
-    let model = crate::link(&workspace, parsed, today);
+    let load = timings_wanted(false).then(LoadTimings::default);
+    let (workspace, parsed) = Workspace::load_parsed_timed(&args.dir, None, texts, load.as_ref())?;
+    let loaded = started.elapsed();
+    let (model, link) = crate::link_timed(&workspace, parsed, today);
+    let linked = started.elapsed();
     let reported = report(&args, &workspace, &model);
+    if let Some(load) = load {
+        let timings = CheckTimings {
+            load,
+            loaded,
+            link,
+            report: started.elapsed() - linked,
+            total: started.elapsed(),
+        };
+        eprintln!("  {timings}");
+    }
     // The process ends here: freeing a 10,000-unit model one allocation at a
     // time takes longer than the operating system reclaiming it.
     std::mem::forget(model);
     std::mem::forget(workspace);
     reported
+}
+
+/// How long each stage of `check` took (`OKRC_TIMINGS`), in the form
+/// `build` and `watch` print theirs.
+struct CheckTimings {
+    load: LoadTimings,
+    /// Until every file was read and parsed (the walk included).
+    loaded: Duration,
+    link: LinkTimings,
+    /// Printing the diagnostics.
+    report: Duration,
+    total: Duration,
+}
+
+impl std::fmt::Display for CheckTimings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+        let files = self.load.files();
+        write!(
+            f,
+            "walk {} · read and parse {} ({} {}; the pool's threads read {} and parsed {}) · link {} (resolve {} · analyse {}) · report {} · total {}",
+            ms(self.load.walk()),
+            ms(self.loaded),
+            files,
+            if files == 1 { "file" } else { "files" },
+            ms(self.load.read()),
+            ms(self.load.parse()),
+            ms(self.link.total),
+            ms(self.link.resolve),
+            ms(self.link.analyse),
+            ms(self.report),
+            ms(self.total),
+        )
+    }
 }
 
 /// Prints the model's diagnostics (or the whole model) in the asked format.

@@ -56,7 +56,11 @@ pub fn open_listed(path: &Path) -> Result<File, ReadError> {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
-    let file = options.open(path)?;
+    check_regular(options.open(path)?)
+}
+
+/// `file` if it is a regular file.
+pub(super) fn check_regular(file: File) -> Result<File, ReadError> {
     let kind = file.metadata()?.file_type();
     if !kind.is_file() {
         return Err(ReadError::NotRegular(describe(kind)));
