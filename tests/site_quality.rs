@@ -33,7 +33,8 @@ const BROWSER_TOOLS: [&Tool; 4] = [
 
 /// The workspaces to check: the sample workspace (if this checkout has it)
 /// and the fixtures that exercise Dutch and hostile input, deep unit trees,
-/// and owners with check-ins in the last week (the changes and people pages).
+/// owners with check-ins in the last week (the changes and people pages),
+/// and more changes than one page holds (the changes pages' pager).
 fn workspaces() -> Vec<(String, PathBuf)> {
     let mut list = Vec::new();
     let sample = root().join("sample-okrs");
@@ -46,6 +47,7 @@ fn workspaces() -> Vec<(String, PathBuf)> {
         "site-hostile",
         "site-deep",
         "report",
+        "site-many-changes",
     ] {
         list.push((
             fixture.to_string(),
@@ -182,6 +184,14 @@ fn axe_core_finds_no_violations_and_no_page_scrolls_sideways_at_375_px() {
         assert!(page.is_file(), "{}", page.display());
         axe_pages.push(page);
     }
+    // A changes page between others: both pagers.
+    let paged = sites
+        .iter()
+        .find(|(name, _)| name == "site-many-changes")
+        .unwrap();
+    let page = paged.1.join("periods/2026-q4/changes-2.html");
+    assert!(page.is_file(), "{}", page.display());
+    axe_pages.push(page);
     let mut screenshots = Vec::new();
     let shots_dir = if std::env::var_os("OKRC_UPDATE_SCREENSHOTS").is_some() {
         root().join("docs")

@@ -90,6 +90,68 @@ fn the_changes_page_is_a_table_whose_cells_the_header_names() {
 }
 
 #[test]
+fn more_than_a_thousand_changes_go_on_pages_of_a_thousand_with_a_pager() {
+    // 1,200 key results moved: 1,000 on the first page, biggest moves
+    // first, the rest on the second.
+    let (_dir, site) = build_site(&fixture("site-many-changes"), TODAY);
+    let first = read(&site, "periods/2026-q4/changes.html");
+    let second = read(&site, "periods/2026-q4/changes-2.html");
+    assert!(!site.join("periods/2026-q4/changes-3.html").exists());
+    let rows = |html: &str| main_of(html).matches("<tr><td><a href=").count();
+    assert_eq!((rows(&first), rows(&second)), (1000, 200));
+    // The count is of every page's changes.
+    for page in [&first, &second] {
+        assert!(
+            main_of(page).contains(r#"<span class="count">1200</span>"#),
+            "{page}"
+        );
+    }
+    // The progress moves of the rows, in page order, never grow.
+    let moves: Vec<i64> = [&first, &second]
+        .iter()
+        .flat_map(|page| {
+            main_of(page)
+                .split("<tr><td>")
+                .skip(1)
+                .map(|row| {
+                    let cells: Vec<&str> = row.split("<td>").collect();
+                    let percents: Vec<i64> = cells[2]
+                        .split(" → ")
+                        .map(|p| p.trim().trim_end_matches('%').parse().unwrap())
+                        .collect();
+                    percents[1] - percents[0]
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(moves.len(), 1200);
+    assert!(moves.windows(2).all(|w| w[0] >= w[1]), "{moves:?}");
+    // Each page's pager: where it is, its neighbour, every page; above
+    // the table a landmark, below it not.
+    assert!(first.contains("<title>Changes · 2026-Q4 · Page 1 · Many Changes</title>"));
+    assert!(
+        first.contains(r#"<nav class="pager" aria-label="Pages of the changes">"#),
+        "{first}"
+    );
+    assert!(first.contains(r#"<a rel="next" href="changes-2.html">"#));
+    assert!(!first.contains(r#"rel="prev""#));
+    assert!(second.contains(r#"<a rel="prev" href="changes.html">"#));
+    assert!(second.contains(r#"<span aria-current="page">2</span>"#));
+    assert_eq!(second.matches(r#"class="pager""#).count(), 2);
+    // The overview links to the first page.
+    let index = read(&site, "index.html");
+    assert!(index.contains(r#"<a href="periods/2026-q4/changes.html">"#));
+}
+
+#[test]
+fn one_page_of_changes_has_no_pager() {
+    let (_dir, site) = build();
+    let html = read(&site, "periods/2026-q4/changes.html");
+    assert!(!html.contains("pager"), "{html}");
+    assert!(!site.join("periods/2026-q4/changes-2.html").exists());
+}
+
+#[test]
 fn the_overview_has_a_this_week_block_linking_to_the_changes_page() {
     let (_dir, site) = build();
     let html = read(&site, "index.html");

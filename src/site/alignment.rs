@@ -170,25 +170,8 @@ pub fn groups(site: &Arc<RenderContext>, period: &str, units: &[usize]) -> Vec<V
         .collect()
 }
 
-/// The pager of page `number` (1-based) of `count`: `{number, count,
-/// previous, next, pages: [{number, href, current}]}`, hrefs relative to
-/// the site root (`previous`/`next` none at the ends).
+/// The pager of page `number` (1-based) of `count` of a period's map
+/// ([`super::pager::pager`]).
 pub fn pager(site: &SiteData, period: &str, number: usize, count: usize) -> Value {
-    let href = |n: usize| path_value(site.paths.alignment_page(period, n).as_deref());
-    let pages: Vec<Value> = (1..=count)
-        .map(|n| {
-            context! {
-                number => n,
-                href => href(n),
-                current => n == number,
-            }
-        })
-        .collect();
-    context! {
-        number => number,
-        count => count,
-        previous => if number > 1 { href(number - 1) } else { Value::from(()) },
-        next => if number < count { href(number + 1) } else { Value::from(()) },
-        pages => pages,
-    }
+    super::pager::pager(number, count, |n| site.paths.alignment_page(period, n))
 }

@@ -100,6 +100,7 @@ labels! {
     "next_page" => "Next page", "Volgende pagina";
     "pages" => "Pages", "Pagina's";
     "alignment_pages" => "Pages of the alignment map", "Pagina's van de afstemmingskaart";
+    "changes_pages" => "Pages of the changes", "Pagina's van de wijzigingen";
     "show_all" => "More on the dashboard", "Meer op het dashboard";
     "all_units" => "Every unit on the dashboard", "Alle eenheden op het dashboard";
     "other_period" => "from", "uit";

@@ -28,6 +28,7 @@ mod lists;
 pub mod markdown;
 mod objects;
 pub mod output;
+mod pager;
 mod pages;
 pub mod paths;
 mod pieces;

@@ -43,8 +43,15 @@ pub enum PageKind {
     Unit(usize),
     /// A unit's JSON object beside its page (not a template's output).
     UnitJson(usize),
-    /// What moved in a running period over the last 7 days.
-    Changes(String),
+    /// Page `number` of `count` of what moved in a running period over
+    /// the last 7 days; `shown`: a hash of what the page shows of the
+    /// week ([`weekly::changes_pages`]).
+    Changes {
+        period: String,
+        number: usize,
+        count: usize,
+        shown: u64,
+    },
     /// Everyone named as an owner.
     People,
     /// One person, by index into `SiteData::people`.
@@ -61,7 +68,7 @@ impl PageKind {
             PageKind::Scorecard(_) => "scorecard.html",
             PageKind::Unit(_) => "unit.html",
             PageKind::UnitJson(_) => "",
-            PageKind::Changes(_) => "changes.html",
+            PageKind::Changes { .. } => "changes.html",
             PageKind::People => "people.html",
             PageKind::Person(_) => "person.html",
         }
@@ -76,7 +83,7 @@ impl PageKind {
             PageKind::Scorecard(_) => "scorecard",
             PageKind::Unit(_) => "unit",
             PageKind::UnitJson(_) => "unit-json",
-            PageKind::Changes(_) => "changes",
+            PageKind::Changes { .. } => "changes",
             PageKind::People => "people",
             PageKind::Person(_) => "person",
         }
@@ -141,11 +148,20 @@ pub fn pages(site: &SiteData) -> Vec<Page> {
             }
         }
         if period.contains_date(model.today) {
-            if let Some(path) = paths.changes(name) {
-                pages.push(Page {
-                    path,
-                    kind: PageKind::Changes(name.clone()),
-                });
+            let shown = weekly::changes_pages(site, name);
+            let count = shown.len();
+            for (number, shown) in (1..=count).zip(shown) {
+                if let Some(path) = paths.changes_page(name, number) {
+                    pages.push(Page {
+                        path,
+                        kind: PageKind::Changes {
+                            period: name.clone(),
+                            number,
+                            count,
+                            shown,
+                        },
+                    });
+                }
             }
         }
     }
@@ -292,7 +308,9 @@ pub fn page_context(site: &Arc<RenderContext>, shared: &Arc<Shared>, page: &Page
     let period_name = match &page.kind {
         PageKind::Index => site.current_period.clone(),
         PageKind::Dashboard(p) | PageKind::Scorecard(p) => Some(p.clone()),
-        PageKind::Alignment { period, .. } | PageKind::Changes(period) => Some(period.clone()),
+        PageKind::Alignment { period, .. } | PageKind::Changes { period, .. } => {
+            Some(period.clone())
+        }
         PageKind::Unit(u) => model.units[*u].period.as_ref().map(|p| p.name.clone()),
         PageKind::UnitJson(_) | PageKind::People | PageKind::Person(_) => None,
     };
@@ -325,9 +343,20 @@ pub fn page_context(site: &Arc<RenderContext>, shared: &Arc<Shared>, page: &Page
         PageKind::Scorecard(name) => {
             vec![("units", Value::from(lists::period_unit_links(site, name)))]
         }
-        PageKind::Changes(name) => {
-            let units = lists::period_units(&site.model, name);
-            vec![("changes", weekly::changes_list(site, &units, name))]
+        PageKind::Changes {
+            period,
+            number,
+            count,
+            ..
+        } => {
+            let (changes, moved) = weekly::changes_list(site, period, *number);
+            let pager =
+                super::pager::pager(*number, *count, |n| site.paths.changes_page(period, n));
+            vec![
+                ("changes", changes),
+                ("moved", Value::from(moved)),
+                ("pager", pager),
+            ]
         }
         PageKind::UnitJson(_) => Vec::new(),
         PageKind::People => vec![("people", Value::from(weekly::people_list(site)))],

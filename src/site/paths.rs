@@ -17,6 +17,7 @@
 //! periods/<period>/units/<unit>.html  one unit in one period
 //! periods/<period>/units/<unit>.json  its JSON object, as in `check --format json`
 //! periods/<period>/changes.html       what moved in the last 7 days (running periods)
+//! periods/<period>/changes-2.html     … its next pages, when many key results moved
 //! people/index.html                   everyone named as an owner
 //! people/<person>.html                one person's OKRs (slugs: `crate::people::slugs`)
 //! ```
@@ -179,11 +180,7 @@ impl SitePaths {
     /// `alignment.html`, `alignment-2.html`, …
     pub fn alignment_page(&self, period: &str, number: usize) -> Option<String> {
         let folder = self.period_folder(period)?;
-        Some(if number <= 1 {
-            folder + "alignment.html"
-        } else {
-            format!("{folder}alignment-{number}.html")
-        })
+        Some(super::pager::page_path(&folder, "alignment", number))
     }
 
     pub fn scorecard(&self, period: &str) -> Option<String> {
@@ -200,9 +197,17 @@ impl SitePaths {
         format!("people/{slug}.html")
     }
 
-    /// The changes of a running period over the last 7 days.
+    /// The first page of the changes of a running period over the last 7
+    /// days.
     pub fn changes(&self, period: &str) -> Option<String> {
-        Some(self.period_folder(period)? + "changes.html")
+        self.changes_page(period, 1)
+    }
+
+    /// Page `number` (1-based) of a period's changes: `changes.html`,
+    /// `changes-2.html`, …
+    pub fn changes_page(&self, period: &str, number: usize) -> Option<String> {
+        let folder = self.period_folder(period)?;
+        Some(super::pager::page_path(&folder, "changes", number))
     }
 
     /// The page of the unit at `index` in `Model::units`; `None` for a unit

@@ -37,6 +37,8 @@ use crate::model::Unit;
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct UnitWeek {
     pub changes: Vec<Change>,
+    /// A hash of `changes`, for the fingerprints of the changes pages.
+    pub hash: u64,
     pub newly_at_risk: usize,
     pub due: usize,
 }
@@ -58,13 +60,17 @@ struct Store {
     orders: HashMap<String, Arc<Order>>,
 }
 
-/// The order of a changes page: of the weeks of `units`, (unit, index into
-/// its week's changes), sorted.
+/// The order of a period's changes pages: of the weeks of `units`, (unit,
+/// index into its week's changes), sorted.
 struct Order {
     weeks: Weeks,
     units: Vec<usize>,
-    order: Vec<(usize, usize)>,
+    order: ChangeOrder,
 }
+
+/// The changes of a period's changes pages, in the order they show them:
+/// (unit, index into its week's changes). Every page takes its slice.
+pub type ChangeOrder = Arc<Vec<(usize, usize)>>;
 
 impl Store {
     /// The pieces of the units `keep` says, the others dropped; a unit's
@@ -121,6 +127,9 @@ pub struct Pieces {
     last: Mutex<Option<Last>>,
     store: Mutex<Store>,
     weeks: OnceLock<Weeks>,
+    /// This render's orders of the changes, by period: made once (the
+    /// page list counts them), and every changes page takes its slice.
+    ordered: Mutex<HashMap<String, ChangeOrder>>,
     /// Pieces made by this render (the others were kept).
     made: AtomicUsize,
 }
@@ -160,6 +169,7 @@ impl Pieces {
             last: Mutex::new(last),
             store: Mutex::new(Store::default()),
             weeks: OnceLock::new(),
+            ordered: Mutex::new(HashMap::new()),
             made: AtomicUsize::new(0),
         }
     }
@@ -258,11 +268,12 @@ impl Pieces {
     }
 
     /// The changes of the weeks of `units` (in model order), as (unit,
-    /// index into its week's changes), in the order `cmp` gives. The last
-    /// render's order of the page about `period`, sorted, is kept for the
-    /// units whose week it kept (the same changes, so still in order); the
-    /// changes of the others, few, are sorted and each put in its place by
-    /// a binary search, where sorting all the changes of 10,000 units is
+    /// index into its week's changes), in the order `cmp` gives; made once
+    /// per render for the pages about `period` (the same `units` each
+    /// time). The last render's order of those pages, sorted, is kept for
+    /// the units whose week it kept (the same changes, so still in order);
+    /// the changes of the others, few, are sorted and each put in its place
+    /// by a binary search, where sorting all the changes of 10,000 units is
     /// tens of milliseconds and even merging compares every one. `cmp`
     /// must be a total order, so the result is the same whatever order the
     /// changes came in.
@@ -272,7 +283,10 @@ impl Pieces {
         weeks: &Weeks,
         units: &[usize],
         cmp: impl Fn(&(usize, usize), &(usize, usize)) -> std::cmp::Ordering,
-    ) -> Vec<(usize, usize)> {
+    ) -> ChangeOrder {
+        if let Some(order) = lock(&self.ordered).get(period) {
+            return Arc::clone(order);
+        }
         let count = weeks.len();
         let last = lock(&self.store)
             .orders
@@ -296,18 +310,24 @@ impl Pieces {
             fresh.extend((0..weeks[u].changes.len()).map(|c| (u, c)));
         }
         fresh.sort_by(&cmp);
-        let order = merge_sorted(order, fresh, &cmp);
+        let order = Arc::new(merge_sorted(order, fresh, &cmp));
         if self.keep {
             let kept = Order {
                 weeks: Arc::clone(weeks),
                 units: units.to_vec(),
-                order: order.clone(),
+                order: Arc::clone(&order),
             };
             lock(&self.store)
                 .orders
                 .insert(period.to_string(), Arc::new(kept));
         }
-        order
+        // Two pages that asked at once made the same order: the first kept
+        // is everyone's.
+        Arc::clone(
+            lock(&self.ordered)
+                .entry(period.to_string())
+                .or_insert(order),
+        )
     }
 
     /// The tree rows of `units` for a page in `folder` showing the tree
@@ -326,14 +346,15 @@ impl Pieces {
         }
         let key = (folder.to_string(), period.to_string());
         let kept = lock(&self.store).trees.get(&key).cloned();
-        let table = fill(kept, units, count, &self.made, |u| Arc::from(make(u)));
-        lock(&self.store).trees.insert(key, Arc::clone(&table));
+        let (table, made) = fill(kept, units, count, &self.made, |u| Arc::from(make(u)));
+        keep_made(&mut lock(&self.store).trees, key, &table, &made);
         Some(table)
     }
 
     /// The change rows of `units` (one per change of the unit's week, in
     /// its order) for a page in `folder`, each unit's made by `make` unless
-    /// kept. `None` when this render keeps no pieces.
+    /// kept. `None` when this render keeps no pieces. The pages of a
+    /// period's changes share one table, each adding the rows it made.
     pub fn change_rows(
         &self,
         folder: &str,
@@ -345,39 +366,74 @@ impl Pieces {
             return None;
         }
         let kept = lock(&self.store).changes.get(folder).cloned();
-        let table = fill(kept, units, count, &self.made, |u| Arc::new(make(u)));
-        lock(&self.store)
-            .changes
-            .insert(folder.to_string(), Arc::clone(&table));
+        let (table, made) = fill(kept, units, count, &self.made, |u| Arc::new(make(u)));
+        keep_made(
+            &mut lock(&self.store).changes,
+            folder.to_string(),
+            &table,
+            &made,
+        );
         Some(table)
     }
 }
 
 /// `kept` (a table of `count` units) with a piece for each of `units`:
 /// the kept one, or one made now (on all cores: the first render makes
-/// them all).
+/// them all); and the units whose piece was made. The kept table itself
+/// when it has them all.
 fn fill<T: Clone + Send + Sync>(
     kept: Option<Table<T>>,
     units: &[usize],
     count: usize,
     made: &AtomicUsize,
     make: impl Fn(usize) -> T + Sync,
-) -> Table<T> {
-    let mut table: Vec<Option<T>> = match kept {
-        Some(kept) if kept.len() == count => Arc::unwrap_or_clone(kept),
-        _ => vec![None; count],
-    };
+) -> (Table<T>, Vec<usize>) {
+    let kept = kept.filter(|kept| kept.len() == count);
     let missing: Vec<usize> = units
         .iter()
         .copied()
-        .filter(|&u| table.get(u).is_some_and(Option::is_none))
+        .filter(|&u| u < count && kept.as_ref().is_none_or(|kept| kept[u].is_none()))
         .collect();
+    if let Some(kept) = kept.as_ref().filter(|_| missing.is_empty()) {
+        return (Arc::clone(kept), missing);
+    }
+    let mut table: Vec<Option<T>> = match kept {
+        Some(kept) => Arc::unwrap_or_clone(kept),
+        None => vec![None; count],
+    };
     made.fetch_add(missing.len(), Ordering::Relaxed);
     let pieces: Vec<(usize, T)> = missing.par_iter().map(|&u| (u, make(u))).collect();
     for (u, piece) in pieces {
         table[u] = Some(piece);
     }
-    Arc::new(table)
+    (Arc::new(table), missing)
+}
+
+/// Keeps the pieces of `made` in `table` for the next render under `key`
+/// in `tables`: added to what pages of the same key that rendered at the
+/// same time kept (their table is not replaced, which would lose theirs).
+fn keep_made<K: std::hash::Hash + Eq, T: Clone>(
+    tables: &mut HashMap<K, Table<T>>,
+    key: K,
+    table: &Table<T>,
+    made: &[usize],
+) {
+    match tables.get_mut(&key) {
+        Some(kept) if kept.len() == table.len() && !Arc::ptr_eq(kept, table) => {
+            if made.is_empty() {
+                return;
+            }
+            let kept = Arc::make_mut(kept);
+            for &u in made {
+                if kept[u].is_none() {
+                    kept[u].clone_from(&table[u]);
+                }
+            }
+        }
+        _ => {
+            tables.insert(key, Arc::clone(table));
+        }
+    }
 }
 
 /// Frees the last render's pieces on another thread: a few tens of
@@ -412,8 +468,33 @@ fn merge_sorted<T: Copy>(
 
 #[cfg(test)]
 mod tests {
-    use super::merge_sorted;
+    use super::{Table, keep_made, merge_sorted};
     use proptest::prelude::*;
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    #[test]
+    fn pages_that_made_their_rows_at_once_keep_them_all() {
+        // Two pages of one folder both start from the same kept table and
+        // each makes the rows of its own units; whichever is kept last,
+        // the next render has both pages' rows.
+        let kept: Table<&str> = Arc::new(vec![Some("kept"), None, None]);
+        let mut tables = HashMap::from([("folder", Arc::clone(&kept))]);
+        let first: Table<&str> = Arc::new(vec![Some("kept"), Some("first"), None]);
+        let second: Table<&str> = Arc::new(vec![Some("kept"), None, Some("second")]);
+        keep_made(&mut tables, "folder", &first, &[1]);
+        keep_made(&mut tables, "folder", &second, &[2]);
+        assert_eq!(
+            tables["folder"].as_slice(),
+            [Some("kept"), Some("first"), Some("second")]
+        );
+        // What a page took as it was, made nothing, is left alone.
+        keep_made(&mut tables, "folder", &kept, &[]);
+        assert_eq!(tables["folder"][2], Some("second"));
+        // The first pieces of a folder are kept as they are.
+        keep_made(&mut tables, "other", &first, &[1]);
+        assert!(Arc::ptr_eq(&tables["other"], &first));
+    }
 
     proptest! {
         #[test]

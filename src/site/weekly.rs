@@ -4,14 +4,17 @@
 //! from `analyse` and the model; this only shapes them for templates.
 
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use minijinja::{Value, context};
+use rayon::prelude::*;
 
 use super::data::{RenderContext, SiteData};
+use super::lists;
 use super::lists::{attention_item, key_result_link};
 use super::paths::path_value;
-use super::pieces::{UnitWeek, Weeks};
+use super::pieces::{ChangeOrder, UnitWeek, Weeks};
 use crate::analyse::attention::{Reason, needs_attention, reasons};
 use crate::analyse::changes::{Change, Standing, Window, biggest_first, changes};
 use crate::model::{KeyResult, Model, Unit};
@@ -33,8 +36,10 @@ fn weeks(site: &SiteData) -> Option<Weeks> {
 /// draft how many of its key results are newly in trouble and due a
 /// check-in.
 fn unit_week(now: &[Unit], then: &[Unit], u: usize, window: Window) -> UnitWeek {
+    let changes = changes(now, then, &[u], window);
     let mut week = UnitWeek {
-        changes: changes(now, then, &[u], window),
+        hash: week_hash(&changes),
+        changes,
         ..UnitWeek::default()
     };
     let unit = &now[u];
@@ -56,6 +61,27 @@ fn unit_week(now: &[Unit], then: &[Unit], u: usize, window: Window) -> UnitWeek 
     week
 }
 
+/// A hash of a unit's changes of the week, all a changes page shows of
+/// them besides the unit itself: which key results moved, where they stood
+/// then and now, and the check-ins of the window.
+fn week_hash(changes: &[Change]) -> u64 {
+    let mut hasher = crate::site::cache::hasher();
+    for change in changes {
+        (change.objective, change.key_result, &change.checkins).hash(&mut hasher);
+        for standing in [&change.then, &change.now] {
+            (
+                standing.value.map(f64::to_bits),
+                standing.done,
+                standing.progress.to_bits(),
+                standing.confidence.map(|c| c.as_str()),
+                standing.pace,
+            )
+                .hash(&mut hasher);
+        }
+    }
+    hasher.finish()
+}
+
 fn standing(s: &Standing) -> Value {
     context! {
         value => s.value,
@@ -66,28 +92,72 @@ fn standing(s: &Standing) -> Value {
     }
 }
 
-/// A changes page's list: each moved key result of `units` linked, with
-/// where it stood then and now and the check-ins of the window, biggest
-/// moves first. Each item is made as the template reaches it (every key
-/// result of a large workspace may have moved).
-pub fn changes_list(site: &Arc<RenderContext>, units: &[usize], period: &str) -> Value {
-    let weeks = weeks(site).unwrap_or_default();
-    let moved: Vec<usize> = units
-        .iter()
-        .copied()
+/// Key results per changes page: about as many rows as a page of the
+/// alignment map, quick to open; 10,000 units' week is some 80 pages.
+pub const CHANGES_PER_PAGE: usize = 1000;
+
+/// The moved key results of the units `period`'s pages show, biggest moves
+/// first, with every unit's week: made once per render
+/// ([`super::pieces::Pieces::change_order`]), for the page list (how many
+/// pages) and for each page (its slice). `None` when no period is running.
+fn change_order(site: &SiteData, period: &str) -> Option<(Weeks, ChangeOrder)> {
+    let weeks = weeks(site)?;
+    let moved: Vec<usize> = lists::period_units(&site.model, period)
+        .into_iter()
         .filter(|&u| weeks.get(u).is_some_and(|w| !w.changes.is_empty()))
         .collect();
     let change = |&(u, c): &(usize, usize)| &weeks[u].changes[c];
     let order = site.pieces.change_order(period, &weeks, &moved, |a, b| {
         biggest_first(change(a), change(b))
     });
-    Value::from_object(super::rows::ChangeList {
+    Some((weeks, order))
+}
+
+/// The pages the changes of `period` take ([`CHANGES_PER_PAGE`] each; one
+/// when nothing moved), each as a hash of what it shows of the week: how
+/// many moved in all, and its changes in order with each unit's week
+/// ([`UnitWeek::hash`]). The rest of a page is its units' and the site's
+/// (the cache's fingerprint of the page adds those).
+pub fn changes_pages(site: &SiteData, period: &str) -> Vec<u64> {
+    let (weeks, order) = change_order(site, period).unwrap_or_default();
+    let count = super::pager::page_count(order.len(), CHANGES_PER_PAGE);
+    (0..count)
+        .into_par_iter()
+        .map(|page| {
+            let mut hasher = crate::site::cache::hasher();
+            order.len().hash(&mut hasher);
+            let start = page * CHANGES_PER_PAGE;
+            let end = order.len().min(start + CHANGES_PER_PAGE);
+            for &(u, c) in order.get(start..end).unwrap_or_default() {
+                (u, c, weeks[u].hash).hash(&mut hasher);
+            }
+            hasher.finish()
+        })
+        .collect()
+}
+
+/// Page `number` (1-based) of the changes of `period`: its list (each
+/// moved key result linked, with where it stood then and now and the
+/// check-ins of the window; each item made as the template reaches it)
+/// and how many key results moved on all pages.
+pub fn changes_list(site: &Arc<RenderContext>, period: &str, number: usize) -> (Value, usize) {
+    let (weeks, order) = change_order(site, period).unwrap_or_default();
+    let start = number.saturating_sub(1).saturating_mul(CHANGES_PER_PAGE);
+    let shown = order
+        .get(start..order.len().min(start.saturating_add(CHANGES_PER_PAGE)))
+        .unwrap_or_default()
+        .to_vec();
+    let mut units: Vec<usize> = shown.iter().map(|&(u, _)| u).collect();
+    units.sort_unstable();
+    units.dedup();
+    let list = super::rows::ChangeList {
         site: Arc::clone(site),
         weeks,
-        order,
-        units: moved,
+        order: shown,
+        units,
         item: change_value,
-    })
+    };
+    (Value::from_object(list), order.len())
 }
 
 fn change_value(site: &Arc<RenderContext>, change: &Change) -> Value {
@@ -296,4 +366,49 @@ pub fn person_variables(site: &Arc<RenderContext>, person: usize) -> Vec<(&'stat
         ("attention", Value::from(attention)),
         ("checkins", Value::from(checkins)),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ConfidenceLevel;
+
+    /// A changes page's hash follows what it shows of the units' weeks: a
+    /// confidence of a week ago that differs, with the same rows in the
+    /// same order (and no unit changed), makes another hash, so the cache
+    /// renders the page again.
+    #[test]
+    fn a_changes_page_hash_follows_the_figures_of_a_week_ago() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-okrs");
+        let workspace = crate::workspace::Workspace::load(&root, None).unwrap();
+        let today = crate::period::parse_date("2026-11-27").unwrap();
+        let model = Arc::new(crate::compile(&workspace, today));
+        let markdown = super::super::markdown::MarkdownOptions { unsafe_html: false };
+        let site_of = |model: &Arc<Model>| {
+            SiteData::after(Arc::clone(model), markdown, &workspace.config, None, false)
+        };
+        let site = site_of(&model);
+        let (weeks, order) = change_order(&site, "2026-Q4").unwrap();
+        let hashes = changes_pages(&site, "2026-Q4");
+        // A key result whose value moved, and a confidence it had neither
+        // then nor now.
+        let change = order
+            .iter()
+            .map(|&(u, c)| &weeks[u].changes[c])
+            .find(|c| c.value_change().is_some_and(|moved| moved != 0.0))
+            .unwrap();
+        let level = ConfidenceLevel::ALL
+            .into_iter()
+            .find(|&l| Some(l) != change.then.confidence && Some(l) != change.now.confidence)
+            .unwrap();
+        let mut week_ago = Vec::clone(site.week_ago.as_ref().unwrap());
+        week_ago[change.unit].objectives[change.objective].key_results[change.key_result]
+            .confidence = Some(level);
+        let mut next = Model::clone(&model);
+        next.week_ago = Some(Arc::new(week_ago));
+        let next_site = site_of(&Arc::new(next));
+        let (_, next_order) = change_order(&next_site, "2026-Q4").unwrap();
+        assert_eq!(order, next_order, "the same rows in the same order");
+        assert_ne!(changes_pages(&next_site, "2026-Q4"), hashes);
+    }
 }

@@ -12,7 +12,7 @@ use std::hash::{BuildHasher, Hash, Hasher};
 /// manifest names the binary, and no other reads its numbers). A rebuild
 /// hashes the tens of megabytes of the pages that show every unit, which
 /// SipHash (the standard library's) took several times longer over.
-pub(super) fn hasher() -> foldhash::quality::FoldHasher<'static> {
+pub(crate) fn hasher() -> foldhash::quality::FoldHasher<'static> {
     foldhash::quality::FixedState::with_seed(0).build_hasher()
 }
 

@@ -43,8 +43,8 @@ use crate::config::Config;
 use crate::link::Touched;
 use crate::model::{Model, Unit};
 use crate::source::FilePath;
-pub(crate) use fingerprint::owners_hash;
-use fingerprint::{global_hash, hash_bytes, hasher, node_hashes};
+use fingerprint::{global_hash, hash_bytes, node_hashes};
+pub(crate) use fingerprint::{hasher, owners_hash};
 use manifest::{MANIFEST, MANIFEST_LIMIT, Manifest, Recorded};
 
 mod fingerprint;
@@ -321,7 +321,7 @@ impl SiteCache {
         // A save's units' pages first, while each unit's hash is made (on
         // the other cores). Their fingerprints wait for the hashes.
         let painted_at = Mutex::new(None);
-        let (units, mut painted, first_slowest) = {
+        let (units, prints, global, mut painted, first_slowest) = {
             let first_build = Build {
                 cache: self,
                 render: &render,
@@ -346,59 +346,54 @@ impl SiteCache {
                 *painted_at.lock().unwrap_or_else(|e| e.into_inner()) = Some(started.elapsed());
                 done
             };
-            let last = self.last.as_deref();
-            let old_units = &self.units;
+            let cache: &SiteCache = self;
             let (units, painted) = rayon::join(
                 || {
                     let took = Instant::now();
-                    let units = (!hash_later)
-                        .then(|| unit_hashes_after(last, old_units, &model, touched.as_ref()));
+                    let units = (!hash_later).then(|| {
+                        unit_hashes_after(
+                            cache.last.as_deref(),
+                            &cache.units,
+                            &model,
+                            touched.as_ref(),
+                        )
+                    });
+                    let hashing = took.elapsed();
+                    let prints = units.as_ref().map(|(units, _, _)| {
+                        Fingerprints::new(&model, config, templates, &render.site, units)
+                    });
+                    // The last render's pieces before the page list: it
+                    // counts the changes of the week (so their pages), from
+                    // each unit's week, kept or made.
+                    let same = units.as_ref().map(|(_, same, _)| same.as_slice());
+                    let global =
+                        cache.keep_pieces(&render, &model, same, prints.as_ref(), touched.as_ref());
+                    let keeping = took.elapsed() - hashing;
                     // The page list too, while the saved unit's page is
                     // made: every page after it needs the list.
                     render.pages();
-                    (units, took.elapsed())
+                    let listing = took.elapsed() - hashing - keeping;
+                    (units, prints, global, [hashing, keeping, listing])
                 },
                 paint,
             );
-            let (units, hashing) = units;
-            phases.beside("unit hashes and page list", hashing);
+            let (units, prints, global, [hashing, keeping, listing]) = units;
+            phases.beside("unit hashes", hashing);
+            phases.beside("fingerprints and pieces kept", keeping);
+            phases.beside("page list", listing);
             // The saved unit's page counts for the slowest page too.
             let slowest = first_build
                 .slowest
                 .into_inner()
                 .unwrap_or_else(|e| e.into_inner());
-            (units, painted, slowest)
+            (units, prints, global, painted, slowest)
         };
         phases.end("hashes and first page");
-        let (units, same, compared) = match units {
-            Some((units, same, compared)) => (Some(units), Some(same), compared),
-            None => (None, None, 0),
+        let (units, compared) = match units {
+            Some((units, _, compared)) => (Some(units), compared),
+            None => (None, 0),
         };
-        let prints = units
-            .as_deref()
-            .map(|units| Fingerprints::new(&model, config, templates, &render.site, units));
-        phases.end("fingerprints");
-        // The last render's pieces of the units that did not change, when
-        // nothing site-wide did (templates, settings, today, paths, people).
-        let global = prints.as_ref().map(|prints| prints.global);
-        let same = same.filter(|_| global.is_some() && global == self.global);
-        // The week-ago units linking set, when the last render's week-ago
-        // units are the last model's and this render's this model's.
-        let week_touched = touched
-            .as_ref()
-            .filter(|_| {
-                let last_model = self.last.as_ref().and_then(|m| m.week_ago.as_ref());
-                let last_render = self.render.as_ref().and_then(|r| r.site.week_ago.as_ref());
-                both_same(last_model, last_render)
-                    && both_same(model.week_ago.as_ref(), render.site.week_ago.as_ref())
-            })
-            .map(|touched| &touched.week_ago);
-        render
-            .site
-            .pieces
-            .settle(same.as_deref(), render.site.week_ago.as_ref(), week_touched);
         self.global = global;
-        phases.end("pieces kept");
         if let Some(prints) = &prints {
             for (page, done) in painted.iter_mut() {
                 if let Ok(done) = done {
@@ -553,6 +548,37 @@ impl SiteCache {
         phases.end("kept");
         summary.phases = phases;
         Ok(summary)
+    }
+
+    /// Gives `render` the last render's pieces of the units that did not
+    /// change (`same`: unit by unit, as the unit hashes say), when nothing
+    /// site-wide did (templates, settings, today, paths, people: the
+    /// global fingerprint). Returns this build's global fingerprint.
+    fn keep_pieces(
+        &self,
+        render: &SiteRender,
+        model: &Model,
+        same: Option<&[bool]>,
+        prints: Option<&Fingerprints>,
+        touched: Option<&Touched>,
+    ) -> Option<u64> {
+        let global = prints.map(|prints| prints.global);
+        let same = same.filter(|_| global.is_some() && global == self.global);
+        // The week-ago units linking set, when the last render's week-ago
+        // units are the last model's and this render's this model's.
+        let week_touched = touched
+            .filter(|_| {
+                let last_model = self.last.as_ref().and_then(|m| m.week_ago.as_ref());
+                let last_render = self.render.as_ref().and_then(|r| r.site.week_ago.as_ref());
+                both_same(last_model, last_render)
+                    && both_same(model.week_ago.as_ref(), render.site.week_ago.as_ref())
+            })
+            .map(|touched| &touched.week_ago);
+        render
+            .site
+            .pieces
+            .settle(same, render.site.week_ago.as_ref(), week_touched);
+        global
     }
 
     /// Whether the cache's page records are those of `all`, one each: the
@@ -1027,14 +1053,20 @@ impl Fingerprints {
         match used {
             Some(used) if !self.uses_model => {
                 self.global.hash(&mut hasher);
-                if let PageKind::Alignment {
-                    number,
-                    count,
-                    units,
-                    ..
-                } = &page.kind
-                {
-                    (number, count, units).hash(&mut hasher);
+                match &page.kind {
+                    PageKind::Alignment {
+                        number,
+                        count,
+                        units,
+                        ..
+                    } => (number, count, units).hash(&mut hasher),
+                    PageKind::Changes {
+                        number,
+                        count,
+                        shown,
+                        ..
+                    } => (number, count, shown).hash(&mut hasher),
+                    _ => {}
                 }
                 for &u in used {
                     (u, self.nodes.get(u)).hash(&mut hasher);
@@ -1050,13 +1082,17 @@ impl Fingerprints {
 /// site-wide inputs)? The index and dashboards rank and count every unit.
 /// The people page lists everyone with how many key results they answer
 /// for: the people and who owns what ([`owners_hash`]) are in the
-/// site-wide fingerprint, so a new figure does not render it again.
+/// site-wide fingerprint, so a new figure does not render it again. A
+/// changes page shows its units' rows, and what it shows of their weeks
+/// (which moved, then and now, in what order, how many in all) is in its
+/// kind (`shown`): a save renders again only the pages its rows are on.
 fn depends_on_used(kind: &PageKind) -> bool {
     matches!(
         kind,
         PageKind::Unit(_)
             | PageKind::UnitJson(_)
             | PageKind::Alignment { .. }
+            | PageKind::Changes { .. }
             | PageKind::Scorecard(_)
             | PageKind::Person(_)
             | PageKind::People
@@ -1084,6 +1120,8 @@ pub(crate) fn drop_later<T: Send + 'static>(value: T, units: usize) {
     }
 }
 
+#[cfg(test)]
+mod paged_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
