@@ -20,6 +20,7 @@ pub mod link;
 pub mod lsp;
 pub mod model;
 pub mod number;
+pub mod order;
 pub mod parse;
 pub mod people;
 pub mod period;

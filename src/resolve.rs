@@ -2,7 +2,10 @@
 //! units sorted, `parent` and `aligns_to` resolved by the period rule, and
 //! what cannot be resolved reported.
 
+use std::cmp::Reverse;
 use std::collections::HashMap;
+
+use chrono::NaiveDate;
 
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
@@ -24,34 +27,43 @@ pub fn resolve(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<Unit>, UnitIndex) {
     assign_periods(&mut units, config, diagnostics);
-    fn period(
-        u: &Unit,
-    ) -> Option<(
-        chrono::NaiveDate,
-        std::cmp::Reverse<chrono::NaiveDate>,
-        &str,
-    )> {
-        u.period
-            .as_ref()
-            .map(|p| (p.start, std::cmp::Reverse(p.end), p.name.as_str()))
-    }
-    // The file makes the order total, so an unstable sort (which needs no
-    // buffer) gives the same order as a stable one.
-    units.sort_unstable_by(|a, b| {
-        // Units without a period go last.
-        (period(a).is_none(), period(a), &a.id, &a.file).cmp(&(
-            period(b).is_none(),
-            period(b),
-            &b.id,
-            &b.file,
-        ))
-    });
+    let order = unit_order(&units);
+    crate::order::permute(&mut units, order);
     let index = UnitIndex::build(&units, broken, config, diagnostics);
     resolve_parents(&mut units, &index, diagnostics);
     break_cycles(&mut units, diagnostics);
     link_children(&mut units);
     resolve_alignments(&mut units, &index, diagnostics);
     (units, index)
+}
+
+/// The order of the units in the model, as indices into `units`: by period
+/// (earlier start first, then the longer period, then its name; units
+/// without a period last), then by id, then by file, which makes the order
+/// total. Each unit's period is looked up once among the few periods there
+/// are, and the indices are sorted by compact keys: sorting the units
+/// themselves (496 bytes each) moved each many times, and compared their
+/// periods' dates and names again at every step.
+fn unit_order(units: &[Unit]) -> Vec<usize> {
+    fn period_key(u: &Unit) -> Option<(NaiveDate, Reverse<NaiveDate>, &str)> {
+        u.period.as_ref().map(Period::order_key)
+    }
+    let mut periods: Vec<_> = units.iter().filter_map(period_key).collect();
+    periods.sort_unstable();
+    periods.dedup();
+    // Units without a period go last.
+    let rank = |u: &Unit| {
+        period_key(u).map_or(periods.len(), |key| {
+            periods.binary_search(&key).unwrap_or(periods.len())
+        })
+    };
+    let keys: Vec<(usize, &str, &FilePath)> = units
+        .iter()
+        .map(|u| (rank(u), u.id.as_str(), &u.file))
+        .collect();
+    let mut order: Vec<usize> = (0..units.len()).collect();
+    order.sort_unstable_by(|&a, &b| keys[a].cmp(&keys[b]));
+    order
 }
 
 /// Links unit `i` again after its file changed in ways no other unit sees
@@ -760,4 +772,61 @@ fn alignment_level(units: &[Unit], u: usize, target: usize, span: Span) -> Optio
         .with_help("objectives align upwards, to the parent unit or its ancestors")
     };
     Some(diagnostic)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    /// `unit_order` gives the order a sort of the units themselves by
+    /// (no period last, period's start, its end latest first, its name, id,
+    /// file) gives, whatever order the files come in.
+    #[test]
+    fn units_are_ordered_by_period_then_id_then_file() {
+        let periods = [
+            None,
+            Some("2026"),
+            Some("2026-Q4"),
+            Some("2026-Q1"),
+            Some("2026-11"),
+            Some("2026-H2"),
+        ];
+        let mut state = 5u64;
+        let mut next = |below: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize % below
+        };
+        let mut units = Vec::new();
+        for file in 0..300 {
+            let id = format!("team-{}", next(12));
+            let text = format!("+++\nid = \"{id}\"\n+++\n");
+            let parsed = crate::parse::parse_unit_file(&SourceFile::from_text(
+                format!("f{:03}.md", next(1000) * 1000 + file),
+                text,
+            ));
+            let mut unit = parsed.unit.expect("a unit");
+            unit.period = periods[next(periods.len())].and_then(Period::builtin);
+            units.push(unit);
+        }
+        type Key<'u> = (
+            bool,
+            Option<(NaiveDate, Reverse<NaiveDate>, &'u str)>,
+            &'u str,
+            &'u FilePath,
+        );
+        fn key(u: &Unit) -> Key<'_> {
+            let period = u.period.as_ref().map(Period::order_key);
+            (period.is_none(), period, &u.id, &u.file)
+        }
+        let mut sorted: Vec<_> = units.iter().map(key).collect();
+        sorted.sort();
+        let ordered: Vec<_> = unit_order(&units)
+            .into_iter()
+            .map(|u| key(&units[u]))
+            .collect();
+        assert_eq!(ordered, sorted);
+    }
 }

@@ -160,7 +160,7 @@ impl Workspace {
                     .cmp(&read_path(&read[b]))
                     .then(a.cmp(&b))
             });
-            permute(&mut read, order);
+            crate::order::permute(&mut read, order);
         }
         workspace.read_errors.append(&mut walk_errors);
         // Collected in place (the parsed files take over the list's
@@ -333,24 +333,6 @@ fn same_path(a: &Path, b: &Path) -> bool {
     normal(a).eq(normal(b))
 }
 
-/// Puts `items[order[i]]` at place `i` for every `i`, in place: each
-/// cycle of the permutation is followed with swaps (`order` is used up).
-fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
-    for start in 0..items.len() {
-        let mut at = start;
-        // A place already filled points at itself.
-        while order[at] != at {
-            let next = order[at];
-            order[at] = at;
-            if next == start {
-                break;
-            }
-            items.swap(at, next);
-            at = next;
-        }
-    }
-}
-
 /// The relative path of a file [`Workspace::load_parsed`] read.
 fn read_path<T>(read: &Option<(String, T)>) -> Option<&str> {
     read.as_ref().map(|(relative, _)| relative.as_str())
@@ -500,26 +482,6 @@ mod tests {
     /// their units come in the walk's order (by the names' bytes) whichever
     /// thread reads them first, so the model is the same on every run.
     #[cfg(unix)]
-    #[test]
-    fn permute_puts_each_item_where_the_order_says() {
-        let mut state = 11u64;
-        for length in [0, 1, 2, 3, 7, 64, 300] {
-            let mut order: Vec<usize> = (0..length).collect();
-            // A Fisher–Yates shuffle from a fixed seed.
-            for i in (1..length).rev() {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                order.swap(i, (state >> 33) as usize % (i + 1));
-            }
-            let items: Vec<String> = (0..length).map(|i| format!("item {i}")).collect();
-            let wanted: Vec<String> = order.iter().map(|&i| items[i].clone()).collect();
-            let mut moved = items.clone();
-            permute(&mut moved, order.clone());
-            assert_eq!(moved, wanted, "{order:?}");
-        }
-    }
-
     #[test]
     fn names_that_read_the_same_keep_the_order_of_the_walk() {
         use std::os::unix::ffi::OsStrExt;

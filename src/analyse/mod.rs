@@ -35,11 +35,21 @@ pub fn analyse(
 /// [`analyse`] without the lints: every figure, for a model whose
 /// diagnostics are not wanted (`changes::as_of`).
 pub fn analyse_figures(units: &mut [Unit], config: &Config, today: NaiveDate) -> Feeds {
-    // Units are independent here and in `summarise_unit`: one per thread.
-    units
-        .par_iter_mut()
-        .for_each(|unit| measure_unit(unit, config, today));
+    // The feeds depend on the alignment targets and the key results' types
+    // alone, which measuring does not change.
     let feeds = Feeds::of(units);
+    // Units are independent here and in `summarise_unit`: one per thread.
+    // So is every objective nothing rolls up into: it is settled here, and
+    // `roll_up` settles the others in order on one thread (in a workspace
+    // without roll-ups, none).
+    units.par_iter_mut().enumerate().for_each(|(u, unit)| {
+        measure_unit(unit, config, today);
+        for (o, objective) in unit.objectives.iter_mut().enumerate() {
+            if !feeds.is_fed(u, o) {
+                settle(objective, &[]);
+            }
+        }
+    });
     roll_up(units, &feeds);
     let due_soon_days = config.rules.due_soon_days;
     units.par_iter_mut().for_each(|unit| {
@@ -218,6 +228,15 @@ impl Feeds {
         made
     }
 
+    /// Whether objective `o` of unit `u` has a roll-up that some objective
+    /// feeds.
+    fn is_fed(&self, u: usize, o: usize) -> bool {
+        self.offsets
+            .get(u)
+            .and_then(|&first| self.feeds.get(first + o))
+            .is_some_and(|fed_by| !fed_by.is_empty())
+    }
+
     /// Whether some objective feeds, through roll-ups, a roll-up of its own.
     pub fn has_loop(&self) -> bool {
         self.has_loop
@@ -327,7 +346,8 @@ fn settle(objective: &mut crate::model::Objective, fed: &[(usize, f64)]) {
 /// them, which may contain roll-ups in turn. Objectives are settled children
 /// first with an explicit stack (no recursion depth to exhaust); on a loop,
 /// possible through cross-alignment, an objective still being settled counts
-/// as 0.
+/// as 0. The objectives nothing feeds are settled already
+/// ([`analyse_figures`]).
 fn roll_up(units: &mut [Unit], feeds: &Feeds) {
     let Feeds {
         location, feeds, ..
@@ -337,6 +357,9 @@ fn roll_up(units: &mut [Unit], feeds: &Feeds) {
     let mut settling = vec![false; total];
     let mut stack = Vec::new();
     for root in 0..total {
+        if feeds[root].is_empty() {
+            continue;
+        }
         stack.clear();
         stack.push((root, false));
         while let Some((x, expanded)) = stack.pop() {
@@ -346,16 +369,23 @@ fn roll_up(units: &mut [Unit], feeds: &Feeds) {
             if !expanded {
                 settling[x] = true;
                 stack.push((x, true));
-                let open = feeds[x]
-                    .iter()
-                    .filter(|&&(_, f)| settled[f].is_none() && !settling[f]);
+                let open = feeds[x].iter().filter(|&&(_, f)| {
+                    !feeds[f].is_empty() && settled[f].is_none() && !settling[f]
+                });
                 stack.extend(open.map(|&(_, f)| (f, false)));
                 continue;
             }
             let (u, o) = location[x];
             let fed: Vec<(usize, f64)> = feeds[x]
                 .iter()
-                .map(|&(k, f)| (k, settled[f].unwrap_or(0.0)))
+                .map(|&(k, f)| {
+                    if feeds[f].is_empty() {
+                        let (fu, fo) = location[f];
+                        (k, units[fu].objectives[fo].progress)
+                    } else {
+                        (k, settled[f].unwrap_or(0.0))
+                    }
+                })
                 .collect();
             let objective = &mut units[u].objectives[o];
             settle(objective, &fed);
