@@ -109,10 +109,22 @@ pub fn resolve_again(
 }
 
 fn assign_periods(units: &mut [Unit], config: &Config, diagnostics: &mut Vec<Diagnostic>) {
+    // Units name the same few periods, mostly one after another: a name is
+    // looked up again only when it differs from the last one (a built-in
+    // period's dates are worked out from its name, on the one thread that
+    // links).
+    let mut last: Option<(String, Option<Period>)> = None;
     for unit in units {
         unit.period = match &unit.origin.period_name {
             Some((name, span)) => {
-                let period = config.catalog.lookup(name);
+                let period = match &last {
+                    Some((looked_up, period)) if looked_up == name => period.clone(),
+                    _ => {
+                        let period = config.catalog.lookup(name);
+                        last = Some((name.clone(), period.clone()));
+                        period
+                    }
+                };
                 if period.is_none() {
                     diagnostics.push(
                         Diagnostic::new(
@@ -778,6 +790,39 @@ fn alignment_level(units: &[Unit], u: usize, target: usize, span: Span) -> Optio
 mod tests {
     use super::*;
     use crate::source::SourceFile;
+
+    /// Each unit gets the period its own name looks up, and each unknown
+    /// name its own diagnostic, however the names follow one another.
+    #[test]
+    fn each_unit_gets_the_period_its_name_names() {
+        let names = [
+            "2026-Q4", "2026-Q4", "2026-Q1", "FY27", "bogus", "bogus", "2026-Q4", "FY27",
+        ];
+        let mut config = Config::default();
+        let custom = Period {
+            name: "FY27".to_string(),
+            start: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap_or_default(),
+            end: NaiveDate::from_ymd_opt(2027, 6, 30).unwrap_or_default(),
+        };
+        config.catalog = crate::period::PeriodCatalog::new([custom]);
+        let mut units: Vec<Unit> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let text = format!("+++\nid = \"u{i}\"\nperiod = \"{name}\"\n+++\n");
+                let file = SourceFile::from_text(format!("u{i}.md"), text);
+                crate::parse::parse_unit_file(&file).unit.expect("a unit")
+            })
+            .collect();
+        let mut diagnostics = Vec::new();
+        assign_periods(&mut units, &config, &mut diagnostics);
+        for (unit, name) in units.iter().zip(names) {
+            assert_eq!(unit.period, config.catalog.lookup(name), "{name}");
+        }
+        assert!(units[3].period.as_ref().is_some_and(|p| p.name == "FY27"));
+        let unknown: Vec<&str> = diagnostics.iter().map(|d| &*d.file).collect();
+        assert_eq!(unknown, ["u4.md", "u5.md"]);
+    }
 
     /// `unit_order` gives the order a sort of the units themselves by
     /// (no period last, period's start, its end latest first, its name, id,
