@@ -6,6 +6,7 @@ use std::cmp::Reverse;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
@@ -567,9 +568,17 @@ pub fn parse_reference(written: &str) -> Option<(Option<&str>, &str, Option<&str
     Some((unit, objective, key_result))
 }
 
+/// Resolves every unit's `aligns_to` entries and lists the contributors.
 fn resolve_alignments(units: &mut [Unit], index: &UnitIndex, diagnostics: &mut Vec<Diagnostic>) {
-    for u in 0..units.len() {
-        resolve_unit_alignments(units, index, u, true, diagnostics);
+    // What each reference names is found on the pool (reading the units
+    // only); the links are then made in order on this thread, as one unit
+    // after the other would make them.
+    let found: Vec<Vec<Found>> = (0..units.len())
+        .into_par_iter()
+        .map(|u| find_unit_alignments(units, index, u, true))
+        .collect();
+    for (u, found) in found.into_iter().enumerate() {
+        link_unit_alignments(units, u, found, diagnostics);
     }
 }
 
@@ -582,38 +591,111 @@ fn resolve_unit_alignments(
     contribute: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    let found = find_unit_alignments(units, index, u, contribute);
+    link_unit_alignments(units, u, found, diagnostics);
+}
+
+/// What one `aligns_to` entry of objective `o` (entry `a`) names, found
+/// without changing any unit.
+struct Found {
+    o: usize,
+    a: usize,
+    named: Named,
+}
+
+enum Named {
+    /// The target, the entry written in full, a diagnostic about the
+    /// level it skips, and the contributor to list at the target.
+    Target {
+        target: AlignmentTarget,
+        full: String,
+        level: Option<Diagnostic>,
+        contributor: Option<String>,
+    },
+    /// Nothing; a diagnostic if no earlier one covers it, and the entry
+    /// written in full where the unit is known.
+    Nothing {
+        diagnostic: Option<Diagnostic>,
+        full: Option<String>,
+    },
+}
+
+/// What the `aligns_to` entries of unit `u` name, in order.
+fn find_unit_alignments(
+    units: &[Unit],
+    index: &UnitIndex,
+    u: usize,
+    contribute: bool,
+) -> Vec<Found> {
+    let mut found = Vec::new();
     for o in 0..units[u].objectives.len() {
         for a in 0..units[u].objectives[o].origin.alignments.len() {
-            match resolve_alignment(units, index, u, o, a) {
+            let named = match resolve_alignment(units, index, u, o, a) {
                 Ok((target, full)) => {
                     let span = units[u].objectives[o].origin.alignments[a].span;
-                    diagnostics.extend(alignment_level(units, u, target.unit, span));
-                    // `concat`, not `format!`: one exact allocation, and this
-                    // serial pass over every alignment is on `check`'s path.
-                    let contributor = contribute
-                        .then(|| [&*units[u].id, "#", &*units[u].objectives[o].id].concat());
-                    let objective = &mut units[u].objectives[o];
-                    objective.origin.alignments[a].target = Some(target);
-                    objective.aligns_to[a] = full;
-                    let aligned = &mut units[target.unit].objectives[target.objective];
-                    match (target.key_result, contributor) {
-                        (_, None) => {}
-                        (Some(k), Some(c)) => aligned.key_results[k].contributors.push(c),
-                        (None, Some(c)) => aligned.contributors.push(c),
+                    Named::Target {
+                        target,
+                        full,
+                        level: alignment_level(units, u, target.unit, span),
+                        // `concat`, not `format!`: one exact allocation
+                        // for each of a workspace's alignments.
+                        contributor: contribute
+                            .then(|| [&*units[u].id, "#", &*units[u].objectives[o].id].concat()),
                     }
                 }
                 Err(unresolved) => {
-                    if let Unresolved::New(diagnostic) = unresolved {
-                        diagnostics.push(*diagnostic);
-                    }
+                    let diagnostic = match unresolved {
+                        Unresolved::New(diagnostic) => Some(*diagnostic),
+                        Unresolved::AlreadyReported => None,
+                    };
                     // Still written out in full where the unit is known.
                     let written = &units[u].objectives[o].aligns_to[a];
-                    if let (Some(parent), Some((None, ..))) =
-                        (&units[u].parent, parse_reference(written))
-                    {
-                        let full = [parent.as_str(), "#", written.trim()].concat();
-                        units[u].objectives[o].aligns_to[a] = full;
-                    }
+                    let full = match (&units[u].parent, parse_reference(written)) {
+                        (Some(parent), Some((None, ..))) => {
+                            Some([parent.as_str(), "#", written.trim()].concat())
+                        }
+                        _ => None,
+                    };
+                    Named::Nothing { diagnostic, full }
+                }
+            };
+            found.push(Found { o, a, named });
+        }
+    }
+    found
+}
+
+/// Links what [`find_unit_alignments`] found for unit `u`: each entry's
+/// target and full text, and the contributors at the targets.
+fn link_unit_alignments(
+    units: &mut [Unit],
+    u: usize,
+    found: Vec<Found>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for Found { o, a, named } in found {
+        match named {
+            Named::Target {
+                target,
+                full,
+                level,
+                contributor,
+            } => {
+                diagnostics.extend(level);
+                let objective = &mut units[u].objectives[o];
+                objective.origin.alignments[a].target = Some(target);
+                objective.aligns_to[a] = full;
+                let aligned = &mut units[target.unit].objectives[target.objective];
+                match (target.key_result, contributor) {
+                    (_, None) => {}
+                    (Some(k), Some(c)) => aligned.key_results[k].contributors.push(c),
+                    (None, Some(c)) => aligned.contributors.push(c),
+                }
+            }
+            Named::Nothing { diagnostic, full } => {
+                diagnostics.extend(diagnostic);
+                if let Some(full) = full {
+                    units[u].objectives[o].aligns_to[a] = full;
                 }
             }
         }
@@ -787,91 +869,4 @@ fn alignment_level(units: &[Unit], u: usize, target: usize, span: Span) -> Optio
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::source::SourceFile;
-
-    /// Each unit gets the period its own name looks up, and each unknown
-    /// name its own diagnostic, however the names follow one another.
-    #[test]
-    fn each_unit_gets_the_period_its_name_names() {
-        let names = [
-            "2026-Q4", "2026-Q4", "2026-Q1", "FY27", "bogus", "bogus", "2026-Q4", "FY27",
-        ];
-        let mut config = Config::default();
-        let custom = Period {
-            name: "FY27".to_string(),
-            start: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap_or_default(),
-            end: NaiveDate::from_ymd_opt(2027, 6, 30).unwrap_or_default(),
-        };
-        config.catalog = crate::period::PeriodCatalog::new([custom]);
-        let mut units: Vec<Unit> = names
-            .iter()
-            .enumerate()
-            .map(|(i, name)| {
-                let text = format!("+++\nid = \"u{i}\"\nperiod = \"{name}\"\n+++\n");
-                let file = SourceFile::from_text(format!("u{i}.md"), text);
-                crate::parse::parse_unit_file(&file).unit.expect("a unit")
-            })
-            .collect();
-        let mut diagnostics = Vec::new();
-        assign_periods(&mut units, &config, &mut diagnostics);
-        for (unit, name) in units.iter().zip(names) {
-            assert_eq!(unit.period, config.catalog.lookup(name), "{name}");
-        }
-        assert!(units[3].period.as_ref().is_some_and(|p| p.name == "FY27"));
-        let unknown: Vec<&str> = diagnostics.iter().map(|d| &*d.file).collect();
-        assert_eq!(unknown, ["u4.md", "u5.md"]);
-    }
-
-    /// `unit_order` gives the order a sort of the units themselves by
-    /// (no period last, period's start, its end latest first, its name, id,
-    /// file) gives, whatever order the files come in.
-    #[test]
-    fn units_are_ordered_by_period_then_id_then_file() {
-        let periods = [
-            None,
-            Some("2026"),
-            Some("2026-Q4"),
-            Some("2026-Q1"),
-            Some("2026-11"),
-            Some("2026-H2"),
-        ];
-        let mut state = 5u64;
-        let mut next = |below: usize| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) as usize % below
-        };
-        let mut units = Vec::new();
-        for file in 0..300 {
-            let id = format!("team-{}", next(12));
-            let text = format!("+++\nid = \"{id}\"\n+++\n");
-            let parsed = crate::parse::parse_unit_file(&SourceFile::from_text(
-                format!("f{:03}.md", next(1000) * 1000 + file),
-                text,
-            ));
-            let mut unit = parsed.unit.expect("a unit");
-            unit.period = periods[next(periods.len())].and_then(Period::builtin);
-            units.push(unit);
-        }
-        type Key<'u> = (
-            bool,
-            Option<(NaiveDate, Reverse<NaiveDate>, &'u str)>,
-            &'u str,
-            &'u FilePath,
-        );
-        fn key(u: &Unit) -> Key<'_> {
-            let period = u.period.as_ref().map(Period::order_key);
-            (period.is_none(), period, &u.id, &u.file)
-        }
-        let mut sorted: Vec<_> = units.iter().map(key).collect();
-        sorted.sort();
-        let ordered: Vec<_> = unit_order(&units)
-            .into_iter()
-            .map(|u| key(&units[u]))
-            .collect();
-        assert_eq!(ordered, sorted);
-    }
-}
+mod tests;
