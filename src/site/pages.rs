@@ -45,7 +45,7 @@ pub enum PageKind {
     UnitJson(usize),
     /// Page `number` of `count` of what moved in a running period over
     /// the last 7 days; `shown`: a hash of what the page shows of the
-    /// week ([`weekly::changes_pages`]).
+    /// week ([`weekly::changes_page_hashes`]).
     Changes {
         period: String,
         number: usize,
@@ -148,7 +148,7 @@ pub fn pages(site: &SiteData) -> Vec<Page> {
             }
         }
         if period.contains_date(model.today) {
-            let shown = weekly::changes_pages(site, name);
+            let shown = weekly::changes_page_hashes(site, name);
             let count = shown.len();
             for (number, shown) in (1..=count).zip(shown) {
                 if let Some(path) = paths.changes_page(name, number) {

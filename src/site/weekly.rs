@@ -118,7 +118,7 @@ fn change_order(site: &SiteData, period: &str) -> Option<(Weeks, ChangeOrder)> {
 /// many moved in all, and its changes in order with each unit's week
 /// ([`UnitWeek::hash`]). The rest of a page is its units' and the site's
 /// (the cache's fingerprint of the page adds those).
-pub fn changes_pages(site: &SiteData, period: &str) -> Vec<u64> {
+pub fn changes_page_hashes(site: &SiteData, period: &str) -> Vec<u64> {
     let (weeks, order) = change_order(site, period).unwrap_or_default();
     let count = super::pager::page_count(order.len(), CHANGES_PER_PAGE);
     (0..count)
@@ -389,7 +389,7 @@ mod tests {
         };
         let site = site_of(&model);
         let (weeks, order) = change_order(&site, "2026-Q4").unwrap();
-        let hashes = changes_pages(&site, "2026-Q4");
+        let hashes = changes_page_hashes(&site, "2026-Q4");
         // A key result whose value moved, and a confidence it had neither
         // then nor now.
         let change = order
@@ -409,6 +409,6 @@ mod tests {
         let next_site = site_of(&Arc::new(next));
         let (_, next_order) = change_order(&next_site, "2026-Q4").unwrap();
         assert_eq!(order, next_order, "the same rows in the same order");
-        assert_ne!(changes_pages(&next_site, "2026-Q4"), hashes);
+        assert_ne!(changes_page_hashes(&next_site, "2026-Q4"), hashes);
     }
 }
