@@ -113,20 +113,32 @@ impl Workspace {
         let read: std::sync::Mutex<Vec<Read>> = std::sync::Mutex::new(Vec::new());
         let mut walk_errors = Vec::new();
         let mut walked = 0;
-        // The folder of the last file found, held open for the pool to open
-        // the files in it by name (`Folder`); the walk finds a folder's
-        // files one after another.
-        let mut folder: Option<(PathBuf, Option<Arc<Folder>>)> = None;
+        // The folder of the last file found and how many of its files came
+        // one after another. From the second on it is held open for the
+        // pool to open them by name (`Folder`): a folder of one file is
+        // not worth an open and a close. A subfolder whose name sorts
+        // among the files' names comes in between, and the folder is
+        // opened again after it.
+        let mut folder: Option<(PathBuf, usize, Option<Arc<Folder>>)> = None;
         rayon::in_place_scope(|scope| {
             walk_unit_files(root, &output, &mut walk_errors, |path, relative| {
                 let read = &read;
                 let place = walked;
                 walked += 1;
                 let parent = path.parent().unwrap_or(Path::new(""));
-                if folder.as_ref().is_none_or(|(open, _)| open != parent) {
-                    folder = Some((parent.to_path_buf(), Folder::open(parent).map(Arc::new)));
-                }
-                let in_folder = folder.as_ref().and_then(|(_, open)| open.clone());
+                let in_folder = match &mut folder {
+                    Some((at, files, open)) if at == parent => {
+                        *files += 1;
+                        if *files == 2 {
+                            *open = Folder::open(parent).map(Arc::new);
+                        }
+                        open.clone()
+                    }
+                    _ => {
+                        folder = Some((parent.to_path_buf(), 1, None));
+                        None
+                    }
+                };
                 scope.spawn(move |_| {
                     let in_folder = in_folder.as_deref();
                     let result = read_and_parse(in_folder, &path, &relative, texts, timings);

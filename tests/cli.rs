@@ -1,7 +1,9 @@
 //! The command line: exit codes, output formats, `today`, and the sample
 //! workspace a new user starts from.
 
-use crate::support::{self, check_json, diagnostics, expected, fixture, okrc, run, sample, stdout};
+use crate::support::{
+    self, check_json, diagnostics, expected, fixture, okrc, run, sample, stderr, stdout,
+};
 
 #[test]
 fn the_sample_workspace_shows_only_its_deliberate_warnings() {
@@ -299,4 +301,45 @@ fn okrc_timings_prints_the_stages_of_check_on_stderr_and_changes_nothing_else() 
         rest = after;
     }
     assert!(rest.ends_with(" ms"), "{line}");
+}
+
+#[test]
+fn many_folders_open_no_more_files_than_the_limit_allows() {
+    // Two units in each of 600 folders, read under a limit of 64 open
+    // files: the folders held open to read their files by name stay few,
+    // so every file opens and the report is the one without the limit.
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path();
+    std::fs::write(ws.join("okrc.toml"), "title = \"Wide\"\n").unwrap();
+    std::fs::write(
+        ws.join("company.md"),
+        "+++\nid = \"company\"\nname = \"Company\"\nperiod = \"2026-Q4\"\n\n[[objectives]]\ntitle = \"Grow\"\nkey_results = [\"Revenue from 1 to 2\"]\n+++\n",
+    )
+    .unwrap();
+    for folder in 0..600 {
+        let at = ws.join(format!("f{folder:03}"));
+        std::fs::create_dir(&at).unwrap();
+        for unit in ["a", "b"] {
+            let id = format!("t{folder:03}{unit}");
+            std::fs::write(
+                at.join(format!("{id}.md")),
+                format!(
+                    "+++\nid = \"{id}\"\nname = \"Team {id}\"\nparent = \"company\"\nperiod = \"2026-Q4\"\n\n[[objectives]]\ntitle = \"Ship\"\naligns_to = \"O1.KR1\"\nkey_results = [\"Releases from 1 to 4\"]\n+++\n"
+                ),
+            )
+            .unwrap();
+        }
+    }
+    let free = run(okrc().arg("check").arg(ws).args(["--today", "2026-11-27"]));
+    let limited = run(std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"ulimit -n 64 && exec "$0" check "$1" --today 2026-11-27"#)
+        .arg(env!("CARGO_BIN_EXE_okrc"))
+        .arg(ws)
+        .env("NO_COLOR", "1"));
+    let free_text = stdout(&free);
+    assert!(free_text.contains("1201 units"), "{free_text}");
+    assert!(!free_text.contains("io-error"), "{free_text}");
+    assert_eq!(stdout(&limited), free_text, "{}", stderr(&limited));
+    assert_eq!(limited.status.code(), free.status.code());
 }

@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 
-use crate::support::{build_site, fixture, read_page as read};
+use crate::support::{build_site, copy_dir, fixture, read_page as read, read_tree, root};
 
 const TODAY: &str = "2026-11-27";
 
@@ -141,6 +141,39 @@ fn more_than_a_thousand_changes_go_on_pages_of_a_thousand_with_a_pager() {
     // The overview links to the first page.
     let index = read(&site, "index.html");
     assert!(index.contains(r#"<a href="periods/2026-q4/changes.html">"#));
+}
+
+#[test]
+fn a_macros_html_of_before_the_pager_still_builds_every_paged_page() {
+    // A workspace's own `macros.html`, copied from the built-in one before
+    // the changes were paged (it has no `pager` macro): the paged pages
+    // take theirs from `pager.html`, and every page is what the built-in
+    // templates make.
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    copy_dir(&fixture("site-many-changes"), &ws);
+    let (_built_in, expected) = build_site(&ws, TODAY);
+    std::fs::create_dir(ws.join("templates")).unwrap();
+    std::fs::copy(
+        root().join("tests/fixtures/old-templates/macros.html"),
+        ws.join("templates/macros.html"),
+    )
+    .unwrap();
+    let (_own, got) = build_site(&ws, TODAY);
+    let pages = |site| {
+        let mut tree = read_tree(site);
+        tree.retain(|name, _| name.ends_with(".html"));
+        tree
+    };
+    let (got, expected) = (pages(&got), pages(&expected));
+    assert!(got.contains_key("periods/2026-q4/changes-2.html"));
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &expected {
+        assert!(got[name] == *bytes, "{name} differs");
+    }
 }
 
 #[test]

@@ -74,6 +74,9 @@ pub const FAVICON_SVG: &str = include_str!("../../templates/favicon.svg");
 const BUILTIN: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
+    // Its own file, so a workspace's `macros.html` of before the changes
+    // were paged still builds.
+    ("pager.html", include_str!("../../templates/pager.html")),
     ("index.html", include_str!("../../templates/index.html")),
     ("period.html", include_str!("../../templates/period.html")),
     ("unit.html", include_str!("../../templates/unit.html")),

@@ -1,7 +1,8 @@
 //! The pager of a page kind split over several files (the alignment map,
 //! the changes of a week): one home for the numbers and links every page
 //! of it shows, and for the file name of page `n`. The markup is the
-//! `pager` macro of `macros.html`.
+//! `pager` macro of `pager.html` (not of `macros.html`: a workspace's own
+//! `macros.html` of before would hide it).
 
 use minijinja::{Value, context};
 

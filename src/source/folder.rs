@@ -10,7 +10,22 @@ use std::ffi::OsStr;
 use std::fs::File;
 use std::path::Path;
 
-use super::read::{ReadError, check_regular, open_listed};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+#[cfg(unix)]
+use super::read::check_regular;
+use super::read::{ReadError, open_listed};
+
+/// How many folders may be held open at once, in the whole process. The
+/// walk hands files to the pool faster than the pool reads them, and each
+/// waiting file keeps its folder open: with one folder per unit that was
+/// thousands of descriptors, past the limit on open files (1,024 on
+/// Linux, 256 on macOS), and files failed to open. Past this many, files
+/// are opened by their paths.
+const MOST_OPEN: usize = 16;
+
+/// The folders open now ([`MOST_OPEN`]).
+static OPEN: AtomicUsize = AtomicUsize::new(0);
 
 /// A folder held open to open the files in it by name; elsewhere than on
 /// Unix, the folder's path, and files are opened by their whole path.
@@ -25,17 +40,26 @@ pub struct Folder {
 impl Folder {
     /// Opens the folder at `path`, not through a symbolic link; `None` when
     /// it cannot be opened (its files are then opened by their paths, which
-    /// report why).
+    /// report why) or [`MOST_OPEN`] folders are open already.
     pub fn open(path: &Path) -> Option<Folder> {
+        if OPEN.fetch_add(1, Ordering::Relaxed) >= MOST_OPEN {
+            OPEN.fetch_sub(1, Ordering::Relaxed);
+            return None;
+        }
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt;
-            let folder = std::fs::OpenOptions::new()
+            let opened = std::fs::OpenOptions::new()
                 .read(true)
                 .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW)
-                .open(path)
-                .ok()?;
-            Some(Folder { fd: folder.into() })
+                .open(path);
+            match opened {
+                Ok(folder) => Some(Folder { fd: folder.into() }),
+                Err(_) => {
+                    OPEN.fetch_sub(1, Ordering::Relaxed);
+                    None
+                }
+            }
         }
         #[cfg(not(unix))]
         {
@@ -70,6 +94,12 @@ impl Folder {
         {
             open_listed(&self.path.join(name))
         }
+    }
+}
+
+impl Drop for Folder {
+    fn drop(&mut self) {
+        OPEN.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

@@ -75,6 +75,10 @@ pub struct SiteCache {
     /// when known.
     global: Option<u64>,
     pages: Records,
+    /// The pages of the site in the output folder when a new day made
+    /// their records useless (every figure is as of today): a rebuild in
+    /// place still removes those the new day's site does not list.
+    earlier: Vec<String>,
     /// The fingerprint and length of `okrs.json` and of the stylesheet as
     /// written.
     json: Option<Recorded>,
@@ -278,7 +282,7 @@ impl SiteCache {
         if self.today != Some(model.today) {
             // Paces and histories are as of today.
             self.units.clear();
-            self.pages.clear();
+            self.earlier = std::mem::take(&mut self.pages).into_keys().collect();
             self.today = Some(model.today);
         }
         // A single build with no last site to compare against needs the
@@ -498,6 +502,8 @@ impl SiteCache {
                 units
             }
         };
+        // A fresh site holds none of them.
+        let earlier = std::mem::take(&mut self.earlier);
         match target {
             Target::Fresh(fresh) => {
                 let files = copy_statics(&fresh, templates, &pages)?;
@@ -518,7 +524,8 @@ impl SiteCache {
             }
             Target::InPlace(output, _) => {
                 // With `same_pages` the last build's records are `pages`.
-                for gone in self.pages.keys().filter(|p| !pages.contains_key(*p)) {
+                let listed = self.pages.keys().chain(&earlier);
+                for gone in listed.filter(|p| !pages.contains_key(*p)) {
                     output.remove(gone)?;
                     summary.removed += 1;
                 }

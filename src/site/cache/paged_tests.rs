@@ -181,3 +181,41 @@ fn a_save_rewrites_only_the_changes_pages_whose_bytes_changed() {
     }
     assert!(kept_some && wrote_some, "a page kept and a page written");
 }
+
+/// A new day changes every page's figures, and may list fewer pages: a
+/// kept cache's site the next day has what a fresh build has, and nothing
+/// more — the changes page whose rows fell out of the week is removed.
+#[test]
+fn a_new_day_removes_the_changes_pages_that_went() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_fixture(root);
+    let compile = |day: &str| {
+        let workspace = Workspace::load(root, None).unwrap();
+        let today = parse_date(day).unwrap();
+        (
+            Arc::new(crate::compile(&workspace, today)),
+            workspace.config,
+        )
+    };
+    let templates = Templates::builtin().unwrap();
+    let sites = tempfile::tempdir().unwrap();
+    let output = output_in(sites.path(), "kept");
+    let mut cache = SiteCache::default();
+    let (model, config) = compile("2026-11-27");
+    cache
+        .build(Arc::clone(&model), &config, &templates, &output, &|_| {})
+        .unwrap();
+    assert_eq!(changes_pages(output.path()).len(), 2);
+    // Five days on, the check-ins of that week are out of the window.
+    let (model, config) = compile("2026-12-02");
+    let built = cache
+        .build(Arc::clone(&model), &config, &templates, &output, &|_| {})
+        .unwrap();
+    cache.write_manifest(&output).unwrap();
+    let fresh = sites.path().join("fresh");
+    fresh_build(&fresh, &model, &config, &templates);
+    assert_same_site(output.path(), &fresh, "the next day");
+    assert_eq!(changes_pages(output.path()).len(), 1);
+    assert!(built.removed > 0);
+}
