@@ -20,7 +20,7 @@ pub mod link;
 pub mod lsp;
 pub mod model;
 pub mod number;
-pub mod order;
+pub(crate) mod order;
 pub mod parse;
 pub mod people;
 pub mod period;
@@ -55,7 +55,7 @@ pub fn compile(workspace: &Workspace, today: NaiveDate) -> Model {
 /// order (`link::Linked::full`, which `watch` calls to keep what it needs
 /// to link again after an edit).
 pub fn link(workspace: &Workspace, parsed: Vec<ParsedFile>, today: NaiveDate) -> Model {
-    link::link(workspace, parsed, today, false).0
+    link_timed(workspace, parsed, today).0
 }
 
 /// [`link`], and how long resolving and analysing took (`OKRC_TIMINGS`).

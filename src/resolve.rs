@@ -40,8 +40,11 @@ pub fn resolve(
 
 /// The order of the units in the model, as indices into `units`: by period
 /// (earlier start first, then the longer period, then its name; units
-/// without a period last), then by id, then by file, which makes the order
-/// total. Each unit's period is looked up once among the few periods there
+/// without a period last), then by id, then by file, then by place in the
+/// walk: two files whose names are not UTF-8 may read the same
+/// (`workspace::load_parsed`), so only the place makes the order total
+/// (an unstable sort of equal keys would put them in an order of its own).
+/// Each unit's period is looked up once among the few periods there
 /// are, and the indices are sorted by compact keys: sorting the units
 /// themselves (496 bytes each) moved each many times, and compared their
 /// periods' dates and names again at every step.
@@ -63,7 +66,7 @@ fn unit_order(units: &[Unit]) -> Vec<usize> {
         .map(|u| (rank(u), u.id.as_str(), &u.file))
         .collect();
     let mut order: Vec<usize> = (0..units.len()).collect();
-    order.sort_unstable_by(|&a, &b| keys[a].cmp(&keys[b]));
+    order.sort_unstable_by(|&a, &b| keys[a].cmp(&keys[b]).then(a.cmp(&b)));
     order
 }
 

@@ -286,7 +286,7 @@ fn okrc_timings_prints_the_stages_of_check_on_stderr_and_changes_nothing_else() 
         .unwrap_or_else(|| panic!("starts with the walk: {line}"));
     for label in [
         " · read and parse ",
-        " (12 files; the pool's threads read ",
+        " (the walk included; 12 unit files; the pool's threads read ",
         " and parsed ",
         ") · link ",
         " (resolve ",

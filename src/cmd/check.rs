@@ -92,7 +92,7 @@ impl std::fmt::Display for CheckTimings {
         let files = self.load.files();
         write!(
             f,
-            "walk {} · read and parse {} ({} {}; the pool's threads read {} and parsed {}) · link {} (resolve {} · analyse {}) · report {} · total {}",
+            "walk {} · read and parse {} (the walk included; {} unit {}; the pool's threads read {} and parsed {}) · link {} (resolve {} · analyse {}) · report {} · total {}",
             ms(self.load.walk()),
             ms(self.loaded),
             files,
