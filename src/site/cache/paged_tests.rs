@@ -5,25 +5,16 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use super::tests::{assert_same_site, edit, fresh_build, output_in, tree};
+use super::tests::{
+    assert_same_site, compile_on, copy_workspace, edit, fresh_build, output_in, tree,
+};
 use super::*;
-use crate::period::parse_date;
-use crate::workspace::Workspace;
 
 const CHANGES: &str = "periods/2026-q4/changes";
 
 /// The fixture whose 1,200 key results all moved this week: two pages.
 fn copy_fixture(to: &Path) {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site-many-changes");
-    for entry in walkdir::WalkDir::new(&from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    copy_workspace("tests/fixtures/site-many-changes", to);
 }
 
 /// The changes pages in `site`, first page first.
@@ -50,14 +41,7 @@ fn a_save_rewrites_only_the_changes_pages_whose_bytes_changed() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     copy_fixture(root);
-    let today = parse_date("2026-11-27").unwrap();
-    let compile = || {
-        let workspace = Workspace::load(root, None).unwrap();
-        (
-            Arc::new(crate::compile(&workspace, today)),
-            workspace.config,
-        )
-    };
+    let compile = || compile_on(root, "2026-11-27");
     let templates = Templates::builtin().unwrap();
     let sites = tempfile::tempdir().unwrap();
     let output = output_in(sites.path(), "kept");
@@ -190,14 +174,7 @@ fn a_new_day_removes_the_changes_pages_that_went() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     copy_fixture(root);
-    let compile = |day: &str| {
-        let workspace = Workspace::load(root, None).unwrap();
-        let today = parse_date(day).unwrap();
-        (
-            Arc::new(crate::compile(&workspace, today)),
-            workspace.config,
-        )
-    };
+    let compile = |day| compile_on(root, day);
     let templates = Templates::builtin().unwrap();
     let sites = tempfile::tempdir().unwrap();
     let output = output_in(sites.path(), "kept");

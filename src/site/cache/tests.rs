@@ -7,7 +7,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 pub(super) fn copy_sample(to: &Path) {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-okrs");
+    copy_workspace("sample-okrs", to);
+}
+
+/// Copies the workspace at `from` (relative to the repository) to `to`.
+pub(super) fn copy_workspace(from: &str, to: &Path) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(from);
     for entry in walkdir::WalkDir::new(&from) {
         let entry = entry.unwrap();
         let target = to.join(entry.path().strip_prefix(&from).unwrap());
@@ -23,7 +28,7 @@ fn compile(root: &Path) -> (Arc<Model>, Config) {
     compile_on(root, "2026-11-27")
 }
 
-fn compile_on(root: &Path, today: &str) -> (Arc<Model>, Config) {
+pub(super) fn compile_on(root: &Path, today: &str) -> (Arc<Model>, Config) {
     let workspace = Workspace::load(root, None).unwrap();
     let today = parse_date(today).unwrap();
     (
