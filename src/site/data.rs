@@ -58,7 +58,7 @@ pub struct SiteData {
     pub pieces: Pieces,
     /// Every period's alignment map in pages, made when first asked (or
     /// kept from the last render when nothing a map reads changed).
-    alignment_maps: OnceLock<super::alignment::Maps>,
+    pub(super) alignment_maps: OnceLock<super::alignment::Maps>,
     /// What the overview and a period's dashboard both show of each
     /// period, made once per render for both.
     period_lists: Mutex<HashMap<String, Arc<PeriodLists>>>,
