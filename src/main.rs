@@ -10,7 +10,7 @@ fn main() -> ExitCode {
     match okrc::cmd::run(cli) {
         Ok(outcome) => outcome.into(),
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", okrc::cmd::error_text(&err));
             okrc::cmd::Outcome::Failure.into()
         }
     }

@@ -52,6 +52,8 @@ fn a_missing_workspace_is_an_io_failure() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("/no/such/okrs"), "{stderr}");
+    // The reason once, not once from the message and again from its cause.
+    assert_eq!(stderr.matches("os error 2").count(), 1, "{stderr}");
 }
 
 #[test]

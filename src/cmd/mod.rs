@@ -106,6 +106,24 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     }
 }
 
+/// What `main` prints for an error that stopped a command: the error and
+/// each cause after it, `: ` between, as anyhow's `{:#}` does, except a
+/// cause the text already ends with. okrc's own errors put their cause in
+/// their message (so it shows wherever they are printed) and still say
+/// what caused them, which `{:#}` printed twice ("No such file or directory
+/// (os error 2): No such file or directory (os error 2)").
+pub fn error_text(err: &anyhow::Error) -> String {
+    let mut text = err.to_string();
+    for cause in err.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.ends_with(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
+}
+
 /// The exit code a model earns: 2 when files could not be read, 1 for
 /// errors (or warnings when they are denied), else 0.
 pub fn outcome(model: &Model, deny_warnings: bool) -> Outcome {
@@ -258,5 +276,28 @@ pub fn ignore_broken_pipe(written: std::io::Result<()>) -> anyhow::Result<()> {
     match written {
         Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(err.into()),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod error_text_tests {
+    use super::error_text;
+    use crate::workspace::WorkspaceError;
+
+    #[test]
+    fn a_cause_the_message_already_says_is_not_repeated() {
+        let io = || std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let open = WorkspaceError::Open {
+            path: "/okrs".into(),
+            source: io(),
+        };
+        let err = anyhow::Error::new(open).context("cannot check");
+        assert_eq!(
+            error_text(&err),
+            "cannot check: cannot open workspace `/okrs`: no such file"
+        );
+        // A cause the message does not say is still printed.
+        let err = anyhow::Error::new(io()).context("cannot read `okrc.toml`");
+        assert_eq!(error_text(&err), "cannot read `okrc.toml`: no such file");
     }
 }

@@ -1,4 +1,5 @@
-//! The order of the units and the periods they get.
+//! The order of the units, the periods they get, and the contributors
+//! their alignments list.
 
 use super::*;
 use crate::source::SourceFile;
@@ -130,4 +131,31 @@ fn aligned_objectives_are_listed_as_contributors_in_order() {
     assert!(top.objectives[0].key_results[0].contributors.is_empty());
     let broken: Vec<Code> = diagnostics.iter().map(|d| d.code).collect();
     assert_eq!(broken, [Code::BrokenAlignment], "{diagnostics:?}");
+}
+
+/// Over more units than one batch of [`ALIGNMENT_BATCH`] (and a part
+/// batch), every unit's objective is listed once, in the units' order.
+#[test]
+fn contributors_of_many_batches_are_listed_once_in_order() {
+    let unit = |file: String, text: String| {
+        let file = SourceFile::from_text(file, text);
+        crate::parse::parse_unit_file(&file).unit.expect("a unit")
+    };
+    let teams = ALIGNMENT_BATCH * 2 + ALIGNMENT_BATCH / 2;
+    let mut units = vec![unit(
+        "top.md".into(),
+        "+++\nid = \"top\"\nperiod = \"2026-Q4\"\n\n[[objectives]]\ntitle = \"Grow\"\nkey_results = [\"[ ] A\"]\n+++\n".into(),
+    )];
+    for t in 0..teams {
+        units.push(unit(
+            format!("t{t:05}.md"),
+            format!("+++\nid = \"t{t:05}\"\nparent = \"top\"\nperiod = \"2026-Q4\"\n\n[[objectives]]\ntitle = \"One\"\naligns_to = \"O1.KR1\"\nkey_results = [\"[ ] A\"]\n+++\n"),
+        ));
+    }
+    let mut diagnostics = Vec::new();
+    let (units, _) = resolve(units, &[], &Config::default(), &mut diagnostics);
+    let top = units.iter().find(|u| u.id == "top").expect("top");
+    let expected: Vec<String> = (0..teams).map(|t| format!("t{t:05}#O1")).collect();
+    assert_eq!(top.objectives[0].key_results[0].contributors, expected);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
 }
