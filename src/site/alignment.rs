@@ -8,7 +8,7 @@
 //! every parent key result is on exactly one page and a page stays quick to
 //! open. A workspace of a few teams has one page.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use minijinja::{Value, context};
@@ -23,6 +23,38 @@ pub const PAGE_GROUPS: usize = 50;
 /// Rows (objectives, key results, contributing objectives) per page at
 /// most, unless one parent unit alone has more.
 pub const PAGE_ROWS: usize = 1000;
+
+/// Every period's map in pages ([`pages`]), by period name: made once per
+/// render, and kept by the next render when [`same_map_inputs`] says so.
+pub type Maps = Arc<HashMap<String, Vec<Vec<usize>>>>;
+
+/// Every period's map of `site`, in pages.
+pub fn maps(site: &SiteData) -> Maps {
+    Arc::new(
+        site.model
+            .periods
+            .iter()
+            .map(|p| (p.name.clone(), pages(site, &p.name)))
+            .collect(),
+    )
+}
+
+/// Whether the maps of a render of `a` hold for `b`, when both have the
+/// same alignment links and units (ids, periods, order) already: a map
+/// reads besides those only each unit's parent and how many objectives and
+/// key results it has (the rows of its group). Comparing them is far
+/// quicker than making the maps again, which a save would wait for.
+pub fn same_map_inputs(a: &Model, b: &Model) -> bool {
+    a.units.len() == b.units.len()
+        && a.units.iter().zip(&b.units).all(|(x, y)| {
+            x.parent_index == y.parent_index
+                && x.objectives.len() == y.objectives.len()
+                && x.objectives
+                    .iter()
+                    .zip(&y.objectives)
+                    .all(|(o, p)| o.key_results.len() == p.key_results.len())
+        })
+}
 
 /// Whether unit `u` belongs to `period`.
 fn is_in_period(model: &Model, u: usize, period: &str) -> bool {

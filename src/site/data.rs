@@ -56,6 +56,9 @@ pub struct SiteData {
     /// The per-unit pieces of the pages that show every unit, some taken
     /// from the last render (`pieces.rs`).
     pub pieces: Pieces,
+    /// Every period's alignment map in pages, made when first asked (or
+    /// kept from the last render when nothing a map reads changed).
+    pub(super) alignment_maps: OnceLock<super::alignment::Maps>,
     /// What the overview and a period's dashboard both show of each
     /// period, made once per render for both.
     period_lists: Mutex<HashMap<String, Arc<PeriodLists>>>,
@@ -144,6 +147,18 @@ impl SiteData {
         {
             let _ = people_index.set(Arc::clone(index));
         }
+        // From the alignment links, the units' places, parents and rows.
+        let alignment_maps = OnceLock::new();
+        if let Some(maps) = last
+            .filter(|last| {
+                Arc::ptr_eq(&last.aligned_to, &aligned_to)
+                    && Arc::ptr_eq(&last.paths, &paths)
+                    && super::alignment::same_map_inputs(&last.model, &model)
+            })
+            .and_then(|last| last.alignment_maps.get())
+        {
+            let _ = alignment_maps.set(Arc::clone(maps));
+        }
         // `watch` keeps the week-ago units up to date as it links.
         let week_ago = model
             .week_ago
@@ -180,6 +195,7 @@ impl SiteData {
             week_ago,
             people_index,
             pieces,
+            alignment_maps,
             period_lists: Mutex::default(),
             model,
         })
@@ -244,6 +260,15 @@ impl SiteData {
                     .collect(),
             )
         })
+    }
+
+    /// The pages of `period`'s alignment map (parent units by page); none
+    /// for a period the model does not have.
+    pub fn alignment_map(&self, period: &str) -> &[Vec<usize>] {
+        self.alignment_maps
+            .get_or_init(|| super::alignment::maps(self))
+            .get(period)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// A unit's page, relative to the output folder.

@@ -30,6 +30,8 @@ mod objects;
 pub mod output;
 mod pager;
 mod pages;
+#[cfg(test)]
+mod pages_tests;
 pub mod paths;
 mod pieces;
 mod rows;

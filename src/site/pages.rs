@@ -124,9 +124,9 @@ pub fn pages(site: &SiteData) -> Vec<Page> {
                 kind: PageKind::Dashboard(name.clone()),
             });
         }
-        let map = alignment::pages(site, name);
+        let map = site.alignment_map(name);
         let count = map.len();
-        for (i, units) in map.into_iter().enumerate() {
+        for (i, units) in map.iter().enumerate() {
             if let Some(path) = paths.alignment_page(name, i + 1) {
                 pages.push(Page {
                     path,
@@ -134,7 +134,7 @@ pub fn pages(site: &SiteData) -> Vec<Page> {
                         period: name.clone(),
                         number: i + 1,
                         count,
-                        units,
+                        units: units.clone(),
                     },
                 });
             }
