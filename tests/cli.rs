@@ -333,16 +333,13 @@ fn many_folders_open_no_more_files_than_the_limit_allows() {
         }
     }
     let free = run(okrc().arg("check").arg(ws).args(["--today", "2026-11-27"]));
-    let limited = run(std::process::Command::new("sh")
+    let mut limited = std::process::Command::new("sh");
+    limited
         .arg("-c")
         .arg(r#"ulimit -n 64 && exec "$0" check "$1" --today 2026-11-27"#)
         .arg(env!("CARGO_BIN_EXE_okrc"))
-        .arg(ws)
-        // As `okrc()` sets it up: the same report whatever the terminal.
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env_remove("COLUMNS")
-        .env_remove("CLICOLOR_FORCE")
-        .env("NO_COLOR", "1"));
+        .arg(ws);
+    let limited = run(support::plain_env(&mut limited));
     let free_text = stdout(&free);
     assert!(free_text.contains("1201 units"), "{free_text}");
     assert!(!free_text.contains("io-error"), "{free_text}");

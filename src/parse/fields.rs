@@ -402,7 +402,7 @@ fn quoted_number(text: &str) -> Option<String> {
     }
 }
 
-/// A finite number, integer or float.
+/// A boolean (`true` or `false`), else a wrong-type diagnostic.
 pub fn expect_bool(cx: &mut Cx, value: Value<'_>, name: &str) -> Option<bool> {
     match value.kind() {
         ValueKind::Boolean(b) => Some(b),
@@ -413,6 +413,7 @@ pub fn expect_bool(cx: &mut Cx, value: Value<'_>, name: &str) -> Option<bool> {
     }
 }
 
+/// A finite number, integer or float.
 pub fn expect_number(cx: &mut Cx, value: Value<'_>, name: &str) -> Option<f64> {
     let number = match value.kind() {
         ValueKind::Integer(i) => Some(i as f64),

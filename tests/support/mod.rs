@@ -17,12 +17,18 @@ pub mod tools;
 /// SOURCE_DATE_EPOCH leaking in from the caller.
 pub fn okrc() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_okrc"));
+    plain_env(&mut command);
+    command
+}
+
+/// The environment okrc runs in under test, whatever the caller's: no
+/// colour, no terminal width, no date from `SOURCE_DATE_EPOCH`.
+pub fn plain_env(command: &mut Command) -> &mut Command {
     command
         .env_remove("SOURCE_DATE_EPOCH")
         .env_remove("COLUMNS")
         .env_remove("CLICOLOR_FORCE")
-        .env("NO_COLOR", "1");
-    command
+        .env("NO_COLOR", "1")
 }
 
 /// The repository's root folder (where `Cargo.toml` is).
