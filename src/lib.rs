@@ -68,6 +68,16 @@ pub fn link_timed(
     (model, timings)
 }
 
+/// The sample workspace compiled as of 2026-11-27, with its settings: what
+/// the unit tests of several stages start from.
+#[cfg(test)]
+pub(crate) fn compiled_sample() -> (Model, config::Config) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-okrs");
+    let workspace = Workspace::load(&root, None).expect("the sample loads");
+    let today = period::parse_date("2026-11-27").expect("a date");
+    (compile(&workspace, today), workspace.config)
+}
+
 #[cfg(test)]
 mod layering {
     use std::path::{Path, PathBuf};

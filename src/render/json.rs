@@ -215,10 +215,7 @@ mod tests {
     /// unit, in order, writes: each summary with its own unit's files.
     #[test]
     fn the_index_is_the_summaries_in_order() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-okrs");
-        let workspace = Workspace::load(&root, None).unwrap();
-        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
-        let mut model = crate::compile(&workspace, today);
+        let (mut model, _) = crate::compiled_sample();
         // More units than one task and one batch hold, each its own.
         let units = model.units.clone();
         model.units = (0..UNITS_PER_BATCH + UNITS_PER_TASK + 3)

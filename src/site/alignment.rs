@@ -201,9 +201,3 @@ pub fn groups(site: &Arc<RenderContext>, period: &str, units: &[usize]) -> Vec<V
         })
         .collect()
 }
-
-/// The pager of page `number` (1-based) of `count` of a period's map
-/// ([`super::pager::pager`]).
-pub fn pager(site: &SiteData, period: &str, number: usize, count: usize) -> Value {
-    super::pager::pager(number, count, |n| site.paths.alignment_page(period, n))
-}

@@ -507,12 +507,9 @@ fn alignments(model: &Model) -> Alignments {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::period::parse_date;
 
     fn sample() -> Model {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-okrs");
-        let workspace = crate::workspace::Workspace::load(&root, None).unwrap();
-        crate::compile(&workspace, parse_date("2026-11-27").unwrap())
+        crate::compiled_sample().0
     }
 
     fn data(model: Model, last: Option<&SiteData>) -> Arc<SiteData> {

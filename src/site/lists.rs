@@ -341,10 +341,7 @@ mod tests {
     /// for that many finds, whichever page comes first.
     #[test]
     fn the_overview_lists_the_latest_of_the_checkins_the_dashboard_kept() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-okrs");
-        let workspace = crate::workspace::Workspace::load(&root, None).unwrap();
-        let today = crate::period::parse_date("2026-11-27").unwrap();
-        let model = Arc::new(crate::compile(&workspace, today));
+        let model = Arc::new(crate::compiled_sample().0);
         let markdown = super::super::markdown::MarkdownOptions { unsafe_html: false };
         let config = crate::config::Config::default();
         let mut compared = 0;

@@ -24,6 +24,14 @@ pub fn page_count(items: usize, per_page: usize) -> usize {
     items.div_ceil(per_page.max(1)).max(1)
 }
 
+/// The items on page `number` (1-based) of `all` at `per_page` each:
+/// empty past the last page.
+pub fn page_items<T>(all: &[T], number: usize, per_page: usize) -> &[T] {
+    let start = number.saturating_sub(1).saturating_mul(per_page);
+    let end = all.len().min(start.saturating_add(per_page));
+    all.get(start..end).unwrap_or_default()
+}
+
 /// The pager of page `number` (1-based) of `count`: `{number, count,
 /// previous, next, pages: [{number, href, current}]}`, hrefs relative to
 /// the site root as `href` gives them (`previous`/`next` none at the ends).

@@ -338,7 +338,10 @@ pub fn page_context(site: &Arc<RenderContext>, shared: &Arc<Shared>, page: &Page
                 "groups",
                 Value::from(alignment::groups(site, period, units)),
             ),
-            ("pager", alignment::pager(site, period, *number, *count)),
+            (
+                "pager",
+                super::pager::pager(*number, *count, |n| site.paths.alignment_page(period, n)),
+            ),
         ],
         PageKind::Scorecard(name) => {
             vec![("units", Value::from(lists::period_unit_links(site, name)))]

@@ -281,12 +281,13 @@ impl Pieces {
         &self,
         period: &str,
         weeks: &Weeks,
-        units: &[usize],
+        units: impl FnOnce() -> Vec<usize>,
         cmp: impl Fn(&(usize, usize), &(usize, usize)) -> std::cmp::Ordering,
     ) -> ChangeOrder {
         if let Some(order) = lock(&self.ordered).get(period) {
             return Arc::clone(order);
         }
+        let units = units();
         let count = weeks.len();
         let last = lock(&self.store)
             .orders
@@ -294,7 +295,7 @@ impl Pieces {
             .cloned()
             .filter(|last| last.weeks.len() == count);
         let mut shown = vec![false; count];
-        for &u in units {
+        for &u in &units {
             shown[u] = true;
         }
         let mut kept = vec![false; count];
@@ -314,7 +315,7 @@ impl Pieces {
         if self.keep {
             let kept = Order {
                 weeks: Arc::clone(weeks),
-                units: units.to_vec(),
+                units,
                 order: Arc::clone(&order),
             };
             lock(&self.store)

@@ -102,12 +102,15 @@ pub const CHANGES_PER_PAGE: usize = 1000;
 /// pages) and for each page (its slice). `None` when no period is running.
 fn change_order(site: &SiteData, period: &str) -> Option<(Weeks, ChangeOrder)> {
     let weeks = weeks(site)?;
-    let moved: Vec<usize> = lists::period_units(&site.model, period)
-        .into_iter()
-        .filter(|&u| weeks.get(u).is_some_and(|w| !w.changes.is_empty()))
-        .collect();
+    // The units that moved, walked for only when the render has no order yet.
+    let moved = || {
+        lists::period_units(&site.model, period)
+            .into_iter()
+            .filter(|&u| weeks.get(u).is_some_and(|w| !w.changes.is_empty()))
+            .collect()
+    };
     let change = |&(u, c): &(usize, usize)| &weeks[u].changes[c];
-    let order = site.pieces.change_order(period, &weeks, &moved, |a, b| {
+    let order = site.pieces.change_order(period, &weeks, moved, |a, b| {
         biggest_first(change(a), change(b))
     });
     Some((weeks, order))
@@ -126,9 +129,7 @@ pub fn changes_page_hashes(site: &SiteData, period: &str) -> Vec<u64> {
         .map(|page| {
             let mut hasher = crate::site::cache::hasher();
             order.len().hash(&mut hasher);
-            let start = page * CHANGES_PER_PAGE;
-            let end = order.len().min(start + CHANGES_PER_PAGE);
-            for &(u, c) in order.get(start..end).unwrap_or_default() {
+            for &(u, c) in super::pager::page_items(&order, page + 1, CHANGES_PER_PAGE) {
                 (u, c, weeks[u].hash).hash(&mut hasher);
             }
             hasher.finish()
@@ -142,11 +143,7 @@ pub fn changes_page_hashes(site: &SiteData, period: &str) -> Vec<u64> {
 /// and how many key results moved on all pages.
 pub fn changes_list(site: &Arc<RenderContext>, period: &str, number: usize) -> (Value, usize) {
     let (weeks, order) = change_order(site, period).unwrap_or_default();
-    let start = number.saturating_sub(1).saturating_mul(CHANGES_PER_PAGE);
-    let shown = order
-        .get(start..order.len().min(start.saturating_add(CHANGES_PER_PAGE)))
-        .unwrap_or_default()
-        .to_vec();
+    let shown = super::pager::page_items(&order, number, CHANGES_PER_PAGE).to_vec();
     let mut units: Vec<usize> = shown.iter().map(|&(u, _)| u).collect();
     units.sort_unstable();
     units.dedup();
@@ -379,14 +376,11 @@ mod tests {
     /// renders the page again.
     #[test]
     fn a_changes_page_hash_follows_the_figures_of_a_week_ago() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-okrs");
-        let workspace = crate::workspace::Workspace::load(&root, None).unwrap();
-        let today = crate::period::parse_date("2026-11-27").unwrap();
-        let model = Arc::new(crate::compile(&workspace, today));
+        let (model, config) = crate::compiled_sample();
+        let model = Arc::new(model);
         let markdown = super::super::markdown::MarkdownOptions { unsafe_html: false };
-        let site_of = |model: &Arc<Model>| {
-            SiteData::after(Arc::clone(model), markdown, &workspace.config, None, false)
-        };
+        let site_of =
+            |model: &Arc<Model>| SiteData::after(Arc::clone(model), markdown, &config, None, false);
         let site = site_of(&model);
         let (weeks, order) = change_order(&site, "2026-Q4").unwrap();
         let hashes = changes_page_hashes(&site, "2026-Q4");
