@@ -127,7 +127,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
         eprintln!("{line}.");
     }
     if timings {
-        let ms = |d: Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
+        let ms = crate::site::cache::Ms;
         eprintln!(
             "  read and parse {} · link {} · render {} (pages {} · swap {}) · total {} · {} pages rendered, {} files kept, {} written",
             ms(loaded),

@@ -88,7 +88,7 @@ struct CheckTimings {
 
 impl std::fmt::Display for CheckTimings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+        let ms = crate::site::cache::Ms;
         let files = self.load.files();
         write!(
             f,

@@ -5,9 +5,9 @@ use std::ops::Range;
 use super::fields::{Cx, TableReader, expect_bool, expect_date, expect_number, type_name};
 use super::key_result_line::{KeyResultLine, parse_key_result_line};
 use super::objective::read_id;
-use super::report_duplicate_ids;
 use super::specs::{self, CONFIDENCE_LEVELS};
 use super::toml::{Array, Table, Value, ValueKind};
+use super::{default_id, report_duplicate_ids};
 use crate::diagnostic::Code;
 use crate::model::{
     Checkin, Confidence, ConfidenceLevel, KeyResult, KeyResultOrigin, KeyResultType,
@@ -17,10 +17,15 @@ use crate::source::PackedSpan;
 pub fn read_key_results(cx: &mut Cx, items: Array<'_>, objective: &str) -> Vec<KeyResult> {
     let mut key_results = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
-        let id = format!("KR{}", index + 1);
+        let position = index + 1;
         match item.kind() {
-            ValueKind::String(line) => key_results.push(read_line(cx, line, item.span(), id)),
-            ValueKind::Table(table) => key_results.push(read_table(cx, table, item.span(), id)),
+            ValueKind::String(line) => {
+                let id = default_id("KR", position);
+                key_results.push(read_line(cx, line, item.span(), id));
+            }
+            ValueKind::Table(table) => {
+                key_results.push(read_table(cx, table, item.span(), position));
+            }
             ValueKind::Invalid => {}
             _ => cx.invalid(
                 item.span(),
@@ -108,11 +113,11 @@ fn read_line(cx: &mut Cx, line: &str, span: Range<usize>, id: String) -> KeyResu
     build(measure, id, 1.0, Vec::new(), About::default(), origin)
 }
 
-fn read_table(cx: &mut Cx, table: Table<'_>, span: Range<usize>, default_id: String) -> KeyResult {
+fn read_table(cx: &mut Cx, table: Table<'_>, span: Range<usize>, position: usize) -> KeyResult {
     let reader = TableReader::new(cx, table, span.clone(), &specs::KEY_RESULT);
     let mut origin = KeyResultOrigin::default();
     let mut id_span = None;
-    let id = read_id(cx, &reader, &mut id_span).unwrap_or(default_id);
+    let id = read_id(cx, &reader, &mut id_span).unwrap_or_else(|| default_id("KR", position));
     origin.id = id_span.map(PackedSpan::new);
     let mut measure = Measure::default();
     let mut title_span = span.clone();

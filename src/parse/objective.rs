@@ -4,7 +4,7 @@ use super::fields::{Cx, TableReader, type_name};
 use super::key_result::read_key_results;
 use super::specs::{self, OBJECTIVE_KINDS};
 use super::toml::{Array, Table, ValueKind};
-use super::{report_duplicate_ids, valid_item_id};
+use super::{default_id, report_duplicate_ids, valid_item_id};
 use crate::diagnostic::Code;
 use crate::model::{Alignment, Objective, ObjectiveKind, ObjectiveOrigin};
 
@@ -40,7 +40,7 @@ fn read_objective(
 ) -> Objective {
     let reader = TableReader::new(cx, table, span.clone(), &specs::OBJECTIVE);
     let mut origin = ObjectiveOrigin::default();
-    let id = read_id(cx, &reader, &mut origin.id).unwrap_or_else(|| format!("O{position}"));
+    let id = read_id(cx, &reader, &mut origin.id).unwrap_or_else(|| default_id("O", position));
     let title = match reader.string(cx, "title") {
         Some((title, value)) => {
             origin.span = cx.span(reader.key_span("title").unwrap_or(value.clone()));

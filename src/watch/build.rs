@@ -52,7 +52,7 @@ pub struct Timings {
 
 impl std::fmt::Display for Timings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+        let ms = crate::site::cache::Ms;
         write!(
             f,
             "read {} · parse {} ({} {}) · link {} · render {} ({} {}) · write {} · total {}",

@@ -82,6 +82,13 @@ impl<'d> Value<'d> {
     pub fn is_invalid(self) -> bool {
         matches!(self.doc.node(self.id).payload, Payload::Invalid)
     }
+
+    /// Where the value sits in its document: a number a reader can keep in
+    /// 4 bytes instead of this 16-byte handle, and turn back into the value
+    /// with [`Table::value_at`].
+    pub fn place(self) -> u32 {
+        self.id
+    }
 }
 
 /// The key of a table entry, as written.
@@ -143,6 +150,14 @@ impl<'d> Table<'d> {
             next: self.children().first,
         }
         .map(move |id| (Key { doc, id }, Value { doc, id }))
+    }
+
+    /// The value at `place` ([`Value::place`]) of this table's document.
+    pub fn value_at(self, place: u32) -> Value<'d> {
+        Value {
+            doc: self.doc,
+            id: place,
+        }
     }
 
     pub fn get(self, name: &str) -> Option<Value<'d>> {

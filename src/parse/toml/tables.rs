@@ -200,7 +200,11 @@ impl Parser<'_> {
         let last = parts.end - 1;
         let key = self.keys[last];
         let path = if inline { Path::Inline } else { Path::Dotted };
-        let parent = self.descend_all(table, parts.start..last, path)?;
+        // Nearly every key has one part, and nothing to follow.
+        let parent = match last == parts.start {
+            true => table,
+            false => self.descend_all(table, parts.start..last, path)?,
+        };
         let doc = &mut self.doc;
         let dotted = last > parts.start;
         if dotted && !inline && doc.arena.nodes[parent as usize].flags & flags::IMPLICIT == 0 {

@@ -5,6 +5,7 @@ use crate::config::Config;
 use crate::model::Model;
 use crate::site::Templates;
 use crate::site::data::SiteData;
+use crate::site::pages::{Page, PageKind};
 use std::hash::{BuildHasher, Hash, Hasher};
 
 /// The hasher of every fingerprint and of every page's bytes: foldhash
@@ -103,5 +104,85 @@ pub(crate) fn owners_hash(model: &Model) -> u64 {
             }
         }
     }
+    hasher.finish()
+}
+
+/// What every page's fingerprint is made from.
+pub(super) struct Fingerprints {
+    /// Site-wide inputs.
+    pub(super) global: u64,
+    /// Everything: for pages that show the whole model.
+    pub(super) everything: u64,
+    /// Each unit and what the site's indexes say about it.
+    pub(super) nodes: Vec<u64>,
+    pub(super) uses_model: bool,
+}
+
+impl Fingerprints {
+    pub(super) fn new(
+        model: &Model,
+        config: &Config,
+        templates: &Templates,
+        site: &SiteData,
+        units: &[u64],
+    ) -> Fingerprints {
+        let nodes = node_hashes(units, site);
+        let global = global_hash(model, config, templates, site, &nodes);
+        Fingerprints {
+            everything: everything_hash(model, global, &nodes),
+            global,
+            nodes,
+            uses_model: templates.uses_model,
+        }
+    }
+
+    /// The fingerprint of `page`, rendered from the units `used` (or from
+    /// everything).
+    pub(super) fn of(&self, page: &Page, used: Option<&[usize]>) -> u64 {
+        let mut hasher = hasher();
+        page.path.hash(&mut hasher);
+        if let PageKind::UnitJson(unit) = page.kind {
+            // A unit's JSON is its unit's alone, whatever the templates;
+            // the index is hashed as for any page, for the `used` kept.
+            (unit, self.nodes.get(unit)).hash(&mut hasher);
+            return hasher.finish();
+        }
+        match used {
+            Some(used) if !self.uses_model => {
+                self.global.hash(&mut hasher);
+                match &page.kind {
+                    PageKind::Alignment {
+                        number,
+                        count,
+                        units,
+                        ..
+                    } => (number, count, units).hash(&mut hasher),
+                    PageKind::Changes {
+                        number,
+                        count,
+                        shown,
+                        ..
+                    } => (number, count, shown).hash(&mut hasher),
+                    _ => {}
+                }
+                for &u in used {
+                    (u, self.nodes.get(u)).hash(&mut hasher);
+                }
+            }
+            _ => self.everything.hash(&mut hasher),
+        }
+        hasher.finish()
+    }
+}
+
+/// What the index and dashboards are made from: everything.
+fn everything_hash(model: &Model, global: u64, nodes: &[u64]) -> u64 {
+    let mut hasher = hasher();
+    global.hash(&mut hasher);
+    nodes.hash(&mut hasher);
+    // The index and dashboards also read the lints (stale check-ins).
+    serde_json::to_string(&model.diagnostics)
+        .unwrap_or_default()
+        .hash(&mut hasher);
     hasher.finish()
 }
