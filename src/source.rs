@@ -180,6 +180,11 @@ pub fn starts_with_front_matter(bytes: &[u8]) -> bool {
 pub struct LineIndex<'t> {
     text: &'t str,
     line_starts: Vec<usize>,
+    /// Whether each line is ASCII: there a column is the offset from the
+    /// line's start, with no character to count. Most lines of a unit file
+    /// are (the check-ins, whose two spans each are most of the places a
+    /// parse asks for), even where the file is not.
+    ascii: Vec<bool>,
     /// The last place asked for: its offset, 0-based line and column. A
     /// parse asks in file order, so the next place is mostly further on the
     /// same line (its column counted on from there) or on the next line.
@@ -189,15 +194,60 @@ pub struct LineIndex<'t> {
 }
 
 impl<'t> LineIndex<'t> {
+    /// Reads the text eight bytes at a time: a word without a high bit
+    /// (ASCII) has its newlines found by arithmetic, the others byte by
+    /// byte. `memchr`'s iterator, set up again after each newline, took
+    /// 100 instructions a line.
     pub fn new(text: &'t str) -> Self {
-        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
-        line_starts.push(0);
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1));
-        LineIndex {
+        let bytes = text.as_bytes();
+        let mut index = LineIndex {
             text,
-            line_starts,
+            line_starts: Vec::with_capacity(bytes.len() / 32 + 1),
+            ascii: Vec::with_capacity(bytes.len() / 32 + 1),
             last: std::cell::Cell::new((0, 0, 1)),
+        };
+        index.line_starts.push(0);
+        let mut ascii = true;
+        let mut words = bytes.chunks_exact(8);
+        let mut at = 0;
+        for word in &mut words {
+            let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+            if word & HIGH == 0 {
+                let mut newlines = zero_bytes(word ^ NEWLINES);
+                while newlines != 0 {
+                    let end = at + newlines.trailing_zeros() as usize / 8;
+                    index.end_line(end, ascii);
+                    ascii = true;
+                    newlines &= newlines - 1;
+                }
+            } else {
+                ascii = index.scan(&bytes[at..at + 8], at, ascii);
+            }
+            at += 8;
         }
+        ascii = index.scan(words.remainder(), at, ascii);
+        index.ascii.push(ascii);
+        index
+    }
+
+    /// Notes the line ending with the newline at `end`.
+    fn end_line(&mut self, end: usize, ascii: bool) {
+        self.ascii.push(ascii);
+        self.line_starts.push(end + 1);
+    }
+
+    /// Byte by byte: the lines ending in `bytes` (at `at` in the text), and
+    /// whether the line going on after them is ASCII so far.
+    fn scan(&mut self, bytes: &[u8], at: usize, mut ascii: bool) -> bool {
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' {
+                self.end_line(at + i, ascii);
+                ascii = true;
+            } else if !b.is_ascii() {
+                ascii = false;
+            }
+        }
+        ascii
     }
 
     /// The 1-based line and column of a byte offset.
@@ -205,12 +255,16 @@ impl<'t> LineIndex<'t> {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
         let (last_offset, last_line, last_column) = self.last.get();
         let line = self.line_of(offset, last_line);
-        let (from, column) = if line == last_line && last_offset <= offset {
-            (last_offset, last_column)
+        let column = if self.ascii.get(line).copied().unwrap_or(false) {
+            offset - self.line_starts[line] + 1
         } else {
-            (self.line_starts[line], 1)
+            let (from, column) = if line == last_line && last_offset <= offset {
+                (last_offset, last_column)
+            } else {
+                (self.line_starts[line], 1)
+            };
+            column + characters(&self.text.as_bytes()[from..offset])
         };
-        let column = column + characters(&self.text.as_bytes()[from..offset]);
         self.last.set((offset, line, column));
         (line as u32 + 1, column as u32)
     }
@@ -244,6 +298,18 @@ impl<'t> LineIndex<'t> {
     }
 }
 
+/// The high bit of each byte of a word.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+/// A word of eight newlines.
+const NEWLINES: u64 = 0x0a0a_0a0a_0a0a_0a0a;
+
+/// The high bit set in each byte of `word` that is zero, and in no other
+/// (exact, unlike the shorter test for whether there is any).
+fn zero_bytes(word: u64) -> u64 {
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    !(((word & LOW) + LOW) | word | LOW)
+}
+
 /// How many characters start in `bytes`: every byte but those that continue
 /// a character (`10xxxxxx`), which as signed bytes are below −64.
 ///
@@ -252,7 +318,6 @@ impl<'t> LineIndex<'t> {
 /// which left them to a loop of four instructions a byte; and a word
 /// without a high bit (ASCII) has nothing to count.
 fn characters(bytes: &[u8]) -> usize {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut continuing = 0;
     let mut words = bytes.chunks_exact(8);
     for word in &mut words {
@@ -358,6 +423,34 @@ mod tests {
                     "{slice:?}"
                 );
             }
+        }
+    }
+
+    /// The line starts are every newline's next byte, and a line is ASCII
+    /// when none of its bytes is high, wherever in the eight-byte words
+    /// read the newlines and characters fall (as the first or last byte of
+    /// a word, in a word with `€`).
+    #[test]
+    fn lines_and_their_ascii_are_found_at_every_alignment() {
+        // `\u{b}` after a newline is what a shorter zero test mistakes for
+        // another newline.
+        let pieces = ["\n", "\n\u{b}", "a", "€", "abcdefg", "\r\n", "\u{7f}"];
+        let mut state = 11u64;
+        for length in 0..200 {
+            let text: String = (0..length % 40)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    pieces[(state >> 33) as usize % pieces.len()]
+                })
+                .collect();
+            let index = LineIndex::new(&text);
+            let mut starts = vec![0];
+            starts.extend(text.match_indices('\n').map(|(at, _)| at + 1));
+            assert_eq!(index.line_starts, starts, "{text:?}");
+            let ascii: Vec<bool> = text.split('\n').map(str::is_ascii).collect();
+            assert_eq!(index.ascii, ascii, "{text:?}");
         }
     }
 

@@ -217,6 +217,19 @@ impl Parser<'_> {
         Ok(())
     }
 
+    /// Puts `value` into `table` under a key of one part: what [`insert`]
+    /// does for one, with no path to follow.
+    ///
+    /// [`insert`]: Parser::insert
+    pub(super) fn insert_one(&mut self, table: u32, key: KeyPart, value: u32) -> Parsed<()> {
+        let doc = &mut self.doc;
+        if doc.lookup(table, doc.text(key.text)).is_some() {
+            return Err(duplicate(&key));
+        }
+        doc.attach(table, value, key);
+        Ok(())
+    }
+
     /// Opens the table of a `[header]` with key `self.keys[parts]`.
     pub(super) fn open_table(&mut self, parts: Range<usize>, span: Extent) -> Parsed<u32> {
         let last = parts.end - 1;
