@@ -199,12 +199,19 @@ impl<'t> LineIndex<'t> {
         let mut line_starts = Vec::with_capacity(bytes.len() / 32 + 1);
         line_starts.push(0);
         line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|at| at + 1));
-        let ends = line_starts[1..].iter().copied().chain([bytes.len()]);
-        let ascii = line_starts
-            .iter()
-            .zip(ends)
-            .map(|(&start, end)| bytes[start..end].is_ascii())
-            .collect();
+        // Blocks of 64 bytes are checked at once, and only the few that
+        // hold a wider character byte by byte: checking each line took
+        // more than the columns it saved.
+        let mut ascii = vec![true; line_starts.len()];
+        for (block, bytes) in bytes.chunks(ASCII_BLOCK).enumerate() {
+            if bytes.is_ascii() {
+                continue;
+            }
+            for (i, _) in bytes.iter().enumerate().filter(|(_, b)| !b.is_ascii()) {
+                let at = block * ASCII_BLOCK + i;
+                ascii[line_starts.partition_point(|&start| start <= at) - 1] = false;
+            }
+        }
         LineIndex {
             text,
             line_starts,
@@ -260,6 +267,9 @@ impl<'t> LineIndex<'t> {
         Some((start, text.strip_suffix('\r').unwrap_or(text)))
     }
 }
+
+/// How many bytes [`LineIndex::new`] checks for ASCII at once.
+const ASCII_BLOCK: usize = 64;
 
 /// The high bit of each byte of a word.
 const HIGH: u64 = 0x8080_8080_8080_8080;

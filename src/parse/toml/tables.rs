@@ -64,11 +64,12 @@ impl Document<'_> {
                 }
             }
         }
+        let (input, owned) = (self.input, &self.arena.owned);
         let mut id = children.first;
         while id != NONE {
             let node = &self.arena.nodes[id as usize];
             if node.key.len() == key.len()
-                && same_key(self.text(node.key).as_bytes(), key.as_bytes())
+                && same_key(node.key.resolve_bytes(input, owned), key.as_bytes())
             {
                 return Some(id);
             }
