@@ -35,9 +35,10 @@ pub struct Model {
     /// Sorted by file, line, column.
     pub diagnostics: Vec<Diagnostic>,
     /// The units as they stood a week before `today`
-    /// (`analyse::changes::as_of`), for the site's changes pages, when
-    /// `watch` keeps them up to date as it links (`crate::link`); `None`:
-    /// the site makes them when it needs them. Not part of the JSON.
+    /// (`analyse::changes::week_ago`), when `watch` keeps them up to date as
+    /// it links (`crate::link`); the site's changes pages read their
+    /// standings. `None`: the site makes only the standings, when it needs
+    /// them (`analyse::changes::standings_as_of`). Not part of the JSON.
     #[serde(skip)]
     pub week_ago: Option<std::sync::Arc<Vec<Unit>>>,
 }

@@ -80,22 +80,33 @@ pub struct Attention {
 
 /// Why `kr` needs attention, most urgent first; empty when it does not.
 pub fn reasons(kr: &KeyResult) -> Vec<Reason> {
+    reasons_of(kr.pace, kr.confidence, kr.stale)
+}
+
+/// Why a key result with this pace, latest confidence and check-in due
+/// (`stale`) needs attention, most urgent first: [`reasons`] of figures
+/// kept without their key result (`changes::Standing::troubled`).
+pub fn reasons_of(
+    pace: Option<Pace>,
+    confidence: Option<ConfidenceLevel>,
+    stale: bool,
+) -> Vec<Reason> {
     let mut reasons = Vec::new();
-    match kr.pace {
+    match pace {
         Some(Pace::Missed) => reasons.push(Reason::Missed),
         Some(Pace::OffTrack) => reasons.push(Reason::OffTrack),
         Some(Pace::AtRisk) => reasons.push(Reason::AtRisk),
         _ => {}
     }
     // A key result that is done has nothing left to be unsure about.
-    if kr.pace != Some(Pace::Done) {
-        match kr.confidence {
+    if pace != Some(Pace::Done) {
+        match confidence {
             Some(ConfidenceLevel::OffTrack) => reasons.push(Reason::NotConfident),
             Some(ConfidenceLevel::AtRisk) => reasons.push(Reason::Unsure),
             _ => {}
         }
     }
-    if kr.stale {
+    if stale {
         reasons.push(Reason::Stale);
     }
     reasons

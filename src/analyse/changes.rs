@@ -2,12 +2,14 @@
 //! and `today`.
 //! The "then" figures are not computed here: [`as_of`] runs the whole
 //! analysis again with `since` as today, on the check-ins made by then, so
-//! every rule (progress, pace, confidence) has one home.
+//! every rule (progress, pace, confidence) has one home; [`standings_as_of`]
+//! keeps only the standings the changes compare.
 
 use chrono::NaiveDate;
 
 use rayon::prelude::*;
 
+use super::attention::reasons_of;
 use super::history::{latest_until, with_confidence, with_done, with_value};
 use super::{Feeds, analyse_figures, figures_again};
 use crate::config::Config;
@@ -53,13 +55,31 @@ pub fn as_of(units: &[Unit], config: &Config, date: NaiveDate) -> Vec<Unit> {
     then
 }
 
-/// The units as they stood a week before `model.today` ([`Window::week`]),
-/// for the changes of a running period; `None` when no period of the model
-/// is running (nothing to compare). `link` keeps them for `watch`, a build
-/// makes them when the model has none.
-pub fn week_ago(model: &Model, config: &Config) -> Option<Vec<Unit>> {
+/// Where every key result of `units` stood on `date`: [`as_of`]'s figures
+/// as [`UnitStandings`], the figures' units dropped once read. What a build
+/// and a report keep: at 10,000 units the units were 66 MB of a build's
+/// 268 MB heap peak, their standings are about 1 MB ("Build memory by
+/// allocation site").
+pub fn standings_as_of(units: &[Unit], config: &Config, date: NaiveDate) -> Vec<UnitStandings> {
+    as_of(units, config, date)
+        .par_iter()
+        .map(UnitStandings::of)
+        .collect()
+}
+
+/// A week before `model.today` ([`Window::week`]), the start of a running
+/// period's changes; `None` when no period of the model is running
+/// (nothing to compare).
+pub fn week_ago_date(model: &Model) -> Option<NaiveDate> {
     let running = model.periods.iter().any(|p| p.contains_date(model.today));
-    running.then(|| as_of(&model.units, config, Window::week(model.today).since))
+    running.then(|| Window::week(model.today).since)
+}
+
+/// The units as they stood on [`week_ago_date`], for `link` to keep for
+/// `watch` (it analyses them again after an edit, [`as_of_again`], which
+/// needs the units, not only their standings).
+pub fn week_ago(model: &Model, config: &Config) -> Option<Vec<Unit>> {
+    week_ago_date(model).map(|since| as_of(&model.units, config, since))
 }
 
 /// [`as_of`] again for unit `u` alone, after it changed in `now` in ways
@@ -204,6 +224,48 @@ pub struct Standing {
     pub pace: Option<Pace>,
 }
 
+impl Standing {
+    /// Where `kr` stands by its figures.
+    pub fn of(kr: &KeyResult) -> Standing {
+        Standing {
+            value: kr.current.filter(|_| kr.kind == KeyResultType::Metric),
+            done: kr.done,
+            progress: kr.progress,
+            confidence: kr.confidence,
+            pace: kr.pace,
+        }
+    }
+
+    /// Whether the key result is in trouble, check-ins aside: a reason it
+    /// needs attention other than a check-in due ([`reasons_of`]).
+    pub fn troubled(&self) -> bool {
+        !reasons_of(self.pace, self.confidence, false).is_empty()
+    }
+}
+
+/// Where each key result of one unit stood, by objective and key result
+/// ([`Standing`], 32 bytes): all the changes read of a unit's past, where
+/// its figures' copy ([`figures_of`]) is a whole `KeyResult` (336 bytes)
+/// with its check-ins.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UnitStandings(Box<[Box<[Standing]>]>);
+
+impl UnitStandings {
+    pub fn of(unit: &Unit) -> UnitStandings {
+        UnitStandings(
+            unit.objectives
+                .iter()
+                .map(|objective| objective.key_results.iter().map(Standing::of).collect())
+                .collect(),
+        )
+    }
+
+    /// Key result `k` of objective `o`.
+    pub fn get(&self, o: usize, k: usize) -> Option<&Standing> {
+        self.0.get(o)?.get(k)
+    }
+}
+
 /// One key result that moved in the window, by indices into the units.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
@@ -231,9 +293,15 @@ impl Change {
 
 /// The key results of the `selected` units that moved in `window`: their
 /// value, done, progress, confidence or pace on `window.today` (in `now`)
-/// differs from that on `window.since` (in `then`, made by [`as_of`]). In
-/// the order of `selected`, then objectives and key results.
-pub fn changes(now: &[Unit], then: &[Unit], selected: &[usize], window: Window) -> Vec<Change> {
+/// differs from that on `window.since` (in `then`, made by
+/// [`standings_as_of`]). In the order of `selected`, then objectives and
+/// key results.
+pub fn changes(
+    now: &[Unit],
+    then: &[UnitStandings],
+    selected: &[usize],
+    window: Window,
+) -> Vec<Change> {
     let mut found = Vec::new();
     for &u in selected {
         let (Some(unit), Some(before)) = (now.get(u), then.get(u)) else {
@@ -241,21 +309,10 @@ pub fn changes(now: &[Unit], then: &[Unit], selected: &[usize], window: Window) 
         };
         for (o, objective) in unit.objectives.iter().enumerate() {
             for (k, kr) in objective.key_results.iter().enumerate() {
-                let Some(old) = before
-                    .objectives
-                    .get(o)
-                    .and_then(|objective| objective.key_results.get(k))
-                else {
+                let Some(&then) = before.get(o, k) else {
                     continue;
                 };
-                let standing = |kr: &crate::model::KeyResult| Standing {
-                    value: kr.current.filter(|_| kr.kind == KeyResultType::Metric),
-                    done: kr.done,
-                    progress: kr.progress,
-                    confidence: kr.confidence,
-                    pace: kr.pace,
-                };
-                let (then, now) = (standing(old), standing(kr));
+                let now = Standing::of(kr);
                 if then == now {
                     continue;
                 }
@@ -291,151 +348,4 @@ pub fn biggest_first(a: &Change, b: &Change) -> std::cmp::Ordering {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::source::SourceFile;
-    use crate::workspace::Workspace;
-
-    fn date(text: &str) -> NaiveDate {
-        text.parse().expect("a test date")
-    }
-
-    /// A company with a roll-up fed by a team whose key results check in
-    /// values, `done`s and confidences on different days, twice on one day,
-    /// out of order and after the week-ago date.
-    fn workspace() -> Workspace {
-        let company = "+++\nid = \"co\"\nname = \"Company\"\n[[objectives]]\ntitle = \"Grow\"\nkey_results = [ { title = \"Roll\", rollup = true }, \"Ship it by 2026-12-01\" ]\n+++\nBody text.\n";
-        let team = "+++\nid = \"team\"\nname = \"Team\"\nparent = \"co\"\nowner = \"Ann\"\n[[objectives]]\ntitle = \"Faster\"\naligns_to = \"co#O1.KR1\"\nkey_results = [\n  { kr = \"Cut latency from 500ms to 100ms\", checkins = [\n    { date = 2026-11-02, value = 400, confidence = 0.9, note = \"a\" },\n    { date = 2026-11-09, value = 300, note = \"b\" },\n    { date = 2026-11-09, value = 350, confidence = \"at-risk\" },\n    { date = 2026-11-05, confidence = \"off-track\" },\n    { date = 2026-11-14, value = 120, confidence = 0.2, note = \"late\" },\n  ] },\n  { title = \"Launch\", done = false, checkins = [\n    { date = 2026-10-20, done = true },\n    { date = 2026-11-01, done = false, confidence = 0.5 },\n    { date = 2026-11-15, done = true },\n  ] },\n  { kr = \"Quiet from 0 to 10\", checkins = [ { date = 2026-10-01, value = 1 } ] },\n]\n[[objectives]]\ntitle = \"Later\"\nkind = \"committed\"\nkey_results = [ { kr = \"Only later from 0 to 10\", checkins = [ { date = 2026-11-15, value = 5 } ] } ]\n+++\n";
-        let mut config = Config::default();
-        config.period = config.catalog.lookup("2026-Q4");
-        Workspace {
-            root: "/workspace".into(),
-            config,
-            config_file: None,
-            config_diagnostics: Vec::new(),
-            files: [("co.md", company), ("team.md", team)]
-                .into_iter()
-                .map(|(path, text)| SourceFile::from_text(path, text))
-                .collect(),
-            read_errors: Vec::new(),
-        }
-    }
-
-    /// What `as_of` gave before it kept only the figures: every unit cloned
-    /// whole, the later check-ins left out, analysed again.
-    fn whole_copy(units: &[Unit], config: &Config, date: NaiveDate) -> Vec<Unit> {
-        let mut then = units.to_vec();
-        for kr in then
-            .iter_mut()
-            .flat_map(|u| &mut u.objectives)
-            .flat_map(|o| &mut o.key_results)
-        {
-            kr.checkins.retain(|c| c.date <= date);
-        }
-        analyse_figures(&mut then, config, date);
-        then
-    }
-
-    type Figures = (f64, f64, Option<Pace>, Option<f64>);
-    /// A unit's figures, its objectives' and its key results' standings.
-    type UnitFigures = (Figures, Vec<Figures>, Vec<(Standing, bool)>);
-
-    fn figures(units: &[Unit]) -> Vec<UnitFigures> {
-        units
-            .iter()
-            .map(|u| {
-                let objectives = u.objectives.iter();
-                (
-                    (u.progress, u.expected, u.pace, u.score),
-                    objectives
-                        .clone()
-                        .map(|o| (o.progress, o.expected, o.pace, o.score))
-                        .collect(),
-                    objectives
-                        .flat_map(|o| &o.key_results)
-                        .map(|kr| {
-                            let standing = Standing {
-                                value: kr.current,
-                                done: kr.done,
-                                progress: kr.progress,
-                                confidence: kr.confidence,
-                                pace: kr.pace,
-                            };
-                            (standing, kr.stale)
-                        })
-                        .collect(),
-                )
-            })
-            .collect()
-    }
-
-    #[test]
-    fn the_figures_only_copy_has_the_figures_of_a_whole_copy_on_every_day() {
-        let workspace = workspace();
-        let model = crate::compile(&workspace, date("2026-11-16"));
-        assert_eq!(model.units.len(), 2, "{:?}", model.diagnostics);
-        for day in [
-            "2026-10-01",
-            "2026-11-01",
-            "2026-11-05",
-            "2026-11-09",
-            "2026-11-10",
-            "2026-11-14",
-            "2026-11-16",
-        ] {
-            let day = date(day);
-            let lean = as_of(&model.units, &workspace.config, day);
-            let whole = whole_copy(&model.units, &workspace.config, day);
-            assert_eq!(figures(&lean), figures(&whole), "as of {day}");
-        }
-    }
-
-    #[test]
-    fn the_figures_only_copy_keeps_no_texts_and_at_most_four_checkins() {
-        let workspace = workspace();
-        let model = crate::compile(&workspace, date("2026-11-16"));
-        let then = as_of(&model.units, &workspace.config, date("2026-11-10"));
-        let team = &then[1];
-        assert_eq!((team.id.as_str(), team.name.as_str()), ("team", ""));
-        assert!(team.owners.is_empty() && then[0].body.is_empty());
-        let latency = &team.objectives[0].key_results[0];
-        assert!(latency.title.is_empty());
-        // Of 5 check-ins: the one of 11-14 is later; of the others the
-        // latest (and latest with a value) is the second of 11-09, the
-        // latest with a confidence the same; no `done`s.
-        let dates: Vec<String> = latency
-            .checkins
-            .iter()
-            .map(|c| c.date.to_string())
-            .collect();
-        assert_eq!(dates, ["2026-11-09"]);
-        assert_eq!(latency.checkins[0].value(), Some(350.0));
-        assert!(
-            then.iter()
-                .flat_map(|u| &u.objectives)
-                .flat_map(|o| &o.key_results)
-                .all(|kr| kr.checkins.len() <= 4 && kr.checkins.iter().all(|c| c.note.is_none()))
-        );
-    }
-
-    #[test]
-    fn the_figures_only_copy_holds_no_room_beyond_its_checkins() {
-        let workspace = workspace();
-        let model = crate::compile(&workspace, date("2026-11-16"));
-        for day in ["2026-10-01", "2026-11-10", "2026-11-16"] {
-            let then = as_of(&model.units, &workspace.config, date(day));
-            for kr in then
-                .iter()
-                .flat_map(|u| &u.objectives)
-                .flat_map(|o| &o.key_results)
-            {
-                assert_eq!(
-                    kr.checkins.capacity(),
-                    kr.checkins.len(),
-                    "{} as of {day}",
-                    kr.id
-                );
-            }
-        }
-    }
-}
+mod tests;

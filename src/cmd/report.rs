@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
 use super::{Outcome, chosen_period, outcome, parse_today_arg, print, today, usage_error};
-use crate::analyse::changes::{Window, as_of};
+use crate::analyse::changes::{Window, standings_as_of};
 use crate::period::format_date;
 use crate::render::report::{Report, ReportOptions};
 use crate::render::status::units_in;
@@ -82,7 +82,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<Outcome> {
         }
         Err(failed) => return Ok(failed),
     };
-    let then = as_of(&model.units, &workspace.config, window.since);
+    let then = standings_as_of(&model.units, &workspace.config, window.since);
     let options = ReportOptions {
         period: period.clone(),
         window,

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::terminal::{pace_words, percent, quantity};
 use crate::analyse::attention::{Attention, needs_attention};
-use crate::analyse::changes::{Change, Standing, Window, changes};
+use crate::analyse::changes::{Change, Standing, UnitStandings, Window, changes};
 use crate::diagnostic::Tally;
 use crate::model::{Checkin, KeyResult, KeyResultType, Model, Objective, Pace, Unit};
 use crate::people::{distinct, same_person};
@@ -55,11 +55,11 @@ pub struct Report<'m> {
 
 impl<'m> Report<'m> {
     /// The report of `units` (as `crate::render::status::units_in` selects
-    /// them) of `model`; `then` is the model's units as of
-    /// `options.window.since` (`analyse::changes::as_of`).
+    /// them) of `model`; `then` is where the model's key results stood on
+    /// `options.window.since` (`analyse::changes::standings_as_of`).
     pub fn new(
         model: &'m Model,
-        then: &[Unit],
+        then: &[UnitStandings],
         units: &[usize],
         options: &'m ReportOptions,
     ) -> Report<'m> {

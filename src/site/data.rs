@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use chrono::NaiveDate;
 use minijinja::Value;
 use minijinja::value::Object;
+use rayon::prelude::*;
 
 use super::format::Language;
 use super::markdown::MarkdownOptions;
@@ -17,6 +18,7 @@ use super::objects;
 use super::paths::SitePaths;
 use super::pieces::Pieces;
 use crate::analyse::attention::Attention;
+use crate::analyse::changes::{UnitStandings, standings_as_of, week_ago_date};
 use crate::model::Model;
 use crate::period::{Period, current_period, format_date};
 
@@ -47,9 +49,14 @@ pub struct SiteData {
     /// Who owns what, as one hash (`cache::owners_hash`): the people are
     /// kept from the last render when it is the same.
     pub owners: u64,
-    /// The units as they stood 7 days ago (`analyse::changes::as_of`), for
-    /// the changes pages; `None` when no period is running.
-    pub week_ago: Option<Arc<Vec<crate::model::Unit>>>,
+    /// Where every key result stood 7 days ago
+    /// (`analyse::changes::standings_as_of`), for the changes pages; `None`
+    /// when no period is running.
+    pub week_ago: Option<Arc<Vec<UnitStandings>>>,
+    /// The model's week-ago units `week_ago` was made from, when `watch`
+    /// keeps them (`Model::week_ago`): the cache knows which of them linking
+    /// set, so which units' standings can differ from the last render's.
+    pub week_ago_units: Option<Arc<Vec<crate::model::Unit>>>,
     /// Who is named where, made when first asked (or kept from the last
     /// render when who owns what and where every unit is did not change).
     people_index: OnceLock<Arc<super::weekly::PeopleIndex>>,
@@ -159,11 +166,14 @@ impl SiteData {
         {
             let _ = alignment_maps.set(Arc::clone(maps));
         }
-        // `watch` keeps the week-ago units up to date as it links.
-        let week_ago = model
-            .week_ago
-            .clone()
-            .or_else(|| crate::analyse::changes::week_ago(&model, config).map(Arc::new));
+        // `watch` keeps the week-ago units up to date as it links; a build
+        // keeps only their standings, made before any page.
+        let week_ago_units = model.week_ago.clone();
+        let week_ago = match &week_ago_units {
+            Some(units) => Some(units.par_iter().map(UnitStandings::of).collect()),
+            None => week_ago_date(&model).map(|since| standings_as_of(&model.units, config, since)),
+        }
+        .map(Arc::new);
         let language = Language::from_code(&model.language);
         // Every piece depends on these; the rest is the fingerprints' to say.
         let pieces_of = last.filter(|last| {
@@ -193,6 +203,7 @@ impl SiteData {
             people,
             owners,
             week_ago,
+            week_ago_units,
             people_index,
             pieces,
             alignment_maps,

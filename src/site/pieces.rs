@@ -28,8 +28,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use rayon::prelude::*;
 
-use crate::analyse::changes::Change;
-use crate::model::Unit;
+use crate::analyse::changes::{Change, UnitStandings};
 
 /// One unit's week: its key results that moved in the last 7 days (model
 /// order), and for the overview's "This week" how many of its key results
@@ -113,8 +112,8 @@ impl Store {
 /// The last render's pieces, until this render knows which units changed.
 struct Last {
     store: Store,
-    /// The last render's week-ago units, to tell whose changed.
-    week_ago: Option<Arc<Vec<Unit>>>,
+    /// The last render's week-ago standings, to tell whose changed.
+    week_ago: Option<Arc<Vec<UnitStandings>>>,
 }
 
 /// The pieces of one render: made as its pages ask, or taken from the
@@ -148,10 +147,10 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Pieces {
     /// A render's pieces: none yet. With `last` (the last render's pieces
-    /// and week-ago units, when nothing site-wide changed; see
+    /// and week-ago standings, when nothing site-wide changed; see
     /// [`super::data::SiteData::after`]) its pieces are there to take once
     /// [`Pieces::settle`] says which units did not change.
-    pub fn new(keep: bool, last: Option<(&Pieces, Option<Arc<Vec<Unit>>>)>) -> Pieces {
+    pub fn new(keep: bool, last: Option<(&Pieces, Option<Arc<Vec<UnitStandings>>>)>) -> Pieces {
         let last = last.filter(|_| keep).map(|(pieces, week_ago)| {
             let store = lock(&pieces.store);
             Last {
@@ -183,13 +182,13 @@ impl Pieces {
     /// Takes the last render's pieces of the units that did not change:
     /// `same[u]` says unit `u` equals the last model's unit `u` (`None`:
     /// nothing can be kept, say after a change of templates or settings);
-    /// `week_ago` are this render's week-ago units. Pages rendered before
+    /// `week_ago` are this render's week-ago standings. Pages rendered before
     /// this made their pieces themselves. `week_touched`: the only week-ago
     /// units that may differ from the last render's, when known.
     pub fn settle(
         &self,
         same: Option<&[bool]>,
-        week_ago: Option<&Arc<Vec<Unit>>>,
+        week_ago: Option<&Arc<Vec<UnitStandings>>>,
         week_touched: Option<&BTreeSet<usize>>,
     ) {
         let Some(last) = lock(&self.last).take() else {

@@ -15,9 +15,9 @@ use super::lists;
 use super::lists::{attention_item, key_result_link};
 use super::paths::path_value;
 use super::pieces::{ChangeOrder, UnitWeek, Weeks};
-use crate::analyse::attention::{Reason, needs_attention, reasons};
-use crate::analyse::changes::{Change, Standing, Window, biggest_first, changes};
-use crate::model::{KeyResult, Model, Unit};
+use crate::analyse::attention::needs_attention;
+use crate::analyse::changes::{Change, Standing, UnitStandings, Window, biggest_first, changes};
+use crate::model::{Model, Unit};
 
 /// Each unit's week: made once per render (for the changes pages and the
 /// overview's "This week"), kept from the last render for the units that
@@ -35,7 +35,7 @@ fn weeks(site: &SiteData) -> Option<Weeks> {
 /// What moved of unit `u` in `window` ([`changes`]), and unless it is a
 /// draft how many of its key results are newly in trouble and due a
 /// check-in.
-fn unit_week(now: &[Unit], then: &[Unit], u: usize, window: Window) -> UnitWeek {
+fn unit_week(now: &[Unit], then: &[UnitStandings], u: usize, window: Window) -> UnitWeek {
     let changes = changes(now, then, &[u], window);
     let mut week = UnitWeek {
         hash: week_hash(&changes),
@@ -49,11 +49,8 @@ fn unit_week(now: &[Unit], then: &[Unit], u: usize, window: Window) -> UnitWeek 
     for (o, objective) in unit.objectives.iter().enumerate() {
         for (k, kr) in objective.key_results.iter().enumerate() {
             week.due += usize::from(kr.stale);
-            let before = then
-                .get(u)
-                .and_then(|unit| unit.objectives.get(o))
-                .and_then(|o| o.key_results.get(k));
-            if troubled(kr) && !before.is_some_and(troubled) {
+            let before = then.get(u).and_then(|unit| unit.get(o, k));
+            if Standing::of(kr).troubled() && !before.is_some_and(Standing::troubled) {
                 week.newly_at_risk += 1;
             }
         }
@@ -177,11 +174,6 @@ fn change_value(site: &Arc<RenderContext>, change: &Change) -> Value {
         checkins => checkins,
         ..link
     }
-}
-
-/// Is a key result in trouble, check-ins aside?
-fn troubled(kr: &KeyResult) -> bool {
-    reasons(kr).iter().any(|r| *r != Reason::Stale)
 }
 
 /// The overview's "This week": how many key results moved, how many are
@@ -395,7 +387,8 @@ mod tests {
             .into_iter()
             .find(|&l| Some(l) != change.then.confidence && Some(l) != change.now.confidence)
             .unwrap();
-        let mut week_ago = Vec::clone(site.week_ago.as_ref().unwrap());
+        // The week-ago units as `watch` keeps them in the model, with it.
+        let mut week_ago = crate::analyse::changes::week_ago(&model, &config).unwrap();
         week_ago[change.unit].objectives[change.objective].key_results[change.key_result]
             .confidence = Some(level);
         let mut next = Model::clone(&model);
