@@ -180,6 +180,11 @@ pub fn starts_with_front_matter(bytes: &[u8]) -> bool {
 pub struct LineIndex<'t> {
     text: &'t str,
     line_starts: Vec<usize>,
+    /// Whether each line is ASCII: there a column is the offset from the
+    /// line's start, with no character to count. Most lines of a unit file
+    /// are (the check-ins, whose two spans each are most of the places a
+    /// parse asks for), even where the file is not.
+    ascii: Vec<bool>,
     /// The last place asked for: its offset, 0-based line and column. A
     /// parse asks in file order, so the next place is mostly further on the
     /// same line (its column counted on from there) or on the next line.
@@ -190,12 +195,27 @@ pub struct LineIndex<'t> {
 
 impl<'t> LineIndex<'t> {
     pub fn new(text: &'t str) -> Self {
-        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
+        let bytes = text.as_bytes();
+        let mut line_starts = Vec::with_capacity(bytes.len() / 32 + 1);
         line_starts.push(0);
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1));
+        line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|at| at + 1));
+        // Blocks of 64 bytes are checked at once, and only the few that
+        // hold a wider character byte by byte: checking each line took
+        // more than the columns it saved.
+        let mut ascii = vec![true; line_starts.len()];
+        for (block, bytes) in bytes.chunks(ASCII_BLOCK).enumerate() {
+            if bytes.is_ascii() {
+                continue;
+            }
+            for (i, _) in bytes.iter().enumerate().filter(|(_, b)| !b.is_ascii()) {
+                let at = block * ASCII_BLOCK + i;
+                ascii[line_starts.partition_point(|&start| start <= at) - 1] = false;
+            }
+        }
         LineIndex {
             text,
             line_starts,
+            ascii,
             last: std::cell::Cell::new((0, 0, 1)),
         }
     }
@@ -205,12 +225,16 @@ impl<'t> LineIndex<'t> {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
         let (last_offset, last_line, last_column) = self.last.get();
         let line = self.line_of(offset, last_line);
-        let (from, column) = if line == last_line && last_offset <= offset {
-            (last_offset, last_column)
+        let column = if self.ascii.get(line).copied().unwrap_or(false) {
+            offset - self.line_starts[line] + 1
         } else {
-            (self.line_starts[line], 1)
+            let (from, column) = if line == last_line && last_offset <= offset {
+                (last_offset, last_column)
+            } else {
+                (self.line_starts[line], 1)
+            };
+            column + characters(&self.text.as_bytes()[from..offset])
         };
-        let column = column + characters(&self.text.as_bytes()[from..offset]);
         self.last.set((offset, line, column));
         (line as u32 + 1, column as u32)
     }
@@ -244,6 +268,11 @@ impl<'t> LineIndex<'t> {
     }
 }
 
+/// How many bytes [`LineIndex::new`] checks for ASCII at once.
+const ASCII_BLOCK: usize = 64;
+
+/// The high bit of each byte of a word.
+const HIGH: u64 = 0x8080_8080_8080_8080;
 /// How many characters start in `bytes`: every byte but those that continue
 /// a character (`10xxxxxx`), which as signed bytes are below −64.
 ///
@@ -252,7 +281,6 @@ impl<'t> LineIndex<'t> {
 /// which left them to a loop of four instructions a byte; and a word
 /// without a high bit (ASCII) has nothing to count.
 fn characters(bytes: &[u8]) -> usize {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut continuing = 0;
     let mut words = bytes.chunks_exact(8);
     for word in &mut words {
@@ -358,6 +386,31 @@ mod tests {
                     "{slice:?}"
                 );
             }
+        }
+    }
+
+    /// The line starts are every newline's next byte, and a line is ASCII
+    /// when none of its bytes is high (the last line, after the last
+    /// newline, included; `\r` belongs to its line).
+    #[test]
+    fn lines_and_their_ascii_are_found() {
+        let pieces = ["\n", "\n\n", "a", "€", "abcdefg", "\r\n", "\u{7f}"];
+        let mut state = 11u64;
+        for length in 0..200 {
+            let text: String = (0..length % 40)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    pieces[(state >> 33) as usize % pieces.len()]
+                })
+                .collect();
+            let index = LineIndex::new(&text);
+            let mut starts = vec![0];
+            starts.extend(text.match_indices('\n').map(|(at, _)| at + 1));
+            assert_eq!(index.line_starts, starts, "{text:?}");
+            let ascii: Vec<bool> = text.split('\n').map(str::is_ascii).collect();
+            assert_eq!(index.ascii, ascii, "{text:?}");
         }
     }
 

@@ -78,6 +78,19 @@ impl TableSpec {
             .enumerate()
             .find(|(_, f)| same_key(f.name.as_bytes(), name.as_bytes()))
     }
+
+    /// The position of the field `name`, tried first at `likely`: keys are
+    /// mostly written in the spec's order (a check-in's `date`, `value`,
+    /// `note`), so the field after the last one found is usually the next.
+    fn position_from(&self, name: &[u8], likely: usize) -> Option<usize> {
+        match self.fields.get(likely) {
+            Some(field) if same_key(field.name.as_bytes(), name) => Some(likely),
+            _ => self
+                .fields
+                .iter()
+                .position(|field| same_key(field.name.as_bytes(), name)),
+        }
+    }
 }
 
 /// Where diagnostics go while one file is read.
@@ -174,9 +187,13 @@ impl<'d> TableReader<'d> {
         );
         let mut slots = [EMPTY; MAX_FIELDS];
         let mut misspelt = Vec::new();
+        let mut likely = 0;
         for (key, value) in table.iter() {
-            match spec.field(key.as_str()) {
-                Some((index, _)) if index < MAX_FIELDS => slots[index] = value.place(),
+            match spec.position_from(key.as_bytes(), likely) {
+                Some(index) if index < MAX_FIELDS => {
+                    slots[index] = value.place();
+                    likely = index + 1;
+                }
                 _ => misspelt.extend(unknown_field(cx, key, spec)),
             }
         }
@@ -497,6 +514,36 @@ pub fn expect_date(cx: &mut Cx, value: Value<'_>, name: &str) -> Option<NaiveDat
 #[cfg(test)]
 mod tests {
     use super::quoted_number;
+
+    /// Whichever field is tried first, a name is found where the spec has
+    /// it, and a name it lacks (a typo, another table's key) nowhere.
+    #[test]
+    fn a_field_is_found_whichever_is_tried_first() {
+        use crate::parse::specs::*;
+        let specs = [
+            &UNIT,
+            &OBJECTIVE,
+            &KEY_RESULT,
+            &CHECKIN,
+            &REFLECTION,
+            &CONFIG,
+            &CUSTOM_PERIOD,
+            &RULES,
+        ];
+        for spec in specs {
+            for likely in 0..spec.fields.len() + 2 {
+                for (index, field) in spec.fields.iter().enumerate() {
+                    let found = spec.position_from(field.name.as_bytes(), likely);
+                    assert_eq!(found, Some(index), "{} from {likely}", field.name);
+                }
+                for name in ["dat", "dates", "Date", "", "checkins_", "xxxx"] {
+                    if spec.field(name).is_none() {
+                        assert_eq!(spec.position_from(name.as_bytes(), likely), None);
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn a_quoted_number_is_shown_as_toml_writes_it() {

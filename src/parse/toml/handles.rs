@@ -104,6 +104,15 @@ impl<'d> Key<'d> {
         self.doc.text(self.doc.node(self.id).key)
     }
 
+    /// The key's name as bytes: [`Key::as_str`] for comparing, a little
+    /// cheaper.
+    pub fn as_bytes(self) -> &'d [u8] {
+        let doc = self.doc;
+        doc.node(self.id)
+            .key
+            .resolve_bytes(doc.input, &doc.arena.owned)
+    }
+
     /// The key as written, with its quotes; for a dotted key, its last part.
     pub fn span(self) -> Range<usize> {
         self.doc.node(self.id).key_span.range()

@@ -64,11 +64,12 @@ impl Document<'_> {
                 }
             }
         }
+        let (input, owned) = (self.input, &self.arena.owned);
         let mut id = children.first;
         while id != NONE {
             let node = &self.arena.nodes[id as usize];
             if node.key.len() == key.len()
-                && same_key(self.text(node.key).as_bytes(), key.as_bytes())
+                && same_key(node.key.resolve_bytes(input, owned), key.as_bytes())
             {
                 return Some(id);
             }
@@ -214,6 +215,19 @@ impl Parser<'_> {
             return Err(duplicate(&key));
         }
         doc.attach(parent, value, key);
+        Ok(())
+    }
+
+    /// Puts `value` into `table` under a key of one part: what [`insert`]
+    /// does for one, with no path to follow.
+    ///
+    /// [`insert`]: Parser::insert
+    pub(super) fn insert_one(&mut self, table: u32, key: KeyPart, value: u32) -> Parsed<()> {
+        let doc = &mut self.doc;
+        if doc.lookup(table, doc.text(key.text)).is_some() {
+            return Err(duplicate(&key));
+        }
+        doc.attach(table, value, key);
         Ok(())
     }
 

@@ -60,6 +60,15 @@ impl Text {
         let source = if self.len & OWNED != 0 { owned } else { input };
         source.get(start..end).unwrap_or_default()
     }
+
+    /// The text's bytes, without the two checks that its ends fall on
+    /// characters (they do: the parser made it), for comparing keys.
+    pub(super) fn resolve_bytes<'a>(self, input: &'a str, owned: &'a str) -> &'a [u8] {
+        let start = self.start as usize;
+        let end = start + (self.len & !OWNED) as usize;
+        let source = if self.len & OWNED != 0 { owned } else { input };
+        source.as_bytes().get(start..end).unwrap_or_default()
+    }
 }
 
 /// Whether two keys are equal. Keys are short, and comparing them a word
