@@ -662,6 +662,19 @@ mod tests {
         assert!(render.used().is_empty());
     }
 
+    /// The list a page's record keeps has no room for the repeats.
+    #[test]
+    fn the_units_a_page_used_are_held_without_room_for_repeats() {
+        let render = site("sample-okrs");
+        for _ in 0..10 {
+            let _ = render.unit_value(3);
+            let _ = render.okr_value(1, 0, None);
+        }
+        let used = render.used();
+        assert_eq!(used, vec![1, 3]);
+        assert_eq!(used.capacity(), used.len());
+    }
+
     #[test]
     fn dates_are_written_as_iso_dates() {
         let mut buffer = [0u8; 10];
