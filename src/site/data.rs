@@ -59,7 +59,7 @@ pub struct SiteData {
     pub week_ago_units: Option<Arc<Vec<crate::model::Unit>>>,
     /// Who is named where, made when first asked (or kept from the last
     /// render when who owns what and where every unit is did not change).
-    people_index: OnceLock<Arc<super::weekly::PeopleIndex>>,
+    people_index: OnceLock<Arc<super::people_index::PeopleIndex>>,
     /// The per-unit pieces of the pages that show every unit, some taken
     /// from the last render (`pieces.rs`).
     pub pieces: Pieces,
@@ -226,9 +226,13 @@ impl SiteData {
     }
 
     /// Who is named where, by index into [`SiteData::people`].
-    pub fn people_index(&self) -> &super::weekly::PeopleIndex {
-        self.people_index
-            .get_or_init(|| Arc::new(super::weekly::PeopleIndex::new(&self.model, &self.people)))
+    pub fn people_index(&self) -> &super::people_index::PeopleIndex {
+        self.people_index.get_or_init(|| {
+            Arc::new(super::people_index::PeopleIndex::new(
+                &self.model,
+                &self.people,
+            ))
+        })
     }
 
     /// What needs attention among the units shown of `period`, made by

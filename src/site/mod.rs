@@ -33,6 +33,7 @@ mod pages;
 #[cfg(test)]
 mod pages_tests;
 pub mod paths;
+mod people_index;
 mod pieces;
 mod rows;
 pub mod svg;

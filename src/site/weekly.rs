@@ -3,7 +3,6 @@
 //! What moved, what needs attention and who answers for a key result come
 //! from `analyse` and the model; this only shapes them for templates.
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -17,7 +16,7 @@ use super::paths::path_value;
 use super::pieces::{ChangeOrder, UnitWeek, Weeks};
 use crate::analyse::attention::needs_attention;
 use crate::analyse::changes::{Change, Standing, UnitStandings, Window, biggest_first, changes};
-use crate::model::{Model, Unit};
+use crate::model::Unit;
 
 /// Each unit's week: made once per render (for the changes pages and the
 /// overview's "This week"), kept from the last render for the units that
@@ -213,80 +212,6 @@ pub fn people_list(site: &Arc<RenderContext>) -> Vec<Value> {
         .collect()
 }
 
-/// Who is named where, by person (index into `SiteData::people`). Made
-/// once per render in one pass over the model: a person's page and the
-/// people index look their person up instead of scanning every unit (at
-/// 10,000 units and as many people, scanning made the people pages take
-/// minutes).
-#[derive(Debug, Default)]
-pub struct PeopleIndex {
-    /// The units that name the person anywhere: as an owner of the unit,
-    /// of an objective or of a key result.
-    named: Vec<Vec<usize>>,
-    /// The units the person owns.
-    owned: Vec<Vec<usize>>,
-    /// The key results the person answers for (their own, else their
-    /// objective's, else their unit's owners; README "Weekly check-ins"),
-    /// as (unit, objective, key result), in model order.
-    answers: Vec<Vec<(usize, usize, usize)>>,
-}
-
-impl PeopleIndex {
-    /// Indexes `model` for `people` (name and slug, as `SiteData` has them).
-    pub fn new(model: &Model, people: &[(String, String)]) -> PeopleIndex {
-        let by_key: HashMap<String, usize> = people
-            .iter()
-            .enumerate()
-            .map(|(p, (name, _))| (crate::people::key(name), p))
-            .collect();
-        let person = |name: &String| by_key.get(&crate::people::key(name)).copied();
-        let mut index = PeopleIndex {
-            named: vec![Vec::new(); people.len()],
-            owned: vec![Vec::new(); people.len()],
-            answers: vec![Vec::new(); people.len()],
-        };
-        for (u, unit) in model.units.iter().enumerate() {
-            for p in unit.owners.iter().filter_map(person) {
-                once(&mut index.owned[p], u);
-                once(&mut index.named[p], u);
-            }
-            for (o, objective) in unit.objectives.iter().enumerate() {
-                for p in objective.owners.iter().filter_map(person) {
-                    once(&mut index.named[p], u);
-                }
-                for (k, kr) in objective.key_results.iter().enumerate() {
-                    for p in kr.owners.iter().filter_map(person) {
-                        once(&mut index.named[p], u);
-                    }
-                    for p in kr.owners_in(objective, unit).iter().filter_map(person) {
-                        once(&mut index.answers[p], (u, o, k));
-                    }
-                }
-            }
-        }
-        index
-    }
-
-    fn named(&self, person: usize) -> &[usize] {
-        self.named.get(person).map_or(&[], Vec::as_slice)
-    }
-
-    fn owned(&self, person: usize) -> &[usize] {
-        self.owned.get(person).map_or(&[], Vec::as_slice)
-    }
-
-    fn answers(&self, person: usize) -> &[(usize, usize, usize)] {
-        self.answers.get(person).map_or(&[], Vec::as_slice)
-    }
-}
-
-/// Adds `item` to a list built in order, unless it was the last added.
-fn once<T: PartialEq>(list: &mut Vec<T>, item: T) {
-    if list.last() != Some(&item) {
-        list.push(item);
-    }
-}
-
 /// A person's page: the units they own, the key results they answer for
 /// (newest period first), what of theirs needs attention, and their latest
 /// check-ins.
@@ -297,15 +222,14 @@ pub fn person_variables(site: &Arc<RenderContext>, person: usize) -> Vec<(&'stat
     let model = &site.model;
     let index = site.people_index();
     // The page depends on every unit that names the person (see `cache/`).
-    for &u in index.named(person) {
+    for u in index.named(person) {
         site.depends_on(u);
     }
     let units: Vec<Value> = index
         .owned(person)
-        .iter()
-        .map(|&u| super::lists::unit_link(site, u))
+        .map(|u| super::lists::unit_link(site, u))
         .collect();
-    let mut theirs = index.answers(person).to_vec();
+    let mut theirs: Vec<(usize, usize, usize)> = index.answers(person).collect();
     // The latest periods first; within one, the model's order.
     theirs.sort_by(|a, b| {
         let period = |u: usize| model.units[u].period.as_ref().map(|p| p.order_key());
@@ -360,7 +284,7 @@ pub fn person_variables(site: &Arc<RenderContext>, person: usize) -> Vec<(&'stat
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ConfidenceLevel;
+    use crate::model::{ConfidenceLevel, Model};
 
     /// A changes page's hash follows what it shows of the units' weeks: a
     /// confidence of a week ago that differs, with the same rows in the

@@ -191,3 +191,19 @@ fn the_figures_only_copy_holds_no_room_beyond_its_checkins() {
         }
     }
 }
+
+/// The changes are held for a whole render: without room beyond them.
+#[test]
+fn the_changes_hold_no_room_beyond_what_moved() {
+    let workspace = workspace();
+    let today = date("2026-11-16");
+    let model = crate::compile(&workspace, today);
+    let window = Window::week(today);
+    let then = standings_as_of(&model.units, &workspace.config, window.since);
+    let found = changes(&model.units, &then, &[1], window);
+    assert!(
+        found.len() > 1 && !found.len().is_power_of_two(),
+        "{found:?}"
+    );
+    assert_eq!(found.capacity(), found.len());
+}
