@@ -10,7 +10,9 @@ use std::sync::Arc;
 pub mod folder;
 pub mod read;
 pub use folder::{Folder, open_listed_in};
-pub use read::{FILE_LIMIT, ReadError, open_listed, open_regular, read_limited, read_regular};
+pub use read::{
+    FILE_LIMIT, ReadError, open_listed, open_regular, read_limited, read_listed, read_regular,
+};
 
 /// The path of a file relative to the workspace root, `/`-separated, as it
 /// appears in diagnostics and in the JSON output.

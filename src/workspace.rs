@@ -13,8 +13,8 @@ use crate::config::{CONFIG_FILE, Config, parse_config};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::parse::{ParsedFile, parse_unit_file_with};
 use crate::source::{
-    FILE_LIMIT, FilePath, Folder, ReadError, SourceFile, Span, open_listed_in, read_regular,
-    starts_with_front_matter,
+    FILE_LIMIT, FilePath, Folder, ReadError, SourceFile, Span, open_listed_in, read_listed,
+    read_regular, starts_with_front_matter,
 };
 
 /// Folders never searched for unit files, wherever they are.
@@ -347,10 +347,10 @@ fn plain_relative_path<'p>(root: &Path, path: &'p Path) -> Option<&'p str> {
         None | Some(b'/') => rest,
         Some(_) => rest.strip_prefix(b"/")?,
     };
-    let rest = std::str::from_utf8(rest).ok()?;
-    rest.split('/')
-        .all(|name| !matches!(name, "" | "." | ".."))
-        .then_some(rest)
+    let plain = rest
+        .split(|&b| b == b'/')
+        .all(|name| !matches!(name, b"" | b"." | b".."));
+    std::str::from_utf8(rest).ok().filter(|_| plain)
 }
 
 /// [`relative_path`] by components: the root's taken off, and the names
@@ -491,15 +491,8 @@ fn read_into(
     relative: &str,
     buffer: &mut Vec<u8>,
 ) -> Result<(), Diagnostic> {
-    use std::io::Read;
     buffer.clear();
-    let read = open_listed_in(folder, path).and_then(|file| {
-        file.take(FILE_LIMIT + 1).read_to_end(buffer)?;
-        if buffer.len() as u64 > FILE_LIMIT {
-            return Err(ReadError::TooLarge);
-        }
-        Ok(())
-    });
+    let read = open_listed_in(folder, path).and_then(|(file, len)| read_listed(&file, len, buffer));
     read.map_err(|err| {
         buffer.clear();
         read_error(&FilePath::from(relative), &err)

@@ -72,7 +72,7 @@ impl Folder {
     /// [`open_listed`] for the file called `name` in this folder: opened
     /// for reading if it is a regular file, never through a symbolic link
     /// and without blocking on a FIFO, with the same errors.
-    pub fn open_listed(&self, name: &OsStr) -> Result<File, ReadError> {
+    pub fn open_listed(&self, name: &OsStr) -> Result<(File, u64), ReadError> {
         #[cfg(unix)]
         {
             use std::os::fd::{AsRawFd, FromRawFd};
@@ -105,7 +105,7 @@ impl Drop for Folder {
 
 /// Opens the file at `path` that a listing showed to be a regular file:
 /// by its name in `folder` when the folder is open, else by its path.
-pub fn open_listed_in(folder: Option<&Folder>, path: &Path) -> Result<File, ReadError> {
+pub fn open_listed_in(folder: Option<&Folder>, path: &Path) -> Result<(File, u64), ReadError> {
     match (folder, path.file_name()) {
         (Some(folder), Some(name)) => folder.open_listed(name),
         _ => open_listed(path),
@@ -126,11 +126,11 @@ mod tests {
         let folder = Folder::open(dir.path()).expect("the folder opens");
         let unit = dir.path().join("unit.md");
         std::fs::write(&unit, "+++\nid = \"u\"\n+++\n").unwrap();
-        let read = |file: Result<File, ReadError>| {
+        let read = |file: Result<(File, u64), ReadError>| {
             let mut text = String::new();
-            file.expect("the file opens")
-                .read_to_string(&mut text)
-                .unwrap();
+            let (mut file, len) = file.expect("the file opens");
+            file.read_to_string(&mut text).unwrap();
+            assert_eq!(len, text.len() as u64, "its length when opened");
             text
         };
         assert_eq!(

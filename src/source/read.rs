@@ -40,7 +40,7 @@ pub fn open_regular(path: &Path) -> Result<File, ReadError> {
     if !kind.is_file() {
         return Err(ReadError::NotRegular(describe(kind)));
     }
-    open_listed(path)
+    open_listed(path).map(|(file, _)| file)
 }
 
 /// Like [`open_regular`], for a path that a directory listing (which does
@@ -48,7 +48,7 @@ pub fn open_regular(path: &Path) -> Result<File, ReadError> {
 /// file: the look before opening is that listing's, not a `stat` call of
 /// its own (one per file of a workspace, a twentieth of reading it). The
 /// file opened is still checked to be a regular file, never through a link.
-pub fn open_listed(path: &Path) -> Result<File, ReadError> {
+pub fn open_listed(path: &Path) -> Result<(File, u64), ReadError> {
     let mut options = OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -59,13 +59,39 @@ pub fn open_listed(path: &Path) -> Result<File, ReadError> {
     check_regular(options.open(path)?)
 }
 
-/// `file` if it is a regular file.
-pub(super) fn check_regular(file: File) -> Result<File, ReadError> {
-    let kind = file.metadata()?.file_type();
+/// `file` if it is a regular file, with its length in bytes.
+pub(super) fn check_regular(file: File) -> Result<(File, u64), ReadError> {
+    let metadata = file.metadata()?;
+    let kind = metadata.file_type();
     if !kind.is_file() {
         return Err(ReadError::NotRegular(describe(kind)));
     }
-    Ok(file)
+    Ok((file, metadata.len()))
+}
+
+/// Reads a file that [`open_listed`] opened and found `len` bytes long
+/// into `buffer`, replacing what it held; at most [`FILE_LIMIT`] bytes.
+///
+/// It reads `len` bytes and stops: reading on to the end would ask the
+/// system once more for the nothing that follows, one call more per file
+/// of a workspace. So a file written to after it was opened is read as
+/// long as it was then (a save after the open is read the next time, as
+/// `watch` does on its event). A length of 0, as some file systems give
+/// for files whose length they do not know, is read to the end.
+pub fn read_listed(file: &File, len: u64, buffer: &mut Vec<u8>) -> Result<(), ReadError> {
+    buffer.clear();
+    if len == 0 || len > FILE_LIMIT {
+        file.take(FILE_LIMIT + 1).read_to_end(buffer)?;
+    } else {
+        // One byte of room past the end: a full buffer would make
+        // `read_to_end` probe for more before finding the limit reached.
+        buffer.reserve(len as usize + 1);
+        file.take(len).read_to_end(buffer)?;
+    }
+    if buffer.len() as u64 > FILE_LIMIT {
+        return Err(ReadError::TooLarge);
+    }
+    Ok(())
 }
 
 /// Reads all of `reader` if it holds at most `limit` bytes; `None` if it
@@ -109,6 +135,51 @@ mod tests {
         let bytes = vec![b'x'; 10];
         assert_eq!(read_limited(&bytes[..], 10).unwrap(), Some(bytes.clone()));
         assert_eq!(read_limited(&bytes[..], 9).unwrap(), None);
+    }
+
+    /// A listed file is read whole, into a buffer that held a longer or a
+    /// shorter file before, an empty one too; one over the limit is not.
+    #[test]
+    fn a_listed_file_is_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut buffer = b"what a longer file left".to_vec();
+        for text in ["+++\nid = \"a\"\n+++\n", "", &"x".repeat(70_000), "short"] {
+            let path = dir.path().join("unit.md");
+            std::fs::write(&path, text).unwrap();
+            let (file, len) = open_listed(&path).unwrap();
+            read_listed(&file, len, &mut buffer).unwrap();
+            assert_eq!(buffer, text.as_bytes());
+        }
+        let path = dir.path().join("huge.md");
+        std::fs::File::create(&path)
+            .unwrap()
+            .set_len(FILE_LIMIT + 1)
+            .unwrap();
+        let (file, len) = open_listed(&path).unwrap();
+        assert!(matches!(
+            read_listed(&file, len, &mut buffer),
+            Err(ReadError::TooLarge)
+        ));
+    }
+
+    /// What is written to a file after it was opened is not read: it is
+    /// read as long as it was then, without asking for more.
+    #[test]
+    fn a_file_is_read_as_long_as_it_was_when_opened() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("unit.md");
+        std::fs::write(&path, "+++\nid = \"a\"\n").unwrap();
+        let (file, len) = open_listed(&path).unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(b"+++\n")
+            .unwrap();
+        let mut buffer = Vec::new();
+        read_listed(&file, len, &mut buffer).unwrap();
+        assert_eq!(buffer, b"+++\nid = \"a\"\n");
     }
 
     #[cfg(unix)]
