@@ -58,8 +58,8 @@ pub fn as_of(units: &[Unit], config: &Config, date: NaiveDate) -> Vec<Unit> {
 /// Where every key result of `units` stood on `date`: [`as_of`]'s figures
 /// as [`UnitStandings`], the figures' units dropped once read. What a build
 /// and a report keep: at 10,000 units the units were 66 MB of a build's
-/// 268 MB heap peak, their standings are about 1 MB ("Build memory by
-/// allocation site").
+/// 268 MB heap peak, their standings are about 3 MB, 90,000 key results
+/// of 32 bytes ("Build memory by allocation site").
 pub fn standings_as_of(units: &[Unit], config: &Config, date: NaiveDate) -> Vec<UnitStandings> {
     as_of(units, config, date)
         .par_iter()

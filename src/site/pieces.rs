@@ -199,7 +199,6 @@ impl Pieces {
         };
         // A unit's changes compare it with its figures of a week ago.
         let same_week: Vec<bool> = match (&last.week_ago, week_ago) {
-            (Some(a), Some(b)) if Arc::ptr_eq(a, b) => same.to_vec(),
             (Some(a), Some(b)) if a.len() == b.len() && a.len() == same.len() => match week_touched
             {
                 Some(touched) => {
