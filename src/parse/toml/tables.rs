@@ -200,22 +200,16 @@ impl Parser<'_> {
     ) -> Parsed<()> {
         let last = parts.end - 1;
         let key = self.keys[last];
+        if last == parts.start {
+            // A quoted key of one part: a bare one came by `insert_one`.
+            return self.insert_one(table, key, value);
+        }
         let path = if inline { Path::Inline } else { Path::Dotted };
-        // Nearly every key has one part, and nothing to follow.
-        let parent = match last == parts.start {
-            true => table,
-            false => self.descend_all(table, parts.start..last, path)?,
-        };
-        let doc = &mut self.doc;
-        let dotted = last > parts.start;
-        if dotted && !inline && doc.arena.nodes[parent as usize].flags & flags::IMPLICIT == 0 {
+        let parent = self.descend_all(table, parts.start..last, path)?;
+        if !inline && self.doc.arena.nodes[parent as usize].flags & flags::IMPLICIT == 0 {
             return Err(duplicate(&key));
         }
-        if doc.lookup(parent, doc.text(key.text)).is_some() {
-            return Err(duplicate(&key));
-        }
-        doc.attach(parent, value, key);
-        Ok(())
+        self.insert_one(parent, key, value)
     }
 
     /// Puts `value` into `table` under a key of one part: what [`insert`]
