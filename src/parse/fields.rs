@@ -98,7 +98,9 @@ pub struct Cx<'a> {
     pub file: &'a FilePath,
     /// Offset of the TOML text within the file.
     pub base: usize,
-    /// The whole file's lines, to locate every span made.
+    /// The front matter's lines, to locate every span made: every span
+    /// the parse makes lies in the front matter ([`Cx::span`] checks it in
+    /// debug builds).
     lines: LineIndex<'a>,
     pub diagnostics: Vec<Diagnostic>,
     /// Whether the unit keeps its Markdown (see [`Texts`]).
@@ -126,6 +128,10 @@ impl<'a> Cx<'a> {
 
     /// A span of the TOML text as a located span of the file.
     pub fn span(&self, range: Range<usize>) -> Span {
+        debug_assert!(
+            self.lines.covers(range.start + self.base),
+            "a span beyond the front matter would be located at its end"
+        );
         Span::located(range.start + self.base, range.end + self.base, &self.lines)
     }
 
