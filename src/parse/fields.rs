@@ -525,18 +525,7 @@ mod tests {
     /// it, and a name it lacks (a typo, another table's key) nowhere.
     #[test]
     fn a_field_is_found_whichever_is_tried_first() {
-        use crate::parse::specs::*;
-        let specs = [
-            &UNIT,
-            &OBJECTIVE,
-            &KEY_RESULT,
-            &CHECKIN,
-            &REFLECTION,
-            &CONFIG,
-            &CUSTOM_PERIOD,
-            &RULES,
-        ];
-        for spec in specs {
+        for spec in crate::parse::specs::ALL {
             for likely in 0..spec.fields.len() + 2 {
                 for (index, field) in spec.fields.iter().enumerate() {
                     let found = spec.position_from(field.name.as_bytes(), likely);

@@ -142,6 +142,15 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 mod tests {
     use super::*;
 
+    /// The next number of a small random sequence (a linear congruential
+    /// generator): the texts the tests make are the same in every run.
+    fn next(state: &mut u64) -> usize {
+        *state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (*state >> 33) as usize
+    }
+
     #[test]
     fn lines_and_columns_are_one_based_and_count_characters() {
         let index = LineIndex::new("ab\r\nçd = 1\nx");
@@ -167,12 +176,7 @@ mod tests {
         let mut state = 7u64;
         for length in [0, 1, 3, 9, 17, 40, 120] {
             let text: String = (0..length)
-                .map(|_| {
-                    state = state
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    pieces[(state >> 33) as usize % pieces.len()]
-                })
+                .map(|_| pieces[next(&mut state) % pieces.len()])
                 .collect();
             let index = LineIndex::new(&text);
             let mut offsets: Vec<usize> = (0..=text.len())
@@ -182,12 +186,7 @@ mod tests {
             // the last place asked for must never leak into another.
             let scrambled: Vec<usize> = offsets
                 .iter()
-                .map(|_| {
-                    state = state
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    offsets[(state >> 33) as usize % offsets.len()]
-                })
+                .map(|_| offsets[next(&mut state) % offsets.len()])
                 .collect();
             offsets.extend(scrambled);
             for offset in offsets {
@@ -230,12 +229,7 @@ mod tests {
         let mut state = 11u64;
         for length in 0..200 {
             let text: String = (0..length % 40)
-                .map(|_| {
-                    state = state
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    pieces[(state >> 33) as usize % pieces.len()]
-                })
+                .map(|_| pieces[next(&mut state) % pieces.len()])
                 .collect();
             let index = LineIndex::new(&text);
             let mut starts = vec![0];
