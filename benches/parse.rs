@@ -15,7 +15,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use okrc::parse::front_matter::split_front_matter;
 use okrc::parse::key_result_line::parse_key_result_line;
 use okrc::parse::{parse_unit_file, toml};
-use okrc::source::SourceFile;
+use okrc::source::{LineIndex, SourceFile};
 
 const UNIT: &str = include_str!("unit.md");
 
@@ -33,6 +33,20 @@ fn front_matter(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(UNIT.len() as u64));
     group.bench_function("unit file to a Unit", |b| {
         b.iter(|| parse_unit_file(black_box(&file)))
+    });
+    // The same file with a Japanese note on each check-in: the line index
+    // looks at the lines of a wide character's block one by one.
+    let wide = UNIT.replace(
+        "\"on plan\"",
+        "\"計画どおり。来週は決済チームと確認します\"",
+    );
+    let wide_file = SourceFile::from_text("teams/unit-000009.md", &wide);
+    group.throughput(Throughput::Bytes(wide.len() as u64));
+    group.bench_function("line index, Japanese notes", |b| {
+        b.iter(|| LineIndex::new(black_box(&wide)).covers(0))
+    });
+    group.bench_function("unit file with Japanese notes to a Unit", |b| {
+        b.iter(|| parse_unit_file(black_box(&wide_file)))
     });
     group.finish();
 }

@@ -26,16 +26,29 @@ impl<'t> LineIndex<'t> {
         line_starts.push(0);
         line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|at| at + 1));
         // Blocks of 64 bytes are checked at once, and only the few that
-        // hold a wider character byte by byte: checking each line took
-        // more than the columns it saved.
+        // hold a wider character line by line (checking every line took
+        // more than the columns it saved): the part of each line in such
+        // a block, so a text of wide characters costs a pass over its
+        // bytes, not a search of the lines for each of them.
         let mut ascii = vec![true; line_starts.len()];
-        for (block, bytes) in bytes.chunks(ASCII_BLOCK).enumerate() {
-            if bytes.is_ascii() {
+        let mut line = 0;
+        for (block, chunk) in bytes.chunks(ASCII_BLOCK).enumerate() {
+            if chunk.is_ascii() {
                 continue;
             }
-            for (i, _) in bytes.iter().enumerate().filter(|(_, b)| !b.is_ascii()) {
-                let at = block * ASCII_BLOCK + i;
-                ascii[line_starts.partition_point(|&start| start <= at) - 1] = false;
+            let (start, end) = (block * ASCII_BLOCK, block * ASCII_BLOCK + chunk.len());
+            // The line the block starts on: blocks come in order.
+            while line_starts.get(line + 1).is_some_and(|&next| next <= start) {
+                line += 1;
+            }
+            let mut l = line;
+            while line_starts.get(l).is_some_and(|&from| from < end) {
+                let from = line_starts[l].max(start);
+                let to = line_starts.get(l + 1).map_or(end, |&next| next.min(end));
+                if !bytes[from..to].is_ascii() {
+                    ascii[l] = false;
+                }
+                l += 1;
             }
         }
         LineIndex {
