@@ -75,9 +75,16 @@ pub(super) fn check_regular(file: File) -> Result<(File, u64), ReadError> {
 /// It reads `len` bytes and stops: reading on to the end would ask the
 /// system once more for the nothing that follows, one call more per file
 /// of a workspace. So a file written to after it was opened is read as
-/// long as it was then (a save after the open is read the next time, as
-/// `watch` does on its event). A length of 0, as some file systems give
-/// for files whose length they do not know, is read to the end.
+/// long as it was then. Only `okrc check` and `okrc build` read this way
+/// (`watch`, `serve`, the language server and `okrc checkin` read each
+/// file to its end), and that is safe: what was appended after the open
+/// leaves the first `len` bytes the complete file they were; an editor
+/// that saves by renaming a new file over the old leaves the open file as
+/// it was; and a file rewritten in place while it is read was half
+/// written before too, whatever the read, and is read again by the next
+/// run, since nothing keeps a unit file's text. A length of 0, as some
+/// file systems give for files whose length they do not know (`/proc`),
+/// is read to the end.
 pub fn read_listed(file: &File, len: u64, buffer: &mut Vec<u8>) -> Result<(), ReadError> {
     buffer.clear();
     if len == 0 || len > FILE_LIMIT {
@@ -160,6 +167,17 @@ mod tests {
             read_listed(&file, len, &mut buffer),
             Err(ReadError::TooLarge)
         ));
+    }
+
+    /// A file whose length the system gives as 0 is read to its end.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_of_unknown_length_is_read_to_its_end() {
+        let (file, len) = open_listed(std::path::Path::new("/proc/self/status")).unwrap();
+        assert_eq!(len, 0, "/proc gives no length");
+        let mut buffer = Vec::new();
+        read_listed(&file, len, &mut buffer).unwrap();
+        assert!(buffer.starts_with(b"Name:"), "{buffer:?}");
     }
 
     /// What is written to a file after it was opened is not read: it is
