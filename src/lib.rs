@@ -31,6 +31,7 @@ pub mod serve;
 pub mod site;
 pub mod source;
 pub mod starter;
+pub mod timings;
 pub mod watch;
 pub mod workspace;
 

@@ -127,7 +127,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
         eprintln!("{line}.");
     }
     if timings {
-        let ms = crate::site::cache::Ms;
+        let ms = crate::timings::Ms;
         eprintln!(
             "  read and parse {} · link {} · render {} (pages {} · swap {}) · total {} · {} pages rendered, {} files kept, {} written",
             ms(loaded),

@@ -88,7 +88,7 @@ struct CheckTimings {
 
 impl std::fmt::Display for CheckTimings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let ms = crate::site::cache::Ms;
+        let ms = crate::timings::Ms;
         let files = self.load.files();
         write!(
             f,

@@ -70,19 +70,20 @@ pub struct TableSpec {
 pub const MAX_FIELDS: usize = 16;
 
 impl TableSpec {
+    /// The field `name`, with its position: [`TableSpec::position_from`]
+    /// from the first.
     pub fn field(&self, name: &str) -> Option<(usize, &'static FieldSpec)> {
-        // Called for every key of every table and by every accessor: a call
-        // to `memcmp` per field was a visible part of reading a workspace.
-        self.fields
-            .iter()
-            .enumerate()
-            .find(|(_, f)| same_key(f.name.as_bytes(), name.as_bytes()))
+        let at = self.position_from(name.as_bytes(), 0)?;
+        Some((at, &self.fields[at]))
     }
 
     /// The position of the field `name`, tried first at `likely`: keys are
     /// mostly written in the spec's order (a check-in's `date`, `value`,
     /// `note`), so the field after the last one found is usually the next.
     fn position_from(&self, name: &[u8], likely: usize) -> Option<usize> {
+        // Called for every key of every table and by every accessor: a call
+        // to `memcmp` per field was a visible part of reading a workspace
+        // (`same_key` compares the bytes itself).
         match self.fields.get(likely) {
             Some(field) if same_key(field.name.as_bytes(), name) => Some(likely),
             _ => self

@@ -52,7 +52,7 @@ pub struct Timings {
 
 impl std::fmt::Display for Timings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let ms = crate::site::cache::Ms;
+        let ms = crate::timings::Ms;
         write!(
             f,
             "read {} · parse {} ({} {}) · link {} · render {} ({} {}) · write {} · total {}",

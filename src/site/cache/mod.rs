@@ -55,7 +55,7 @@ mod target;
 mod units;
 use buffers::Buffers;
 use build::{Build, Done};
-pub use phases::{Ms, Phases};
+pub use phases::Phases;
 use target::{Target, copy_statics};
 use units::{both_same, unit_hashes, unit_hashes_after};
 

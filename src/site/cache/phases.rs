@@ -44,20 +44,8 @@ impl fmt::Display for Phases {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (at, (name, took)) in self.list.iter().enumerate() {
             let sep = if at == 0 { "" } else { " · " };
-            write!(f, "{sep}{name} {}", Ms(*took))?;
+            write!(f, "{sep}{name} {}", crate::timings::Ms(*took))?;
         }
         Ok(())
-    }
-}
-
-/// A duration as `OKRC_TIMINGS` prints it, in milliseconds to a tenth:
-/// every timings line (`check`, `build`, `watch`, the site's phases) says
-/// it the same way.
-#[derive(Debug, Clone, Copy)]
-pub struct Ms(pub Duration);
-
-impl fmt::Display for Ms {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:.1} ms", self.0.as_secs_f64() * 1000.0)
     }
 }
