@@ -53,21 +53,24 @@ impl Text {
         (self.len & !OWNED) as usize
     }
 
+    /// Which of the two texts holds this one, and where.
+    fn place<'a>(self, input: &'a str, owned: &'a str) -> (&'a str, Range<usize>) {
+        let start = self.start as usize;
+        let source = if self.len & OWNED != 0 { owned } else { input };
+        (source, start..start + self.len())
+    }
+
     /// The text itself, from the input or from the owned buffer.
     pub(super) fn resolve<'a>(self, input: &'a str, owned: &'a str) -> &'a str {
-        let start = self.start as usize;
-        let end = start + (self.len & !OWNED) as usize;
-        let source = if self.len & OWNED != 0 { owned } else { input };
-        source.get(start..end).unwrap_or_default()
+        let (source, range) = self.place(input, owned);
+        source.get(range).unwrap_or_default()
     }
 
     /// The text's bytes, without the two checks that its ends fall on
     /// characters (they do: the parser made it), for comparing keys.
     pub(super) fn resolve_bytes<'a>(self, input: &'a str, owned: &'a str) -> &'a [u8] {
-        let start = self.start as usize;
-        let end = start + (self.len & !OWNED) as usize;
-        let source = if self.len & OWNED != 0 { owned } else { input };
-        source.as_bytes().get(start..end).unwrap_or_default()
+        let (source, range) = self.place(input, owned);
+        source.as_bytes().get(range).unwrap_or_default()
     }
 }
 
