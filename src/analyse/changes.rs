@@ -61,10 +61,7 @@ pub fn as_of(units: &[Unit], config: &Config, date: NaiveDate) -> Vec<Unit> {
 /// 268 MB heap peak, their standings are about 3 MB, 90,000 key results
 /// of 32 bytes ("Build memory by allocation site").
 pub fn standings_as_of(units: &[Unit], config: &Config, date: NaiveDate) -> Vec<UnitStandings> {
-    as_of(units, config, date)
-        .par_iter()
-        .map(UnitStandings::of)
-        .collect()
+    UnitStandings::all(&as_of(units, config, date))
 }
 
 /// A week before `model.today` ([`Window::week`]), the start of a running
@@ -258,6 +255,11 @@ impl UnitStandings {
                 .map(|objective| objective.key_results.iter().map(Standing::of).collect())
                 .collect(),
         )
+    }
+
+    /// Each unit's, on all cores.
+    pub fn all(units: &[Unit]) -> Vec<UnitStandings> {
+        units.par_iter().map(UnitStandings::of).collect()
     }
 
     /// Key result `k` of objective `o`.

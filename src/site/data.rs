@@ -10,7 +10,6 @@ use std::sync::{Arc, Mutex, OnceLock};
 use chrono::NaiveDate;
 use minijinja::Value;
 use minijinja::value::Object;
-use rayon::prelude::*;
 
 use super::format::Language;
 use super::markdown::MarkdownOptions;
@@ -53,10 +52,6 @@ pub struct SiteData {
     /// (`analyse::changes::standings_as_of`), for the changes pages; `None`
     /// when no period is running.
     pub week_ago: Option<Arc<Vec<UnitStandings>>>,
-    /// The model's week-ago units `week_ago` was made from, when `watch`
-    /// keeps them (`Model::week_ago`): the cache knows which of them linking
-    /// set, so which units' standings can differ from the last render's.
-    pub week_ago_units: Option<Arc<Vec<crate::model::Unit>>>,
     /// Who is named where, made when first asked (or kept from the last
     /// render when who owns what and where every unit is did not change).
     people_index: OnceLock<Arc<super::people_index::PeopleIndex>>,
@@ -168,9 +163,8 @@ impl SiteData {
         }
         // `watch` keeps the week-ago units up to date as it links; a build
         // keeps only their standings, made before any page.
-        let week_ago_units = model.week_ago.clone();
-        let week_ago = match &week_ago_units {
-            Some(units) => Some(units.par_iter().map(UnitStandings::of).collect()),
+        let week_ago = match &model.week_ago {
+            Some(units) => Some(UnitStandings::all(units)),
             None => week_ago_date(&model).map(|since| standings_as_of(&model.units, config, since)),
         }
         .map(Arc::new);
@@ -203,7 +197,6 @@ impl SiteData {
             people,
             owners,
             week_ago,
-            week_ago_units,
             people_index,
             pieces,
             alignment_maps,

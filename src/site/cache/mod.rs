@@ -571,16 +571,16 @@ impl SiteCache {
         let same = same.filter(|_| global.is_some() && global == self.global);
         // The week-ago units linking set, when the last render's week-ago
         // standings are of the last model's units and this render's of
-        // this model's.
+        // this model's (a render makes them from its model's, when it
+        // keeps any: `SiteData::after`).
         let week_touched = touched
             .filter(|_| {
                 let last_model = self.last.as_ref().and_then(|m| m.week_ago.as_ref());
-                let last_render = self
-                    .render
-                    .as_ref()
-                    .and_then(|r| r.site.week_ago_units.as_ref());
-                both_same(last_model, last_render)
-                    && both_same(model.week_ago.as_ref(), render.site.week_ago_units.as_ref())
+                let last_render = self.render.as_ref();
+                both_same(
+                    last_model,
+                    last_render.and_then(|r| r.site.model.week_ago.as_ref()),
+                ) && both_same(model.week_ago.as_ref(), render.site.model.week_ago.as_ref())
             })
             .map(|touched| &touched.week_ago);
         render
