@@ -491,7 +491,7 @@ fn read_into(
     relative: &str,
     buffer: &mut Vec<u8>,
 ) -> Result<(), Diagnostic> {
-    buffer.clear();
+    // `read_listed` starts from an empty buffer.
     let read = open_listed_in(folder, path).and_then(|(file, len)| read_listed(&file, len, buffer));
     read.map_err(|err| {
         buffer.clear();

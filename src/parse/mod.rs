@@ -195,9 +195,8 @@ fn read_unit(
             retrospective: reflection.string(cx, "retrospective").map(|(s, _)| s),
             futurespective: reflection.string(cx, "futurespective").map(|(s, _)| s),
         });
-    let body_line = memchr::memchr_iter(b'\n', &file.text.as_bytes()[..front_matter.body_offset])
-        .count() as u32
-        + 1;
+    // The front matter's lines end where the body starts.
+    let body_line = u32::try_from(cx.front_matter_lines()).unwrap_or(u32::MAX);
     Unit {
         id,
         name,

@@ -65,12 +65,17 @@ impl<'t> LineIndex<'t> {
         offset <= self.text.len()
     }
 
+    /// How many lines the text has (one more than its line breaks).
+    pub fn lines(&self) -> usize {
+        self.line_starts.len()
+    }
+
     /// The 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> (u32, u32) {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
         let (last_offset, last_line, last_column) = self.last.get();
         let line = self.line_of(offset, last_line);
-        let column = if self.ascii.get(line).copied().unwrap_or(false) {
+        let column = if self.ascii[line] {
             offset - self.line_starts[line] + 1
         } else {
             let (from, column) = if line == last_line && last_offset <= offset {

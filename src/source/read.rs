@@ -87,7 +87,11 @@ pub(super) fn check_regular(file: File) -> Result<(File, u64), ReadError> {
 /// is read to the end.
 pub fn read_listed(file: &File, len: u64, buffer: &mut Vec<u8>) -> Result<(), ReadError> {
     buffer.clear();
-    if len == 0 || len > FILE_LIMIT {
+    if len > FILE_LIMIT {
+        // Known too large already: nothing of it is read.
+        return Err(ReadError::TooLarge);
+    }
+    if len == 0 {
         file.take(FILE_LIMIT + 1).read_to_end(buffer)?;
     } else {
         // One byte of room past the end: a full buffer would make
