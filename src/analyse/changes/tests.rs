@@ -141,6 +141,23 @@ fn a_standing_is_troubled_when_its_key_result_needs_attention_for_more_than_a_ch
             }
         }
     }
+    // The rule itself, written out: a pace behind or a confidence down is
+    // trouble; a key result done is sure; a check-in due alone is not.
+    let standing = |pace, confidence| Standing {
+        value: None,
+        done: None,
+        progress: 0.5,
+        confidence,
+        pace,
+    };
+    assert!(standing(Some(Pace::OffTrack), None).troubled());
+    assert!(standing(Some(Pace::AtRisk), None).troubled());
+    assert!(standing(Some(Pace::Missed), None).troubled());
+    assert!(standing(Some(Pace::OnTrack), Some(ConfidenceLevel::AtRisk)).troubled());
+    assert!(standing(None, Some(ConfidenceLevel::OffTrack)).troubled());
+    assert!(!standing(Some(Pace::Done), Some(ConfidenceLevel::OffTrack)).troubled());
+    assert!(!standing(Some(Pace::OnTrack), Some(ConfidenceLevel::OnTrack)).troubled());
+    assert!(!standing(None, None).troubled());
 }
 
 #[test]
