@@ -5,13 +5,17 @@
 
 Runs the command and reads /proc/PID/status every INTERVAL ms (Linux): the
 resident set now (VmRSS) and its high-water mark (VmHWM). Samples can miss a
-short spike between two reads; the high-water mark cannot, so the peak is
-the last VmHWM and the phase that set it is when VmHWM last rose. Prints
-the peak, when VmHWM last rose, and a line every --every ms of the run.
+short spike between two reads; the high-water mark cannot. The peak is the
+child's maximum resident set as the kernel reports it at exit (getrusage,
+which also covers what came after the last sample), and the phase that set
+it is between the sample before VmHWM reached it and the one that saw it.
+Prints the peak, that window, and a line every --every ms (the last sample
+always). Measure the program itself, not a wrapper (`cargo run`, `sh -c`).
 """
 
 import argparse
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -48,18 +52,24 @@ def main():
             samples.append((time.perf_counter() - start, *seen))
         time.sleep(args.interval / 1000)
     code = process.wait()
-    if not samples:
-        sys.exit("no sample: the command ended too soon")
-    peak = samples[-1][2]
-    rose = next(t for t, _, hwm in samples if hwm == peak)
-    print(f"exit {code}; {time.perf_counter() - start:.2f} s; peak (VmHWM) {peak / 1024:.1f} MiB, "
-          f"reached by {rose:.2f} s (the sample after it rose)")
+    took = time.perf_counter() - start
+    # The only child, so its maximum resident set (kB on Linux).
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    seen = [(t, hwm) for t, _, hwm in samples if hwm >= peak]
+    if seen:
+        before = [t for t, _, hwm in samples if hwm < peak]
+        since = before[-1] if before else 0.0
+        when = f"reached between {since:.2f} and {seen[0][0]:.2f} s"
+    else:
+        after = samples[-1][0] if samples else 0.0
+        when = f"reached after the last sample, at {after:.2f} s"
+    print(f"exit {code}; {took:.2f} s; peak {peak / 1024:.1f} MiB, {when}")
     shown = -1e9
-    for t, rss, hwm in samples:
-        if (t - shown) * 1000 >= args.every:
+    for at, (t, rss, hwm) in enumerate(samples):
+        if (t - shown) * 1000 >= args.every or at == len(samples) - 1:
             print(f"{t:7.2f} s  rss {rss / 1024:8.1f} MiB  high-water {hwm / 1024:8.1f} MiB")
             shown = t
-    return code
+    return 0 if code == 0 else 1
 
 
 if __name__ == "__main__":
