@@ -500,11 +500,11 @@ mod tests {
         let actual = attr(&svg, "path class=\"actual\"", "d");
         let dots = attr(&svg, "path class=\"dots\"", "d");
         assert!(actual.starts_with("M64 110l"), "{actual}");
-        assert!(dots.matches("h0").count() == 4, "{dots}");
-        let line = absolute_points(&actual);
+        assert_eq!(dots.matches("h0").count(), 4, "{dots}");
+        let line = absolute_points(actual);
         // The line starts at the start value; a dot marks each check-in.
         assert_eq!(line.len(), 5, "{actual}");
-        assert_eq!(absolute_points(&dots), line[1..], "{dots}");
+        assert_eq!(absolute_points(dots), line[1..], "{dots}");
         // Each point is where the scale puts the check-in, rounded.
         let expected = |date: &str, value: f64| {
             let scale = Scale::new(&many, &ChartText::default(), 0);
