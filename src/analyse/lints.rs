@@ -317,8 +317,13 @@ fn implausible_value(at: &At) -> Vec<Diagnostic> {
 }
 
 /// `stale-checkin`: a running key result due a check-in ([`due_checkin`]),
-/// because none came for more than `stale_after` days.
+/// because none came for more than `stale_after` days. The lints run after
+/// the figures, so `KeyResult::stale` already says whether it is (the
+/// rule is asked again only for the few that are, for the date).
 fn stale_checkin(at: &At, stale_after: i64, today: NaiveDate) -> Option<Diagnostic> {
+    if !at.kr.stale {
+        return None;
+    }
     let last = due_checkin(at.unit, at.kr, stale_after, today)?;
     let message = match last {
         None => format!("key result `{}` has no check-ins yet", at.name()),

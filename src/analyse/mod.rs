@@ -33,8 +33,11 @@ pub fn analyse(
     today: NaiveDate,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Feeds {
-    let feeds = Feeds::of(units);
-    let covered = lints::coverage(units);
+    // Both read the units only: side by side.
+    let (feeds, covered) = {
+        let units = &*units;
+        rayon::join(|| Feeds::of(units), || lints::coverage(units))
+    };
     let rules = &config.rules;
     // Each unit's lints, `None` until its figures are final.
     let mut found: Vec<Option<Vec<Diagnostic>>> = units
