@@ -35,6 +35,27 @@ pub fn analyse(
 /// [`analyse`] without the lints: every figure, for a model whose
 /// diagnostics are not wanted (`changes::as_of`).
 pub fn analyse_figures(units: &mut [Unit], config: &Config, today: NaiveDate) -> Feeds {
+    figures_counting(units, config, today, NaiveDate::MAX)
+}
+
+/// [`analyse_figures`] as they stood on `date`: `date` taken for today,
+/// and of the check-ins only those made by then counted (`changes`' week-ago
+/// standings). Every figure is made from the units' inputs alone, so
+/// [`analyse_figures`] with the real today afterwards gives back the
+/// figures it gave before.
+pub fn analyse_figures_as_of(units: &mut [Unit], config: &Config, date: NaiveDate) -> Feeds {
+    figures_counting(units, config, date, date)
+}
+
+/// Every figure as of `today`, counting the check-ins dated by `counted`:
+/// all of them ([`NaiveDate::MAX`]: a future check-in counts too, it is
+/// `future-checkin`), or those made by a past day.
+fn figures_counting(
+    units: &mut [Unit],
+    config: &Config,
+    today: NaiveDate,
+    counted: NaiveDate,
+) -> Feeds {
     // The feeds depend on the alignment targets and the key results' types
     // alone, which measuring does not change.
     let feeds = Feeds::of(units);
@@ -43,7 +64,7 @@ pub fn analyse_figures(units: &mut [Unit], config: &Config, today: NaiveDate) ->
     // `roll_up` settles the others in order on one thread (in a workspace
     // without roll-ups, none).
     units.par_iter_mut().enumerate().for_each(|(u, unit)| {
-        measure_unit(unit, config, today);
+        measure_unit(unit, config, today, counted);
         for (o, objective) in unit.objectives.iter_mut().enumerate() {
             if !feeds.is_fed(u, o) {
                 settle(objective, &[]);
@@ -54,7 +75,7 @@ pub fn analyse_figures(units: &mut [Unit], config: &Config, today: NaiveDate) ->
     let due_soon_days = config.rules.due_soon_days;
     units.par_iter_mut().for_each(|unit| {
         summarise_unit(unit, today, due_soon_days);
-        mark_due_checkins(unit, config.rules.stale_after_days, today);
+        mark_due_checkins(unit, config.rules.stale_after_days, today, counted);
     });
     feeds
 }
@@ -90,23 +111,24 @@ pub fn figures_again(
     config: &Config,
     today: NaiveDate,
 ) -> Vec<usize> {
-    measure_unit(&mut units[u], config, today);
+    measure_unit(&mut units[u], config, today, NaiveDate::MAX);
     let touched = feeds.roll_up_from(units, u);
     let due_soon_days = config.rules.due_soon_days;
     for &t in &touched {
         summarise_unit(&mut units[t], today, due_soon_days);
     }
-    mark_due_checkins(&mut units[u], config.rules.stale_after_days, today);
+    mark_due_checkins(&mut units[u], config.rules.stale_after_days, today, NaiveDate::MAX);
     touched
 }
 
-/// Each key result's own figures (`measure_key_result`) in one unit.
-fn measure_unit(unit: &mut Unit, config: &Config, today: NaiveDate) {
+/// Each key result's own figures (`measure_key_result`) in one unit, from
+/// the check-ins dated by `counted`.
+fn measure_unit(unit: &mut Unit, config: &Config, today: NaiveDate, counted: NaiveDate) {
     let workspace_style = NumberStyle::of_language(&config.language);
     for objective in &mut unit.objectives {
         for key_result in &mut objective.key_results {
             key_result.number_style = NumberStyle::of(key_result, workspace_style);
-            measure_key_result(key_result, unit.period.as_ref(), today);
+            measure_key_result(key_result, unit.period.as_ref(), today, counted);
         }
     }
 }
@@ -124,21 +146,20 @@ fn measure_key_result(
     kr: &mut KeyResult,
     period: Option<&crate::period::Period>,
     today: NaiveDate,
+    counted: NaiveDate,
 ) {
     kr.by = kr.origin.by.map(|(by, _)| by).or(period.map(|p| p.end));
-    kr.confidence = latest_checkin(kr.checkins.iter().filter(|c| history::with_confidence(c)))
+    kr.confidence = history::latest_until(kr, counted, history::with_confidence)
         .and_then(|c| c.confidence())
         .map(|c| c.level());
-    // Every check-in counts, a future one too (it is `future-checkin`).
-    let all = NaiveDate::MAX;
     match kr.kind {
         KeyResultType::Metric => {
-            kr.current = history::value_on(kr, all);
-            kr.progress = history::progress_on(kr, all);
+            kr.current = history::value_on(kr, counted);
+            kr.progress = history::progress_on(kr, counted);
         }
         KeyResultType::Milestone | KeyResultType::Unmeasurable => {
-            kr.done = Some(history::done_on(kr, all));
-            kr.progress = history::progress_on(kr, all);
+            kr.done = Some(history::done_on(kr, counted));
+            kr.progress = history::progress_on(kr, counted);
         }
         // Filled in by `roll_up` once the objectives below are known.
         KeyResultType::Rollup => {}
@@ -154,11 +175,11 @@ fn measure_key_result(
 }
 
 /// Marks the key results due a check-in (`KeyResult::stale`).
-fn mark_due_checkins(unit: &mut Unit, stale_after: i64, today: NaiveDate) {
+fn mark_due_checkins(unit: &mut Unit, stale_after: i64, today: NaiveDate, counted: NaiveDate) {
     let mut due = Vec::new();
     for objective in &unit.objectives {
         for kr in &objective.key_results {
-            due.push(lints::due_checkin(unit, kr, stale_after, today).is_some());
+            due.push(lints::due_checkin(unit, kr, stale_after, today, counted).is_some());
         }
     }
     let mut due = due.into_iter();
