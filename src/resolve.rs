@@ -66,7 +66,8 @@ fn unit_order(units: &[Unit]) -> Vec<usize> {
         .map(|u| (rank(u), u.id.as_str(), &u.file))
         .collect();
     let mut order: Vec<usize> = (0..units.len()).collect();
-    order.sort_unstable_by(|&a, &b| keys[a].cmp(&keys[b]).then(a.cmp(&b)));
+    // On the pool: no two keys are equal, so any sort gives this order.
+    order.par_sort_unstable_by(|&a, &b| keys[a].cmp(&keys[b]).then(a.cmp(&b)));
     order
 }
 
@@ -163,10 +164,15 @@ fn assign_periods(units: &mut [Unit], config: &Config, diagnostics: &mut Vec<Dia
 /// later ones are `duplicate-unit`.
 #[derive(Debug, Clone, Default)]
 pub struct UnitIndex {
-    by_id: HashMap<String, Vec<usize>>,
+    /// foldhash, not SipHash: every unit's id is hashed once to build it, and
+    /// again for each `parent` and `aligns_to` naming a unit. Nothing
+    /// depends on its order (`ids` are sorted where they are shown).
+    by_id: IdMap<Vec<usize>>,
     /// Ids of units whose file is broken, with their period if known.
     broken: HashMap<String, Vec<Option<Period>>>,
 }
+
+type IdMap<V> = HashMap<String, V, foldhash::fast::RandomState>;
 
 /// Unit `i` has the id and period of the earlier unit `first`.
 fn duplicate_unit(units: &[Unit], i: usize, first: usize) -> Diagnostic {
@@ -207,7 +213,8 @@ impl UnitIndex {
             };
             broken_ids.entry(unit.id.clone()).or_default().push(period);
         }
-        let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_id: IdMap<Vec<usize>> =
+            HashMap::with_capacity_and_hasher(units.len(), Default::default());
         for (i, unit) in units.iter().enumerate() {
             let Some(period) = &unit.period else { continue };
             let same = by_id.entry(unit.id.clone()).or_default();
@@ -579,8 +586,9 @@ const ALIGNMENT_BATCH: usize = 1000;
 /// Resolves every unit's `aligns_to` entries and lists the contributors.
 fn resolve_alignments(units: &mut [Unit], index: &UnitIndex, diagnostics: &mut Vec<Diagnostic>) {
     // What each reference names is found on the pool (reading the units
-    // only); the links are then made in order on this thread, as one unit
-    // after the other would make them, a batch at a time.
+    // only), and each unit's own entries are set there too; the
+    // contributors and diagnostics are then added in order on this thread,
+    // as one unit after the other would add them, a batch at a time.
     let count = units.len();
     for start in (0..count).step_by(ALIGNMENT_BATCH) {
         let end = count.min(start + ALIGNMENT_BATCH);
@@ -588,8 +596,13 @@ fn resolve_alignments(units: &mut [Unit], index: &UnitIndex, diagnostics: &mut V
             .into_par_iter()
             .map(|u| find_unit_alignments(units, index, u, true))
             .collect();
-        for (u, found) in (start..end).zip(found) {
-            link_unit_alignments(units, u, found, diagnostics);
+        let outward: Vec<Vec<Outward>> = units[start..end]
+            .par_iter_mut()
+            .zip(found)
+            .map(|(unit, found)| link_own_alignments(unit, found))
+            .collect();
+        for outward in outward {
+            link_outward(units, outward, diagnostics);
         }
     }
 }
@@ -686,6 +699,22 @@ fn link_unit_alignments(
     found: Vec<Found>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    let outward = link_own_alignments(&mut units[u], found);
+    link_outward(units, outward, diagnostics);
+}
+
+/// What linking one `aligns_to` entry leaves to do outside its unit, in
+/// the entries' order: a diagnostic to report, a contributor to list.
+struct Outward {
+    diagnostic: Option<Box<Diagnostic>>,
+    contribution: Option<(AlignmentTarget, String)>,
+}
+
+/// Sets what [`find_unit_alignments`] found for `unit` in the unit itself:
+/// each entry's target and full text. The rest is returned, for
+/// [`link_outward`].
+fn link_own_alignments(unit: &mut Unit, found: Vec<Found>) -> Vec<Outward> {
+    let mut outward = Vec::with_capacity(found.len());
     for Found { o, a, named } in found {
         match named {
             Named::Target {
@@ -694,23 +723,44 @@ fn link_unit_alignments(
                 level,
                 contributor,
             } => {
-                diagnostics.extend(level.map(|level| *level));
-                let objective = &mut units[u].objectives[o];
+                let objective = &mut unit.objectives[o];
                 objective.origin.alignments[a].target = Some(target);
                 objective.aligns_to[a] = full;
-                let aligned = &mut units[target.unit].objectives[target.objective];
-                match (target.key_result, contributor) {
-                    (_, None) => {}
-                    (Some(k), Some(c)) => aligned.key_results[k].contributors.push(c),
-                    (None, Some(c)) => aligned.contributors.push(c),
-                }
+                outward.push(Outward {
+                    diagnostic: level,
+                    contribution: contributor.map(|c| (target, c)),
+                });
             }
             Named::Nothing { diagnostic, full } => {
-                diagnostics.extend(diagnostic.map(|diagnostic| *diagnostic));
                 if let Some(full) = full {
-                    units[u].objectives[o].aligns_to[a] = full;
+                    unit.objectives[o].aligns_to[a] = full;
                 }
+                outward.push(Outward {
+                    diagnostic,
+                    contribution: None,
+                });
             }
+        }
+    }
+    outward
+}
+
+/// Reports the diagnostics of a unit's `aligns_to` entries and lists it
+/// among the contributors of what they name, in order.
+fn link_outward(units: &mut [Unit], outward: Vec<Outward>, diagnostics: &mut Vec<Diagnostic>) {
+    for Outward {
+        diagnostic,
+        contribution,
+    } in outward
+    {
+        diagnostics.extend(diagnostic.map(|diagnostic| *diagnostic));
+        let Some((target, contributor)) = contribution else {
+            continue;
+        };
+        let aligned = &mut units[target.unit].objectives[target.objective];
+        match target.key_result {
+            Some(k) => aligned.key_results[k].contributors.push(contributor),
+            None => aligned.contributors.push(contributor),
         }
     }
 }

@@ -673,13 +673,13 @@ fn the_alignment_map_says_the_pace_in_words_and_colours_bars_at_zero() {
     let (_dir, out) = build("site-basic");
     let map = std::fs::read_to_string(out.join("periods/2026-q4/alignment.html")).unwrap();
     // Every bar's pace is also a word beside it, not only a colour.
-    let bars = map.matches(r#"<span class="bar "#).count();
+    let bars = map.matches(r#"<span class="progress "#).count();
     let words = map.matches(r#"<span class="badge pace-"#).count();
     assert!(bars > 0, "{map}");
     assert_eq!(bars, words, "one pace word per bar");
     // A bar's track is tinted by its pace, so 0 % shows its colour too.
-    assert!(!map.contains(r#"<span class="bar" "#), "{map}");
-    assert!(map.contains(r#"<span class="bar on-track" "#), "{map}");
+    assert!(!map.contains(r#"<span class="progress" "#), "{map}");
+    assert!(map.contains(r#"<span class="progress on-track" "#), "{map}");
 }
 
 #[test]
@@ -870,7 +870,7 @@ fn dashboards_show_the_whole_unit_tree_ordered_by_name_with_deep_levels_folded()
         );
         assert!(tree.contains("<summary>2 units below</summary>"), "{tree}");
         // Unit bars are coloured by pace and mark the expected progress.
-        assert!(!tree.contains(r#"<span class="bar" "#), "{tree}");
+        assert!(!tree.contains(r#"<span class="progress" "#), "{tree}");
         assert!(tree.contains(";--x:"), "{tree}");
     }
 }

@@ -2,7 +2,6 @@
 //! warnings here; `[rules.levels]` is applied to all lints at the end.
 
 use chrono::NaiveDate;
-use rayon::prelude::*;
 
 use super::history::latest_until;
 use super::progress::is_complete;
@@ -12,17 +11,6 @@ use crate::model::{Checkin, KeyResult, KeyResultType, Objective, Unit};
 use crate::number;
 use crate::period::{Period, days_between, format_date};
 use crate::source::Span;
-
-pub fn check(units: &[Unit], config: &Config, today: NaiveDate, diagnostics: &mut Vec<Diagnostic>) {
-    let covered = coverage(units);
-    // Each unit's lints depend on that unit alone: one per thread, in order.
-    let found: Vec<Vec<Diagnostic>> = units
-        .par_iter()
-        .zip(&covered)
-        .map(|(unit, covered)| check_unit(unit, covered, &config.rules, today))
-        .collect();
-    diagnostics.extend(found.into_iter().flatten());
-}
 
 /// The lints of unit `u` alone; `children` are the units whose parent it
 /// is. The same as [`check`] gives for that unit.
@@ -42,8 +30,9 @@ pub fn check_one(
     diagnostics.extend(check_unit(unit, &covered, &config.rules, today));
 }
 
-/// Every lint of one unit, its objectives and its key results.
-fn check_unit(
+/// Every lint of one unit, its objectives and its key results, with what
+/// objectives of its children align to (`covered`, from [`coverage`]).
+pub(super) fn check_unit(
     unit: &Unit,
     covered: &[Vec<Coverage>],
     rules: &Rules,
@@ -430,14 +419,14 @@ pub fn due_checkin(
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Coverage {
+pub(super) enum Coverage {
     Whole,
     KeyResult(usize),
 }
 
 /// For each objective of each unit, what objectives of its child units align
 /// to: the objective as a whole, or some of its key results.
-fn coverage(units: &[Unit]) -> Vec<Vec<Vec<Coverage>>> {
+pub(super) fn coverage(units: &[Unit]) -> Vec<Vec<Vec<Coverage>>> {
     let mut covered: Vec<Vec<Vec<Coverage>>> = units
         .iter()
         .map(|u| vec![Vec::new(); u.objectives.len()])

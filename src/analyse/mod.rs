@@ -21,14 +21,48 @@ use progress::{
 /// Fills in every computed figure of `units` and reports the lints;
 /// returns which objectives feed which roll-ups, which [`analyse_again`]
 /// needs.
+///
+/// A unit whose objectives no roll-up is fed by is done in one visit on
+/// the pool: its figures, then its lints, while its key results are in the
+/// cache (three passes over a large workspace's units, each reading them
+/// from memory again, took longer). The others are summarised and linted
+/// after `roll_up`, as [`analyse_figures`] and the lints would do them.
 pub fn analyse(
     units: &mut [Unit],
     config: &Config,
     today: NaiveDate,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Feeds {
-    let feeds = analyse_figures(units, config, today);
-    lints::check(units, config, today, diagnostics);
+    let feeds = Feeds::of(units);
+    let covered = lints::coverage(units);
+    let rules = &config.rules;
+    // Each unit's lints, `None` until its figures are final.
+    let mut found: Vec<Option<Vec<Diagnostic>>> = units
+        .par_iter_mut()
+        .zip(&covered)
+        .enumerate()
+        .map(|(u, (unit, covered))| {
+            let fed = measure_and_settle(unit, u, &feeds, config, today, NaiveDate::MAX);
+            (!fed).then(|| {
+                finish_unit(unit, config, today, NaiveDate::MAX);
+                lints::check_unit(unit, covered, rules, today)
+            })
+        })
+        .collect();
+    roll_up(units, &feeds);
+    if found.iter().any(Option::is_none) {
+        units
+            .par_iter_mut()
+            .zip(&covered)
+            .zip(&mut found)
+            .filter(|(_, found)| found.is_none())
+            .for_each(|((unit, covered), found)| {
+                finish_unit(unit, config, today, NaiveDate::MAX);
+                *found = Some(lints::check_unit(unit, covered, rules, today));
+            });
+    }
+    // In the units' order, as one unit after the other reports them.
+    diagnostics.extend(found.into_iter().flatten().flatten());
     feeds
 }
 
@@ -59,25 +93,49 @@ fn figures_counting(
     // The feeds depend on the alignment targets and the key results' types
     // alone, which measuring does not change.
     let feeds = Feeds::of(units);
-    // Units are independent here and in `summarise_unit`: one per thread.
-    // So is every objective nothing rolls up into: it is settled here, and
-    // `roll_up` settles the others in order on one thread (in a workspace
-    // without roll-ups, none).
+    // Units are independent here and in `finish_unit`: one per thread.
     units.par_iter_mut().enumerate().for_each(|(u, unit)| {
-        measure_unit(unit, config, today, counted);
-        for (o, objective) in unit.objectives.iter_mut().enumerate() {
-            if !feeds.is_fed(u, o) {
-                settle(objective, &[]);
-            }
-        }
+        measure_and_settle(unit, u, &feeds, config, today, counted);
     });
     roll_up(units, &feeds);
-    let due_soon_days = config.rules.due_soon_days;
-    units.par_iter_mut().for_each(|unit| {
-        summarise_unit(unit, today, due_soon_days);
-        mark_due_checkins(unit, config.rules.stale_after_days, today, counted);
-    });
+    units
+        .par_iter_mut()
+        .for_each(|unit| finish_unit(unit, config, today, counted));
     feeds
+}
+
+/// Measures unit `u` (the `u`th of the units `feeds` was made of) and
+/// settles every objective of it that nothing rolls up into; `roll_up`
+/// settles the others in order on one thread (in a workspace without
+/// roll-ups, none). Returns whether it has such an objective, that is
+/// whether its figures wait for `roll_up`. Of the check-ins, those dated
+/// by `counted` count (see [`figures_counting`]).
+fn measure_and_settle(
+    unit: &mut Unit,
+    u: usize,
+    feeds: &Feeds,
+    config: &Config,
+    today: NaiveDate,
+    counted: NaiveDate,
+) -> bool {
+    measure_unit(unit, config, today, counted);
+    let mut fed = false;
+    for (o, objective) in unit.objectives.iter_mut().enumerate() {
+        if feeds.is_fed(u, o) {
+            fed = true;
+        } else {
+            settle(objective, &[]);
+        }
+    }
+    fed
+}
+
+/// The figures of a unit whose objectives are settled: expected progress,
+/// pace and score, and which key results are due a check-in (counting the
+/// check-ins dated by `counted`).
+fn finish_unit(unit: &mut Unit, config: &Config, today: NaiveDate, counted: NaiveDate) {
+    summarise_unit(unit, today, config.rules.due_soon_days);
+    mark_due_checkins(unit, config.rules.stale_after_days, today, counted);
 }
 
 /// Analyses unit `u` again after its file changed in ways no other unit
@@ -117,7 +175,12 @@ pub fn figures_again(
     for &t in &touched {
         summarise_unit(&mut units[t], today, due_soon_days);
     }
-    mark_due_checkins(&mut units[u], config.rules.stale_after_days, today, NaiveDate::MAX);
+    mark_due_checkins(
+        &mut units[u],
+        config.rules.stale_after_days,
+        today,
+        NaiveDate::MAX,
+    );
     touched
 }
 

@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use annotate_snippets::{AnnotationKind, Group, Level as SnippetLevel, Origin, Renderer, Snippet};
+use rayon::prelude::*;
 
 use super::{count, display_path, is_unsafe, printable};
 use crate::diagnostic::{Diagnostic, Level, Tally, counts_by_code};
@@ -45,9 +46,16 @@ pub fn report(
     Ok(text)
 }
 
+/// How many diagnostics [`write`] renders before writing them.
+const RENDERED_AT_ONCE: usize = 256;
+
 /// Writes every diagnostic, a blank line between them. `styled` adds ANSI
 /// colours; pass it when the sink strips them where they do not belong (as
 /// `anstream` does for pipes and `NO_COLOR`).
+///
+/// The source lines are looked up here, in order (a file's line index
+/// answers one question at a time); the diagnostics are rendered on the
+/// pool, each on its own, and written in order.
 pub fn write<'d>(
     out: &mut dyn Write,
     diagnostics: impl IntoIterator<Item = &'d Diagnostic>,
@@ -61,51 +69,76 @@ pub fn write<'d>(
         Renderer::plain()
     };
     let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
-    for d in diagnostics {
-        let path = display_path(root, &d.file);
-        let index = indexes
-            .entry(&d.file)
-            .or_insert_with(|| LineIndex::new(texts.get(&*d.file).copied().unwrap_or("")));
-        let level = match d.level {
-            Level::Error => SnippetLevel::ERROR,
-            Level::Warning => SnippetLevel::WARNING,
-        };
-        let title = level
-            .primary_title(printable(&d.message))
-            .id(d.code.as_str());
-        let mut group: Group = match index.line(d.line) {
-            Some((line_offset, line)) => {
-                let span = caret_span(
-                    line,
-                    d.span.start as usize,
-                    d.span.end as usize,
-                    line_offset,
-                );
-                let (line, span) = pictured(line, span);
-                let annotation = AnnotationKind::Primary.span(span);
-                let annotation = match &d.label {
-                    Some(label) => annotation.label(printable(label)),
-                    None => annotation,
-                };
-                title.element(
-                    Snippet::source(line)
-                        .line_start(d.line as usize)
-                        .path(path)
-                        .annotation(annotation),
-                )
-            }
-            None => title.element(
-                Origin::path(path)
-                    .line(d.line as usize)
-                    .char_column(d.column as usize),
-            ),
-        };
-        if let Some(help) = &d.help {
-            group = group.element(SnippetLevel::HELP.message(printable(help)));
+    let located: Vec<(&Diagnostic, Option<(usize, &str)>)> = diagnostics
+        .into_iter()
+        .map(|d| {
+            let index = indexes
+                .entry(&d.file)
+                .or_insert_with(|| LineIndex::new(texts.get(&*d.file).copied().unwrap_or("")));
+            (d, index.line(d.line))
+        })
+        .collect();
+    // A few hundred at a time: a workspace with a wall of diagnostics
+    // does not hold them all rendered twice.
+    for chunk in located.chunks(RENDERED_AT_ONCE) {
+        let rendered: Vec<String> = chunk
+            .par_iter()
+            .map(|&(d, line)| render_one(&renderer, d, line, root))
+            .collect();
+        for text in rendered {
+            writeln!(out, "{text}\n")?;
         }
-        writeln!(out, "{}\n", renderer.render(&[group]))?;
     }
     Ok(())
+}
+
+/// One diagnostic as [`write`] shows it, given its source line (where the
+/// line starts in its file, and the line) if its file has it.
+fn render_one(
+    renderer: &Renderer,
+    d: &Diagnostic,
+    line: Option<(usize, &str)>,
+    root: &Path,
+) -> String {
+    let path = display_path(root, &d.file);
+    let level = match d.level {
+        Level::Error => SnippetLevel::ERROR,
+        Level::Warning => SnippetLevel::WARNING,
+    };
+    let title = level
+        .primary_title(printable(&d.message))
+        .id(d.code.as_str());
+    let mut group: Group = match line {
+        Some((line_offset, line)) => {
+            let span = caret_span(
+                line,
+                d.span.start as usize,
+                d.span.end as usize,
+                line_offset,
+            );
+            let (line, span) = pictured(line, span);
+            let annotation = AnnotationKind::Primary.span(span);
+            let annotation = match &d.label {
+                Some(label) => annotation.label(printable(label)),
+                None => annotation,
+            };
+            title.element(
+                Snippet::source(line)
+                    .line_start(d.line as usize)
+                    .path(path)
+                    .annotation(annotation),
+            )
+        }
+        None => title.element(
+            Origin::path(path)
+                .line(d.line as usize)
+                .char_column(d.column as usize),
+        ),
+    };
+    if let Some(help) = &d.help {
+        group = group.element(SnippetLevel::HELP.message(printable(help)));
+    }
+    renderer.render(&[group])
 }
 
 /// A source line safe to print, with `span` moved to match: each unsafe

@@ -45,8 +45,10 @@ fn with_scratch<T>(f: impl FnOnce(&mut String) -> T) -> T {
     })
 }
 
-/// A progress bar, coloured by pace, with its text alternative: the one
-/// form of bar on every page.
+/// A progress bar, coloured by pace, with its text alternative: the bar
+/// alone, for a template that writes its own figure beside it (`{{
+/// progress_bar(kr) }}`). Pages use [`progress`], which is this bar and its
+/// percentage in one element.
 ///
 /// Bars are the most repeated element of the site (a unit page has about
 /// twenty, the changes page tens of thousands), so a bar is one empty
@@ -59,20 +61,48 @@ fn with_scratch<T>(f: impl FnOnce(&mut String) -> T) -> T {
 ///  aria-label="69% done, 63% expected by now (On track)"></span>
 /// ```
 pub fn progress_bar(out: &mut String, item: Progress<'_>, language: Language) {
+    out.push_str(r#"<span class="bar"#);
+    bar_attributes(out, item, language);
+    out.push_str("</span>");
+}
+
+/// The bar with the percentage beside it, in one element; `large` for a
+/// page head. The stylesheet draws the bar before the text (`.progress`);
+/// the element is a picture (`role="img"`) whose text alternative says the
+/// percentage, the expected progress and the pace, so a screen reader reads
+/// the sentence and not the figure twice.
+///
+/// ```html
+/// <span class="progress on-track" style="--p:69.3%;--x:62.6%" role="img"
+///  aria-label="69% done, 63% expected by now (On track)">69%</span>
+/// ```
+pub fn progress(out: &mut String, item: Progress<'_>, large: bool, language: Language) {
+    out.push_str(if large {
+        r#"<span class="progress progress-large"#
+    } else {
+        r#"<span class="progress"#
+    });
+    bar_attributes(out, item, language);
+    format::push_percent(out, item.progress, language);
+    out.push_str("</span>");
+}
+
+/// The rest of a bar's start tag after the first class: its pace's class,
+/// `--p` and `--x`, and the text alternative.
+fn bar_attributes(out: &mut String, item: Progress<'_>, language: Language) {
     let words = sentences(language);
     let expected = item.pace.and(item.expected);
     let pace = item
         .pace
         .filter(|pace| !pace_word(pace, language).is_empty())
-        // Each pace is a class of `.bar` in the stylesheet; anything else
-        // gets the neutral bar.
+        // Each pace is a class of `.bar` and `.progress` in the stylesheet;
+        // anything else gets the neutral bar.
         .and_then(|pace| {
             Pace::ALL
                 .iter()
                 .map(|known| known.as_str())
                 .find(|known| *known == pace)
         });
-    out.push_str(r#"<span class="bar"#);
     if let Some(pace) = pace {
         out.push(' ');
         out.push_str(pace);
@@ -108,20 +138,7 @@ pub fn progress_bar(out: &mut String, item: Progress<'_>, language: Language) {
         }
         escape_into(out, text);
     });
-    out.push_str(r#""></span>"#);
-}
-
-/// The bar with the percentage beside it; `large` for a page head.
-pub fn progress(out: &mut String, item: Progress<'_>, large: bool, language: Language) {
-    out.push_str(if large {
-        r#"<span class="progress progress-large">"#
-    } else {
-        r#"<span class="progress">"#
-    });
-    progress_bar(out, item, language);
-    out.push_str("<span>");
-    format::push_percent(out, item.progress, language);
-    out.push_str("</span></span>");
+    out.push_str(r#"">"#);
 }
 
 /// The pace in words, with a shape (from the stylesheet) and a colour that
@@ -255,7 +272,8 @@ pub fn kr_meta(out: &mut String, kr: &KeyResult, language: Language) {
 }
 
 /// A key result's figures: from → current → target and the deadline for a
-/// metric; where it stands and the deadline for the others.
+/// metric; where it stands and the deadline for the others. Names and
+/// values leave out `</dt>` and `</dd>`, which HTML implies.
 pub fn kr_figures(out: &mut String, kr: &KeyResult, language: Language) {
     let unit = kr.unit.as_deref();
     let style = kr.number_style;
@@ -268,13 +286,13 @@ pub fn kr_figures(out: &mut String, kr: &KeyResult, language: Language) {
         }
         out.push_str("><dt>");
         out.push_str(label(name, language));
-        out.push_str("</dt><dd");
+        out.push_str("<dd");
         if name == "current" {
             out.push_str(r#" class="figure-current""#);
         }
         out.push('>');
         value(out);
-        out.push_str("</dd></div>");
+        out.push_str("</div>");
     };
     let quantity = |value: Option<f64>| {
         move |out: &mut String| match value {
@@ -335,9 +353,10 @@ pub fn checkin_table(
         out.push_str("<th>");
         out.push_str(label(name, language));
     }
-    out.push_str("</thead>\n<tbody>\n");
+    // `<tbody>` ends the head and `</table>` the body.
+    out.push_str("\n<tbody>\n");
     checkin_rows(out, kr, period, language);
-    out.push_str("</tbody></table>\n</details>");
+    out.push_str("</table>\n</details>");
 }
 
 /// The check-ins of a key result that carry a value (a milestone's done is
@@ -491,10 +510,10 @@ mod tests {
             "{out}"
         );
         assert!(
-            out.starts_with(r#"<span class="progress"><span class="bar at-risk" style="--p:42%;--x:60%" role="img""#),
+            out.starts_with(r#"<span class="progress at-risk" style="--p:42%;--x:60%" role="img""#),
             "{out}"
         );
-        assert!(out.ends_with("></span><span>42%</span></span>"), "{out}");
+        assert!(out.ends_with(r#"(At risk)">42%</span>"#), "{out}");
     }
 
     #[test]

@@ -229,6 +229,27 @@ fn point(out: &mut String, x: f64, y: f64) {
     coord(out, y);
 }
 
+/// A point in whole units of the chart's box, as [`coord`] writes it.
+fn rounded(x: f64, y: f64) -> (i64, i64) {
+    let round = |v: f64| if v.is_finite() { v.round() as i64 } else { 0 };
+    (round(x), round(y))
+}
+
+/// Appends `x` and `y` with `separator` between them (a minus sign
+/// separates on its own).
+fn push_pair(out: &mut String, (x, y): (i64, i64), separator: char) {
+    push_int(out, x);
+    if y >= 0 {
+        out.push(separator);
+    }
+    push_int(out, y);
+}
+
+/// Appends the relative step from one point to the next.
+fn push_step(out: &mut String, from: (i64, i64), to: (i64, i64)) {
+    push_pair(out, (to.0 - from.0, to.1 - from.1), ' ');
+}
+
 fn label(out: &mut String, class: &str, x: f64, y: f64, text: &str) {
     out.push_str("<text");
     if !class.is_empty() {
@@ -304,18 +325,34 @@ pub fn key_result_chart(out: &mut String, data: &ChartData, text: &ChartText) {
     out.push(' ');
     point(out, scale.x(data.by), scale.y(data.to));
     out.push_str(r#""/><path class="actual" d="M"#);
-    point(out, scale.x(data.start), scale.y(data.from));
-    for &(date, value) in &data.points {
-        out.push(' ');
-        point(out, scale.x(date), scale.y(value));
+    let start = rounded(scale.x(data.start), scale.y(data.from));
+    push_pair(out, start, ' ');
+    let points: Vec<(i64, i64)> = data
+        .points
+        .iter()
+        .map(|&(date, value)| rounded(scale.x(date), scale.y(value)))
+        .collect();
+    // The line and the dots in relative steps from point to point: the
+    // same whole-unit points as absolute ones, in fewer digits.
+    if !points.is_empty() {
+        out.push('l');
     }
-    out.push('"');
-    out.push_str("/>");
-    if !data.points.is_empty() {
-        out.push_str(r#"<path class="dots" d=""#);
-        for &(date, value) in &data.points {
-            out.push('M');
-            point(out, scale.x(date), scale.y(value));
+    let mut last = start;
+    for (i, &p) in points.iter().enumerate() {
+        if i > 0 && p.0 - last.0 >= 0 {
+            out.push(' ');
+        }
+        push_step(out, last, p);
+        last = p;
+    }
+    out.push_str(r#""/>"#);
+    if let Some(&first) = points.first() {
+        out.push_str(r#"<path class="dots" d="M"#);
+        push_pair(out, first, ' ');
+        out.push_str("h0");
+        for pair in points.windows(2) {
+            out.push('m');
+            push_step(out, pair[0], pair[1]);
             out.push_str("h0");
         }
         out.push_str(r#""/>"#);
@@ -426,9 +463,56 @@ mod tests {
         // over the 106 units between the top and bottom margins.
         assert_eq!(attr(&svg, "path class=\"pace\"", "d"), "M64 110 350 16");
         // 45 of 91 days in, halfway up: just above the pace line.
-        assert_eq!(attr(&svg, "path class=\"actual\"", "d"), "M64 110 205 63");
+        assert_eq!(attr(&svg, "path class=\"actual\"", "d"), "M64 110l141-47");
         assert_eq!(attr(&svg, "path class=\"dots\"", "d"), "M205 63h0");
         assert_eq!(attr(&svg, "path class=\"today\"", "d"), "M205 10V116");
+    }
+
+    /// The points a path of `M x y`, then relative steps (`l`, or `m` and
+    /// `h0` for dots), passes through, in absolute units.
+    fn absolute_points(d: &str) -> Vec<(i64, i64)> {
+        let spaced = d
+            .replace("h0", " ")
+            .replace(['M', 'l', 'm'], " ")
+            .replace('-', " -");
+        let numbers: Vec<i64> = spaced
+            .split_whitespace()
+            .map(|n| n.parse().unwrap())
+            .collect();
+        let mut points = vec![(numbers[0], numbers[1])];
+        for step in numbers[2..].chunks(2) {
+            let (x, y) = points[points.len() - 1];
+            points.push((x + step[0], y + step[1]));
+        }
+        points
+    }
+
+    #[test]
+    fn the_line_and_its_dots_step_through_the_check_ins() {
+        let mut many = data();
+        many.points = vec![
+            (d("2026-10-12"), 10.0),
+            (d("2026-10-19"), 30.0),
+            (d("2026-10-26"), 25.0),
+            (d("2026-11-02"), 60.0),
+        ];
+        let svg = chart(&many, &ChartText::default());
+        let actual = attr(&svg, "path class=\"actual\"", "d");
+        let dots = attr(&svg, "path class=\"dots\"", "d");
+        assert!(actual.starts_with("M64 110l"), "{actual}");
+        assert_eq!(dots.matches("h0").count(), 4, "{dots}");
+        let line = absolute_points(actual);
+        // The line starts at the start value; a dot marks each check-in.
+        assert_eq!(line.len(), 5, "{actual}");
+        assert_eq!(absolute_points(dots), line[1..], "{dots}");
+        // Each point is where the scale puts the check-in, rounded.
+        let expected = |date: &str, value: f64| {
+            let scale = Scale::new(&many, &ChartText::default(), 0);
+            rounded(scale.x(d(date)), scale.y(value))
+        };
+        assert_eq!(line[1], expected("2026-10-12", 10.0));
+        assert_eq!(line[3], expected("2026-10-26", 25.0));
+        assert_eq!(line[4], expected("2026-11-02", 60.0));
     }
 
     #[test]

@@ -239,7 +239,13 @@ fn the_standings_made_in_place_are_a_whole_copys_and_leave_the_units_as_they_wer
         (&sample.units, &sample_config, sample.today),
     ];
     for (units, config, today) in both {
-        for day in ["2026-10-01", "2026-11-05", "2026-11-09", "2026-11-14", "2026-11-20"] {
+        for day in [
+            "2026-10-01",
+            "2026-11-05",
+            "2026-11-09",
+            "2026-11-14",
+            "2026-11-20",
+        ] {
             let day = date(day);
             let mut analysed = units.clone();
             let made = standings_in_place(&mut analysed, config, day, today);

@@ -324,3 +324,37 @@ fn a_zero_range_says_nothing() {
     assert!(!is_implausible(1e9, 5.0, 5.0));
     assert!(!is_implausible(f64::NAN, 1.0, 2.0));
 }
+
+/// A unit with a roll-up that another unit's objective feeds is summarised
+/// and linted after `roll_up`, like every other unit (`analyse` does the
+/// others in one visit each, these in a second pass).
+#[test]
+fn a_unit_fed_by_a_roll_up_is_summarised_and_linted_after_it() {
+    let model = model(
+        &[
+            (
+                "company.md",
+                "+++\n[[objectives]]\ntitle = \"O\"\nkey_results = [\n  { title = \"Sum\", rollup = true },\n  \"Never from 0 to 10\",\n]\n+++\n",
+            ),
+            (
+                "team.md",
+                "+++\nparent = \"company\"\n[[objectives]]\ntitle = \"T\"\naligns_to = [\"O1.KR1\"]\nkey_results = [\n  { kr = \"Half from 0 to 10\", checkins = [ { date = 2026-11-09, value = 5 } ] },\n]\n+++\n",
+            ),
+        ],
+        "2026-11-16",
+    );
+    let company = unit(&model, "company");
+    assert_eq!(company.objectives[0].key_results[0].progress, 0.5);
+    assert!(company.pace.is_some() && company.objectives[0].pace.is_some());
+    // Summarised after the roll-up: summarising again changes nothing.
+    let mut again = company.clone();
+    crate::analyse::finish_unit(&mut again, &Config::default(), date("2026-11-16"));
+    assert_eq!(&again, company);
+    let found: Vec<(Code, u32)> = model
+        .diagnostics
+        .iter()
+        .filter(|d| &*d.file == "company.md")
+        .map(|d| (d.code, d.line))
+        .collect();
+    assert_eq!(found, [(Code::StaleCheckin, 6), (Code::Uncovered, 6)]);
+}
