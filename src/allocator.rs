@@ -16,6 +16,13 @@
 //! A block's size decides its allocator, and Rust hands the same size back
 //! when it frees or grows the block, so each block returns to the allocator
 //! it came from.
+//!
+//! The system allocator (glibc) is told where its thresholds are
+//! ([`tune_system`]) instead of moving them as it goes: by default each
+//! large block it frees raises the size from which blocks get pages of their
+//! own (up to 32 MB), so later ones of megabytes come from its heaps and
+//! leave holes there that it keeps. A build of 10,000 units peaked 13 MB
+//! higher that way (BENCHMARKS.md, "Build memory, part six").
 
 use std::alloc::{GlobalAlloc, Layout, System};
 
@@ -23,6 +30,32 @@ use mimalloc::MiMalloc;
 
 /// Blocks at least this large come from the system allocator.
 pub const LARGE: usize = 4096;
+
+/// From this size the system allocator maps a block's pages for it alone
+/// and unmaps them when it is freed; a heap it frees the top of above this
+/// is trimmed. Above the page buffers of all but the largest pages (tens of
+/// kilobytes), so those still come from its heaps without a system call.
+pub const MAPPED: usize = 256 * 1024;
+
+/// Fixes the system allocator's thresholds at [`MAPPED`] (see the module's
+/// documentation); `false` when it refused them. Nothing to do where the
+/// system allocator is not glibc's.
+pub fn tune_system() -> bool {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        let at = MAPPED as libc::c_int;
+        // SAFETY: `mallopt` sets two of glibc's parameters; it is called
+        // before any thread of ours starts, and accepts these values.
+        unsafe {
+            libc::mallopt(libc::M_MMAP_THRESHOLD, at) == 1
+                && libc::mallopt(libc::M_TRIM_THRESHOLD, at) == 1
+        }
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        true
+    }
+}
 
 /// mimalloc below [`LARGE`] bytes, the system allocator from there.
 pub struct SplitAllocator;
@@ -122,6 +155,11 @@ mod tests {
                 allocator.dealloc(moved, Layout::from_size_align(to, 8).unwrap());
             }
         }
+    }
+
+    #[test]
+    fn the_system_allocator_takes_its_thresholds() {
+        assert!(tune_system());
     }
 
     #[test]

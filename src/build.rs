@@ -15,6 +15,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use thiserror::Error;
 
+use crate::analyse::changes;
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic, Tally};
 use crate::model::Model;
@@ -80,15 +81,26 @@ pub struct Checked {
     pub verdict: Verdict,
 }
 
-/// Checks the workspace: links its parsed files (resolve, analyse) as of
-/// `today` and judges the diagnostics.
+/// Checks the workspace for a build: links its parsed files (resolve,
+/// analyse) as of `today` and judges the diagnostics. When the site will be
+/// built, the model also gets where its key results stood a week ago
+/// (`analyse::changes::standings_in_place`), made while the model is still
+/// the caller's alone, so no copy of it is made for them.
 pub fn check(
     workspace: &Workspace,
     parsed: Vec<ParsedFile>,
     today: NaiveDate,
     deny_warnings: bool,
 ) -> Checked {
-    Checked::judge(crate::link(workspace, parsed, today), deny_warnings)
+    let mut model = crate::link(workspace, parsed, today);
+    if Verdict::of(&model.diagnostics, deny_warnings) == Verdict::Clean
+        && let Some(since) = changes::week_ago_date(&model)
+    {
+        let config = &workspace.config;
+        let standings = changes::standings_in_place(&mut model.units, config, since, today);
+        model.week_ago_standings = Some(Arc::new(standings));
+    }
+    Checked::judge(model, deny_warnings)
 }
 
 /// Where a site is built, and what a build carries over from the last one.

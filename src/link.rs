@@ -351,6 +351,7 @@ fn model_of(
         units,
         diagnostics,
         week_ago: None,
+        week_ago_standings: None,
     }
 }
 

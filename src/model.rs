@@ -41,6 +41,12 @@ pub struct Model {
     /// them (`analyse::changes::standings_as_of`). Not part of the JSON.
     #[serde(skip)]
     pub week_ago: Option<std::sync::Arc<Vec<Unit>>>,
+    /// Where each key result stood a week before `today`, made by `okrc
+    /// build` before it shares the model (`build::check`,
+    /// `analyse::changes::standings_in_place`). `None` with `week_ago` or
+    /// when nothing made them. Not part of the JSON.
+    #[serde(skip)]
+    pub week_ago_standings: Option<std::sync::Arc<Vec<crate::analyse::changes::UnitStandings>>>,
 }
 
 /// One unit's OKRs for one period: one file.

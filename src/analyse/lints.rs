@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::latest_checkin;
+use super::history::latest_until;
 use super::progress::is_complete;
 use crate::config::{Config, Rules};
 use crate::diagnostic::{Code, Diagnostic};
@@ -324,7 +324,7 @@ fn stale_checkin(at: &At, stale_after: i64, today: NaiveDate) -> Option<Diagnost
     if !at.kr.stale {
         return None;
     }
-    let last = due_checkin(at.unit, at.kr, stale_after, today)?;
+    let last = due_checkin(at.unit, at.kr, stale_after, today, NaiveDate::MAX)?;
     let message = match last {
         None => format!("key result `{}` has no check-ins yet", at.name()),
         Some(date) => format!(
@@ -401,12 +401,14 @@ pub fn is_implausible(value: f64, from: f64, to: f64) -> bool {
 /// The `stale-checkin` rule (README "Diagnostics"): is `kr` of `unit` due a check-in
 /// on `today`? `Some(latest check-in date)` when it is (`Some(None)`: it
 /// never had one). The lint, "needs attention" and "who owes a check-in"
-/// all ask here.
+/// all ask here. Of the check-ins, those dated by `counted` count (every
+/// one: [`NaiveDate::MAX`]; the week-ago figures: those made by then).
 pub fn due_checkin(
     unit: &Unit,
     kr: &KeyResult,
     stale_after: i64,
     today: NaiveDate,
+    counted: NaiveDate,
 ) -> Option<Option<NaiveDate>> {
     let period = unit.period.as_ref()?;
     let running = period.contains_date(today) && days_between(period.start, today) > stale_after;
@@ -414,7 +416,7 @@ pub fn due_checkin(
     if !running || !tracked || unit.draft || is_complete(kr.progress) {
         return None;
     }
-    match latest_checkin(&kr.checkins).map(|c| c.date) {
+    match latest_until(kr, counted, |_| true).map(|c| c.date) {
         None => Some(None),
         Some(date) if days_between(date, today) > stale_after => Some(Some(date)),
         Some(_) => None,

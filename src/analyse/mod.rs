@@ -45,9 +45,9 @@ pub fn analyse(
         .zip(&covered)
         .enumerate()
         .map(|(u, (unit, covered))| {
-            let fed = measure_and_settle(unit, u, &feeds, config, today);
+            let fed = measure_and_settle(unit, u, &feeds, config, today, NaiveDate::MAX);
             (!fed).then(|| {
-                finish_unit(unit, config, today);
+                finish_unit(unit, config, today, NaiveDate::MAX);
                 lints::check_unit(unit, covered, rules, today)
             })
         })
@@ -60,7 +60,7 @@ pub fn analyse(
             .zip(&mut found)
             .filter(|(_, found)| found.is_none())
             .for_each(|((unit, covered), found)| {
-                finish_unit(unit, config, today);
+                finish_unit(unit, config, today, NaiveDate::MAX);
                 *found = Some(lints::check_unit(unit, covered, rules, today));
             });
     }
@@ -72,17 +72,38 @@ pub fn analyse(
 /// [`analyse`] without the lints: every figure, for a model whose
 /// diagnostics are not wanted (`changes::as_of`).
 pub fn analyse_figures(units: &mut [Unit], config: &Config, today: NaiveDate) -> Feeds {
+    figures_counting(units, config, today, NaiveDate::MAX)
+}
+
+/// [`analyse_figures`] as they stood on `date`: `date` taken for today,
+/// and of the check-ins only those made by then counted (`changes`' week-ago
+/// standings). Every figure is made from the units' inputs alone, so
+/// [`analyse_figures`] with the real today afterwards gives back the
+/// figures it gave before.
+pub fn analyse_figures_as_of(units: &mut [Unit], config: &Config, date: NaiveDate) -> Feeds {
+    figures_counting(units, config, date, date)
+}
+
+/// Every figure as of `today`, counting the check-ins dated by `counted`:
+/// all of them ([`NaiveDate::MAX`]: a future check-in counts too, it is
+/// `future-checkin`), or those made by a past day.
+fn figures_counting(
+    units: &mut [Unit],
+    config: &Config,
+    today: NaiveDate,
+    counted: NaiveDate,
+) -> Feeds {
     // The feeds depend on the alignment targets and the key results' types
     // alone, which measuring does not change.
     let feeds = Feeds::of(units);
     // Units are independent here and in `finish_unit`: one per thread.
     units.par_iter_mut().enumerate().for_each(|(u, unit)| {
-        measure_and_settle(unit, u, &feeds, config, today);
+        measure_and_settle(unit, u, &feeds, config, today, counted);
     });
     roll_up(units, &feeds);
     units
         .par_iter_mut()
-        .for_each(|unit| finish_unit(unit, config, today));
+        .for_each(|unit| finish_unit(unit, config, today, counted));
     feeds
 }
 
@@ -90,15 +111,17 @@ pub fn analyse_figures(units: &mut [Unit], config: &Config, today: NaiveDate) ->
 /// settles every objective of it that nothing rolls up into; `roll_up`
 /// settles the others in order on one thread (in a workspace without
 /// roll-ups, none). Returns whether it has such an objective, that is
-/// whether its figures wait for `roll_up`.
+/// whether its figures wait for `roll_up`. Of the check-ins, those dated
+/// by `counted` count (see [`figures_counting`]).
 fn measure_and_settle(
     unit: &mut Unit,
     u: usize,
     feeds: &Feeds,
     config: &Config,
     today: NaiveDate,
+    counted: NaiveDate,
 ) -> bool {
-    measure_unit(unit, config, today);
+    measure_unit(unit, config, today, counted);
     let mut fed = false;
     for (o, objective) in unit.objectives.iter_mut().enumerate() {
         if feeds.is_fed(u, o) {
@@ -111,10 +134,11 @@ fn measure_and_settle(
 }
 
 /// The figures of a unit whose objectives are settled: expected progress,
-/// pace and score, and which key results are due a check-in.
-fn finish_unit(unit: &mut Unit, config: &Config, today: NaiveDate) {
+/// pace and score, and which key results are due a check-in (counting the
+/// check-ins dated by `counted`).
+fn finish_unit(unit: &mut Unit, config: &Config, today: NaiveDate, counted: NaiveDate) {
     summarise_unit(unit, today, config.rules.due_soon_days);
-    mark_due_checkins(unit, config.rules.stale_after_days, today);
+    mark_due_checkins(unit, config.rules.stale_after_days, today, counted);
 }
 
 /// Analyses unit `u` again after its file changed in ways no other unit
@@ -148,23 +172,29 @@ pub fn figures_again(
     config: &Config,
     today: NaiveDate,
 ) -> Vec<usize> {
-    measure_unit(&mut units[u], config, today);
+    measure_unit(&mut units[u], config, today, NaiveDate::MAX);
     let touched = feeds.roll_up_from(units, u);
     let due_soon_days = config.rules.due_soon_days;
     for &t in &touched {
         summarise_unit(&mut units[t], today, due_soon_days);
     }
-    mark_due_checkins(&mut units[u], config.rules.stale_after_days, today);
+    mark_due_checkins(
+        &mut units[u],
+        config.rules.stale_after_days,
+        today,
+        NaiveDate::MAX,
+    );
     touched
 }
 
-/// Each key result's own figures (`measure_key_result`) in one unit.
-fn measure_unit(unit: &mut Unit, config: &Config, today: NaiveDate) {
+/// Each key result's own figures (`measure_key_result`) in one unit, from
+/// the check-ins dated by `counted`.
+fn measure_unit(unit: &mut Unit, config: &Config, today: NaiveDate, counted: NaiveDate) {
     let workspace_style = NumberStyle::of_language(&config.language);
     for objective in &mut unit.objectives {
         for key_result in &mut objective.key_results {
             key_result.number_style = NumberStyle::of(key_result, workspace_style);
-            measure_key_result(key_result, unit.period.as_ref(), today);
+            measure_key_result(key_result, unit.period.as_ref(), today, counted);
         }
     }
 }
@@ -182,21 +212,20 @@ fn measure_key_result(
     kr: &mut KeyResult,
     period: Option<&crate::period::Period>,
     today: NaiveDate,
+    counted: NaiveDate,
 ) {
     kr.by = kr.origin.by.map(|(by, _)| by).or(period.map(|p| p.end));
-    kr.confidence = latest_checkin(kr.checkins.iter().filter(|c| history::with_confidence(c)))
+    kr.confidence = history::latest_until(kr, counted, history::with_confidence)
         .and_then(|c| c.confidence())
         .map(|c| c.level());
-    // Every check-in counts, a future one too (it is `future-checkin`).
-    let all = NaiveDate::MAX;
     match kr.kind {
         KeyResultType::Metric => {
-            kr.current = history::value_on(kr, all);
-            kr.progress = history::progress_on(kr, all);
+            kr.current = history::value_on(kr, counted);
+            kr.progress = history::progress_on(kr, counted);
         }
         KeyResultType::Milestone | KeyResultType::Unmeasurable => {
-            kr.done = Some(history::done_on(kr, all));
-            kr.progress = history::progress_on(kr, all);
+            kr.done = Some(history::done_on(kr, counted));
+            kr.progress = history::progress_on(kr, counted);
         }
         // Filled in by `roll_up` once the objectives below are known.
         KeyResultType::Rollup => {}
@@ -212,11 +241,11 @@ fn measure_key_result(
 }
 
 /// Marks the key results due a check-in (`KeyResult::stale`).
-fn mark_due_checkins(unit: &mut Unit, stale_after: i64, today: NaiveDate) {
+fn mark_due_checkins(unit: &mut Unit, stale_after: i64, today: NaiveDate, counted: NaiveDate) {
     let mut due = Vec::new();
     for objective in &unit.objectives {
         for kr in &objective.key_results {
-            due.push(lints::due_checkin(unit, kr, stale_after, today).is_some());
+            due.push(lints::due_checkin(unit, kr, stale_after, today, counted).is_some());
         }
     }
     let mut due = due.into_iter();

@@ -140,6 +140,9 @@ pub fn run(args: BuildArgs) -> anyhow::Result<Outcome> {
             summary.unchanged,
             summary.written,
         );
+        if !summary.phases.is_empty() {
+            eprintln!("  site: {}", summary.phases);
+        }
     }
     // Freeing a large model and cache takes a while, and the process is
     // done with them.

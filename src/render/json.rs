@@ -88,6 +88,7 @@ fn write_document<R>(
         units: all,
         diagnostics,
         week_ago: _,
+        week_ago_standings: _,
     } = model;
     out.write_all(b"{\"version\":")?;
     serde_json::to_writer(&mut *out, version)?;

@@ -161,13 +161,15 @@ impl SiteData {
         {
             let _ = alignment_maps.set(Arc::clone(maps));
         }
-        // `watch` keeps the week-ago units up to date as it links; a build
-        // keeps only their standings, made before any page.
-        let week_ago = match &model.week_ago {
-            Some(units) => Some(UnitStandings::all(units)),
-            None => week_ago_date(&model).map(|since| standings_as_of(&model.units, config, since)),
-        }
-        .map(Arc::new);
+        // `watch` keeps the week-ago units up to date as it links; `okrc
+        // build` made their standings before it shared the model; otherwise
+        // the standings are made here, before any page.
+        let week_ago = match (&model.week_ago, &model.week_ago_standings) {
+            (Some(units), _) => Some(Arc::new(UnitStandings::all(units))),
+            (None, Some(standings)) => Some(Arc::clone(standings)),
+            (None, None) => week_ago_date(&model)
+                .map(|since| Arc::new(standings_as_of(&model.units, config, since))),
+        };
         let language = Language::from_code(&model.language);
         // Every piece depends on these; the rest is the fingerprints' to say.
         let pieces_of = last.filter(|last| {

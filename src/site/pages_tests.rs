@@ -126,3 +126,15 @@ fn a_kept_page_list_is_a_fresh_one_after_every_save_that_changes_it() {
     .unwrap();
     next(root, &last, "a period");
 }
+
+/// The page list is held for a whole render: it has no room beyond its
+/// pages, whatever kinds of page the site has.
+#[test]
+fn the_page_list_holds_no_room_beyond_its_pages() {
+    let (model, config) = crate::compiled_sample();
+    let render = SiteRender::after(Arc::new(model), &config, None, false);
+    let pages = super::pages::pages(&render.site);
+    let kinds: std::collections::HashSet<_> = pages.iter().map(|p| p.kind.name()).collect();
+    assert!(kinds.len() >= 7, "{kinds:?}");
+    assert_eq!(pages.capacity(), pages.len());
+}

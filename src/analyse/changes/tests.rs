@@ -224,3 +224,38 @@ fn the_changes_hold_no_room_beyond_what_moved() {
     );
     assert_eq!(found.capacity(), found.len());
 }
+
+/// Standings made in place are a whole copy's (and so is every figure of
+/// that day), and leave the units as they were: on the roll-up workspace above and on the sample (every kind of key
+/// result, many units), on days between their check-ins.
+#[test]
+fn the_standings_made_in_place_are_a_whole_copys_and_leave_the_units_as_they_were() {
+    let workspace = workspace();
+    let today = date("2026-11-16");
+    let model = crate::compile(&workspace, today);
+    let (sample, sample_config) = crate::compiled_sample();
+    let both = [
+        (&model.units, &workspace.config, today),
+        (&sample.units, &sample_config, sample.today),
+    ];
+    for (units, config, today) in both {
+        for day in [
+            "2026-10-01",
+            "2026-11-05",
+            "2026-11-09",
+            "2026-11-14",
+            "2026-11-20",
+        ] {
+            let day = date(day);
+            let mut analysed = units.clone();
+            let made = standings_in_place(&mut analysed, config, day, today);
+            assert!(&analysed == units, "the units changed, as of {day}");
+            let whole = whole_copy(units, config, day);
+            assert_eq!(made, UnitStandings::all(&whole), "as of {day}");
+            // Every figure of that day, the check-ins due too.
+            let mut then = units.clone();
+            analyse_figures_as_of(&mut then, config, day);
+            assert_eq!(figures(&then), figures(&whole), "as of {day}");
+        }
+    }
+}

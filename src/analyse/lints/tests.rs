@@ -348,7 +348,12 @@ fn a_unit_fed_by_a_roll_up_is_summarised_and_linted_after_it() {
     assert!(company.pace.is_some() && company.objectives[0].pace.is_some());
     // Summarised after the roll-up: summarising again changes nothing.
     let mut again = company.clone();
-    crate::analyse::finish_unit(&mut again, &Config::default(), date("2026-11-16"));
+    crate::analyse::finish_unit(
+        &mut again,
+        &Config::default(),
+        date("2026-11-16"),
+        NaiveDate::MAX,
+    );
     assert_eq!(&again, company);
     let found: Vec<(Code, u32)> = model
         .diagnostics
