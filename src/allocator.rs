@@ -39,13 +39,24 @@ pub const MAPPED: usize = 256 * 1024;
 
 /// Fixes the system allocator's thresholds at [`MAPPED`] (see the module's
 /// documentation); `false` when it refused them. Nothing to do where the
-/// system allocator is not glibc's.
+/// system allocator is not glibc's, or where whoever runs okrc set glibc's
+/// tunables themselves (`GLIBC_TUNABLES`, `MALLOC_MMAP_THRESHOLD_`,
+/// `MALLOC_TRIM_THRESHOLD_`): theirs stand.
 pub fn tune_system() -> bool {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
+        let tuned = [
+            "GLIBC_TUNABLES",
+            "MALLOC_MMAP_THRESHOLD_",
+            "MALLOC_TRIM_THRESHOLD_",
+        ];
+        if tuned.iter().any(|name| std::env::var_os(name).is_some()) {
+            return true;
+        }
         let at = MAPPED as libc::c_int;
-        // SAFETY: `mallopt` sets two of glibc's parameters; it is called
-        // before any thread of ours starts, and accepts these values.
+        // SAFETY: `mallopt` only sets two of glibc's parameters, under the
+        // lock of its main arena (safe with other threads running), and
+        // these values are within the limits it accepts.
         unsafe {
             libc::mallopt(libc::M_MMAP_THRESHOLD, at) == 1
                 && libc::mallopt(libc::M_TRIM_THRESHOLD, at) == 1

@@ -208,6 +208,8 @@ impl Linked {
                 today,
                 &mut found,
             ));
+            // Standings made for a build would be last edit's.
+            model.week_ago_standings = None;
             if let Some(week_ago) = &mut model.week_ago {
                 // Unique unless the caller kept the model it gave.
                 let then = Arc::make_mut(week_ago);

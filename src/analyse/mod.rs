@@ -70,7 +70,8 @@ pub fn analyse(
 }
 
 /// [`analyse`] without the lints: every figure, for a model whose
-/// diagnostics are not wanted (`changes::as_of`).
+/// diagnostics are not wanted (`changes::as_of`), or to give back today's
+/// figures after [`analyse_figures_as_of`] (`changes::standings_in_place`).
 pub fn analyse_figures(units: &mut [Unit], config: &Config, today: NaiveDate) -> Feeds {
     figures_counting(units, config, today, NaiveDate::MAX)
 }

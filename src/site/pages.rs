@@ -93,7 +93,8 @@ impl PageKind {
 /// Every page of the site, in a fixed order: the unit pages first (the
 /// pages people look at while they edit), then the period-wide ones.
 ///
-/// The list is held for the whole render, so it is made at its length: at
+/// The list is held for the whole render, so it is made with room for its
+/// pages (and no more, but for units without a period, which have none): at
 /// 10,000 units it grew from room for the units to room for 80,000 pages,
 /// twice the 40,000 it holds (3.9 MB of a build's peak).
 pub fn pages(site: &SiteData) -> Vec<Page> {

@@ -226,8 +226,9 @@ fn the_changes_hold_no_room_beyond_what_moved() {
 }
 
 /// Standings made in place are a whole copy's (and so is every figure of
-/// that day), and leave the units as they were: on the roll-up workspace above and on the sample (every kind of key
-/// result, many units), on days between their check-ins.
+/// that day), and leave the units as they were: on the roll-up workspace
+/// above and on the sample (every kind of key result, many units), on days
+/// between their check-ins.
 #[test]
 fn the_standings_made_in_place_are_a_whole_copys_and_leave_the_units_as_they_were() {
     let workspace = workspace();
