@@ -37,8 +37,9 @@ pub struct Model {
     /// The units as they stood a week before `today`
     /// (`analyse::changes::week_ago`), when `watch` keeps them up to date as
     /// it links (`crate::link`); the site's changes pages read their
-    /// standings. `None`: the site makes only the standings, when it needs
-    /// them (`analyse::changes::standings_as_of`). Not part of the JSON.
+    /// standings. `None`: only the standings are made, by `okrc build`
+    /// (`week_ago_standings`) or else by the site when it needs them
+    /// (`analyse::changes::standings_as_of`). Not part of the JSON.
     #[serde(skip)]
     pub week_ago: Option<std::sync::Arc<Vec<Unit>>>,
     /// Where each key result stood a week before `today`, made by `okrc

@@ -617,7 +617,8 @@ fn resolve_unit_alignments(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let found = find_unit_alignments(units, index, u, contribute);
-    link_unit_alignments(units, u, found, diagnostics);
+    let outward = link_own_alignments(&mut units[u], found);
+    link_outward(units, outward, diagnostics);
 }
 
 /// What one `aligns_to` entry of objective `o` (entry `a`) names, found
@@ -689,18 +690,6 @@ fn find_unit_alignments(
         }
     }
     found
-}
-
-/// Links what [`find_unit_alignments`] found for unit `u`: each entry's
-/// target and full text, and the contributors at the targets.
-fn link_unit_alignments(
-    units: &mut [Unit],
-    u: usize,
-    found: Vec<Found>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let outward = link_own_alignments(&mut units[u], found);
-    link_outward(units, outward, diagnostics);
 }
 
 /// What linking one `aligns_to` entry leaves to do outside its unit, in

@@ -70,7 +70,7 @@ pub fn standings_as_of(units: &[Unit], config: &Config, date: NaiveDate) -> Vec<
 /// figures they had (each figure is made from the inputs alone; a test
 /// holds the units before and after side by side). At 10,000 units the
 /// copy was 47 MB of a build's heap, more than anything else made after
-/// the model, for the price of a second analysis (about 10 ms).
+/// the model, for the price of one analysis more (the copy had one too).
 pub fn standings_in_place(
     units: &mut [Unit],
     config: &Config,

@@ -13,7 +13,7 @@ use crate::period::{Period, days_between, format_date};
 use crate::source::Span;
 
 /// The lints of unit `u` alone; `children` are the units whose parent it
-/// is. The same as [`check`] gives for that unit.
+/// is. The same as [`super::analyse`] gives for that unit.
 pub fn check_one(
     units: &[Unit],
     u: usize,
@@ -321,6 +321,11 @@ fn implausible_value(at: &At) -> Vec<Diagnostic> {
 /// the figures, so `KeyResult::stale` already says whether it is (the
 /// rule is asked again only for the few that are, for the date).
 fn stale_checkin(at: &At, stale_after: i64, today: NaiveDate) -> Option<Diagnostic> {
+    debug_assert_eq!(
+        at.kr.stale,
+        due_checkin(at.unit, at.kr, stale_after, today, NaiveDate::MAX).is_some(),
+        "the figures marked `stale` by the rule"
+    );
     if !at.kr.stale {
         return None;
     }

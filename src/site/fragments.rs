@@ -46,15 +46,9 @@ fn with_scratch<T>(f: impl FnOnce(&mut String) -> T) -> T {
 }
 
 /// A progress bar, coloured by pace, with its text alternative: the bar
-/// alone, for a template that writes its own figure beside it (`{{
-/// progress_bar(kr) }}`). Pages use [`progress`], which is this bar and its
-/// percentage in one element.
-///
-/// Bars are the most repeated element of the site (a unit page has about
-/// twenty, the changes page tens of thousands), so a bar is one empty
-/// element: its pace is a class, its fill and expected-progress tick are
-/// two custom properties (`--p`, `--x`) that the stylesheet draws (`.bar`),
-/// and screen readers read the same sentence as before from `aria-label`.
+/// alone, for a user's template that writes its own figure beside it (`{{
+/// progress_bar(kr) }}`; the built-in pages use [`progress`]). One empty
+/// element drawn by the stylesheet (`.bar`), as [`progress`] is.
 ///
 /// ```html
 /// <span class="bar on-track" style="--p:69.3%;--x:62.6%" role="img"
@@ -67,7 +61,10 @@ pub fn progress_bar(out: &mut String, item: Progress<'_>, language: Language) {
 }
 
 /// The bar with the percentage beside it, in one element; `large` for a
-/// page head. The stylesheet draws the bar before the text (`.progress`);
+/// page head. Bars are the most repeated element of the site (a unit page
+/// has about twenty, the changes page tens of thousands), so the pace is a
+/// class and the fill and expected-progress tick are two custom properties
+/// (`--p`, `--x`). The stylesheet draws the bar before the text (`.progress`);
 /// the element is a picture (`role="img"`) whose text alternative says the
 /// percentage, the expected progress and the pace, so a screen reader reads
 /// the sentence and not the figure twice.

@@ -42,8 +42,12 @@ pub fn escape_into(out: &mut String, text: &str) {
 /// unit is about a pixel, and whole numbers keep the SVG short and the same
 /// on every machine.
 fn coord(out: &mut String, x: f64) {
-    let x = if x.is_finite() { x.round() } else { 0.0 };
-    push_int(out, x as i64);
+    push_int(out, whole(x));
+}
+
+/// `x` rounded to a whole unit of the chart's box (0 for no number).
+fn whole(x: f64) -> i64 {
+    if x.is_finite() { x.round() as i64 } else { 0 }
 }
 
 /// Appends a number with at most one decimal, without a trailing `.0`.
@@ -231,23 +235,22 @@ fn point(out: &mut String, x: f64, y: f64) {
 
 /// A point in whole units of the chart's box, as [`coord`] writes it.
 fn rounded(x: f64, y: f64) -> (i64, i64) {
-    let round = |v: f64| if v.is_finite() { v.round() as i64 } else { 0 };
-    (round(x), round(y))
+    (whole(x), whole(y))
 }
 
-/// Appends `x` and `y` with `separator` between them (a minus sign
-/// separates on its own).
-fn push_pair(out: &mut String, (x, y): (i64, i64), separator: char) {
+/// Appends `x` and `y` with a space between them (a minus sign separates
+/// on its own).
+fn push_pair(out: &mut String, (x, y): (i64, i64)) {
     push_int(out, x);
     if y >= 0 {
-        out.push(separator);
+        out.push(' ');
     }
     push_int(out, y);
 }
 
 /// Appends the relative step from one point to the next.
 fn push_step(out: &mut String, from: (i64, i64), to: (i64, i64)) {
-    push_pair(out, (to.0 - from.0, to.1 - from.1), ' ');
+    push_pair(out, (to.0 - from.0, to.1 - from.1));
 }
 
 fn label(out: &mut String, class: &str, x: f64, y: f64, text: &str) {
@@ -326,7 +329,7 @@ pub fn key_result_chart(out: &mut String, data: &ChartData, text: &ChartText) {
     point(out, scale.x(data.by), scale.y(data.to));
     out.push_str(r#""/><path class="actual" d="M"#);
     let start = rounded(scale.x(data.start), scale.y(data.from));
-    push_pair(out, start, ' ');
+    push_pair(out, start);
     let points: Vec<(i64, i64)> = data
         .points
         .iter()
@@ -348,7 +351,7 @@ pub fn key_result_chart(out: &mut String, data: &ChartData, text: &ChartText) {
     out.push_str(r#""/>"#);
     if let Some(&first) = points.first() {
         out.push_str(r#"<path class="dots" d="M"#);
-        push_pair(out, first, ' ');
+        push_pair(out, first);
         out.push_str("h0");
         for pair in points.windows(2) {
             out.push('m');
@@ -510,6 +513,13 @@ mod tests {
             let scale = Scale::new(&many, &ChartText::default(), 0);
             rounded(scale.x(d(date)), scale.y(value))
         };
+        let scale = Scale::new(&many, &ChartText::default(), 0);
+        let checkins: Vec<(i64, i64)> = many
+            .points
+            .iter()
+            .map(|&(date, value)| rounded(scale.x(date), scale.y(value)))
+            .collect();
+        assert_eq!(line[1..], checkins, "{actual}");
         assert_eq!(line[1], expected("2026-10-12", 10.0));
         assert_eq!(line[3], expected("2026-10-26", 25.0));
         assert_eq!(line[4], expected("2026-11-02", 60.0));

@@ -518,7 +518,7 @@ impl SiteCache {
                 drop(text);
                 summary.carried = fresh.commit(&self.owned)?;
                 // What the next build may replace; a single build has none,
-                // and 40,000 paths copied at its end were its peak memory.
+                // so it copies no 40,000 paths for one.
                 if !self.single {
                     let mut owned: HashSet<String> = pages.keys().cloned().collect();
                     owned.extend(files.iter().cloned());
