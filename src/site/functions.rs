@@ -346,7 +346,7 @@ fn url(state: &mut State, path: Value) -> Value {
 
 /// What `url` does, as a function that appends the escaped link to a site
 /// path: the page's path (or `root`) looked up once.
-fn linker(state: &mut State) -> impl Fn(&mut String, &str) + Sync + use<> {
+fn linker(state: &mut State) -> impl Fn(&mut String, &str) + Send + Sync + use<> {
     if state.get_extension::<PagePath>().is_none() {
         let page = state
             .lookup("page")
@@ -386,7 +386,7 @@ fn page_folder(state: &mut State) -> Option<String> {
 /// the overview and a dashboard) as nested lists, what the `tree` macro of
 /// `macros.html` writes, made in Rust: the tree holds every unit.
 fn unit_tree(state: &mut State, tree: Value) -> Result<Value, Error> {
-    let Some(tree) = tree.downcast_object_ref::<rows::TreeList>() else {
+    let Some(tree) = tree.downcast_object::<rows::TreeList>() else {
         return Err(Error::new(
             ErrorKind::InvalidOperation,
             "unit_tree takes the page's `tree`; for a list of your own, use the `tree` macro of macros.html",
@@ -395,12 +395,11 @@ fn unit_tree(state: &mut State, tree: Value) -> Result<Value, Error> {
     let link = linker(state);
     let folder = page_folder(state);
     if tree.site.splices() {
-        if let Some(spliced) = rows::spliced_tree(tree, &link, folder.as_deref()) {
-            return Ok(Value::from_object(spliced));
-        }
+        let spliced = rows::spliced_tree(tree, Box::new(link), folder.as_deref());
+        return Ok(Value::from_object(spliced));
     }
-    let mut out = String::with_capacity(tree.order.len() * 1024 + 32);
-    rows::unit_tree(&mut out, tree, &link, folder.as_deref());
+    let mut out = String::new();
+    rows::unit_tree(&mut out, &tree, &link, folder.as_deref());
     Ok(safe(out))
 }
 

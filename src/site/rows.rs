@@ -138,33 +138,34 @@ pub fn unit_tree(
 ) {
     let kept = kept_tree_rows(tree, link, folder);
     let glue = TreeGlue::of(tree);
-    out.push_str(&glue.text[..glue.start]);
-    let mut at = glue.start;
-    for &(u, end) in &glue.nodes {
+    let _ = glue.write(out, |out: &mut String, u| {
         match kept.as_ref().and_then(|rows| rows[u].as_deref()) {
             Some(row) => out.push_str(row),
             None => tree_row(out, tree, u, link),
         }
-        out.push_str(&glue.text[at..end]);
-        at = end;
-    }
-    out.push_str(&glue.text[at..]);
+        Ok(())
+    });
 }
 
-/// The unit tree as [`unit_tree`] writes it, spliced from the rows the
-/// render keeps rather than copied into one string: `None` when it keeps
-/// none (a single build) or the page's folder is not known.
-pub fn spliced_tree(
-    tree: &TreeList,
-    link: &(dyn Fn(&mut String, &str) + Sync),
-    folder: Option<&str>,
-) -> Option<Spliced> {
-    let rows = kept_tree_rows(tree, link, folder)?;
-    let glue = TreeGlue::of(tree);
-    glue.nodes
-        .iter()
-        .all(|&(u, _)| rows[u].is_some())
-        .then_some(Spliced::Tree { rows, glue })
+/// How a tree written into the page makes its links (`functions.rs`'s
+/// `linker`).
+pub type Linker = Box<dyn Fn(&mut String, &str) + Send + Sync>;
+
+/// The unit tree as [`unit_tree`] writes it, but not into a string of its
+/// own: the page's template prints it, and its rows go straight into the
+/// page, each either kept by the render (`pieces.rs`) or made as the page
+/// reaches it. At 10,000 units the tree is 6.6 MB, which a single build
+/// held twice at once in each dashboard it rendered (BENCHMARKS.md, "Build
+/// memory, part seven").
+pub fn spliced_tree(tree: Arc<TreeList>, link: Linker, folder: Option<&str>) -> Spliced {
+    let kept = kept_tree_rows(&tree, &link, folder);
+    let glue = TreeGlue::of(&tree);
+    Spliced::Tree {
+        tree,
+        glue,
+        kept,
+        link,
+    }
 }
 
 /// Each unit's row of the tree, kept from the last render or made now
@@ -237,6 +238,22 @@ impl TreeGlue {
             nodes,
         }
     }
+
+    /// Writes the tree into `out`, each unit's row by `row`.
+    fn write<W: std::fmt::Write + ?Sized>(
+        &self,
+        out: &mut W,
+        mut row: impl FnMut(&mut W, usize) -> std::fmt::Result,
+    ) -> std::fmt::Result {
+        out.write_str(&self.text[..self.start])?;
+        let mut at = self.start;
+        for &(u, end) in &self.nodes {
+            row(out, u)?;
+            out.write_str(&self.text[at..end])?;
+            at = end;
+        }
+        out.write_str(&self.text[at..])
+    }
 }
 
 /// Each unit's change rows (in its week's order), by index into
@@ -250,8 +267,11 @@ type ChangeRowsTable = Vec<Option<Arc<Vec<String>>>>;
 /// copying tens of megabytes into one string first.
 pub enum Spliced {
     Tree {
-        rows: Arc<Vec<Option<Arc<str>>>>,
+        tree: Arc<TreeList>,
         glue: TreeGlue,
+        /// The rows the render keeps (none in a single build).
+        kept: Option<Arc<Vec<Option<Arc<str>>>>>,
+        link: Linker,
     },
     Changes {
         rows: Arc<ChangeRowsTable>,
@@ -263,15 +283,23 @@ impl Spliced {
     /// Writes the rows as [`unit_tree`] or [`change_rows`] writes them.
     pub fn write_to(&self, out: &mut dyn std::fmt::Write) -> std::fmt::Result {
         match self {
-            Spliced::Tree { rows, glue } => {
-                out.write_str(&glue.text[..glue.start])?;
-                let mut at = glue.start;
-                for &(u, end) in &glue.nodes {
-                    out.write_str(rows[u].as_deref().unwrap_or_default())?;
-                    out.write_str(&glue.text[at..end])?;
-                    at = end;
-                }
-                out.write_str(&glue.text[at..])
+            Spliced::Tree {
+                tree,
+                glue,
+                kept,
+                link,
+            } => {
+                let mut made = String::new();
+                glue.write(out, |out, u| {
+                    match kept.as_ref().and_then(|rows| rows[u].as_deref()) {
+                        Some(row) => out.write_str(row),
+                        None => {
+                            made.clear();
+                            tree_row(&mut made, tree, u, link);
+                            out.write_str(&made)
+                        }
+                    }
+                })
             }
             Spliced::Changes { rows, order } => {
                 for &(u, c) in order {
