@@ -328,34 +328,31 @@ pub fn key_result_chart(out: &mut String, data: &ChartData, text: &ChartText) {
     out.push(' ');
     point(out, scale.x(data.by), scale.y(data.to));
     out.push_str(r#""/><path class="actual" d="M"#);
-    let start = rounded(scale.x(data.start), scale.y(data.from));
-    push_pair(out, start);
-    let points: Vec<(i64, i64)> = data
-        .points
-        .iter()
-        .map(|&(date, value)| rounded(scale.x(date), scale.y(value)))
+    // The line from the start and the dots at the check-ins, both in
+    // relative steps from point to point: the same whole-unit points as
+    // absolute ones, in fewer digits.
+    let line: Vec<(i64, i64)> = std::iter::once((data.start, data.from))
+        .chain(data.points.iter().copied())
+        .map(|(date, value)| rounded(scale.x(date), scale.y(value)))
         .collect();
-    // The line and the dots in relative steps from point to point: the
-    // same whole-unit points as absolute ones, in fewer digits.
-    if !points.is_empty() {
+    push_pair(out, line[0]);
+    if line.len() > 1 {
         out.push('l');
     }
-    let mut last = start;
-    for (i, &p) in points.iter().enumerate() {
-        if i > 0 && p.0 - last.0 >= 0 {
+    for (i, step) in line.windows(2).enumerate() {
+        if i > 0 && step[1].0 - step[0].0 >= 0 {
             out.push(' ');
         }
-        push_step(out, last, p);
-        last = p;
+        push_step(out, step[0], step[1]);
     }
     out.push_str(r#""/>"#);
-    if let Some(&first) = points.first() {
+    if let Some(dots) = line.get(1..).filter(|dots| !dots.is_empty()) {
         out.push_str(r#"<path class="dots" d="M"#);
-        push_pair(out, first);
+        push_pair(out, dots[0]);
         out.push_str("h0");
-        for pair in points.windows(2) {
+        for step in dots.windows(2) {
             out.push('m');
-            push_step(out, pair[0], pair[1]);
+            push_step(out, step[0], step[1]);
             out.push_str("h0");
         }
         out.push_str(r#""/>"#);
