@@ -16,7 +16,9 @@ and spread of
   editor waits for;
 - edit → rebuild finished (every changed file written, okrs.json included);
 - the rebuild itself (okrc's own "total", without the debounce), and its
-  stages, from the timings okrc prints.
+  stages, from the timings okrc prints;
+- with --phases, the site's phases too (the `site:` line: indexes, page
+  list, pages rendered, okrs.json, ...).
 
 The edited file is restored at the end. Medians, not means: the machines are
 shared and noisy.
@@ -89,6 +91,16 @@ class Watch:
             found = [l for _, l in self.lines if l.strip().startswith("read ")]
         return found[index] if index < len(found) else None
 
+    def site_phases_after(self, index):
+        """The `site:` line of the build after `index` builds (as
+        timings_after), as {phase: ms}."""
+        with self.lock:
+            found = [l for _, l in self.lines if l.strip().startswith("site:")]
+        if index >= len(found):
+            return {}
+        return {name.strip(): float(ms) for name, ms in
+                re.findall(r"([a-zA-Z.' ]+?) ([\d.]+) ms", found[index].strip()[len("site:"):])}
+
     def stop(self):
         self.process.send_signal(2)
         try:
@@ -112,6 +124,7 @@ def main():
     parser.add_argument("--today", default="2026-11-27")
     parser.add_argument("--pause", type=float, default=0.3, help="seconds between edits")
     parser.add_argument("--json", action="store_true", help="also print the medians as one line of JSON")
+    parser.add_argument("--phases", action="store_true", help="also print the medians of the site's phases")
     args = parser.parse_args()
 
     workspace = os.path.abspath(args.workspace)
@@ -137,6 +150,7 @@ def main():
     page = pages[0]
 
     to_page, to_done, rebuild, stages = [], [], [], {s: [] for s in ("read", "parse", "link", "render", "write")}
+    phases = {}
     try:
         for run in range(args.runs):
             text, shown = edit(original, run)
@@ -168,6 +182,8 @@ def main():
             rebuild.append(stage_ms(line, "total"))
             for s in stages:
                 stages[s].append(stage_ms(line, s))
+            for name, ms in watch.site_phases_after(before).items():
+                phases.setdefault(name, []).append(ms)
             time.sleep(args.pause)
     finally:
         with open(unit, "w", encoding="utf-8") as f:
@@ -190,6 +206,9 @@ def main():
     show("rebuild (okrc's total)", rebuild)
     for s, values in stages.items():
         show(f"  {s}", values)
+    if args.phases:
+        for name, values in phases.items():
+            show(f"    {name}", values)
     if args.json:
         print(json.dumps({
             "edits": args.runs,
@@ -197,6 +216,7 @@ def main():
             "done_ms": statistics.median(to_done),
             "rebuild_ms": statistics.median(rebuild),
             "stages_ms": {s: statistics.median(v) for s, v in stages.items()},
+            "site_phases_ms": {s: statistics.median(v) for s, v in phases.items()},
         }))
 
 

@@ -263,8 +263,11 @@ impl Standing {
 /// ([`Standing`], 32 bytes): all the changes read of a unit's past, where
 /// its figures' copy ([`figures_of`]) is a whole `KeyResult` (336 bytes)
 /// with its check-ins.
+///
+/// Shared: a copy is a count, so a save's standings keep every unit's it
+/// did not change (`site::data`).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct UnitStandings(Box<[Box<[Standing]>]>);
+pub struct UnitStandings(std::sync::Arc<[Box<[Standing]>]>);
 
 impl UnitStandings {
     pub fn of(unit: &Unit) -> UnitStandings {

@@ -173,6 +173,33 @@ pub fn write_index<'f>(
     })
 }
 
+/// Unit `unit`'s entry in the `okrs.json` index, as [`write_index`] writes
+/// it: a summary with where its page and JSON object are.
+pub fn index_entry(unit: &Unit, files: UnitFiles<'_>) -> Vec<u8> {
+    // Serializing plain data cannot fail.
+    serde_json::to_vec(&UnitSummary::of(unit, files)).unwrap_or_default()
+}
+
+/// The `okrs.json` index with the units' entries made already
+/// (`entries[i]` unit `i`'s, by [`index_entry`]): the bytes of
+/// [`write_index`], which `watch` makes from the entries of the units a
+/// save did not change, kept.
+pub fn write_index_of(
+    out: &mut dyn Write,
+    model: &Model,
+    entries: &[impl AsRef<[u8]>],
+) -> io::Result<()> {
+    write_document(out, model, &mut |out, _| {
+        for (i, entry) in entries.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            out.write_all(entry.as_ref())?;
+        }
+        Ok(())
+    })
+}
+
 /// The model as one JSON string: what `check --format json` prints, without
 /// its final line break.
 pub fn to_string(model: &Model) -> String {
@@ -238,6 +265,14 @@ mod tests {
             .map(|(i, unit)| UnitSummary::of(unit, files(i)))
             .collect();
         let units = serde_json::to_string(&summaries).unwrap();
+        // The same bytes from the entries made one by one (`watch` keeps
+        // them from one save to the next).
+        let entries: Vec<Vec<u8>> = (0..model.units.len())
+            .map(|i| index_entry(&model.units[i], files(i)))
+            .collect();
+        let mut of_entries = Vec::new();
+        write_index_of(&mut of_entries, &model, &entries).unwrap();
+        assert_eq!(of_entries, written);
         let written = String::from_utf8(written).unwrap();
         assert!(written.contains(&format!(",\"units\":{units},\"diagnostics\":")));
     }

@@ -15,7 +15,7 @@ use minijinja::{Value, context};
 
 use super::data::{RenderContext, SiteData};
 use super::paths::path_value;
-use crate::model::Model;
+use crate::model::{Model, Unit};
 
 /// Parent units per page at most.
 pub const PAGE_GROUPS: usize = 50;
@@ -44,16 +44,13 @@ pub fn maps(site: &SiteData) -> Maps {
 /// reads besides those only each unit's parent and how many objectives and
 /// key results it has (the rows of its group). Comparing them is far
 /// quicker than making the maps again, which a save would wait for.
-pub fn same_map_inputs(a: &Model, b: &Model) -> bool {
-    a.units.len() == b.units.len()
-        && a.units.iter().zip(&b.units).all(|(x, y)| {
-            x.parent_index == y.parent_index
-                && x.objectives.len() == y.objectives.len()
-                && x.objectives
-                    .iter()
-                    .zip(&y.objectives)
-                    .all(|(o, p)| o.key_results.len() == p.key_results.len())
-        })
+pub fn same_map_inputs(a: &Unit, b: &Unit) -> bool {
+    a.parent_index == b.parent_index
+        && a.objectives.len() == b.objectives.len()
+        && a.objectives
+            .iter()
+            .zip(&b.objectives)
+            .all(|(o, p)| o.key_results.len() == p.key_results.len())
 }
 
 /// Whether unit `u` belongs to `period`.

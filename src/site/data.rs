@@ -18,7 +18,8 @@ use super::paths::SitePaths;
 use super::pieces::Pieces;
 use crate::analyse::attention::Attention;
 use crate::analyse::changes::{UnitStandings, standings_as_of, week_ago_date};
-use crate::model::Model;
+use crate::link::Touched;
+use crate::model::{Model, Unit};
 use crate::period::{Period, current_period, format_date};
 
 /// An objective of a unit, by indices into `Model::units`.
@@ -102,14 +103,23 @@ impl SiteData {
     /// `keep`: the render keeps its per-unit pieces for the next (`watch`),
     /// and takes the last render's when nothing they all depend on changed
     /// (see [`Pieces`]).
+    ///
+    /// `touched`: the units (and week-ago units) linking set when it linked
+    /// into `last`'s model ([`crate::link::Linked::relink`]); every other
+    /// one is `last`'s own, so only these are compared and only their
+    /// week-ago standings made again. At 10,000 units comparing all of them
+    /// was 8–17 ms of every save (BENCHMARKS.md, "Watch, part seven").
     pub fn after(
         model: Arc<Model>,
         markdown: MarkdownOptions,
         config: &crate::config::Config,
         last: Option<&SiteData>,
         keep: bool,
+        touched: Option<&Touched>,
     ) -> Arc<SiteData> {
-        let same = |same: fn(&Model, &Model) -> bool| last.filter(|last| same(&last.model, &model));
+        let same = |same: fn(&Unit, &Unit) -> bool| {
+            last.filter(|last| units_same(&last.model, &model, touched, same))
+        };
         let (aligned_to, contributions) = match same(same_alignments) {
             Some(last) => (
                 Arc::clone(&last.aligned_to),
@@ -120,7 +130,15 @@ impl SiteData {
                 (Arc::new(to), Arc::new(from))
             }
         };
-        let owners = super::cache::owners_hash(&model);
+        // Who owns what is the last model's when linking said which units
+        // it set and none of them names other owners.
+        let owners = match same(same_owners).filter(|_| touched.is_some()) {
+            Some(last) => {
+                debug_assert_eq!(last.owners, super::cache::owners_hash(&model));
+                last.owners
+            }
+            None => super::cache::owners_hash(&model),
+        };
         let people = match last.filter(|last| last.owners == owners) {
             Some(last) => Arc::clone(&last.people),
             None => {
@@ -129,7 +147,11 @@ impl SiteData {
                 Arc::new(everyone.into_iter().zip(slugs).collect())
             }
         };
-        let paths = match same(same_places) {
+        let places = last.filter(|last| {
+            let (a, b) = (&last.model.periods, &model.periods);
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.name == y.name)
+        });
+        let paths = match places.and(same(same_places)) {
             Some(last) => Arc::clone(&last.paths),
             None => Arc::new(SitePaths::new(&model)),
         };
@@ -155,7 +177,12 @@ impl SiteData {
             .filter(|last| {
                 Arc::ptr_eq(&last.aligned_to, &aligned_to)
                     && Arc::ptr_eq(&last.paths, &paths)
-                    && super::alignment::same_map_inputs(&last.model, &model)
+                    && units_same(
+                        &last.model,
+                        &model,
+                        touched,
+                        super::alignment::same_map_inputs,
+                    )
             })
             .and_then(|last| last.alignment_maps.get())
         {
@@ -165,7 +192,7 @@ impl SiteData {
         // build` made their standings before it shared the model; otherwise
         // the standings are made here, before any page.
         let week_ago = match (&model.week_ago, &model.week_ago_standings) {
-            (Some(units), _) => Some(Arc::new(UnitStandings::all(units))),
+            (Some(units), _) => Some(Arc::new(week_ago_standings(units, last, touched))),
             (None, Some(standings)) => Some(Arc::clone(standings)),
             (None, None) => week_ago_date(&model)
                 .map(|since| Arc::new(standings_as_of(&model.units, config, since))),
@@ -452,36 +479,94 @@ impl Object for RenderContext {
 
 /// Do the two models have the same periods and the same units (id and
 /// period) in the same order? Then every page has the same path.
-fn same_places(a: &Model, b: &Model) -> bool {
-    fn period(u: &crate::model::Unit) -> Option<&str> {
+fn same_places(a: &Unit, b: &Unit) -> bool {
+    fn period(u: &Unit) -> Option<&str> {
         u.period.as_ref().map(|p| p.name.as_str())
     }
-    a.periods.len() == b.periods.len()
-        && a.periods
-            .iter()
-            .zip(&b.periods)
-            .all(|(x, y)| x.name == y.name)
-        && a.units.len() == b.units.len()
-        && a.units
-            .iter()
-            .zip(&b.units)
-            .all(|(x, y)| x.id == y.id && period(x) == period(y))
+    a.id == b.id && period(a) == period(b)
 }
 
-/// Does every objective align to the same targets in both models? Then
-/// the alignment links both ways are the same.
-fn same_alignments(a: &Model, b: &Model) -> bool {
-    a.units.len() == b.units.len()
-        && a.units.iter().zip(&b.units).all(|(x, y)| {
-            x.objectives.len() == y.objectives.len()
-                && x.objectives.iter().zip(&y.objectives).all(|(o, p)| {
-                    o.origin.alignments.iter().map(|a| a.target).eq(p
-                        .origin
-                        .alignments
-                        .iter()
-                        .map(|a| a.target))
-                })
+/// Does every objective align to the same targets in both units? Then
+/// (in every unit) the alignment links both ways are the same.
+fn same_alignments(a: &Unit, b: &Unit) -> bool {
+    a.objectives.len() == b.objectives.len()
+        && a.objectives.iter().zip(&b.objectives).all(|(o, p)| {
+            o.origin.alignments.iter().map(|a| a.target).eq(p
+                .origin
+                .alignments
+                .iter()
+                .map(|a| a.target))
         })
+}
+
+/// Does the unit, each of its objectives and each key result name the
+/// same owners in both? (What [`super::cache::owners_hash`] hashes.)
+fn same_owners(a: &Unit, b: &Unit) -> bool {
+    a.owners == b.owners
+        && a.objectives.len() == b.objectives.len()
+        && a.objectives.iter().zip(&b.objectives).all(|(o, p)| {
+            o.owners == p.owners
+                && o.key_results.len() == p.key_results.len()
+                && o.key_results
+                    .iter()
+                    .zip(&p.key_results)
+                    .all(|(k, l)| k.owners == l.owners)
+        })
+}
+
+/// Whether `same` holds of each unit of `model` and the unit of `last` at
+/// its place: only of the units `touched` names when linking said which it
+/// set since `last` (the others are `last`'s own), else of every one.
+fn units_same(
+    last: &Model,
+    model: &Model,
+    touched: Option<&Touched>,
+    same: fn(&Unit, &Unit) -> bool,
+) -> bool {
+    if last.units.len() != model.units.len() {
+        return false;
+    }
+    let all = || last.units.iter().zip(&model.units).all(|(a, b)| same(a, b));
+    match touched {
+        Some(touched) => {
+            let named = touched
+                .units
+                .iter()
+                .all(|&u| same(&last.units[u], &model.units[u]));
+            debug_assert_eq!(named, all(), "linking set a unit it did not name");
+            named
+        }
+        None => all(),
+    }
+}
+
+/// Where every week-ago unit stood: `last`'s standings with those of the
+/// week-ago units linking set made again, when it says which (and `last`'s
+/// were made of its model's week-ago units); else every unit's.
+fn week_ago_standings(
+    units: &[Unit],
+    last: Option<&SiteData>,
+    touched: Option<&Touched>,
+) -> Vec<UnitStandings> {
+    let kept = last.and_then(|last| {
+        let made_of = last.model.week_ago.as_ref()?;
+        let standings = last.week_ago.as_ref()?;
+        (made_of.len() == units.len() && standings.len() == units.len()).then_some(standings)
+    });
+    match (kept, touched) {
+        (Some(kept), Some(touched)) => {
+            // Each unit's standings are shared, not copied.
+            let mut standings = Vec::clone(kept);
+            for &u in &touched.week_ago {
+                if let (Some(standing), Some(unit)) = (standings.get_mut(u), units.get(u)) {
+                    *standing = UnitStandings::of(unit);
+                }
+            }
+            debug_assert!(standings == UnitStandings::all(units));
+            standings
+        }
+        _ => UnitStandings::all(units),
+    }
 }
 
 type Alignments = (Vec<Vec<Vec<Target>>>, HashMap<Target, Vec<ObjectiveRef>>);
@@ -535,6 +620,7 @@ mod tests {
             &crate::config::Config::default(),
             last,
             true,
+            None,
         )
     }
 

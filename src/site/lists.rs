@@ -349,7 +349,7 @@ mod tests {
             let units = period_units(&model, &period.name);
             for order in [[10, LATEST_KEPT], [LATEST_KEPT, 10]] {
                 // One render: the second page reads what the first kept.
-                let site = SiteData::after(Arc::clone(&model), markdown, &config, None, true);
+                let site = SiteData::after(Arc::clone(&model), markdown, &config, None, true, None);
                 for limit in order {
                     let page = RenderContext::new(&site);
                     let shown = latest_checkins(&page, &units, &period.name, limit);

@@ -349,7 +349,18 @@ pub struct SiteRender {
     shared: Arc<Shared>,
     /// Listed when first asked: a save's unit page is rendered before.
     pages: std::sync::OnceLock<Vec<Page>>,
+    /// Each unit's entry in `okrs.json`, made when first asked, when the
+    /// render keeps its pieces for the next (`watch`).
+    index_entries: Option<std::sync::OnceLock<IndexEntries>>,
+    /// The last render's entries, and the only units whose entries may
+    /// differ from them: the units linking set, when the pages' paths are
+    /// the same.
+    last_entries: Option<(IndexEntries, std::collections::BTreeSet<usize>)>,
 }
+
+/// Each unit's entry in `okrs.json` ([`crate::render::json::index_entry`]),
+/// shared.
+type IndexEntries = Arc<Vec<Arc<[u8]>>>;
 
 impl std::fmt::Debug for SiteRender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -362,25 +373,36 @@ impl std::fmt::Debug for SiteRender {
 impl SiteRender {
     /// Indexes `model` and lists its pages.
     pub fn new(model: Arc<Model>, config: &Config) -> SiteRender {
-        SiteRender::after(model, config, None, false)
+        SiteRender::after(model, config, None, false, None)
     }
 
     /// Indexes `model`, keeping what it can of `last`, the render of the
     /// model before (see [`SiteData::after`]); `keep`: the render keeps
-    /// the per-unit pieces of its pages for the next one.
+    /// the per-unit pieces of its pages for the next one; `touched`: what
+    /// linking set when it linked into `last`'s model.
     pub fn after(
         model: Arc<Model>,
         config: &Config,
         last: Option<&SiteRender>,
         keep: bool,
+        touched: Option<&crate::link::Touched>,
     ) -> SiteRender {
         let markdown = MarkdownOptions {
             unsafe_html: config.unsafe_html,
         };
-        let site = SiteData::after(model, markdown, config, last.map(|last| &*last.site), keep);
+        let last_site = last.map(|last| &*last.site);
+        let site = SiteData::after(model, markdown, config, last_site, keep, touched);
+        let last_entries = last
+            .filter(|last| keep && Arc::ptr_eq(&last.site.paths, &site.paths))
+            .and_then(|last| last.index_entries.as_ref()?.get())
+            .filter(|entries| entries.len() == site.model.units.len())
+            .zip(touched)
+            .map(|(entries, touched)| (Arc::clone(entries), touched.units.clone()));
         SiteRender {
             shared: Arc::new(Shared::new(&site)),
             pages: std::sync::OnceLock::new(),
+            index_entries: keep.then(std::sync::OnceLock::new),
+            last_entries,
             site,
         }
     }
@@ -412,16 +434,48 @@ impl SiteRender {
 
     /// The site's `okrs.json`: the index of the model, each unit summed up
     /// with the paths of its page and JSON object.
+    ///
+    /// A render that keeps its pieces keeps each unit's entry too, and
+    /// makes again only those of the units linking set since the last:
+    /// serializing 10,000 entries was most of the 10–15 ms `okrs.json`
+    /// took a save (BENCHMARKS.md, "Watch, part seven").
     pub fn index_json(&self) -> Vec<u8> {
+        use crate::render::json::{UnitFiles, index_entry, write_index, write_index_of};
+        use rayon::prelude::*;
         let paths = &self.site.paths;
-        let mut out = Vec::with_capacity(256 * self.site.model.units.len() + 4096);
-        // Writing into memory cannot fail.
-        let _ = crate::render::json::write_index(&mut out, &self.site.model, &|i| {
-            crate::render::json::UnitFiles {
-                href: paths.unit(i),
-                json: paths.unit_json(i),
-            }
+        let model = &self.site.model;
+        let files = |i: usize| UnitFiles {
+            href: paths.unit(i),
+            json: paths.unit_json(i),
+        };
+        let mut out = Vec::with_capacity(256 * model.units.len() + 4096);
+        let Some(entries) = &self.index_entries else {
+            // Writing into memory cannot fail.
+            let _ = write_index(&mut out, model, &files);
+            return out;
+        };
+        let entry = |i: usize| Arc::from(index_entry(&model.units[i], files(i)));
+        let entries = entries.get_or_init(|| {
+            Arc::new(match &self.last_entries {
+                Some((last, touched)) => {
+                    let mut entries = Vec::clone(last);
+                    for &u in touched {
+                        entries[u] = entry(u);
+                    }
+                    entries
+                }
+                None => (0..model.units.len()).into_par_iter().map(entry).collect(),
+            })
         });
+        let _ = write_index_of(&mut out, model, entries);
+        debug_assert!(
+            {
+                let mut whole = Vec::new();
+                let _ = write_index(&mut whole, model, &files);
+                whole == out
+            },
+            "okrs.json from kept entries differs from the whole index"
+        );
         out
     }
 

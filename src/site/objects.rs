@@ -629,6 +629,7 @@ mod tests {
             &crate::config::Config::default(),
             None,
             false,
+            None,
         ))
     }
 

@@ -37,7 +37,7 @@ fn compile(root: &Path) -> (Arc<Model>, Config) {
 /// fresh render's, and says whether it kept the last render's maps.
 fn next(root: &Path, last: &SiteRender, step: &str) -> (SiteRender, bool) {
     let (model, config) = compile(root);
-    let kept = SiteRender::after(Arc::clone(&model), &config, Some(last), true);
+    let kept = SiteRender::after(Arc::clone(&model), &config, Some(last), true, None);
     let fresh = SiteRender::new(model, &config);
     assert_eq!(kept.pages(), fresh.pages(), "{step}");
     let same = match (
@@ -73,7 +73,7 @@ fn a_kept_page_list_is_a_fresh_one_after_every_save_that_changes_it() {
     unit(root, "under-big", Some("big"), "Ann", 1);
     unit(root, "under-small", Some("small"), "Bob", 1);
     let (model, config) = compile(root);
-    let mut last = SiteRender::after(model, &config, None, true);
+    let mut last = SiteRender::after(model, &config, None, true, None);
     assert_eq!(alignment_pages(&last), 1);
 
     // A key result's text: the maps are kept.
@@ -132,7 +132,7 @@ fn a_kept_page_list_is_a_fresh_one_after_every_save_that_changes_it() {
 #[test]
 fn the_page_list_holds_no_room_beyond_its_pages() {
     let (model, config) = crate::compiled_sample();
-    let render = SiteRender::after(Arc::new(model), &config, None, false);
+    let render = SiteRender::after(Arc::new(model), &config, None, false, None);
     let pages = super::pages::pages(&render.site);
     let kinds: std::collections::HashSet<_> = pages.iter().map(|p| p.kind.name()).collect();
     assert!(kinds.len() >= 7, "{kinds:?}");

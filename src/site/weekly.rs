@@ -295,8 +295,9 @@ mod tests {
         let (model, config) = crate::compiled_sample();
         let model = Arc::new(model);
         let markdown = super::super::markdown::MarkdownOptions { unsafe_html: false };
-        let site_of =
-            |model: &Arc<Model>| SiteData::after(Arc::clone(model), markdown, &config, None, false);
+        let site_of = |model: &Arc<Model>| {
+            SiteData::after(Arc::clone(model), markdown, &config, None, false, None)
+        };
         let site = site_of(&model);
         let (weeks, order) = change_order(&site, "2026-Q4").unwrap();
         let hashes = changes_page_hashes(&site, "2026-Q4");

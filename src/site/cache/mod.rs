@@ -315,11 +315,20 @@ impl SiteCache {
         // The site's paths and indexes, kept from the last render where
         // they did not change.
         // `watch` keeps each unit's pieces of the every-unit pages too.
+        // What linking set holds against the last render's model too: it
+        // is the last build's.
+        let last_render = self.render.as_ref();
+        let touched_since_render = touched.as_ref().filter(|_| {
+            last_render
+                .zip(self.last.as_ref())
+                .is_some_and(|(render, last)| Arc::ptr_eq(render.model(), last))
+        });
         let render = SiteRender::after(
             Arc::clone(&model),
             config,
-            self.render.as_ref(),
+            last_render,
             !self.single,
+            touched_since_render,
         );
         phases.end("indexes");
         // A save's units' pages first, while each unit's hash is made (on
