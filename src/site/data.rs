@@ -15,7 +15,8 @@ use super::format::Language;
 use super::markdown::MarkdownOptions;
 use super::objects;
 use super::paths::SitePaths;
-use super::pieces::Pieces;
+use super::pieces::{Pieces, lock};
+use super::rows::TreeShape;
 use crate::analyse::attention::Attention;
 use crate::analyse::changes::{UnitStandings, standings_as_of, week_ago_date};
 use crate::link::Touched;
@@ -65,6 +66,9 @@ pub struct SiteData {
     /// What the overview and a period's dashboard both show of each
     /// period, made once per render for both.
     period_lists: Mutex<HashMap<String, Arc<PeriodLists>>>,
+    /// Each period's unit tree, made when first asked (or kept from the
+    /// last render when no unit changed its name, id, period or parent).
+    tree_shapes: Mutex<HashMap<String, Arc<TreeShape>>>,
 }
 
 /// What needs attention, as [`crate::analyse::attention::needs_attention`] ranks it.
@@ -188,6 +192,17 @@ impl SiteData {
         {
             let _ = alignment_maps.set(Arc::clone(maps));
         }
+        // From the units' names, ids, periods and parents; the glue it
+        // keeps is in the render's language.
+        let language = Language::from_code(&model.language);
+        let tree_shapes = match last.filter(|last| {
+            last.language == language
+                && Arc::ptr_eq(&last.paths, &paths)
+                && units_same(&last.model, &model, touched, same_tree_inputs)
+        }) {
+            Some(last) => Mutex::new(lock(&last.tree_shapes).clone()),
+            None => Mutex::default(),
+        };
         // `watch` keeps the week-ago units up to date as it links; `okrc
         // build` made their standings before it shared the model; otherwise
         // the standings are made here, before any page.
@@ -197,7 +212,6 @@ impl SiteData {
             (None, None) => week_ago_date(&model)
                 .map(|since| Arc::new(standings_as_of(&model.units, config, since))),
         };
-        let language = Language::from_code(&model.language);
         // Every piece depends on these; the rest is the fingerprints' to say.
         let pieces_of = last.filter(|last| {
             last.language == language
@@ -230,6 +244,7 @@ impl SiteData {
             pieces,
             alignment_maps,
             period_lists: Mutex::default(),
+            tree_shapes,
             model,
         })
     }
@@ -270,6 +285,19 @@ impl SiteData {
                 .attention
                 .get_or_init(|| Arc::new(make())),
         )
+    }
+
+    /// The unit tree of `period` ([`super::lists::tree_shape`]), made
+    /// once per render (the overview and the period's dashboard both show
+    /// it) or kept from the last.
+    pub fn tree_shape(&self, period: &str) -> Arc<TreeShape> {
+        let mut shapes = lock(&self.tree_shapes);
+        if let Some(shape) = shapes.get(period) {
+            return Arc::clone(shape);
+        }
+        let shape = Arc::new(super::lists::tree_shape(&self.model, period));
+        shapes.insert(period.to_string(), Arc::clone(&shape));
+        shape
     }
 
     /// The lists of `period` this render shares between its pages.
@@ -497,6 +525,12 @@ fn same_alignments(a: &Unit, b: &Unit) -> bool {
                 .iter()
                 .map(|a| a.target))
         })
+}
+
+/// Are the unit's name and parent the same in both? With the ids and
+/// periods (the paths), what a unit tree is made of.
+fn same_tree_inputs(a: &Unit, b: &Unit) -> bool {
+    a.name == b.name && a.parent_index == b.parent_index
 }
 
 /// Does the unit, each of its objectives and each key result name the

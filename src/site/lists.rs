@@ -20,6 +20,7 @@ use minijinja::{Value, context};
 
 use super::data::RenderContext;
 use super::paths::path_value;
+use super::rows::TreeShape;
 use crate::analyse::attention::{Attention, needs_attention};
 use crate::analyse::progress::PaceCounts;
 use crate::model::{Model, Pace};
@@ -54,17 +55,18 @@ pub fn period_units(model: &Model, period: &str) -> Vec<usize> {
     shown.into_iter().collect()
 }
 
-/// The units as a tree by parent, flattened depth first: every unit of the
-/// period, each level ordered by name. Each node says whether a nested list
-/// opens after it (`has_children`) and how many nested lists close after it
-/// (`close`), so templates nest `<ul>`s without recursion however deep the
-/// tree is (and fold the levels below the third).
-pub fn tree(site: &Arc<RenderContext>, units: &[usize], period: &str) -> Value {
-    let model = &site.model;
+/// The units of `period` as a tree by parent, flattened depth first:
+/// every unit [`period_units`] shows, each level ordered by name. Each node
+/// says whether a nested list opens after it (`has_children`) and how many
+/// nested lists close after it (`close`), so templates nest `<ul>`s without
+/// recursion however deep the tree is (and fold the levels below the
+/// third).
+pub fn tree_shape(model: &Model, period: &str) -> TreeShape {
+    let units = period_units(model, period);
     let in_tree: HashSet<usize> = units.iter().copied().collect();
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); model.units.len()];
     let mut roots = Vec::new();
-    for &u in units {
+    for &u in &units {
         match model.units[u].parent_index.filter(|p| in_tree.contains(p)) {
             Some(parent) => children[parent].push(u),
             None => roots.push(u),
@@ -72,7 +74,7 @@ pub fn tree(site: &Arc<RenderContext>, units: &[usize], period: &str) -> Value {
     }
     // Each name lower-cased once, not twice at every comparison.
     let mut lower = vec![String::new(); model.units.len()];
-    for &u in units {
+    for &u in &units {
         lower[u] = model.units[u].name.to_lowercase();
     }
     let by_name = |a: &usize, b: &usize| {
@@ -97,12 +99,16 @@ pub fn tree(site: &Arc<RenderContext>, units: &[usize], period: &str) -> Value {
         order.push((u, depth));
         stack.extend(children[u].iter().rev().map(|&c| (c, depth + 1)));
     }
-    // Each node is made as the template reaches it, or its row written
-    // by `unit_tree`.
+    TreeShape::new(units, order)
+}
+
+/// The tree of `period` ([`tree_shape`]) for the page `site` renders: each
+/// node is made as the template reaches it, or its row written by
+/// `unit_tree`.
+pub fn tree(site: &Arc<RenderContext>, shape: Arc<TreeShape>, period: &str) -> Value {
     Value::from_object(super::rows::TreeList {
         site: Arc::clone(site),
-        order,
-        children,
+        shape,
         period: period.to_string(),
     })
 }
@@ -335,6 +341,63 @@ fn summary_of(model: &Model, units: &[usize], period: &str) -> Value {
 mod tests {
     use super::*;
     use crate::site::data::SiteData;
+
+    /// How many units lie below `u`, at every level, by a walk of the
+    /// children: what the tree's counts were before [`TreeShape::new`]
+    /// read them off the depth-first order.
+    fn count_below(children: &[Vec<usize>], u: usize) -> usize {
+        let mut count = 0;
+        let mut stack: Vec<usize> = children[u].clone();
+        let mut seen = HashSet::new();
+        while let Some(c) = stack.pop() {
+            if seen.insert(c) {
+                count += 1;
+                stack.extend(children[c].iter().copied());
+            }
+        }
+        count
+    }
+
+    /// Each node's count of the units below it is what a walk of its
+    /// children finds, in trees of many levels, several roots and units
+    /// whose parent is in another period.
+    #[test]
+    fn a_tree_counts_the_units_below_each_node_as_a_walk_does() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let mut deep_nodes = 0;
+        for workspace in [
+            "sample-okrs",
+            "tests/fixtures/site-deep",
+            "tests/fixtures/report",
+        ] {
+            let workspace = crate::workspace::Workspace::load(&root.join(workspace), None).unwrap();
+            let model = crate::compile(&workspace, today);
+            for period in &model.periods {
+                let shape = tree_shape(&model, &period.name);
+                let mut children: Vec<Vec<usize>> = vec![Vec::new(); model.units.len()];
+                for &u in &shape.units {
+                    if let Some(p) = model.units[u]
+                        .parent_index
+                        .filter(|p| shape.units.contains(p))
+                    {
+                        children[p].push(u);
+                    }
+                }
+                assert_eq!(shape.order.len(), shape.units.len());
+                for (i, &(u, _)) in shape.order.iter().enumerate() {
+                    assert_eq!(
+                        shape.below[i],
+                        count_below(&children, u),
+                        "{}",
+                        model.units[u].id
+                    );
+                    deep_nodes += usize::from(shape.below[i] > children[u].len());
+                }
+            }
+        }
+        assert!(deep_nodes > 0, "no node with units two levels below");
+    }
 
     /// The overview lists the first of the check-ins its period's dashboard
     /// kept for the render: each page's list must be the latest, as a walk

@@ -404,34 +404,34 @@ fn period_variables(
     name: &str,
     index: bool,
 ) -> Vec<(&'static str, Value)> {
-    let units = lists::period_units(&site.model, name);
+    let shape = site.tree_shape(name);
+    let units = &shape.units;
     // Enough to act on; a list of thousands helps no one.
     let (attention_limit, checkins) = if index {
         (12, 10)
     } else {
         (50, lists::LATEST_KEPT)
     };
-    let (attention_total, attention) = lists::attention(site, &units, name, attention_limit);
-    let tree = lists::tree(site, &units, name);
+    let (attention_total, attention) = lists::attention(site, units, name, attention_limit);
     let running = site
         .periods
         .get(name)
         .is_some_and(|p| p.contains_date(site.today()));
     let week = if index && running {
-        weekly::this_week(site, &units, name)
+        weekly::this_week(site, units, name)
     } else {
         Value::from(())
     };
     vec![
         ("this_week", week),
-        ("tree", tree),
+        ("tree", lists::tree(site, Arc::clone(&shape), name)),
         ("attention", Value::from(attention)),
         ("attention_total", Value::from(attention_total)),
         (
             "checkins",
-            Value::from(lists::latest_checkins(site, &units, name, checkins)),
+            Value::from(lists::latest_checkins(site, units, name, checkins)),
         ),
-        ("statements", Value::from(lists::statements(site, &units))),
-        ("summary", lists::summary(site, &units, name)),
+        ("statements", Value::from(lists::statements(site, units))),
+        ("summary", lists::summary(site, units, name)),
     ]
 }

@@ -11,7 +11,7 @@
 //! the functions read the Rust data behind them instead.
 
 use std::fmt::Write as _;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use minijinja::value::{Enumerator, Object, ObjectRepr};
 use minijinja::{HtmlEscape, Value, context};
@@ -36,66 +36,96 @@ fn text(out: &mut String, text: &str) {
 /// has_children, below, close, other_period}`.
 pub struct TreeList {
     pub site: Arc<RenderContext>,
-    /// (unit, depth), depth first.
-    pub order: Vec<(usize, usize)>,
-    /// The children of each unit in the tree, by name.
-    pub children: Vec<Vec<usize>>,
+    pub shape: Arc<TreeShape>,
     pub period: String,
 }
 
-/// One node of the tree, as the template sees it.
+/// What a period's unit tree holds and in what order, whichever page shows
+/// it: made once per render for the overview and the period's dashboard,
+/// and kept for the next render when no unit changed its name, id, period
+/// or parent (`SiteData::tree_shape`). At 10,000 units making it (the
+/// units, names sorted, the depth-first order, the counts below) was a few
+/// milliseconds per page and per save, and its glue a few more.
+pub struct TreeShape {
+    /// The units shown of the period ([`super::lists::period_units`]).
+    pub units: Vec<usize>,
+    /// (unit, depth), depth first.
+    pub order: Vec<(usize, usize)>,
+    /// How many units lie below each node of `order`, all levels.
+    pub below: Vec<usize>,
+    /// The lists the tree opens and closes between its rows, in the
+    /// render's language, made when the tree is first written.
+    glue: OnceLock<Arc<TreeGlue>>,
+}
+
+impl TreeShape {
+    /// The shape of the tree whose nodes are `order`, depth first.
+    pub fn new(units: Vec<usize>, order: Vec<(usize, usize)>) -> TreeShape {
+        // A node's units below are the nodes after it up to the first no
+        // deeper than it.
+        let mut below = vec![0; order.len()];
+        let mut open: Vec<usize> = Vec::new();
+        for (i, &(_, depth)) in order.iter().enumerate() {
+            while let Some(&top) = open.last() {
+                if order[top].1 < depth {
+                    break;
+                }
+                below[top] = i - top - 1;
+                open.pop();
+            }
+            open.push(i);
+        }
+        for top in open {
+            below[top] = order.len() - top - 1;
+        }
+        TreeShape {
+            units,
+            order,
+            below,
+            glue: OnceLock::new(),
+        }
+    }
+
+    fn node(&self, i: usize) -> Node {
+        let (u, depth) = self.order[i];
+        let next_depth = self.order.get(i + 1).map_or(0, |&(_, d)| d);
+        let has_children = next_depth > depth;
+        Node {
+            unit: u,
+            depth,
+            has_children,
+            // Units in the nested list this node opens, all levels.
+            below: if has_children { self.below[i] } else { 0 },
+            close: if has_children {
+                0
+            } else {
+                depth.saturating_sub(next_depth)
+            },
+        }
+    }
+
+    /// The tree's glue in `language` (the same for every render that
+    /// keeps the shape: it is kept only where the language is the same).
+    fn glue(&self, language: Language) -> Arc<TreeGlue> {
+        Arc::clone(
+            self.glue
+                .get_or_init(|| Arc::new(TreeGlue::of(self, language))),
+        )
+    }
+}
+
+/// One node of the tree.
 struct Node {
     unit: usize,
     depth: usize,
     has_children: bool,
     below: usize,
     close: usize,
-    other_period: bool,
-}
-
-impl TreeList {
-    fn node(&self, i: usize) -> Node {
-        let (u, depth) = self.order[i];
-        let next_depth = self.order.get(i + 1).map_or(0, |&(_, d)| d);
-        let has_children = next_depth > depth;
-        let unit = &self.site.model.units[u];
-        Node {
-            unit: u,
-            depth,
-            has_children,
-            // Units in the nested list this node opens, all levels.
-            below: if has_children {
-                count_below(&self.children, u)
-            } else {
-                0
-            },
-            close: if has_children {
-                0
-            } else {
-                depth.saturating_sub(next_depth)
-            },
-            other_period: unit.period.as_ref().is_some_and(|p| p.name != self.period),
-        }
-    }
-}
-
-/// How many units lie below `u`, at every level.
-fn count_below(children: &[Vec<usize>], u: usize) -> usize {
-    let mut count = 0;
-    let mut stack: Vec<usize> = children[u].clone();
-    let mut seen = std::collections::HashSet::new();
-    while let Some(c) = stack.pop() {
-        if seen.insert(c) {
-            count += 1;
-            stack.extend(children[c].iter().copied());
-        }
-    }
-    count
 }
 
 impl std::fmt::Debug for TreeList {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "<unit tree of {}>", self.order.len())
+        write!(f, "<unit tree of {}>", self.shape.order.len())
     }
 }
 
@@ -105,9 +135,13 @@ impl Object for TreeList {
     }
 
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        let i = key.as_usize().filter(|&i| i < self.order.len())?;
-        let node = self.node(i);
+        let i = key.as_usize().filter(|&i| i < self.shape.order.len())?;
+        let node = self.shape.node(i);
         let site = &self.site;
+        let other_period = site.model.units[node.unit]
+            .period
+            .as_ref()
+            .is_some_and(|p| p.name != self.period);
         Some(context! {
             unit => site.unit_value(node.unit),
             href => path_value(site.unit_path(node.unit)),
@@ -115,12 +149,12 @@ impl Object for TreeList {
             has_children => node.has_children,
             below => node.below,
             close => node.close,
-            other_period => node.other_period,
+            other_period => other_period,
         })
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        Enumerator::Seq(self.order.len())
+        Enumerator::Seq(self.shape.order.len())
     }
 }
 
@@ -137,7 +171,7 @@ pub fn unit_tree(
     folder: Option<&str>,
 ) {
     let kept = kept_tree_rows(tree, link, folder);
-    let glue = TreeGlue::of(tree);
+    let glue = tree.shape.glue(tree.site.language);
     let _ = glue.write(out, |out: &mut String, u| {
         match kept.as_ref().and_then(|rows| rows[u].as_deref()) {
             Some(row) => out.push_str(row),
@@ -159,7 +193,7 @@ pub type Linker = Box<dyn Fn(&mut String, &str) + Send + Sync>;
 /// memory, part seven").
 pub fn spliced_tree(tree: Arc<TreeList>, link: Linker, folder: Option<&str>) -> Spliced {
     let kept = kept_tree_rows(&tree, &link, folder);
-    let glue = TreeGlue::of(&tree);
+    let glue = tree.shape.glue(tree.site.language);
     Spliced::Tree {
         tree,
         glue,
@@ -176,7 +210,7 @@ fn kept_tree_rows(
     folder: Option<&str>,
 ) -> Option<Arc<Vec<Option<Arc<str>>>>> {
     let site = &tree.site;
-    let units: Vec<usize> = tree.order.iter().map(|&(u, _)| u).collect();
+    let units: Vec<usize> = tree.shape.order.iter().map(|&(u, _)| u).collect();
     site.depends_on_all(&units);
     let row = |u: usize| {
         let mut out = String::with_capacity(1024);
@@ -197,8 +231,7 @@ pub struct TreeGlue {
 }
 
 impl TreeGlue {
-    fn of(tree: &TreeList) -> TreeGlue {
-        let language = tree.site.language;
+    fn of(tree: &TreeShape, language: Language) -> TreeGlue {
         let mut out = String::with_capacity(tree.order.len() * 16 + 32);
         out.push_str("<ul class=\"tree\">\n");
         let start = out.len();
@@ -268,7 +301,7 @@ type ChangeRowsTable = Vec<Option<Arc<Vec<String>>>>;
 pub enum Spliced {
     Tree {
         tree: Arc<TreeList>,
-        glue: TreeGlue,
+        glue: Arc<TreeGlue>,
         /// The rows the render keeps (none in a single build).
         kept: Option<Arc<Vec<Option<Arc<str>>>>>,
         link: Linker,
