@@ -92,14 +92,21 @@ class Watch:
         return found[index] if index < len(found) else None
 
     def site_phases_after(self, index):
-        """The `site:` line of the build after `index` builds (as
-        timings_after), as {phase: ms}."""
+        """The phases of the `site:` line that follows the index-th timings
+        line (the build timings_after reads; a failed build prints none), as
+        {phase: ms}."""
         with self.lock:
-            found = [l for _, l in self.lines if l.strip().startswith("site:")]
-        if index >= len(found):
+            lines = [l.strip() for _, l in self.lines]
+        reads = [i for i, l in enumerate(lines) if l.startswith("read ")]
+        if index >= len(reads):
             return {}
-        return {name.strip(): float(ms) for name, ms in
-                re.findall(r"([a-zA-Z.' ]+?) ([\d.]+) ms", found[index].strip()[len("site:"):])}
+        for line in lines[reads[index] + 1:]:
+            if line.startswith("read "):
+                break
+            if line.startswith("site:"):
+                return {name.strip(): float(ms) for name, ms in
+                        re.findall(r"([a-zA-Z.' ]+?) ([\d.]+) ms", line[len("site:"):])}
+        return {}
 
     def stop(self):
         self.process.send_signal(2)

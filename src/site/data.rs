@@ -68,8 +68,11 @@ pub struct SiteData {
     period_lists: Mutex<HashMap<String, Arc<PeriodLists>>>,
     /// Each period's unit tree, made when first asked (or kept from the
     /// last render when no unit changed its name, id, period or parent).
-    tree_shapes: Mutex<HashMap<String, Arc<TreeShape>>>,
+    tree_shapes: Mutex<HashMap<String, TreeShapeOf>>,
 }
+
+/// A period's unit tree, made by the first page of the render that asks.
+type TreeShapeOf = Arc<OnceLock<Arc<TreeShape>>>;
 
 /// What needs attention, as [`crate::analyse::attention::needs_attention`] ranks it.
 type Attentions = Arc<Vec<Attention>>;
@@ -111,8 +114,9 @@ impl SiteData {
     /// `touched`: the units (and week-ago units) linking set when it linked
     /// into `last`'s model ([`crate::link::Linked::relink`]); every other
     /// one is `last`'s own, so only these are compared and only their
-    /// week-ago standings made again. At 10,000 units comparing all of them
-    /// was 8–17 ms of every save (BENCHMARKS.md, "Watch, part seven").
+    /// week-ago standings made again. At 10,000 units these indexes took
+    /// 11–17 ms of every save with all the units compared, 0.4–1.4 ms
+    /// with those alone (BENCHMARKS.md, "Watch, part seven").
     pub fn after(
         model: Arc<Model>,
         markdown: MarkdownOptions,
@@ -136,7 +140,7 @@ impl SiteData {
         };
         // Who owns what is the last model's when linking said which units
         // it set and none of them names other owners.
-        let owners = match same(same_owners).filter(|_| touched.is_some()) {
+        let owners = match touched.and_then(|_| same(same_owners)) {
             Some(last) => {
                 debug_assert_eq!(last.owners, super::cache::owners_hash(&model));
                 last.owners
@@ -200,7 +204,15 @@ impl SiteData {
                 && Arc::ptr_eq(&last.paths, &paths)
                 && units_same(&last.model, &model, touched, same_tree_inputs)
         }) {
-            Some(last) => Mutex::new(lock(&last.tree_shapes).clone()),
+            Some(last) => Mutex::new(
+                lock(&last.tree_shapes)
+                    .iter()
+                    .filter_map(|(period, shape)| {
+                        let kept = OnceLock::from(Arc::clone(shape.get()?));
+                        Some((period.clone(), Arc::new(kept)))
+                    })
+                    .collect(),
+            ),
             None => Mutex::default(),
         };
         // `watch` keeps the week-ago units up to date as it links; `okrc
@@ -291,12 +303,21 @@ impl SiteData {
     /// once per render (the overview and the period's dashboard both show
     /// it) or kept from the last.
     pub fn tree_shape(&self, period: &str) -> Arc<TreeShape> {
-        let mut shapes = lock(&self.tree_shapes);
-        if let Some(shape) = shapes.get(period) {
-            return Arc::clone(shape);
-        }
-        let shape = Arc::new(super::lists::tree_shape(&self.model, period));
-        shapes.insert(period.to_string(), Arc::clone(&shape));
+        let shape = Arc::clone(
+            lock(&self.tree_shapes)
+                .entry(period.to_string())
+                .or_default(),
+        );
+        let made = || Arc::new(super::lists::tree_shape(&self.model, period));
+        let shape = Arc::clone(shape.get_or_init(made));
+        debug_assert!(
+            {
+                let fresh = super::lists::tree_shape(&self.model, period);
+                (&fresh.units, &fresh.order, &fresh.below)
+                    == (&shape.units, &shape.order, &shape.below)
+            },
+            "the unit tree of {period} kept from the last render is not this render's"
+        );
         shape
     }
 
@@ -536,16 +557,7 @@ fn same_tree_inputs(a: &Unit, b: &Unit) -> bool {
 /// Does the unit, each of its objectives and each key result name the
 /// same owners in both? (What [`super::cache::owners_hash`] hashes.)
 fn same_owners(a: &Unit, b: &Unit) -> bool {
-    a.owners == b.owners
-        && a.objectives.len() == b.objectives.len()
-        && a.objectives.iter().zip(&b.objectives).all(|(o, p)| {
-            o.owners == p.owners
-                && o.key_results.len() == p.key_results.len()
-                && o.key_results
-                    .iter()
-                    .zip(&p.key_results)
-                    .all(|(k, l)| k.owners == l.owners)
-        })
+    super::cache::owner_lists(a).eq(super::cache::owner_lists(b))
 }
 
 /// Whether `same` holds of each unit of `model` and the unit of `last` at
@@ -563,10 +575,12 @@ fn units_same(
     let all = || last.units.iter().zip(&model.units).all(|(a, b)| same(a, b));
     match touched {
         Some(touched) => {
-            let named = touched
-                .units
-                .iter()
-                .all(|&u| same(&last.units[u], &model.units[u]));
+            let named = touched.units.iter().all(|&u| {
+                last.units
+                    .get(u)
+                    .zip(model.units.get(u))
+                    .is_some_and(|(a, b)| same(a, b))
+            });
             debug_assert_eq!(named, all(), "linking set a unit it did not name");
             named
         }

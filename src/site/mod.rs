@@ -437,8 +437,8 @@ impl SiteRender {
     ///
     /// A render that keeps its pieces keeps each unit's entry too, and
     /// makes again only those of the units linking set since the last:
-    /// serializing 10,000 entries was most of the 10–15 ms `okrs.json`
-    /// took a save (BENCHMARKS.md, "Watch, part seven").
+    /// with 10,000 entries serialized, `okrs.json` took 11–21 ms of a save,
+    /// with a few 3–6 ms (BENCHMARKS.md, "Watch, part seven").
     pub fn index_json(&self) -> Vec<u8> {
         use crate::render::json::{UnitFiles, index_entry, write_index, write_index_of};
         use rayon::prelude::*;
@@ -460,7 +460,9 @@ impl SiteRender {
                 Some((last, touched)) => {
                     let mut entries = Vec::clone(last);
                     for &u in touched {
-                        entries[u] = entry(u);
+                        if let Some(kept) = entries.get_mut(u) {
+                            *kept = entry(u);
+                        }
                     }
                     entries
                 }

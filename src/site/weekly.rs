@@ -10,7 +10,6 @@ use minijinja::{Value, context};
 use rayon::prelude::*;
 
 use super::data::{RenderContext, SiteData};
-use super::lists;
 use super::lists::{attention_item, key_result_link};
 use super::paths::path_value;
 use super::pieces::{ChangeOrder, UnitWeek, Weeks};
@@ -100,8 +99,10 @@ fn change_order(site: &SiteData, period: &str) -> Option<(Weeks, ChangeOrder)> {
     let weeks = weeks(site)?;
     // The units that moved, walked for only when the render has no order yet.
     let moved = || {
-        lists::period_units(&site.model, period)
-            .into_iter()
+        site.tree_shape(period)
+            .units
+            .iter()
+            .copied()
             .filter(|&u| weeks.get(u).is_some_and(|w| !w.changes.is_empty()))
             .collect()
     };

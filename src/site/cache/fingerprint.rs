@@ -2,7 +2,7 @@
 //! fingerprints mean equal inputs, so equal bytes.
 
 use crate::config::Config;
-use crate::model::Model;
+use crate::model::{Model, Unit};
 use crate::site::Templates;
 use crate::site::data::SiteData;
 use crate::site::pages::{Page, PageKind};
@@ -87,24 +87,30 @@ pub(super) fn global_hash(
 }
 
 /// Who owns what, unit by unit, objective by objective, key result by key
-/// result, with every list's length: the people page counts the key
-/// results each person answers for from this alone (`PeopleIndex`). Made
-/// once per render, as `SiteData::owners`.
+/// result ([`owner_lists`]): the people page counts the key results each
+/// person answers for from this alone (`PeopleIndex`). Made once per
+/// render, as `SiteData::owners`.
 pub(crate) fn owners_hash(model: &Model) -> u64 {
     let mut hasher = hasher();
     model.units.len().hash(&mut hasher);
     for unit in &model.units {
-        unit.owners.hash(&mut hasher);
-        unit.objectives.len().hash(&mut hasher);
-        for objective in &unit.objectives {
-            objective.owners.hash(&mut hasher);
-            objective.key_results.len().hash(&mut hasher);
-            for kr in &objective.key_results {
-                kr.owners.hash(&mut hasher);
-            }
+        for (level, owners) in owner_lists(unit) {
+            level.hash(&mut hasher);
+            owners.hash(&mut hasher);
         }
     }
     hasher.finish()
+}
+
+/// The owner lists of a unit in order, each with its level (0 the unit's,
+/// 1 an objective's, 2 a key result's, which also say how many objectives
+/// and key results there are): who owns what in the unit, as
+/// [`owners_hash`] hashes it and `SiteData::after` compares it.
+pub(crate) fn owner_lists(unit: &Unit) -> impl Iterator<Item = (u8, &[String])> {
+    std::iter::once((0, unit.owners.as_slice())).chain(unit.objectives.iter().flat_map(|o| {
+        std::iter::once((1, o.owners.as_slice()))
+            .chain(o.key_results.iter().map(|k| (2, k.owners.as_slice())))
+    }))
 }
 
 /// What every page's fingerprint is made from.

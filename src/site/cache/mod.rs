@@ -43,7 +43,7 @@ use crate::link::Touched;
 use crate::model::{Model, Unit};
 use crate::source::FilePath;
 use fingerprint::Fingerprints;
-pub(crate) use fingerprint::{hasher, owners_hash};
+pub(crate) use fingerprint::{hasher, owner_lists, owners_hash};
 use manifest::{MANIFEST, MANIFEST_LIMIT, Manifest, Recorded};
 
 mod buffers;
