@@ -526,8 +526,9 @@ impl Object for RenderContext {
     }
 }
 
-/// Do the two models have the same periods and the same units (id and
-/// period) in the same order? Then every page has the same path.
+/// Does the unit have the same id and period in both? When every unit
+/// does, in the same order, and the periods are the same, every page has
+/// the same path.
 fn same_places(a: &Unit, b: &Unit) -> bool {
     fn period(u: &Unit) -> Option<&str> {
         u.period.as_ref().map(|p| p.name.as_str())
