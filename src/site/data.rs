@@ -69,6 +69,10 @@ pub struct SiteData {
     /// Each period's unit tree, made when first asked (or kept from the
     /// last render when no unit changed its name, id, period or parent).
     tree_shapes: Mutex<HashMap<String, TreeShapeOf>>,
+    /// The last render's latest check-ins, when this render's can be made
+    /// from them: the same day, the same units in each period's tree, and
+    /// linking said which units it set.
+    latest_kept: Option<LatestKept>,
 }
 
 /// A period's unit tree, made by the first page of the render that asks.
@@ -87,8 +91,15 @@ pub struct PeriodLists {
     pub summary: OnceLock<Value>,
     /// The latest check-ins, best first, as many as a page lists at most
     /// ([`super::lists::LATEST_KEPT`]).
-    pub latest: OnceLock<Arc<Vec<super::lists::CheckinAt>>>,
+    pub latest: OnceLock<Arc<Vec<super::lists::DatedCheckin>>>,
 }
+
+/// The last render's latest check-ins of each period, and the units
+/// linking set since ([`super::lists::latest_checkins`]).
+type LatestKept = (
+    HashMap<String, Arc<Vec<super::lists::DatedCheckin>>>,
+    std::collections::BTreeSet<usize>,
+);
 
 impl std::fmt::Debug for SiteData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -199,11 +210,25 @@ impl SiteData {
         // From the units' names, ids, periods and parents; the glue it
         // keeps is in the render's language.
         let language = Language::from_code(&model.language);
-        let tree_shapes = match last.filter(|last| {
+        let trees_kept = last.filter(|last| {
             last.language == language
                 && Arc::ptr_eq(&last.paths, &paths)
                 && units_same(&last.model, &model, touched, same_tree_inputs)
-        }) {
+        });
+        let latest_kept = trees_kept
+            .filter(|last| last.model.today == model.today)
+            .zip(touched)
+            .map(|(last, touched)| {
+                let lists = last.period_lists.lock().unwrap_or_else(|e| e.into_inner());
+                let kept = lists
+                    .iter()
+                    .filter_map(|(period, lists)| {
+                        Some((period.clone(), Arc::clone(lists.latest.get()?)))
+                    })
+                    .collect();
+                (kept, touched.units.clone())
+            });
+        let tree_shapes = match trees_kept {
             Some(last) => Mutex::new(
                 lock(&last.tree_shapes)
                     .iter()
@@ -257,6 +282,7 @@ impl SiteData {
             alignment_maps,
             period_lists: Mutex::default(),
             tree_shapes,
+            latest_kept,
             model,
         })
     }
@@ -319,6 +345,19 @@ impl SiteData {
             "the unit tree of {period} kept from the last render is not this render's"
         );
         shape
+    }
+
+    /// The last render's latest check-ins of `period` and the units linking
+    /// set since, when this render's may be made from them.
+    pub fn latest_kept(
+        &self,
+        period: &str,
+    ) -> Option<(
+        &[super::lists::DatedCheckin],
+        &std::collections::BTreeSet<usize>,
+    )> {
+        let (kept, touched) = self.latest_kept.as_ref()?;
+        Some((kept.get(period)?, touched))
     }
 
     /// The lists of `period` this render shares between its pages.

@@ -163,6 +163,15 @@ pub const LATEST_KEPT: usize = 25;
 /// Where a check-in is: unit, objective, key result, check-in.
 pub type CheckinAt = (usize, usize, usize, usize);
 
+/// A check-in's date and place: how the latest are ranked, newest first,
+/// then in model order (the greater key first).
+pub type DatedCheckin = (chrono::NaiveDate, CheckinAt);
+
+/// The rank of a check-in among the latest: the greater, the sooner shown.
+fn rank(&(date, at): &DatedCheckin) -> (chrono::NaiveDate, std::cmp::Reverse<CheckinAt>) {
+    (date, std::cmp::Reverse(at))
+}
+
 /// The `limit` latest check-ins of the units shown of `period` (`units`,
 /// [`period_units`]), up to today, newest first: each `{unit, objective,
 /// key_result, checkin, href}`.
@@ -173,16 +182,22 @@ pub fn latest_checkins(
     limit: usize,
 ) -> Vec<Value> {
     if limit > LATEST_KEPT {
-        return checkin_items(site, &latest_of(&site.model, units, limit));
+        let latest = latest_of(&site.model, units, limit);
+        return checkin_items(site, &latest.iter().map(|&(_, at)| at).collect::<Vec<_>>());
     }
     // The first `limit` of the best `LATEST_KEPT` are the best `limit`:
     // the order is total (ties go by place in the model).
-    let kept = Arc::clone(
-        site.period_lists(period)
-            .latest
-            .get_or_init(|| Arc::new(latest_of(&site.model, units, LATEST_KEPT))),
-    );
-    checkin_items(site, &kept[..kept.len().min(limit)])
+    let kept = Arc::clone(site.period_lists(period).latest.get_or_init(|| {
+        let model = &site.model;
+        let latest = site
+            .latest_kept(period)
+            .and_then(|(last, touched)| latest_after(model, units, last, touched, LATEST_KEPT))
+            .unwrap_or_else(|| latest_of(model, units, LATEST_KEPT));
+        debug_assert_eq!(latest, latest_of(model, units, LATEST_KEPT));
+        Arc::new(latest)
+    }));
+    let shown: Vec<CheckinAt> = kept.iter().take(limit).map(|&(_, at)| at).collect();
+    checkin_items(site, &shown)
 }
 
 /// The template items of check-ins: each `{unit, objective, key_result,
@@ -199,7 +214,7 @@ fn checkin_items(site: &Arc<RenderContext>, at: &[CheckinAt]) -> Vec<Value> {
 
 /// Where the `limit` latest check-ins of the units are, up to today, best
 /// first.
-fn latest_of(model: &Model, units: &[usize], limit: usize) -> Vec<CheckinAt> {
+fn latest_of(model: &Model, units: &[usize], limit: usize) -> Vec<DatedCheckin> {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
     // Newest first, then in model order: the greater key is shown first.
@@ -228,8 +243,61 @@ fn latest_of(model: &Model, units: &[usize], limit: usize) -> Vec<CheckinAt> {
     // Ascending `Reverse<Key>` is descending `Key`: best first.
     best.into_sorted_vec()
         .into_iter()
-        .map(|Reverse((_, Reverse(at)))| at)
+        .map(|Reverse((date, Reverse(at)))| (date, at))
         .collect()
+}
+
+/// [`latest_of`] from the last render's list (`last`, of the same units
+/// as of the same day) when linking said which units it set since
+/// (`touched`): the last list less those units' check-ins, and every
+/// check-in of those units. `None` when that may not be the best `limit`:
+/// a check-in the last list left out ranks below all of it, so the best
+/// `limit` of these are the best of all when the last list held every
+/// check-in (it was shorter than `limit`) or when the worst of the new
+/// ones ranks no lower than the last list's worst. A save changes a few
+/// units; walking the period's 630,000 check-ins at 10,000 units took
+/// about 11 ms of it (BENCHMARKS.md, "Watch, part seven").
+fn latest_after(
+    model: &Model,
+    units: &[usize],
+    last: &[DatedCheckin],
+    touched: &std::collections::BTreeSet<usize>,
+    limit: usize,
+) -> Option<Vec<DatedCheckin>> {
+    if limit == 0 {
+        return Some(Vec::new());
+    }
+    let mut found: Vec<DatedCheckin> = last
+        .iter()
+        .filter(|(_, at)| !touched.contains(&at.0))
+        .copied()
+        .collect();
+    for &u in touched {
+        let Some(unit) = model
+            .units
+            .get(u)
+            .filter(|_| units.binary_search(&u).is_ok())
+        else {
+            continue;
+        };
+        for (o, objective) in unit.objectives.iter().enumerate() {
+            for (k, kr) in objective.key_results.iter().enumerate() {
+                for (c, checkin) in kr.checkins.iter().enumerate() {
+                    if checkin.date <= model.today {
+                        found.push((checkin.date, (u, o, k, c)));
+                    }
+                }
+            }
+        }
+    }
+    found.sort_unstable_by_key(|dated| std::cmp::Reverse(rank(dated)));
+    found.truncate(limit);
+    let exact = last.len() < limit
+        || (found.len() == limit
+            && last
+                .last()
+                .is_some_and(|worst| rank(&found[limit - 1]) >= rank(worst)));
+    exact.then_some(found)
 }
 
 /// The units at the top of the tree that state a mission, vision or strategy.
@@ -342,6 +410,73 @@ mod tests {
     use super::*;
     use crate::site::data::SiteData;
 
+    /// The latest check-ins made from the last list and the check-ins of the
+    /// units a save changed are those a walk of every check-in finds, or
+    /// none is made: after a check-in newer than all, after a unit lost its
+    /// check-ins (those in the list among them), and after a save that
+    /// changed nothing in a unit.
+    #[test]
+    fn the_latest_after_a_save_are_the_latest_of_a_walk_or_none() {
+        let (model, _) = crate::compiled_sample();
+        let period = crate::period::current_period(&model.periods, model.today)
+            .unwrap()
+            .name
+            .clone();
+        let units = period_units(&model, &period);
+        let mut made = 0;
+        for limit in [3, 5, LATEST_KEPT, 1000] {
+            let last = latest_of(&model, &units, limit);
+            assert!(!last.is_empty());
+            // The unit of the newest check-in, and one with none in the list.
+            let newest = last[0].1.0;
+            let other = units
+                .iter()
+                .copied()
+                .find(|&u| last.iter().all(|(_, at)| at.0 != u))
+                .unwrap_or(newest);
+            for (unit, change) in [
+                (newest, "newer"),
+                (newest, "none"),
+                (other, "same"),
+                (other, "newer"),
+            ] {
+                let mut next = model.clone();
+                let krs = next.units[unit]
+                    .objectives
+                    .iter_mut()
+                    .flat_map(|o| &mut o.key_results);
+                match change {
+                    "newer" => {
+                        if let Some(kr) = krs.into_iter().next() {
+                            kr.checkins.push(crate::model::Checkin::new(
+                                model.today,
+                                Some(1.0),
+                                None,
+                                None,
+                                None,
+                            ));
+                        }
+                    }
+                    "none" => krs.for_each(|kr| kr.checkins.clear()),
+                    _ => {}
+                }
+                let touched = std::collections::BTreeSet::from([unit]);
+                let walked = latest_of(&next, &units, limit);
+                match latest_after(&next, &units, &last, &touched, limit) {
+                    Some(after) => {
+                        assert_eq!(after, walked, "{change} in {unit}, limit {limit}");
+                        made += 1;
+                    }
+                    None => assert!(
+                        change == "none" && limit < 1000,
+                        "{change} in {unit}, limit {limit}"
+                    ),
+                }
+            }
+        }
+        assert!(made >= 12, "made from the last list only {made} times");
+    }
+
     /// How many units lie below `u`, at every level, by a walk of the
     /// children: what the tree's counts were before [`TreeShape::new`]
     /// read them off the depth-first order.
@@ -416,7 +551,11 @@ mod tests {
                 for limit in order {
                     let page = RenderContext::new(&site);
                     let shown = latest_checkins(&page, &units, &period.name, limit);
-                    let walked = checkin_items(&page, &latest_of(&model, &units, limit));
+                    let walked: Vec<CheckinAt> = latest_of(&model, &units, limit)
+                        .into_iter()
+                        .map(|(_, at)| at)
+                        .collect();
+                    let walked = checkin_items(&page, &walked);
                     assert_eq!(
                         format!("{shown:?}"),
                         format!("{walked:?}"),
