@@ -349,18 +349,7 @@ pub struct SiteRender {
     shared: Arc<Shared>,
     /// Listed when first asked: a save's unit page is rendered before.
     pages: std::sync::OnceLock<Vec<Page>>,
-    /// Each unit's entry in `okrs.json`, made when first asked, when the
-    /// render keeps its pieces for the next (`watch`).
-    index_entries: Option<std::sync::OnceLock<IndexEntries>>,
-    /// The last render's entries, and the only units whose entries may
-    /// differ from them: the units linking set, when the pages' paths are
-    /// the same.
-    last_entries: Option<(IndexEntries, std::collections::BTreeSet<usize>)>,
 }
-
-/// Each unit's entry in `okrs.json` ([`crate::render::json::index_entry`]),
-/// shared.
-type IndexEntries = Arc<Vec<Arc<[u8]>>>;
 
 impl std::fmt::Debug for SiteRender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -392,17 +381,9 @@ impl SiteRender {
         };
         let last_site = last.map(|last| &*last.site);
         let site = SiteData::after(model, markdown, config, last_site, keep, touched);
-        let last_entries = last
-            .filter(|last| keep && Arc::ptr_eq(&last.site.paths, &site.paths))
-            .and_then(|last| last.index_entries.as_ref()?.get())
-            .filter(|entries| entries.len() == site.model.units.len())
-            .zip(touched)
-            .map(|(entries, touched)| (Arc::clone(entries), touched.units.clone()));
         SiteRender {
             shared: Arc::new(Shared::new(&site)),
             pages: std::sync::OnceLock::new(),
-            index_entries: keep.then(std::sync::OnceLock::new),
-            last_entries,
             site,
         }
     }
@@ -435,13 +416,11 @@ impl SiteRender {
     /// The site's `okrs.json`: the index of the model, each unit summed up
     /// with the paths of its page and JSON object.
     ///
-    /// A render that keeps its pieces keeps each unit's entry too, and
-    /// makes again only those of the units linking set since the last:
-    /// with 10,000 entries serialized, `okrs.json` took 11–21 ms of a save,
-    /// with a few 3–6 ms (BENCHMARKS.md, "Watch, part seven").
+    /// A render that keeps its pieces keeps each unit's entry among them
+    /// ([`pieces::Pieces::index_entries`]), and makes again only those of
+    /// the units that changed.
     pub fn index_json(&self) -> Vec<u8> {
         use crate::render::json::{UnitFiles, index_entry, write_index, write_index_of};
-        use rayon::prelude::*;
         let paths = &self.site.paths;
         let model = &self.site.model;
         let files = |i: usize| UnitFiles {
@@ -449,27 +428,18 @@ impl SiteRender {
             json: paths.unit_json(i),
         };
         let mut out = Vec::with_capacity(256 * model.units.len() + 4096);
-        let Some(entries) = &self.index_entries else {
+        let entry = |i: usize| Arc::from(index_entry(&model.units[i], files(i)));
+        let Some(entries) = self.site.pieces.index_entries(model.units.len(), entry) else {
             // Writing into memory cannot fail.
             let _ = write_index(&mut out, model, &files);
             return out;
         };
-        let entry = |i: usize| Arc::from(index_entry(&model.units[i], files(i)));
-        let entries = entries.get_or_init(|| {
-            Arc::new(match &self.last_entries {
-                Some((last, touched)) => {
-                    let mut entries = Vec::clone(last);
-                    for &u in touched {
-                        if let Some(kept) = entries.get_mut(u) {
-                            *kept = entry(u);
-                        }
-                    }
-                    entries
-                }
-                None => (0..model.units.len()).into_par_iter().map(entry).collect(),
-            })
-        });
-        let _ = write_index_of(&mut out, model, entries);
+        // Every unit's entry is in the table (`fill` makes the missing).
+        let entries: Vec<&[u8]> = entries
+            .iter()
+            .map(|e| e.as_deref().unwrap_or_default())
+            .collect();
+        let _ = write_index_of(&mut out, model, &entries);
         debug_assert!(
             {
                 let mut whole = Vec::new();

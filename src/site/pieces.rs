@@ -49,12 +49,14 @@ pub type Weeks = Arc<Vec<Arc<UnitWeek>>>;
 type Table<T> = Arc<Vec<Option<T>>>;
 
 /// Tree rows by (page folder, period); change rows (one per change of the
-/// unit's week, in its order) by page folder.
+/// unit's week, in its order) by page folder; each unit's entry in
+/// `okrs.json`.
 #[derive(Default)]
 struct Store {
     trees: HashMap<(String, String), Table<Arc<str>>>,
     changes: HashMap<String, Table<Arc<Vec<String>>>>,
     weeks: Option<Table<Arc<UnitWeek>>>,
+    entries: Option<Table<Arc<[u8]>>>,
     /// The changes pages' orders, by period.
     orders: HashMap<String, Arc<Order>>,
 }
@@ -102,6 +104,7 @@ impl Store {
                 .map(|(key, table)| (key.clone(), filter(table, keep_week)))
                 .collect(),
             weeks: self.weeks.as_ref().map(|table| filter(table, keep_week)),
+            entries: self.entries.as_ref().map(|table| filter(table, keep)),
             // Checked as they are used: each unit's part of an order is
             // kept when its week is.
             orders: self.orders.clone(),
@@ -158,6 +161,7 @@ impl Pieces {
                     trees: store.trees.clone(),
                     changes: store.changes.clone(),
                     weeks: store.weeks.clone(),
+                    entries: store.entries.clone(),
                     orders: store.orders.clone(),
                 },
                 week_ago,
@@ -234,6 +238,9 @@ impl Pieces {
         }
         if store.weeks.is_none() && self.weeks.get().is_none() {
             store.weeks = carried.weeks;
+        }
+        if store.entries.is_none() {
+            store.entries = carried.entries;
         }
         drop(store);
         drop_later(last);
@@ -345,8 +352,30 @@ impl Pieces {
         }
         let key = (folder.to_string(), period.to_string());
         let kept = lock(&self.store).trees.get(&key).cloned();
-        let (table, made) = fill(kept, units, count, &self.made, |u| Arc::from(make(u)));
+        let (table, made) = fill(kept, units, count, Some(&self.made), |u| Arc::from(make(u)));
         keep_made(&mut lock(&self.store).trees, key, &table, &made);
+        Some(table)
+    }
+
+    /// Each unit's entry in `okrs.json`, made by `make` unless kept (all
+    /// `count` units). `None` when this render keeps no pieces. A save
+    /// makes again the entries of the units that changed: serializing all
+    /// 10,000 was most of the 11–21 ms `okrs.json` took (BENCHMARKS.md,
+    /// "Watch, part seven").
+    pub fn index_entries(
+        &self,
+        count: usize,
+        make: impl Fn(usize) -> Arc<[u8]> + Sync,
+    ) -> Option<Table<Arc<[u8]>>> {
+        if !self.keep {
+            return None;
+        }
+        let kept = lock(&self.store).entries.clone();
+        let units: Vec<usize> = (0..count).collect();
+        // Not counted among the pieces made: those are the rows and weeks
+        // of the pages that show every unit.
+        let (table, _) = fill(kept, &units, count, None, make);
+        lock(&self.store).entries = Some(Arc::clone(&table));
         Some(table)
     }
 
@@ -365,7 +394,7 @@ impl Pieces {
             return None;
         }
         let kept = lock(&self.store).changes.get(folder).cloned();
-        let (table, made) = fill(kept, units, count, &self.made, |u| Arc::new(make(u)));
+        let (table, made) = fill(kept, units, count, Some(&self.made), |u| Arc::new(make(u)));
         keep_made(
             &mut lock(&self.store).changes,
             folder.to_string(),
@@ -384,7 +413,7 @@ fn fill<T: Clone + Send + Sync>(
     kept: Option<Table<T>>,
     units: &[usize],
     count: usize,
-    made: &AtomicUsize,
+    made: Option<&AtomicUsize>,
     make: impl Fn(usize) -> T + Sync,
 ) -> (Table<T>, Vec<usize>) {
     let kept = kept.filter(|kept| kept.len() == count);
@@ -400,7 +429,9 @@ fn fill<T: Clone + Send + Sync>(
         Some(kept) => Arc::unwrap_or_clone(kept),
         None => vec![None; count],
     };
-    made.fetch_add(missing.len(), Ordering::Relaxed);
+    if let Some(made) = made {
+        made.fetch_add(missing.len(), Ordering::Relaxed);
+    }
     let pieces: Vec<(usize, T)> = missing.par_iter().map(|&u| (u, make(u))).collect();
     for (u, piece) in pieces {
         table[u] = Some(piece);
