@@ -13,6 +13,14 @@
 //! blocks of [`LARGE`] bytes and more, few and long-lived, go to the system
 //! allocator, which sizes them exactly; everything smaller goes to mimalloc.
 //!
+//! mimalloc is built without transparent huge pages (`no_thp`): by default
+//! it advises the kernel to back its memory with 2 MB pages, and where the
+//! kernel takes that advice (`madvise` mode, as here) a page counts as
+//! resident in full however little of it is used. 145 MB of a 10,000-unit
+//! build's 176 MB resident were such pages; without them its peak is about
+//! 5 MB lower (183,064–184,628 KB against 188,180–188,268 KB, three
+//! interleaved builds each; BENCHMARKS.md, "Part eight").
+//!
 //! A block's size decides its allocator, and Rust hands the same size back
 //! when it frees or grows the block, so each block returns to the allocator
 //! it came from.
