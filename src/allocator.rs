@@ -176,6 +176,43 @@ mod tests {
         }
     }
 
+    /// mimalloc is built with `no_thp` (see the module's documentation):
+    /// 64 MB of its blocks, written, leave no transparent huge page in the
+    /// process. Only where the kernel gives huge pages to memory advised
+    /// for them (`madvise` mode), as this project's machines do: with
+    /// `always` every heap may get them, with `never` none can.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn small_blocks_are_not_in_transparent_huge_pages() {
+        let mode = std::fs::read_to_string("/sys/kernel/mm/transparent_hugepage/enabled");
+        if !mode.as_deref().is_ok_and(|mode| mode.contains("[madvise]")) {
+            eprintln!("SKIPPED: transparent huge pages are not in madvise mode here ({mode:?})");
+            return;
+        }
+        let allocator = SplitAllocator;
+        let layout = Layout::from_size_align(1024, 8).unwrap();
+        // SAFETY: a non-zero size; each block is written within its size
+        // and freed with its layout.
+        let blocks: Vec<*mut u8> = (0..64 * 1024)
+            .map(|_| unsafe {
+                let block = allocator.alloc(layout);
+                assert!(!block.is_null());
+                block.write_bytes(1, 1024);
+                block
+            })
+            .collect();
+        let rollup = std::fs::read_to_string("/proc/self/smaps_rollup").unwrap();
+        for block in blocks {
+            // SAFETY: allocated above with `layout`.
+            unsafe { allocator.dealloc(block, layout) };
+        }
+        let huge = rollup
+            .lines()
+            .find_map(|line| line.strip_prefix("AnonHugePages:"))
+            .map(|kb| kb.trim().trim_end_matches(" kB").to_string());
+        assert_eq!(huge.as_deref(), Some("0"), "{rollup}");
+    }
+
     #[test]
     fn the_system_allocator_takes_its_thresholds() {
         assert!(tune_system());
